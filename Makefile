@@ -1,0 +1,71 @@
+# Commands of the nnguide project. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The CPU build of PyTorch where one is available (this wheel is on the CI machines' disk).
+TORCH_SPEC ?= torch==2.13.0
+HOST ?= 127.0.0.1:8000
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help setup system-deps docs serve test lint format examples benchmark translation-status clean
+
+help:
+	@echo "make serve    set up (first run) and serve the site at http://$(HOST) with live reload"
+	@echo "make test     set up (first run) and run ruff, the unit tests, doctests, examples, site and browser tests"
+	@echo "make docs     build the site into site/ (strict; site/ is replaced only by a complete build)"
+	@echo "make examples execute the example scripts that changed"
+	@echo "make benchmark  run benchmarks/summary.py and benchmarks/build.py"
+	@echo "make translation-status  Korean pages whose English counterpart changed after them"
+	@echo "make clean    remove build outputs and caches (keeps $(VENV))"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+# Browser tests drive Debian's Chromium; Hangul needs a Korean font in the browser.
+system-deps:
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi nanum; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null; \
+	else echo "Install Chromium (/usr/bin/chromium) and a Korean font (fonts-nanum) for the browser tests" >&2; exit 1; fi
+
+examples: setup
+	$(BIN)/python tools/build_examples.py
+
+docs: setup
+	rm -rf .cache/site-new
+	$(BIN)/mkdocs build --strict --site-dir .cache/site-new
+	rm -rf site && mv .cache/site-new site
+
+serve: setup
+	$(BIN)/mkdocs serve --dev-addr $(HOST) --livereload
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: setup system-deps lint
+	$(BIN)/pytest
+
+benchmark: setup
+	$(BIN)/python benchmarks/summary.py
+	$(BIN)/python benchmarks/build.py
+
+translation-status: setup
+	$(BIN)/python tools/translation_status.py
+
+clean:
+	rm -rf site .cache docs/*/tutorials/*.ipynb .pytest_cache .ruff_cache

@@ -1,0 +1,391 @@
+"""Execute the example scripts into notebooks, in parallel, with a cache that is never stale.
+
+Each ``examples/<lang>/<name>.py`` (a jupytext percent script) becomes an executed
+notebook ``docs/<lang>/tutorials/<name>.ipynb`` (generated, not in git), which is both
+the source of the tutorial page and the notebook readers download. A script is executed only when
+something that can change its output changed. The cache key hashes:
+
+* the script's code cells with comments and blank lines removed (prose edits in
+  Markdown cells or comments never execute anything),
+* every source file of the ``nnguide`` package,
+* the Python version and the versions of the distributions the script imports
+  (and of the kernel machinery that runs it).
+
+When only prose changed, the cached outputs are put back under the new prose without
+running a kernel. Scripts run in parallel, each in its own Jupyter kernel; a failing
+script raises :class:`ExampleError` naming the script and the failing line.
+
+Command line: ``python tools/build_examples.py [--jobs N] [--force] [--lang en ...]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import concurrent.futures
+import copy
+import datetime as dt
+import hashlib
+import importlib.metadata
+import io
+import json
+import os
+import re
+import sys
+import time
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES_DIR = ROOT / "examples"
+PACKAGE_DIR = ROOT / "nnguide"
+DOCS_DIR = ROOT / "docs"
+LANGUAGES = ("en", "ko")
+KERNEL_NAME = "python3"
+CELL_TIMEOUT_S = 600
+METADATA_KEY = "nnguide"
+# Always part of the key: what runs the notebook and renders its outputs.
+KERNEL_DISTRIBUTIONS = ("ipykernel", "jupyter_client", "nbclient", "nbformat", "jupytext")
+
+
+class ExampleError(RuntimeError):
+    """An example script failed to execute."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example script in one language."""
+
+    lang: str
+    name: str
+    script: Path
+
+    @property
+    def notebook(self) -> Path:
+        return DOCS_DIR / self.lang / "tutorials" / f"{self.name}.ipynb"
+
+    @property
+    def label(self) -> str:
+        return self.script.relative_to(ROOT).as_posix()
+
+
+@dataclass(frozen=True)
+class Result:
+    """What happened to one example in :func:`build`."""
+
+    example: Example
+    executed: bool
+    seconds: float
+
+
+def discover(languages: tuple[str, ...] = LANGUAGES) -> list[Example]:
+    """All example scripts, sorted by language then name."""
+    found = []
+    for lang in languages:
+        for script in sorted((EXAMPLES_DIR / lang).glob("[0-9][0-9]_*.py")):
+            found.append(Example(lang, script.stem, script))
+    return found
+
+
+def read_script(script: Path):
+    """Read a jupytext percent script as a notebook, with stable cell ids."""
+    import jupytext
+
+    notebook = jupytext.read(script, fmt="py:percent")
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{index}"
+    return notebook
+
+
+def code_without_comments(source: str) -> str:
+    """Code of a cell with comments and blank lines removed; strings are kept."""
+    try:
+        tokens = [
+            tok
+            for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+            if tok.type != tokenize.COMMENT
+        ]
+        stripped = tokenize.untokenize(tokens)
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        stripped = source
+    return "\n".join(line.rstrip() for line in stripped.splitlines() if line.strip())
+
+
+def imported_distributions(code: str, providers=None) -> set[str]:
+    """Names of the installed distributions that provide the modules ``code`` imports."""
+    modules = set()
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.add(node.module.split(".")[0])
+    providers = providers or importlib.metadata.packages_distributions()
+    return {dist for module in modules for dist in providers.get(module, [])}
+
+
+def _package_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".typed", ".json", ".txt"}:
+            digest.update(path.relative_to(ROOT).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(notebook, package_digest: str | None = None, providers=None) -> str:
+    """The execution key of a notebook (see the module docstring)."""
+    code = [code_without_comments(c.source) for c in notebook.cells if c.cell_type == "code"]
+    distributions = set(KERNEL_DISTRIBUTIONS) | imported_distributions(
+        "\n".join(code), providers
+    )
+    versions = {}
+    for dist in sorted(distributions):
+        try:
+            versions[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            versions[dist] = None
+    payload = {
+        "code": code,
+        "nnguide": package_digest or _package_digest(),
+        "python": sys.version,
+        "versions": versions,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _cached(example: Example):
+    import nbformat
+
+    if not example.notebook.is_file():
+        return None
+    try:
+        return nbformat.read(example.notebook, as_version=4)
+    except (OSError, ValueError):
+        return None
+
+
+def _with_new_prose(fresh, cached):
+    """``fresh`` (the current script) with the outputs of ``cached`` (same code)."""
+    merged = copy.deepcopy(fresh)
+    old_code = [c for c in cached.cells if c.cell_type == "code"]
+    new_code = [c for c in merged.cells if c.cell_type == "code"]
+    for new, old in zip(new_code, old_code, strict=True):
+        new.outputs = old.outputs
+        new.execution_count = old.execution_count
+        if "execution" in old.metadata:
+            new.metadata["execution"] = old.metadata["execution"]
+    merged.metadata[METADATA_KEY] = cached.metadata[METADATA_KEY]
+    for key in ("kernelspec", "language_info"):
+        if key in cached.metadata:
+            merged.metadata[key] = cached.metadata[key]
+    return merged
+
+
+def _cell_start_lines(script: Path) -> list[int]:
+    """1-based line number of the first line of each cell's body in the script."""
+    starts = []
+    for number, line in enumerate(script.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith("# %%"):
+            starts.append(number + 1)
+    return starts
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _describe_failure(example: Example, notebook, error) -> str:
+    """Name the script, the failing line and the exception."""
+    ename = getattr(error, "ename", type(error).__name__)
+    evalue = getattr(error, "evalue", str(error))
+    cells = notebook.cells
+    index = next(
+        (
+            i
+            for i, cell in enumerate(cells)
+            if cell.cell_type == "code"
+            and any(out.get("output_type") == "error" for out in cell.get("outputs", []))
+        ),
+        None,
+    )
+    location = example.label
+    if index is not None:
+        starts = _cell_start_lines(example.script)
+        # jupytext drops an empty header: cells map to "# %%" markers one to one.
+        offset = len(starts) - len(cells)
+        traceback = _ANSI.sub("", "\n".join(cells[index].outputs[-1].get("traceback", [])))
+        line_in_cell = re.findall(r"^-*> ?(\d+)", traceback, flags=re.MULTILINE)
+        if not line_in_cell:
+            line_in_cell = re.findall(r"line (\d+)", traceback)
+        if 0 <= index + offset < len(starts):
+            line = starts[index + offset] + (int(line_in_cell[0]) - 1 if line_in_cell else 0)
+            location = f"{example.label}:{line}"
+            source_line = example.script.read_text(encoding="utf-8").splitlines()[line - 1]
+            return f"{location}: {ename}: {evalue}\n    {source_line.strip()}"
+    return f"{location}: {ename}: {evalue}"
+
+
+def execute(example: Example, key: str):
+    """Run one script as a notebook in a fresh kernel; return the executed notebook."""
+    import nbclient
+    from nbclient.exceptions import CellExecutionError
+
+    notebook = read_script(example.script)
+    notebook.metadata["kernelspec"] = {
+        "name": KERNEL_NAME,
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    env = dict(os.environ)
+    env.pop("MPLBACKEND", None)  # the kernel's inline backend draws the figures
+    env["PYTHONHASHSEED"] = "0"
+    client = nbclient.NotebookClient(
+        notebook,
+        kernel_name=KERNEL_NAME,
+        timeout=CELL_TIMEOUT_S,
+        allow_errors=False,
+        extra_arguments=["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"],
+        resources={"metadata": {"path": str(example.script.parent)}},
+    )
+    started = time.perf_counter()
+    try:
+        client.execute(env=env)
+    except CellExecutionError as error:
+        raise ExampleError(_describe_failure(example, notebook, error)) from None
+    except Exception as error:  # kernel died, timeout, ...
+        raise ExampleError(f"{example.label}: {type(error).__name__}: {error}") from None
+    total = time.perf_counter() - started
+    _reject_warnings(example, notebook)
+    notebook.metadata[METADATA_KEY] = {
+        "key": key,
+        "run_seconds": round(_cells_seconds(notebook) or total, 2),
+        "executed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "script": example.label,
+    }
+    return notebook
+
+
+_WARNING = re.compile(r"Warning|Error|Traceback")
+
+
+def _reject_warnings(example: Example, notebook) -> None:
+    """A warning written to stderr would be published in the page: fail instead."""
+    starts = _cell_start_lines(example.script)
+    offset = len(starts) - len(notebook.cells)
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            if output.get("name") == "stderr" and _WARNING.search(output.get("text", "")):
+                line = starts[index + offset] if 0 <= index + offset < len(starts) else "?"
+                first = output["text"].strip().splitlines()[0]
+                raise ExampleError(
+                    f"{example.label}:{line}: the cell wrote a warning to stderr: {first}"
+                )
+
+
+def _cells_seconds(notebook) -> float | None:
+    """Time from the first cell's start to the last cell's reply, from nbclient's records."""
+    starts, ends = [], []
+    for cell in notebook.cells:
+        timing = cell.get("metadata", {}).get("execution", {})
+        if "iopub.execute_input" in timing and "shell.execute_reply" in timing:
+            starts.append(dt.datetime.fromisoformat(timing["iopub.execute_input"].rstrip("Z")))
+            ends.append(dt.datetime.fromisoformat(timing["shell.execute_reply"].rstrip("Z")))
+    if not starts:
+        return None
+    return (max(ends) - min(starts)).total_seconds()
+
+
+def _write_if_changed(path: Path, notebook) -> bool:
+    import nbformat
+
+    text = nbformat.writes(notebook) + "\n"
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".ipynb.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return True
+
+
+def build(
+    examples: list[Example] | None = None,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    log=print,
+) -> list[Result]:
+    """Bring every executed notebook up to date; run stale scripts in parallel.
+
+    Raises:
+        ExampleError: If any script fails; the message names every failing script
+            with its line. Notebooks of the scripts that succeeded are still stored.
+    """
+    examples = discover() if examples is None else examples
+    package_digest = _package_digest()
+    providers = importlib.metadata.packages_distributions()
+    results: list[Result] = []
+    stale: list[tuple[Example, str]] = []
+    for example in examples:
+        fresh = read_script(example.script)
+        key = cache_key(fresh, package_digest, providers)
+        cached = None if force else _cached(example)
+        if cached is not None and cached.metadata.get(METADATA_KEY, {}).get("key") == key:
+            _write_if_changed(example.notebook, _with_new_prose(fresh, cached))
+            results.append(Result(example, executed=False, seconds=0.0))
+        else:
+            stale.append((example, key))
+
+    failures = []
+    if stale:
+        workers = max(1, min(len(stale), jobs or os.cpu_count() or 1))
+        log(f"Executing {len(stale)} example(s) with {workers} kernel(s) in parallel")
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_timed_execute, ex, key): ex for ex, key in stale}
+            for future in concurrent.futures.as_completed(futures):
+                example = futures[future]
+                try:
+                    notebook, seconds = future.result()
+                except ExampleError as error:
+                    failures.append(str(error))
+                    continue
+                _write_if_changed(example.notebook, notebook)
+                log(f"Executed {example.label} in {seconds:.1f} s")
+                results.append(Result(example, executed=True, seconds=seconds))
+    if failures:
+        raise ExampleError("Example script failed:\n" + "\n".join(sorted(failures)))
+    return results
+
+
+def _timed_execute(example: Example, key: str):
+    started = time.perf_counter()
+    notebook = execute(example, key)
+    return notebook, time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=None, help="parallel kernels (default: cores)")
+    parser.add_argument("--force", action="store_true", help="execute even when cached")
+    parser.add_argument("--lang", action="append", choices=LANGUAGES, help="only this language")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    try:
+        results = build(discover(tuple(args.lang or LANGUAGES)), jobs=args.jobs, force=args.force)
+    except ExampleError as error:
+        print(error, file=sys.stderr)
+        return 1
+    executed = sum(r.executed for r in results)
+    print(
+        f"{executed} executed, {len(results) - executed} cached, "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
