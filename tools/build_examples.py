@@ -140,9 +140,7 @@ def _package_digest() -> str:
 def cache_key(notebook, package_digest: str | None = None, providers=None) -> str:
     """The execution key of a notebook (see the module docstring)."""
     code = [code_without_comments(c.source) for c in notebook.cells if c.cell_type == "code"]
-    distributions = set(KERNEL_DISTRIBUTIONS) | imported_distributions(
-        "\n".join(code), providers
-    )
+    distributions = set(KERNEL_DISTRIBUTIONS) | imported_distributions("\n".join(code), providers)
     versions = {}
     for dist in sorted(distributions):
         try:

@@ -41,7 +41,7 @@ from mkdocs.structure.toc import get_toc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import build_examples  # noqa: E402
+import build_examples
 
 log = logging.getLogger("mkdocs.hooks.nnguide")
 
@@ -90,7 +90,9 @@ def on_pre_build(config):
         log.info("NNGUIDE_EXECUTE=0: using the notebooks already executed")
         missing = [ex.label for ex in build_examples.discover() if not ex.notebook.is_file()]
         if missing:
-            raise PluginError("Not executed yet (run without NNGUIDE_EXECUTE=0): " + ", ".join(missing))
+            raise PluginError(
+                "Not executed yet (run without NNGUIDE_EXECUTE=0): " + ", ".join(missing)
+            )
         return
     try:
         results = build_examples.build(log=log.info)
@@ -139,8 +141,12 @@ _SCRIPT = re.compile(r"<script(?![^>]*type=\"application/vnd)[^>]*>.*?</script>\
 _CLIPBOARD = re.compile(
     r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>\s*', re.S
 )
-_CLIPBOARD_TEXT = re.compile(r'<div (?:id="cell-\d+" )?class="clipboard-copy-txt"[^>]*>.*?</div>\s*', re.S)
-_CODE = re.compile(r'<div class="highlight-ipynb hl-(\w+)\s*"><pre>(?:<span></span>)?(.*?)</pre></div>', re.S)
+_CLIPBOARD_TEXT = re.compile(
+    r'<div (?:id="cell-\d+" )?class="clipboard-copy-txt"[^>]*>.*?</div>\s*', re.S
+)
+_CODE = re.compile(
+    r'<div class="highlight-ipynb hl-(\w+)\s*"><pre>(?:<span></span>)?(.*?)</pre></div>', re.S
+)
 _IMAGE = re.compile(r'<img([^>]*?)src="data:image/(png|jpeg|svg\+xml);base64,([^"]+)"')
 _HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.S)
 _EXPLICIT_ANCHOR = re.compile(r"\s*\{\s*#([\w-]+)\s*\}\s*$")
@@ -244,8 +250,10 @@ def on_page_content(content, page, config, files):
     content = _CLIPBOARD.sub("", content)
     content = _CLIPBOARD_TEXT.sub("", content)
     content = _CODE.sub(
-        lambda m: f'<div class="language-{m.group(1)} highlight"><pre><span></span>'
-        f"<code>{m.group(2)}</code></pre></div>",
+        lambda m: (
+            f'<div class="language-{m.group(1)} highlight"><pre><span></span>'
+            f"<code>{m.group(2)}</code></pre></div>"
+        ),
         content,
     )
     content = _extract_images(content, page)

@@ -1,0 +1,94 @@
+"""Every example runs on its own, and each lesson says the same thing in both languages."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import tokenize
+
+import jupytext
+import pytest
+from pymdownx.slugs import slugify
+
+from tests.conftest import LANGUAGES, LESSONS, ROOT
+
+EXAMPLES = ROOT / "examples"
+SCRIPTS = [(lang, name) for name in LESSONS for lang in LANGUAGES]
+_slug = slugify(case="lower")
+
+
+def test_lessons_exist_in_both_languages():
+    names = {lang: sorted(p.stem for p in (EXAMPLES / lang).glob("*.py")) for lang in LANGUAGES}
+    assert names["en"], "no example scripts found"
+    assert names["en"] == names["ko"]
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+", name) for name in names["en"]), names["en"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"), SCRIPTS, ids=[f"{lang}/{name}" for lang, name in SCRIPTS]
+)
+def test_example_runs_as_plain_python_from_another_directory(lang, name, tmp_path):
+    env = dict(os.environ, MPLBACKEND="Agg")
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / lang / f"{name}.py")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    assert "Glyph" not in result.stderr, "a figure is missing glyphs (Hangul font?)"
+    assert result.stdout.strip(), "the script printed nothing for the reader to look at"
+    assert list(tmp_path.iterdir()) == [], "the script left files in the working directory"
+
+
+def code_skeleton(source: str) -> list[tuple[int, str]]:
+    """Tokens of ``source`` with comments dropped and every string literal blanked."""
+    skeleton = []
+    string_types = {tokenize.STRING}
+    string_types |= {getattr(tokenize, n) for n in ("FSTRING_MIDDLE",) if hasattr(tokenize, n)}
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type in (tokenize.COMMENT, tokenize.NL):
+            continue
+        text = '""' if token.type in string_types else token.string
+        skeleton.append((token.type, text))
+    return skeleton
+
+
+def headings(markdown: str) -> list[tuple[int, str]]:
+    """(level, anchor) of each heading; explicit ``{ #anchor }`` wins over the slug."""
+    found = []
+    for match in re.finditer(r"^(#{1,6})\s+(.*?)\s*$", markdown, flags=re.MULTILINE):
+        text = match.group(2)
+        explicit = re.search(r"\{\s*#([\w-]+)\s*\}$", text)
+        found.append((len(match.group(1)), explicit.group(1) if explicit else _slug(text, "-")))
+    return found
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_code_parity_between_languages(name):
+    en = jupytext.read(EXAMPLES / "en" / f"{name}.py")
+    ko = jupytext.read(EXAMPLES / "ko" / f"{name}.py")
+    assert [c.cell_type for c in en.cells] == [c.cell_type for c in ko.cells]
+    for index, (cell_en, cell_ko) in enumerate(zip(en.cells, ko.cells, strict=True)):
+        if cell_en.cell_type == "code":
+            assert code_skeleton(cell_en.source) == code_skeleton(cell_ko.source), (
+                f"{name}: code cell {index} differs between en and ko beyond comments and strings"
+            )
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_sections_match_and_korean_headings_keep_english_anchors(name):
+    def section_list(lang):
+        notebook = jupytext.read(EXAMPLES / lang / f"{name}.py")
+        cells = [c.source for c in notebook.cells if c.cell_type == "markdown"]
+        return [h for source in cells for h in headings(source)]
+
+    en, ko = section_list("en"), section_list("ko")
+    assert en[0][0] == 1 and ko[0][0] == 1, "the first heading is the page title"
+    assert en[1:] == ko[1:], f"{name}: sections differ between en and ko"

@@ -1,0 +1,171 @@
+"""The built site: executed tutorial pages in both languages, downloads, API, self-contained."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import nbformat
+import pytest
+
+from tests.conftest import LANGUAGES, LESSONS, ROOT, run_mkdocs_build
+
+pytestmark = pytest.mark.slow
+
+# Facts each lesson page must show, produced by executing its script.
+EXPECTED_OUTPUTS = {
+    "01_building_networks": ["9,313", "torch.Size([32, 1])", "torch.Size([64, 128])"],
+}
+RUNTIME_LABEL = {"en": "Total running time of the script", "ko": "스크립트 전체 실행 시간"}
+
+
+class Resources(HTMLParser):
+    """Collects the URLs a page loads (not the ones it merely links to) and its links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads: list[str] = []
+        self.links: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {k: v or "" for k, v in attrs}
+        if tag in {
+            "script",
+            "img",
+            "iframe",
+            "source",
+            "audio",
+            "video",
+            "embed",
+        } and attributes.get("src"):
+            self.loads.append(attributes["src"])
+        if tag == "link" and attributes.get("href"):
+            self.loads.append(attributes["href"])
+        if tag == "a":
+            self.links.append(attributes)
+
+
+def parse(path: Path) -> Resources:
+    parser = Resources()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def page_url(site_root: Path, html_file: Path) -> str:
+    return "http://site.test/" + html_file.parent.relative_to(site_root).as_posix() + "/"
+
+
+def resolve(site_root: Path, base: str, href: str) -> Path:
+    target = urlparse(urljoin(base, href)).path.lstrip("/")
+    path = site_root / target
+    return path / "index.html" if href.endswith("/") or path.is_dir() else path
+
+
+def lesson_pages():
+    return [(lang, name) for name in LESSONS for lang in LANGUAGES]
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"), lesson_pages(), ids=[f"{lang}/{name}" for lang, name in lesson_pages()]
+)
+def test_lesson_page_shows_executed_outputs(built_site, lang, name):
+    html = built_site.page(lang, f"tutorials/{name}").read_text(encoding="utf-8")
+    assert f'<html lang="{lang}"' in html
+    assert "jp-OutputArea-output" in html, "no executed outputs on the page"
+    assert "# %%" not in html, "the page shows the raw script text"
+    assert "Traceback" not in html
+    assert "<style" not in html, "notebook CSS must come from the shared stylesheet"
+    assert "assets/stylesheets/notebook.css" in html
+    assert RUNTIME_LABEL[lang] in html
+    for fact in EXPECTED_OUTPUTS.get(name, []):
+        assert fact in html, f"{fact!r} missing from {lang}/{name}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"), lesson_pages(), ids=[f"{lang}/{name}" for lang, name in lesson_pages()]
+)
+def test_lesson_page_links_to_its_counterpart_and_downloads(built_site, lang, name):
+    page = built_site.page(lang, f"tutorials/{name}")
+    base = page_url(built_site.root, page)
+    links = parse(page).links
+    other = "ko" if lang == "en" else "en"
+    switch = [a["href"] for a in links if a.get("hreflang") == other]
+    assert switch, "no language switcher link"
+    assert resolve(built_site.root, base, switch[0]) == built_site.page(other, f"tutorials/{name}")
+
+    downloads = {Path(a["href"]).suffix: a["href"] for a in links if "download" in a}
+    assert set(downloads) == {".py", ".ipynb"}
+    script = resolve(built_site.root, base, downloads[".py"])
+    assert script.read_bytes() == (ROOT / "examples" / lang / f"{name}.py").read_bytes()
+    notebook = nbformat.read(resolve(built_site.root, base, downloads[".ipynb"]), as_version=4)
+    nbformat.validate(notebook)
+    assert any(cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
+    assert notebook.metadata["nnguide"]["script"] == f"examples/{lang}/{name}.py"
+
+
+def test_downloads_and_figures_use_relative_links(built_site):
+    for lang, name in lesson_pages():
+        for href in parse(built_site.page(lang, f"tutorials/{name}")).loads:
+            if href.endswith(".png"):
+                assert not href.startswith(("/", "http")), href
+                assert resolve(built_site.root, "http://x/a/", href).name == Path(href).name
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_api_reference_documents_summary_in_english(built_site, lang):
+    html = built_site.page(lang, "api/summary").read_text(encoding="utf-8")
+    assert 'id="nnguide.summary.summary"' in html
+    assert "input_size" in html
+    assert "Returns:" in html or "Returns" in html
+
+
+def test_no_page_loads_anything_from_another_host(built_site):
+    pages = list(built_site.root.rglob("*.html"))
+    assert len(pages) >= 4 * len(LANGUAGES)
+    offenders = []
+    for page in pages:
+        for url in parse(page).loads:
+            if urlparse(url).scheme in {"http", "https"} or url.startswith("//"):
+                offenders.append(f"{page.relative_to(built_site.root)}: {url}")
+    for sheet in built_site.root.rglob("*.css"):
+        for url in re.findall(
+            r"url\(\s*['\"]?((?:https?:)?//[^)'\"]+)", sheet.read_text(errors="ignore")
+        ):
+            offenders.append(f"{sheet.relative_to(built_site.root)}: {url}")
+    assert offenders == []
+
+
+def test_home_pages_say_what_the_guide_is(built_site):
+    en = built_site.page("en", ".").read_text(encoding="utf-8")
+    ko = built_site.page("ko", ".").read_text(encoding="utf-8")
+    assert "Who it is for" in en and "Run the examples yourself" in en
+    assert "누구를 위한 자료인가요" in ko and "예제를 직접 실행하기" in ko
+    assert "nnguide — PyTorch로 배우는 신경망" in ko
+
+
+def test_a_failing_example_fails_the_build_and_keeps_the_old_site(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(
+        ROOT,
+        project,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "site", ".cache", "__pycache__", "*.egg-info"
+        ),
+    )
+    script = project / "examples" / "ko" / LESSONS[0]
+    script = script.with_suffix(".py")
+    source = script.read_text(encoding="utf-8")
+    script.write_text(
+        source + '\n# %%\nraise RuntimeError("deliberately broken")\n', encoding="utf-8"
+    )
+    line = len(source.splitlines()) + 3
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the good site")
+    result = run_mkdocs_build(project, site)
+    assert result.returncode != 0
+    assert f"examples/ko/{LESSONS[0]}.py:{line}: RuntimeError: deliberately broken" in result.stderr
+    assert (site / "index.html").read_text() == "the good site"
