@@ -1,0 +1,417 @@
+# %% [markdown]
+# # 손실 함수와 자동 미분
+#
+# 신경망(neural network)은 손실이라는 숫자 하나가 작아지도록 가중치(weight)를
+# 바꾸면서 배웁니다. 이번 강의는 이 문장의 두 부분을 차례로 다룹니다. 먼저 손실
+# 함수(loss function)입니다. 가장 자주 만나는 세 가지(평균 제곱 오차, 이진 교차
+# 엔트로피, 교차 엔트로피)가 각각 어떤 입력을 기대하고 PyTorch가 이를 어떻게
+# 계산하는지 봅니다. 다음은 "가중치를 어떻게 바꾸는가"입니다. PyTorch의 자동
+# 미분(autograd)은 계산 과정을 그래프로 기록해 두었다가 `backward()` 한 번으로 모든
+# 기울기(gradient)를 구합니다. 자동 미분의 답을 그냥 믿지는 않겠습니다. 손으로
+# 유도한 기울기, 그리고 유한 차분과 비교해 확인합니다.
+#
+# **이번 강의에서 배울 내용**
+#
+# - `requires_grad`, 계산 그래프, `backward()`, `.grad`
+# - `nn.MSELoss`, `nn.BCELoss`, `nn.BCEWithLogitsLoss`, `nn.CrossEntropyLoss`와
+#   각각의 공식 확인
+# - 손실 함수가 확률(probability) 대신 로짓(logit)을 받는 이유
+# - 기울기를 손으로, 그리고 유한 차분(`gradcheck`)으로 검증하는 방법
+# - 기울기가 누적되는 이유, `zero_grad()`가 하는 일, 경사 하강법(gradient descent)의
+#   한 걸음
+#
+# **사전 지식:** 1강(`nn.Linear`, 모듈)과 2강(활성화 함수의 도함수, `log_softmax`).
+
+# %% [markdown]
+# ## 준비 { #setup }
+#
+# 늘 하던 대로 시작합니다. 모듈을 불러오고, 시드를 고정하고, 그림 스타일과 장치를
+# 정합니다. 난수 텐서(tensor)는 CPU에서 만든 뒤 옮기므로 어느 장치에서든 숫자가
+# 같습니다.
+
+# %%
+import matplotlib.pyplot as plt
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from nnguide.device import get_device
+from nnguide.plotting import set_style
+
+torch.manual_seed(0)
+set_style()
+device = get_device()
+print("장치:", device)
+
+# %% [markdown]
+# ## 기울기를 추적하는 텐서 { #tensors-that-track-gradients }
+#
+# `requires_grad=True`로 만든 텐서는 자신이 쓰이는 모든 연산을 기록해 달라고
+# 자동 미분에 요청합니다. 가장 작은 "모델(model)"을 만들어 봅시다. 가중치 `w`
+# 하나, 편향(bias) `b` 하나, 입력 `x = 2` 하나, 목표값 `10` 하나입니다. 예측은
+# `w * x + b = 7`이고 제곱 오차는 `(7 − 10)² = 9`입니다.
+#
+# 우리가 직접 만든 텐서는 그래프의 *잎(leaf)*입니다. 기울기가 필요한 잎으로부터
+# 계산된 텐서도 기울기가 필요하며, 자신을 만든 연산을 `grad_fn`에 기억합니다.
+# 입력 `x`는 기울기가 필요 없습니다. 데이터를 바꿀 일은 없으니까요.
+
+# %%
+w = torch.tensor(3.0, device=device, requires_grad=True)
+b = torch.tensor(1.0, device=device, requires_grad=True)
+x = torch.tensor(2.0, device=device)
+prediction = w * x + b
+loss = (prediction - 10.0) ** 2
+
+print(
+    "requires_grad  w, x, prediction:", w.requires_grad, x.requires_grad, prediction.requires_grad
+)
+print("is_leaf        w, prediction:   ", w.is_leaf, prediction.is_leaf)
+print("손실:", loss.item(), " loss.grad_fn:", type(loss.grad_fn).__name__)
+assert loss.item() == 9.0 and prediction.requires_grad and not x.requires_grad
+assert w.is_leaf and not prediction.is_leaf and w.grad_fn is None
+
+# %% [markdown]
+# ## 계산 그래프 { #the-computational-graph }
+#
+# 각 `grad_fn`은 자기 입력을 만든 함수들(`next_functions`)을 가리킵니다. 그래서
+# 손실에서 출발해 그래프 전체를 거꾸로 따라갈 수 있습니다. 잎은 `AccumulateGrad`
+# 노드(node)로 나타납니다. 기울기가 여정을 마치고 잎의 `.grad`에 저장되는
+# 곳입니다.
+
+
+# %%
+def print_graph(node, depth=0):
+    leaf = getattr(node, "variable", None)
+    label = f" -> 잎, 값 {leaf.item()}" if leaf is not None else ""
+    print("    " * depth + type(node).__name__ + label)
+    for next_node, _ in node.next_functions:
+        if next_node is not None:
+            print_graph(next_node, depth + 1)
+
+
+print_graph(loss.grad_fn)
+assert type(loss.grad_fn).__name__ == "PowBackward0"
+
+# %% [markdown]
+# ## backward와 grad { #backward-and-grad }
+#
+# `loss.backward()`는 이 그래프를 손실에서 잎까지 거슬러 가며 노드마다 연쇄
+# 법칙(chain rule)을 적용하고, 기울기가 필요한 모든 잎의 `.grad`에 결과를
+# 더합니다. 이것이 역전파(backpropagation)입니다. 손으로 계산해 보면, 오차
+# e = w·x + b − 10 = −3이므로 ∂loss/∂w = 2·e·x = −12, ∂loss/∂b = 2·e = −6입니다.
+#
+# 메모리를 아끼려고 `backward()`는 그래프가 보관하던 중간값을 해제합니다. 그래서
+# 같은 그래프로 `backward()`를 한 번 더 부르면 오류가 납니다.
+
+# %%
+loss.backward()
+print("w.grad:", w.grad.item(), " b.grad:", b.grad.item())
+assert w.grad.item() == -12.0 and b.grad.item() == -6.0
+
+try:
+    loss.backward()
+except RuntimeError as error:
+    message = str(error)
+print("두 번째 backward:", message.split(" (")[0])
+assert message.startswith("Trying to backward through the graph a second time")
+
+# %% [markdown]
+# ## 평균 제곱 오차 { #mean-squared-error }
+#
+# 숫자를 예측하는 회귀 문제에서는 보통 평균 제곱 오차(mean squared error)
+# MSE = (1/N) Σ (ŷᵢ − yᵢ)²를 손실로 씁니다. `nn.MSELoss`는 기본적으로 모든
+# 원소의 평균을 내고, `reduction="sum"`을 주면 평균 대신 합을 냅니다.
+
+# %%
+predictions = torch.tensor([2.5, 0.0, 2.0, 8.0], device=device)
+targets = torch.tensor([3.0, -0.5, 2.0, 7.0], device=device)
+
+mse = nn.MSELoss()(predictions, targets)
+manual = ((predictions - targets) ** 2).mean()
+total = nn.MSELoss(reduction="sum")(predictions, targets)
+print(f"MSELoss: {mse.item()}   손 계산: {manual.item()}   reduction='sum': {total.item()}")
+assert torch.allclose(mse, manual) and mse.item() == 0.375 and total.item() == 1.5
+
+# %% [markdown]
+# ## 이진 교차 엔트로피 { #binary-cross-entropy }
+#
+# 예/아니요 문제에서 모델은 답이 "예"(목표값 1)일 확률 p를 내놓습니다. 이진 교차
+# 엔트로피(binary cross-entropy)는
+# BCE = −(1/N) Σ [yᵢ log pᵢ + (1 − yᵢ) log(1 − pᵢ)]로, 모델이 정답에 높은 확률을
+# 줄수록 작아집니다. `nn.BCELoss`는 확률을 받습니다. 예를 들어 마지막에 놓인
+# `nn.Sigmoid`의 출력입니다. 목표값은 0.0 또는 1.0인 실수입니다.
+
+# %%
+probabilities = torch.tensor([0.9, 0.2, 0.6], device=device)
+labels = torch.tensor([1.0, 0.0, 1.0], device=device)
+
+bce = nn.BCELoss()(probabilities, labels)
+manual = -(labels * probabilities.log() + (1 - labels) * (1 - probabilities).log()).mean()
+print(f"BCELoss: {bce.item():.4f}   손 계산: {manual.item():.4f}")
+assert torch.allclose(bce, manual)
+
+# %% [markdown]
+# `nn.BCEWithLogitsLoss`는 sigmoid를 스스로 적용하므로 확률 대신 가공하지 않은
+# 점수, 즉 로짓을 받습니다. 평범한 로짓에서는 두 손실의 값이 같습니다. 하지만
+# 확신에 찬 로짓에서는 달라집니다. 로짓이 20이고 목표값이 0이면 정확한 손실은
+# 20입니다. 그런데 float32에서 sigmoid(20)은 정확히 1.0으로 반올림되고,
+# log(1 − 1)은 −∞이며, `nn.BCELoss`는 로그 값을 −100에서 잘라 내므로 로짓 20에도
+# 로짓 200에도 똑같이 100을 보고합니다. `BCEWithLogitsLoss`는 1 − p를 아예 만들지
+# 않도록 식을 바꿔 계산하므로 정확한 값을 유지합니다. 이쪽을 쓰고, 모델 끝의
+# `Sigmoid`는 빼 두세요.
+
+# %%
+logits = torch.tensor([-1.0, 0.5, 5.0, 20.0, 200.0], device=device)
+zeros = torch.zeros_like(logits)
+with_logits = nn.BCEWithLogitsLoss(reduction="none")(logits, zeros)
+from_probabilities = nn.BCELoss(reduction="none")(torch.sigmoid(logits), zeros)
+print("로짓:                   ", logits.tolist())
+print("BCEWithLogitsLoss:      ", [round(v, 4) for v in with_logits.tolist()])
+print("BCELoss(sigmoid(logit)):", [round(v, 4) for v in from_probabilities.tolist()])
+
+assert torch.allclose(with_logits[:3], from_probabilities[:3], rtol=1e-4)
+assert with_logits[3:].tolist() == [20.0, 200.0]
+assert from_probabilities[3:].tolist() == [100.0, 100.0]
+
+# %% [markdown]
+# ## 여러 클래스의 교차 엔트로피 { #cross-entropy-for-several-classes }
+#
+# 클래스가 C개이면 모델은 샘플마다 로짓 C개, 즉 모양이 (N, C)인 텐서를 내놓습니다.
+# `nn.CrossEntropyLoss`는 이 로짓과 함께 목표값으로 *클래스 번호*를 받습니다.
+# 원-핫 벡터가 아니라 모양이 (N,)이고 정수형(`torch.long`)인 텐서입니다. 이 손실은
+# 로짓에 `log_softmax`를 적용한 뒤 정답 클래스의 로그 확률에 음수를 붙여 평균을
+# 냅니다. 이를 음의 로그 가능도(negative log-likelihood, NLL)라고 합니다.
+# `log_softmax`에 `F.nll_loss`를 적용한 값, 그리고 같은 계산을 손으로 풀어 쓴
+# 값과 같은지 확인합니다.
+
+# %%
+logits = torch.randn(4, 3).to(device)
+classes = torch.tensor([0, 2, 1, 2], device=device)
+
+ce = nn.CrossEntropyLoss()(logits, classes)
+nll = F.nll_loss(F.log_softmax(logits, dim=1), classes)
+log_probs = logits - logits.logsumexp(dim=1, keepdim=True)
+manual = -log_probs[torch.arange(4), classes].mean()
+print("logits:", logits.shape, logits.dtype, "  classes:", classes.shape, classes.dtype)
+print(
+    f"CrossEntropyLoss: {ce.item():.4f}   log_softmax의 NLL: {nll.item():.4f}   "
+    f"손 계산: {manual.item():.4f}"
+)
+assert torch.allclose(ce, nll) and torch.allclose(ce, manual)
+
+# %% [markdown]
+# 기억해 둘 만한 숫자가 두 개 있습니다. 아무것도 배우지 않은 모델은 모든 클래스에
+# 같은 확률 1/C를 주고, 그 손실은 log C입니다(여기서는 log 3 ≈ 1.0986). 막
+# 초기화한 분류 모델의 손실은 이 값 근처에서 시작한다고 예상하면 됩니다. 또 하나는
+# 흔한 실수입니다. 모델 끝에 `Softmax`를 두고 *동시에* `nn.CrossEntropyLoss`를
+# 쓰면 softmax가 두 번 적용되어 손실이 엉뚱한 값이 됩니다. 더 나쁜 점은 손실이
+# 더는 0에 닿지 못한다는 것입니다. 확률은 0과 1 사이에 있으므로, 완벽하게 확신하며
+# 정답을 맞히는 모델조차 클래스가 세 개일 때 −log(e / (e + 2)) ≈ 0.5514라는 손실을
+# 받습니다. 로짓을 넘기면 손실은 0으로 갑니다.
+
+# %%
+uniform = nn.CrossEntropyLoss()(torch.zeros(4, 3, device=device), classes)
+double_softmax = nn.CrossEntropyLoss()(torch.softmax(logits, dim=1), classes)
+print(f"모두 같은 로짓: {uniform.item():.4f}   log(3): {torch.tensor(3.0).log().item():.4f}")
+print(f"softmax 두 번 적용: {double_softmax.item():.4f}   올바른 값: {ce.item():.4f}")
+assert torch.isclose(uniform.cpu(), torch.tensor(3.0).log())
+assert not torch.isclose(double_softmax, ce, atol=1e-2)
+
+perfect = 100 * F.one_hot(classes, num_classes=3).float()
+best_ce = nn.CrossEntropyLoss()(perfect, classes)
+best_double = nn.CrossEntropyLoss()(torch.softmax(perfect, dim=1), classes)
+print(f"완벽한 로짓: {best_ce.item():.4f}   여기에 softmax를 씌우면: {best_double.item():.4f}")
+assert best_ce.item() < 1e-6 and abs(best_double.item() - 0.5514) < 1e-4
+
+# %% [markdown]
+# ## 확률 출력에는 MSE일까 BCE일까 { #mse-or-bce-for-a-probability }
+#
+# sigmoid 출력을 MSE로 학습시켜도 막을 사람은 없습니다. 그런데 왜 BCE를 쓸까요?
+# 왼쪽 그림은 목표값이 1일 때 예측 확률 p가 0에서 1로 가는 동안 두 손실을
+# 보여 줍니다. MSE, 즉 (1 − p)²는 모델이 완전히 틀려도 1을 넘지 않지만, BCE, 즉
+# −log p는 한없이 커집니다. 오른쪽 그림은 학습에 정말 중요한 값, 로짓 z에 대한
+# 기울기를 보여 줍니다(p = sigmoid(z)). BCE의 기울기는 p − 1이어서, 모델이 확신에
+# 차서 틀릴 때 −1에 가깝습니다. MSE의 기울기에는 sigmoid'(z)라는 인수가 더 붙는데,
+# 2강에서 보았듯 이 인수는 |z|가 크면 아주 작습니다. z = −10에서 MSE의 기울기는
+# 10⁻³보다 작아서, 모델은 가장 크게 틀린 예에서 거의 배우지 못합니다.
+
+# %%
+z = torch.linspace(-10, 10, 401, device=device, requires_grad=True)
+p = torch.sigmoid(z)
+ones = torch.ones_like(z)
+mse_curve = F.mse_loss(p, ones, reduction="none")
+bce_curve = F.binary_cross_entropy_with_logits(z, ones, reduction="none")
+(mse_slope,) = torch.autograd.grad(mse_curve.sum(), z)
+(bce_slope,) = torch.autograd.grad(bce_curve.sum(), z)
+
+print(
+    f"z = -10 (p = {p[0].item():.1e}):  MSE {mse_curve[0].item():.4f}, "
+    f"BCE {bce_curve[0].item():.4f}; 기울기 MSE {mse_slope[0].item():.1e}, "
+    f"BCE {bce_slope[0].item():.4f}"
+)
+assert mse_curve.max() <= 1.0 and bce_curve[0] > 9.9
+assert abs(bce_slope[0].item() + 1) < 1e-3 and abs(mse_slope[0].item()) < 1e-3
+assert torch.allclose(bce_slope, p.detach() - 1, atol=1e-6)
+
+# %%
+fig, (ax_loss, ax_slope) = plt.subplots(1, 2, figsize=(10, 4))
+p_cpu, z_cpu = p.detach().cpu(), z.detach().cpu()
+ax_loss.plot(p_cpu, mse_curve.detach().cpu(), label="MSE  (1 - p)²")
+ax_loss.plot(p_cpu, bce_curve.detach().cpu(), label="BCE  -log p")
+ax_loss.set(title="목표값이 1일 때의 손실", xlabel="예측 확률 p", ylabel="손실", ylim=(0, 5))
+ax_slope.plot(z_cpu, mse_slope.cpu(), label="MSE")
+ax_slope.plot(z_cpu, bce_slope.cpu(), label="BCE")
+ax_slope.set(title="로짓에 대한 기울기", xlabel="로짓 z", ylabel="d손실/dz")
+ax_loss.legend()
+ax_slope.legend()
+plt.show()
+
+# %% [markdown]
+# ## 손으로 기울기 확인하기 { #checking-a-gradient-by-hand }
+#
+# 이제 진짜 계층(layer)으로 해 봅시다. `nn.Linear(3, 1)`이 샘플 8개에 대해
+# ŷᵢ = W xᵢ + b를 예측하고, 손실은 MSE, L = (1/N) Σ (ŷᵢ − yᵢ)²입니다. 연쇄 법칙을
+# 적용하면 다음을 얻습니다.
+#
+# - ∂L/∂W = (2/N) Σ (ŷᵢ − yᵢ) xᵢ, 행렬로 쓰면 (2/N) (Ŷ − Y)ᵀ X이고, 모양은 가중치와
+#   같은 (1, 3)
+# - ∂L/∂b = (2/N) Σ (ŷᵢ − yᵢ), 모양은 편향과 같은 (1,)
+#
+# 두 식을 텐서 연산 몇 줄로 계산하고, `backward()`가 `layer.weight.grad`와
+# `layer.bias.grad`에 저장한 값과 비교합니다.
+
+# %%
+torch.manual_seed(0)
+layer = nn.Linear(3, 1).to(device)
+inputs = torch.randn(8, 3).to(device)
+outputs = torch.randn(8, 1).to(device)
+
+loss = F.mse_loss(layer(inputs), outputs)
+loss.backward()
+
+with torch.no_grad():
+    error = layer(inputs) - outputs
+    grad_w = 2 / len(inputs) * error.T @ inputs
+    grad_b = 2 / len(inputs) * error.sum(dim=0)
+print("자동 미분 dL/dW:", [round(v, 5) for v in layer.weight.grad.flatten().tolist()])
+print("손 계산   dL/dW:", [round(v, 5) for v in grad_w.flatten().tolist()])
+print("자동 미분 dL/db:", round(layer.bias.grad.item(), 5), "  손 계산:", round(grad_b.item(), 5))
+assert grad_w.shape == layer.weight.shape and grad_b.shape == layer.bias.shape
+assert torch.allclose(layer.weight.grad, grad_w) and torch.allclose(layer.bias.grad, grad_b)
+
+# %% [markdown]
+# ## 유한 차분 { #finite-differences }
+#
+# 도함수는 기울기의 극한이므로 미적분 없이도 어림할 수 있습니다. 가중치 하나를
+# 작은 h만큼 양쪽으로 움직여 보고 손실이 얼마나 변하는지 재면 됩니다.
+# (L(w + h) − L(w − h)) / 2h입니다. 이 *중앙 차분(central difference)*에는
+# float64가 필요합니다. float32에서는 1.2 근처의 손실이 약 1.2 × 10⁻⁷ 간격으로만
+# 저장되므로, h = 10⁻⁶이면 어림값도 약 0.06 간격으로만 움직일 수 있습니다. 아래에
+# 출력되는 float32 값은 둘째 자리에서 이미 틀립니다. 이 확인은 CPU에서 합니다.
+# CPU는 어디서나 float64를 지원합니다(Apple의 MPS는 지원하지 않습니다).
+#
+# `torch.autograd.gradcheck`는 같은 검사를 함수의 모든 입력에 대해 자동으로 하고,
+# 자동 미분과 유한 차분이 일치하면 `True`를 돌려줍니다.
+
+
+# %%
+def mse_of_linear(weight, bias):
+    x, y = inputs.cpu().to(weight.dtype), outputs.cpu().to(weight.dtype)
+    return F.mse_loss(x @ weight.T + bias, y)
+
+
+def central_difference(weight, bias, j, h=1e-6):
+    step = torch.zeros_like(weight)
+    step[0, j] = h
+    return (mse_of_linear(weight + step, bias) - mse_of_linear(weight - step, bias)) / (2 * h)
+
+
+weight64 = layer.weight.detach().cpu().double().requires_grad_()
+bias64 = layer.bias.detach().cpu().double().requires_grad_()
+mse_of_linear(weight64, bias64).backward()
+with torch.no_grad():
+    numeric = torch.stack([central_difference(weight64, bias64, j) for j in range(3)])
+    numeric32 = central_difference(weight64.float(), bias64.float(), 0)
+print("자동 미분:              ", [round(v, 8) for v in weight64.grad[0].tolist()])
+print("중앙 차분:              ", [round(v, 8) for v in numeric.tolist()])
+print("float32, 첫 번째 가중치:", round(numeric32.item(), 8))
+passed = torch.autograd.gradcheck(mse_of_linear, (weight64, bias64))
+print("gradcheck:", passed)
+assert torch.allclose(numeric, weight64.grad[0], atol=1e-8) and passed
+assert 1.15 < loss.item() < 1.25
+assert abs(numeric32.item() - weight64.grad[0, 0].item()) > 1e-2
+
+# %% [markdown]
+# ## 기울기는 누적됩니다 { #gradients-accumulate }
+#
+# `backward()`는 `.grad`를 덮어쓰지 않고 *더합니다*. 지우지 않고 두 번 부르면
+# 기울기가 두 배가 됩니다. 그래서 학습의 각 단계는 `zero_grad()`(모델에서 부르든
+# 옵티마이저에서 부르든)로 시작하며, 이 함수는 기본적으로 각 `.grad`를 `None`으로
+# 되돌립니다.
+#
+# 누적을 일부러 이용할 수도 있습니다. 한 배치가 메모리에 들어가지 않으면 배치를
+# 나누고, 각 조각의 손실에 그 조각이 배치에서 차지하는 비율을 곱해 `backward()`를
+# 부르면, 더해진 기울기는 전체 배치의 기울기와 같습니다.
+
+# %%
+full_grad = layer.weight.grad.clone()
+F.mse_loss(layer(inputs), outputs).backward()
+print("backward를 한 번 더 부른 뒤, grad / 처음 grad:", (layer.weight.grad / full_grad).tolist())
+assert torch.allclose(layer.weight.grad, 2 * full_grad)
+
+layer.zero_grad()
+print("zero_grad() 뒤:", layer.weight.grad)
+assert layer.weight.grad is None
+
+for part_inputs, part_outputs in zip(inputs.split(4), outputs.split(4), strict=True):
+    (F.mse_loss(layer(part_inputs), part_outputs) / 2).backward()
+print(
+    "절반 두 개를 누적한 기울기 = 전체 배치의 기울기:", torch.allclose(layer.weight.grad, full_grad)
+)
+assert torch.allclose(layer.weight.grad, full_grad)
+
+# %% [markdown]
+# ## 내리막으로 한 걸음 { #one-step-downhill }
+#
+# 기울기는 손실이 가장 빠르게 커지는 방향을 가리키므로, 그 반대 방향으로 조금
+# 움직이면 손실이 작아집니다. 이것이 경사 하강법의 한 걸음입니다.
+# w ← w − 학습률(learning rate) × ∂L/∂w이고, 이 갱신 자체는 모델의 계산이 아니므로
+# `torch.no_grad()` 안에서 합니다. 다음 강의에서는 이 한 걸음을 학습 반복문으로
+# 키웁니다.
+
+# %%
+learning_rate = 0.1
+before = F.mse_loss(layer(inputs), outputs).item()
+with torch.no_grad():
+    for parameter in layer.parameters():
+        parameter -= learning_rate * parameter.grad
+after = F.mse_loss(layer(inputs), outputs).item()
+print(f"한 걸음 전 손실: {before:.4f}   후: {after:.4f}")
+assert after < before
+
+# %% [markdown]
+# ## 요약 { #summary }
+#
+# - `requires_grad=True`인 텐서를 쓰면 자동 미분이 `grad_fn` 노드로 된 그래프를
+#   기록합니다. `backward()`는 이 그래프를 손실에서 잎까지 거슬러 가며 기울기를
+#   `.grad`에 저장합니다.
+# - `nn.MSELoss`는 제곱 오차의 평균입니다. `nn.BCELoss`는 확률을 받고,
+#   `nn.BCEWithLogitsLoss`는 로짓을 받아 큰 로짓에서도 정확합니다.
+#   `nn.CrossEntropyLoss`는 (N, C) 로짓과 (N,) 클래스 번호를 받으며, `log_softmax`의
+#   NLL과 같습니다. 학습 전 분류 모델의 손실은 log C 근처에서 시작합니다.
+# - sigmoid 출력에서 BCE는 모델이 확신에 차서 틀릴 때 −1에 가까운 기울기를 주지만,
+#   MSE의 기울기는 그곳에서 사라집니다.
+# - MSE를 쓰는 선형 계층에서 자동 미분의 기울기는 손으로 유도한 (2/N)(Ŷ − Y)ᵀX,
+#   중앙 차분, `gradcheck`와 모두 일치했습니다.
+# - 기울기는 `backward()`를 부를 때마다 더해집니다. `zero_grad()`로 지우거나, 큰
+#   배치를 나누어 누적하는 데 일부러 이용하세요.
+#
+# ## 더 읽을거리 { #further-reading }
+#
+# - PyTorch 튜토리얼 "A Gentle Introduction to torch.autograd":
+#   https://pytorch.org/tutorials/beginner/blitz/autograd_tutorial.html
+#   (한국어판: https://tutorials.pytorch.kr/beginner/blitz/autograd_tutorial.html)
+# - PyTorch 문서 `torch.nn`의 "Loss functions":
+#   https://pytorch.org/docs/stable/nn.html#loss-functions
+# - 다음 강의: 경사 하강법과 미니배치(mini-batch). 여기서 내디딘 한 걸음이 학습
+#   반복문이 됩니다.
