@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from torch import nn
@@ -138,6 +139,16 @@ class MLP(nn.Sequential):
         self.sizes = checked
         self.activation = activation
         self.output_activation = output_activation
+
+    def __getitem__(self, index: int | slice) -> nn.Module:
+        """Return one layer, or a slice of the layers as a plain ``nn.Sequential``.
+
+        A slice is not an ``MLP`` (its ``sizes`` would no longer describe it), so
+        ``model[:2]`` is an :class:`torch.nn.Sequential` holding the same layers.
+        """
+        if isinstance(index, slice):
+            return nn.Sequential(OrderedDict(list(self._modules.items())[index]))
+        return super().__getitem__(index)
 
     def extra_repr(self) -> str:
         """Describe the network in one line, above its layers."""
