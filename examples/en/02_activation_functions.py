@@ -1,0 +1,364 @@
+# %% [markdown]
+# # Activation functions in depth
+#
+# Lesson 1 put Sigmoid, Tanh and ReLU between linear layers without asking why one
+# might be better than another. This lesson looks at them closely: their curves,
+# their derivatives (computed by autograd, the way training computes them), and
+# what those derivatives do to learning. You will see numerically why sigmoid
+# networks train slowly when they get deep, why a ReLU unit can stop learning for
+# good, and why PyTorch computes softmax and its logarithm the way it does.
+#
+# **What you will learn**
+#
+# - how to build activation modules by name with `nnguide.activation`
+# - the curves and derivatives of Sigmoid, Tanh, ReLU, LeakyReLU and GELU
+# - saturation: where a derivative is almost zero, and how that makes gradients
+#   vanish in deep networks
+# - dead ReLU units, and how LeakyReLU keeps a small slope
+# - why a naive softmax overflows, and why `log_softmax` beats `log(softmax(x))`
+#
+# **Prerequisites:** Lesson 1 (layers, activation modules, `nn.Sequential`).
+# Knowing what a derivative is helps; the chain rule is explained where it is used.
+
+# %% [markdown]
+# ## Setup
+#
+# We seed the random number generator so every number on this page is the same on
+# every run, switch on the guide's plot style (it also makes Korean labels render),
+# and pick the device with `get_device`: a GPU when there is one, otherwise the
+# CPU. Random tensors are drawn on the CPU and then moved, so the numbers are the
+# same whatever the device.
+
+# %%
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
+
+import nnguide
+from nnguide.device import get_device
+from nnguide.plotting import set_style
+
+torch.manual_seed(0)
+set_style()
+device = get_device()
+print("device:", device)
+
+# %% [markdown]
+# ## Activations by name
+#
+# `nnguide.activation(name)` returns the PyTorch module for a name such as
+# `"relu"` or `"gelu"` (upper or lower case). That lets us loop over the five
+# activations of this lesson instead of writing each one out. Every one of them
+# works element by element, so the output has the same shape as the input.
+
+# %%
+names = ["sigmoid", "tanh", "relu", "leaky_relu", "gelu"]
+activations = {name: nnguide.activation(name) for name in names}
+
+x = torch.randn(8, 128).to(device)
+for name, act in activations.items():
+    out = act(x)
+    assert out.shape == x.shape
+    print(f"{name:<11} {act!r:<34} {tuple(x.shape)} -> {tuple(out.shape)}")
+
+# %% [markdown]
+# ## Curves and derivatives
+#
+# Training needs the derivative of every activation, and autograd computes it for
+# us. We evaluate each activation on a grid of points from -5 to 5 and ask autograd
+# for the gradient of the *sum* of the outputs. Each output depends only on its own
+# input, so that gradient is exactly the derivative at each point.
+#
+# The grid contains 0 itself: ReLU has a kink there and no derivative in the strict
+# sense, and PyTorch uses 0 as its slope at that one point.
+
+# %%
+xs = (torch.arange(-500, 501, device=device) / 100).requires_grad_()
+curves, slopes = {}, {}
+for name, act in activations.items():
+    ys = act(xs)
+    (dys,) = torch.autograd.grad(ys.sum(), xs)
+    curves[name] = ys.detach().cpu()
+    slopes[name] = dys.cpu()
+
+grid = xs.detach().cpu()
+print("grid:", len(grid), "points from", grid[0].item(), "to", grid[-1].item())
+print("slope at x = 0:", {name: round(s[500].item(), 3) for name, s in slopes.items()})
+
+# %% [markdown]
+# The derivatives autograd found agree with the textbook formulas:
+# sigmoid' = σ(x)(1 − σ(x)), tanh' = 1 − tanh²(x), ReLU' is 1 for positive x and 0
+# otherwise, and LeakyReLU' is 1 for positive x and 0.01 (its default
+# `negative_slope`) otherwise.
+
+# %%
+sig = torch.sigmoid(grid)
+formulas = {
+    "sigmoid": sig * (1 - sig),
+    "tanh": 1 - torch.tanh(grid) ** 2,
+    "relu": (grid > 0).float(),
+    "leaky_relu": torch.where(grid > 0, 1.0, 0.01),
+}
+for name, formula in formulas.items():
+    assert torch.allclose(slopes[name], formula, atol=1e-6), name
+    max_diff = (slopes[name] - formula).abs().max().item()
+    print(f"{name:<11} autograd vs formula, largest difference: {max_diff:.1e}")
+
+# %% [markdown]
+# Now the picture. On the left are the curves, on the right their derivatives.
+# Notice how sigmoid and tanh flatten out on both sides, while ReLU, LeakyReLU and
+# GELU keep a slope of 1 for large positive inputs. GELU is a smooth ReLU: it
+# dips slightly below zero (its minimum is about −0.17 near x = −0.75) and its
+# slope at 0 is 0.5.
+
+# %%
+gelu_min = curves["gelu"].min().item()
+assert -0.171 < gelu_min < -0.169
+assert abs(grid[curves["gelu"].argmin()].item() + 0.75) < 0.02
+assert abs(slopes["gelu"][500].item() - 0.5) < 1e-6
+for name in ["relu", "leaky_relu", "gelu"]:
+    assert abs(slopes[name][-1].item() - 1) < 1e-4, name
+for name in ["sigmoid", "tanh"]:
+    assert slopes[name][0] < 0.01 and slopes[name][-1] < 0.01, name
+print(f"GELU minimum: {gelu_min:.3f} at x = {grid[curves['gelu'].argmin()].item():.2f}")
+
+fig, (ax_curve, ax_slope) = plt.subplots(1, 2, figsize=(10, 4))
+for name in names:
+    style = "--" if name == "leaky_relu" else "-"
+    ax_curve.plot(grid, curves[name], style, label=name)
+    ax_slope.plot(grid, slopes[name], style, label=name)
+ax_curve.set(title="Activation functions", xlabel="x", ylabel="f(x)", ylim=(-1.5, 3))
+ax_slope.set(title="Derivatives (from autograd)", xlabel="x", ylabel="f'(x)")
+ax_curve.legend()
+ax_slope.legend()
+plt.show()
+
+# %% [markdown]
+# ## Saturation
+#
+# A unit *saturates* when its input is so large (positive or negative) that its
+# curve is flat there: a change of the input hardly changes the output, so the
+# derivative is nearly zero. The sigmoid's slope is largest at 0, where it is only
+# 0.25; at |x| = 10 it is below 0.0001. Tanh peaks at 1 but saturates even
+# faster: at |x| = 10 its true slope is about 8 × 10⁻⁹, and in float32, where
+# tanh(10) rounds to exactly 1.0, the computed slope is exactly 0. ReLU does not
+# saturate for positive inputs: its slope stays 1.
+
+# %%
+points = torch.tensor([-10.0, -5.0, -2.0, 0.0, 2.0, 5.0, 10.0], device=device)
+points.requires_grad_()
+table = {}
+print("x          " + "".join(f"{p:>10.0f}" for p in points.tolist()))
+for name in ["sigmoid", "tanh", "relu"]:
+    (slope,) = torch.autograd.grad(activations[name](points).sum(), points)
+    table[name] = slope.cpu()
+    print(f"{name:<11}" + "".join(f"{v:>10.2e}" for v in table[name].tolist()))
+
+assert slopes["sigmoid"].max().item() == 0.25
+assert grid[slopes["sigmoid"].argmax()].item() == 0.0
+assert table["sigmoid"][0] < 1e-4 and table["sigmoid"][-1] < 1e-4
+assert table["tanh"][3] == 1.0 and table["tanh"][-1] < 1e-8
+assert torch.tanh(torch.tensor(10.0)).item() == 1.0
+assert table["relu"][-1] == 1.0
+
+# %% [markdown]
+# ## Vanishing gradients
+#
+# Backpropagation applies the chain rule: the gradient that reaches an early layer
+# is a *product* of one factor per layer above it, and each activation contributes
+# its derivative as a factor. With sigmoid every such factor is at most 0.25, so
+# after n sigmoid layers the product is at most 0.25ⁿ. Let us stack sigmoids on a
+# single number and compare autograd's gradient with that bound.
+
+# %%
+print("layers   d(output)/d(input)   bound 0.25^n")
+previous = 1.0
+for depth in [1, 2, 5, 10, 20]:
+    inp = torch.tensor(0.0, device=device, requires_grad=True)
+    out = inp
+    for _ in range(depth):
+        out = torch.sigmoid(out)
+    (grad,) = torch.autograd.grad(out, inp)
+    assert grad.item() <= 0.25**depth and grad.item() < previous
+    previous = grad.item()
+    print(f"{depth:>6}   {grad.item():>18.3e}   {0.25**depth:>12.3e}")
+
+# %% [markdown]
+# The same happens in a real network. Below are three networks of ten `Linear`
+# layers (64 units each) with a sigmoid, a tanh or a ReLU after every layer. Their
+# weights are initialised the same way, with He (Kaiming) initialisation, which is
+# designed to keep the size of the signal steady from layer to layer; so the only
+# difference between the networks is the activation. After one backward pass we
+# measure the size (norm) of each layer's weight gradient. Layer 1 is nearest the
+# input and receives the longest product.
+
+
+# %%
+def deep_net(activation_name, depth=10, width=64):
+    layers = []
+    for _ in range(depth):
+        linear = nn.Linear(width, width)
+        nn.init.kaiming_normal_(linear.weight, nonlinearity="relu")
+        nn.init.zeros_(linear.bias)
+        layers += [linear, nnguide.activation(activation_name)]
+    return nn.Sequential(*layers).to(device)
+
+
+grad_norms = {}
+for name in ["sigmoid", "tanh", "relu"]:
+    torch.manual_seed(0)
+    net = deep_net(name)
+    inputs = torch.randn(256, 64).to(device)
+    net(inputs).pow(2).mean().backward()
+    linears = [m for m in net if isinstance(m, nn.Linear)]
+    grad_norms[name] = [m.weight.grad.norm().item() for m in linears]
+    ratio = grad_norms[name][0] / grad_norms[name][-1]
+    print(
+        f"{name:<8} layer 1: {grad_norms[name][0]:.1e}   layer 10: "
+        f"{grad_norms[name][-1]:.1e}   layer 1 / layer 10: {ratio:.1e}"
+    )
+
+# %% [markdown]
+# With sigmoid, the first layer's gradient is more than ten thousand times smaller
+# than the last layer's (the printed ratio is about 4 × 10⁻⁶), so the first layers
+# would barely move during training. With tanh (slope 1 at 0) and ReLU (slope 1 for
+# positive inputs), every layer's gradient is within a factor of ten of every other
+# layer's. This is one of the main reasons ReLU and its relatives replaced sigmoid
+# in hidden layers.
+
+# %%
+sigmoid_ratio = grad_norms["sigmoid"][0] / grad_norms["sigmoid"][-1]
+assert sigmoid_ratio < 1e-4
+for name in ["tanh", "relu"]:
+    assert max(grad_norms[name]) / min(grad_norms[name]) < 10, name
+
+fig, ax = plt.subplots()
+for name, norms in grad_norms.items():
+    ax.semilogy(range(1, 11), norms, marker="o", label=name)
+ax.set(
+    title="Weight gradient size per layer",
+    xlabel="layer (1 = nearest the input)",
+    ylabel="gradient norm (log scale)",
+)
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# ## Dead ReLU units
+#
+# ReLU has its own weakness. If a unit's input is negative for *every* sample, its
+# output is always 0 and so is its derivative: no gradient reaches its weights, they
+# never change, and the unit is "dead". This can happen after a large update pushes
+# the bias far below zero. We build that situation on purpose: a layer of three
+# units whose unit 0 gets a bias of −10, so that for our standard-normal inputs its
+# pre-activation is always negative. Units 1 and 2 are left as they are.
+#
+# LeakyReLU replaces the flat zero with a small slope (0.01 by default), so even a
+# unit stuck on the negative side still receives a small gradient and can recover.
+
+# %%
+torch.manual_seed(0)
+layer = nn.Linear(4, 3).to(device)
+with torch.no_grad():
+    layer.bias[0] = -10.0
+inputs = torch.randn(64, 4).to(device)
+assert (layer(inputs)[:, 0] < 0).all()
+
+weight_grads = {}
+for name in ["relu", "leaky_relu"]:
+    layer.zero_grad()
+    out = nnguide.activation(name)(layer(inputs))
+    out.sum().backward()
+    weight_grads[name] = layer.weight.grad.abs().sum(dim=1).cpu()
+    sizes = ", ".join(f"{g:.2f}" for g in weight_grads[name].tolist())
+    print(
+        f"{name:<11} largest output of unit 0: {out[:, 0].max().item():8.4f}   "
+        f"weight-gradient size of units 0, 1, 2: {sizes}"
+    )
+
+assert weight_grads["relu"][0] == 0.0 and (weight_grads["relu"][1:] > 0).all()
+assert weight_grads["leaky_relu"][0] > 0.0
+
+# %% [markdown]
+# ## Softmax numerics
+#
+# Softmax turns logits into probabilities: exp(zᵢ) / Σⱼ exp(zⱼ). Written exactly like
+# that it breaks for large logits. In float32, exp overflows to `inf` above about
+# 88.7, and `inf / inf` is `nan`. Softmax does not change when the same number is
+# subtracted from every logit, so PyTorch subtracts the largest one first and the
+# exponentials stay between 0 and 1.
+
+# %%
+softmax = nnguide.activation("softmax", dim=-1)
+logits = torch.tensor([1000.0, 1001.0, 1002.0], device=device)
+
+naive = torch.exp(logits) / torch.exp(logits).sum()
+stable = softmax(logits)
+shifted = torch.exp(logits - logits.max()) / torch.exp(logits - logits.max()).sum()
+print("exp(logits):     ", torch.exp(logits).tolist())
+print("naive softmax:   ", naive.tolist())
+print("torch softmax:   ", [round(p, 4) for p in stable.tolist()])
+print("softmax([0,1,2]):", [round(p, 4) for p in softmax(logits - 1000).tolist()])
+
+assert torch.isinf(torch.exp(logits)).all() and torch.isnan(naive).all()
+assert torch.isfinite(torch.exp(torch.tensor(88.7))) and torch.isinf(torch.exp(torch.tensor(88.8)))
+assert torch.allclose(stable, shifted) and torch.allclose(stable, softmax(logits - 1000))
+assert torch.isclose(stable.sum(), torch.tensor(1.0, device=device))
+
+# %% [markdown]
+# Losses need the *logarithm* of a probability. Taking `log(softmax(z))` goes wrong
+# when one probability is tiny: for logits (200, 0), the second probability is
+# e⁻²⁰⁰ ≈ 10⁻⁸⁷, smaller than the smallest float32 number, so it becomes 0 and its
+# log is −∞. `torch.log_softmax` computes zᵢ − max(z) − log Σⱼ exp(zⱼ − max(z))
+# directly and gets the exact answer, −200. This is why the loss functions of the
+# next lesson take logits and use `log_softmax` inside.
+
+# %%
+logits = torch.tensor([200.0, 0.0], device=device)
+log_of_softmax = torch.log(torch.softmax(logits, dim=-1))
+log_softmax = torch.log_softmax(logits, dim=-1)
+print("log(softmax(z)):", log_of_softmax.tolist())
+print("log_softmax(z): ", log_softmax.tolist())
+
+assert torch.exp(torch.tensor(-200.0)) == 0.0
+assert torch.isinf(log_of_softmax[1]) and log_of_softmax[1] < 0
+assert log_softmax.tolist() == [0.0, -200.0]
+
+# %% [markdown]
+# ## Which activation where
+#
+# | place in the network | usual choice | why |
+# |---|---|---|
+# | hidden layers | ReLU, or GELU / LeakyReLU | slope 1 for positive inputs, no saturation there, cheap |
+# | output, two classes | Sigmoid (or a logit fed to `BCEWithLogitsLoss`) | a probability between 0 and 1 |
+# | output, several classes | Softmax (or logits fed to `CrossEntropyLoss`) | probabilities that sum to 1 |
+# | output, regression | none (identity) | any real number |
+#
+# Tanh is still used inside recurrent networks, where its output range (−1, 1) is
+# useful, but for the hidden layers of a plain feed-forward network ReLU is the
+# default to start with.
+
+# %% [markdown]
+# ## Summary
+#
+# - `nnguide.activation(name)` builds activation modules by name; all of them keep
+#   the shape of their input.
+# - Autograd's derivatives match the formulas: σ' = σ(1 − σ) with a maximum of 0.25,
+#   tanh' = 1 − tanh², ReLU' ∈ {0, 1}, LeakyReLU' ∈ {0.01, 1}, GELU'(0) = 0.5.
+# - Sigmoid and tanh saturate: for |x| = 10 their slopes are below 10⁻⁴ and 10⁻⁸.
+#   Through n sigmoid layers the gradient shrinks at least like 0.25ⁿ; in a ten-layer
+#   sigmoid network the first layer's gradient was over ten thousand times smaller
+#   than the last layer's, while tanh and ReLU kept every layer within a factor of ten.
+# - A ReLU unit whose input is always negative gets no gradient and stops learning;
+#   LeakyReLU keeps a slope of 0.01 there.
+# - Softmax must subtract the largest logit to avoid `inf`/`nan`, and
+#   `log_softmax` gives finite log-probabilities where `log(softmax(x))` gives −∞.
+#
+# ## Further reading
+#
+# - PyTorch documentation, "Non-linear activations" in `torch.nn`:
+#   https://pytorch.org/docs/stable/nn.html#non-linear-activations-weighted-sum-nonlinearity
+# - X. Glorot and Y. Bengio, "Understanding the difficulty of training deep
+#   feedforward neural networks" (2010), on saturation in deep sigmoid networks.
+# - D. Hendrycks and K. Gimpel, "Gaussian Error Linear Units (GELUs)" (2016).
+# - Next lesson: loss functions and autograd, where these derivatives are put to use.
