@@ -4,17 +4,29 @@ Everything here needs matplotlib (``pip install "nnguide[plot]"``). The one setu
 call, :func:`set_style`, makes figures look the same in every lesson and lets them
 carry Korean labels: it adds a font with Hangul glyphs to matplotlib's font
 fallback chain, so text in either language renders without boxes or
-"Glyph missing" warnings.
+"Glyph missing" warnings. :func:`plot_history` and :func:`plot_confusion_matrix`
+draw the two figures every training lesson ends with, labelled in English or
+Korean.
 """
 
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["hangul_font_path", "set_style"]
+import torch
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from nnguide.training import History
+
+__all__ = ["hangul_font_path", "plot_confusion_matrix", "plot_history", "set_style"]
 
 _HANGUL_FONT_FILES = ("NanumGothic.ttf", "NanumBarunGothic.ttf", "NotoSansCJK-Regular.ttc")
+_MISSING_MATPLOTLIB = 'nnguide.plotting needs matplotlib: pip install "nnguide[plot]"'
 _SYSTEM_FONT_DIRS = (
     Path("/usr/share/fonts/truetype/nanum"),
     Path("/usr/share/fonts/opentype/noto"),
@@ -76,9 +88,7 @@ def set_style() -> str | None:
         import matplotlib
         from matplotlib import font_manager
     except ModuleNotFoundError as error:  # pragma: no cover - depends on the install
-        raise ModuleNotFoundError(
-            'nnguide.plotting needs matplotlib: pip install "nnguide[plot]"'
-        ) from error
+        raise ModuleNotFoundError(_MISSING_MATPLOTLIB) from error
 
     families = ["DejaVu Sans"]
     hangul_family = None
@@ -98,3 +108,245 @@ def set_style() -> str | None:
         }
     )
     return hangul_family
+
+
+_LABELS = {
+    "en": {
+        "epoch": "epoch",
+        "loss": "loss",
+        "accuracy": "accuracy",
+        "train_loss": "training loss",
+        "val_loss": "validation loss",
+        "val_accuracy": "validation accuracy",
+        "predicted": "predicted class",
+        "true": "true class",
+    },
+    "ko": {
+        "epoch": "에포크",
+        "loss": "손실",
+        "accuracy": "정확도",
+        "train_loss": "학습 손실",
+        "val_loss": "검증 손실",
+        "val_accuracy": "검증 정확도",
+        "predicted": "예측한 클래스",
+        "true": "실제 클래스",
+    },
+}
+
+
+def _labels(language: str) -> dict[str, str]:
+    if language not in _LABELS:
+        raise ValueError(
+            f"language must be one of {', '.join(map(repr, _LABELS))}, got {language!r}"
+        )
+    return _LABELS[language]
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
+    try:
+        import matplotlib.pyplot as plt
+        from matplotlib.axes import Axes
+    except ModuleNotFoundError as error:  # pragma: no cover - depends on the install
+        raise ModuleNotFoundError(_MISSING_MATPLOTLIB) from error
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+        return ax
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
+    return ax
+
+
+def _float_list(values: Any, name: str) -> list[float]:
+    try:
+        return [float(value) for value in values]
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"history.{name} must be a list of numbers") from error
+
+
+def plot_history(
+    history: History,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    language: str = "en",
+) -> Axes:
+    """Plot the loss curves (and validation accuracy) recorded by :func:`nnguide.fit`.
+
+    The training loss and, when recorded, the validation loss are drawn against
+    the epoch number (1, 2, …) on ``ax``. When validation accuracy was recorded it
+    is drawn as a dashed line on a second y-axis on the right, sharing the x-axis.
+    One legend lists all curves.
+
+    Args:
+        history: A :class:`nnguide.History`, or any object with lists
+            ``train_loss``, ``val_loss`` and ``val_accuracy``.
+        ax: Axes to draw on; ``None`` creates a new figure.
+        title: Optional title of the axes.
+        language: Language of the axis labels and legend, ``"en"`` or ``"ko"``.
+
+    Returns:
+        The axes with the loss curves. The accuracy axis, when drawn, is its twin
+        (``ax.figure.axes``).
+
+    Raises:
+        TypeError: If ``history`` lacks the three lists, or ``ax`` is not an Axes.
+        ValueError: If ``history`` is empty, a validation list has a different
+            length than ``train_loss``, or ``language`` is unknown.
+        ModuleNotFoundError: If matplotlib is not installed.
+
+    Examples:
+        >>> from nnguide.training import History
+        >>> history = History([1.2, 0.6, 0.4], [1.0, 0.7, 0.6], [0.7, 0.8, 0.85])
+        >>> ax = plot_history(history, title="Training")
+        >>> [line.get_label() for line in ax.get_legend().get_lines()]
+        ['training loss', 'validation loss', 'validation accuracy']
+        >>> ax.lines[0].get_xdata().tolist()
+        [1, 2, 3]
+    """
+    labels = _labels(language)
+    missing = [
+        name for name in ("train_loss", "val_loss", "val_accuracy") if not hasattr(history, name)
+    ]
+    if missing:
+        raise TypeError(
+            "history must be an nnguide.History (lists train_loss, val_loss, val_accuracy), "
+            f"got {type(history).__name__} without {', '.join(missing)}"
+        )
+    train_loss = _float_list(history.train_loss, "train_loss")
+    val_loss = _float_list(history.val_loss, "val_loss")
+    val_accuracy = _float_list(history.val_accuracy, "val_accuracy")
+    if not train_loss:
+        raise ValueError("history is empty: it has no recorded epochs")
+    for name, values in (("val_loss", val_loss), ("val_accuracy", val_accuracy)):
+        if values and len(values) != len(train_loss):
+            raise ValueError(
+                f"history.{name} must be empty or have one entry per epoch "
+                f"({len(train_loss)}), got {len(values)}"
+            )
+    ax = _axes(ax)
+    from matplotlib.ticker import MaxNLocator
+
+    epochs = list(range(1, len(train_loss) + 1))
+    marker = "o" if len(epochs) <= 30 else None
+    handles = ax.plot(epochs, train_loss, marker=marker, label=labels["train_loss"])
+    if val_loss:
+        handles += ax.plot(epochs, val_loss, marker=marker, label=labels["val_loss"])
+    ax.set_xlabel(labels["epoch"])
+    ax.set_ylabel(labels["loss"])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if val_accuracy:
+        accuracy_ax = ax.twinx()
+        accuracy_ax.grid(False)
+        handles += accuracy_ax.plot(
+            epochs,
+            val_accuracy,
+            color="C2",
+            linestyle="--",
+            marker=marker,
+            label=labels["val_accuracy"],
+        )
+        accuracy_ax.set_ylabel(labels["accuracy"])
+    ax.legend(handles=handles, loc="center right")
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_confusion_matrix(
+    matrix: torch.Tensor,
+    *,
+    class_names: Sequence[str] | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+    language: str = "en",
+) -> Axes:
+    """Draw a confusion matrix as a grid of counts, darker for larger counts.
+
+    Rows are the true classes and columns the predicted classes, as returned by
+    :func:`nnguide.confusion_matrix`; the diagonal holds the correct predictions.
+    Every cell is annotated with its value.
+
+    Args:
+        matrix: A square matrix of counts (a tensor or anything
+            :func:`torch.as_tensor` accepts, such as a NumPy array).
+        class_names: Names shown on the axes, one per class; ``None`` shows the
+            class indices 0, 1, ….
+        ax: Axes to draw on; ``None`` creates a new, square figure.
+        title: Optional title of the axes.
+        language: Language of the axis labels, ``"en"`` or ``"ko"``.
+
+    Returns:
+        The axes holding the image.
+
+    Raises:
+        TypeError: If ``matrix`` cannot be read as numbers, or ``ax`` is not an Axes.
+        ValueError: If ``matrix`` is not square and 2-D, has negative entries,
+            ``class_names`` has the wrong length, or ``language`` is unknown.
+        ModuleNotFoundError: If matplotlib is not installed.
+
+    Shape:
+        - matrix: :math:`(C, C)`.
+
+    Examples:
+        >>> import torch
+        >>> matrix = torch.tensor([[5, 1], [0, 4]])
+        >>> ax = plot_confusion_matrix(matrix, class_names=["cat", "dog"])
+        >>> ax.images[0].get_array().tolist()
+        [[5, 1], [0, 4]]
+        >>> [text.get_text() for text in ax.texts]
+        ['5', '1', '0', '4']
+    """
+    labels = _labels(language)
+    try:
+        values = torch.as_tensor(matrix).detach().cpu()
+    except (TypeError, ValueError, RuntimeError) as error:
+        raise TypeError(
+            f"matrix must be a square tensor of counts, got {type(matrix).__name__}"
+        ) from error
+    if values.ndim != 2 or values.shape[0] != values.shape[1] or values.shape[0] == 0:
+        raise ValueError(
+            f"matrix must be a non-empty square 2-D matrix (C, C), got shape {tuple(values.shape)}"
+        )
+    if values.dtype == torch.bool or values.is_complex():
+        raise TypeError(f"matrix must hold counts, got dtype {values.dtype}")
+    if bool((values < 0).any()):
+        raise ValueError("matrix must hold counts, got a negative entry")
+    num_classes = values.shape[0]
+    if class_names is None:
+        names = [str(index) for index in range(num_classes)]
+    else:
+        if isinstance(class_names, str):
+            raise TypeError("class_names must be a list of names, got a single str")
+        names = [str(name) for name in class_names]
+        if len(names) != num_classes:
+            raise ValueError(
+                f"class_names must have one name per class ({num_classes}), got {len(names)}"
+            )
+    side = 1.6 + 0.45 * max(num_classes, 4)
+    ax = _axes(ax, figsize=(side, side))
+
+    array = values.numpy()
+    image = ax.imshow(array, cmap="Blues", vmin=0)
+    ax.grid(False)
+    ax.set_xticks(range(num_classes), names)
+    ax.set_yticks(range(num_classes), names)
+    ax.set_xlabel(labels["predicted"])
+    ax.set_ylabel(labels["true"])
+    threshold = float(array.max()) / 2 if array.size else 0.0
+    integral = not values.is_floating_point()
+    for row in range(num_classes):
+        for column in range(num_classes):
+            value = array[row, column]
+            ax.text(
+                column,
+                row,
+                f"{int(value)}" if integral else f"{value:.2f}",
+                ha="center",
+                va="center",
+                color="white" if value > threshold else "black",
+                fontsize=9,
+            )
+    if title is not None:
+        ax.set_title(title)
+    image.set_clim(0, max(float(array.max()), 1.0))
+    return ax
