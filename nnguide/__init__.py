@@ -1,21 +1,36 @@
 """nnguide: layer and model helpers for a bilingual guide to neural networks in PyTorch."""
 
+from nnguide.data import DigitsSplit, digits_loaders, load_digits
+from nnguide.device import get_device
 from nnguide.layers import ACTIVATIONS, activation, linear_forward
 from nnguide.models import MLP, count_parameters
-from nnguide.plotting import set_style
+from nnguide.plotting import plot_confusion_matrix, plot_history, set_style
 from nnguide.summary import LayerInfo, ModelSummary, summary
+from nnguide.training import History, accuracy, confusion_matrix, evaluate, fit, predict
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ACTIVATIONS",
     "MLP",
+    "DigitsSplit",
+    "History",
     "LayerInfo",
     "ModelSummary",
     "__version__",
+    "accuracy",
     "activation",
+    "confusion_matrix",
     "count_parameters",
+    "digits_loaders",
+    "evaluate",
+    "fit",
+    "get_device",
     "linear_forward",
+    "load_digits",
+    "plot_confusion_matrix",
+    "plot_history",
+    "predict",
     "set_style",
     "summary",
 ]
