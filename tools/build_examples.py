@@ -323,7 +323,9 @@ def build(
         ExampleError: If any script fails; the message names every failing script
             with its line. Notebooks of the scripts that succeeded are still stored.
     """
-    examples = discover() if examples is None else examples
+    if examples is None:
+        examples = discover()
+        _remove_orphans(examples)
     package_digest = _package_digest()
     providers = importlib.metadata.packages_distributions()
     results: list[Result] = []
@@ -357,6 +359,14 @@ def build(
     if failures:
         raise ExampleError("Example script failed:\n" + "\n".join(sorted(failures)))
     return results
+
+
+def _remove_orphans(examples: list[Example]) -> None:
+    """Delete executed notebooks whose script was deleted or renamed."""
+    wanted = {example.notebook for example in examples}
+    for notebook in DOCS_DIR.glob("*/tutorials/*.ipynb"):
+        if notebook not in wanted:
+            notebook.unlink()
 
 
 def _timed_execute(example: Example, key: str):

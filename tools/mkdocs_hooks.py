@@ -18,6 +18,10 @@ What it does, event by event:
   figures into image files, gives every heading a unique, non-empty id (Korean
   headings keep the English anchor written as ``{ #anchor }``), rebuilds the table
   of contents from those ids, and adds the download links and the script's run time.
+* ``on_post_page``: drops the ``<link rel="alternate" hreflang>`` tags from the page
+  head. Material fetches ``sitemap.xml`` relative to each of them, and
+  mkdocs-static-i18n points them at the counterpart page, not at a language root, so
+  every page view logged two 404 errors. The visible language switcher stays.
 * ``on_serve``: ``mkdocs serve`` also watches ``examples/`` and ``nnguide/``.
 """
 
@@ -127,6 +131,13 @@ def on_post_build(config):
             plugin._used_cache_paths.add(_get_cache_path(plugin.config["cache_dir"], key))
 
 
+_ALTERNATE_LINK = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+
+
+def on_post_page(output, page, config):
+    return _ALTERNATE_LINK.sub("", output)
+
+
 def on_serve(server, config, builder):
     for folder in (build_examples.EXAMPLES_DIR, build_examples.PACKAGE_DIR):
         server.watch(str(folder))
@@ -148,9 +159,43 @@ _CODE = re.compile(
     r'<div class="highlight-ipynb hl-(\w+)\s*"><pre>(?:<span></span>)?(.*?)</pre></div>', re.S
 )
 _IMAGE = re.compile(r'<img([^>]*?)src="data:image/(png|jpeg|svg\+xml);base64,([^"]+)"')
+_WHITESPACE_SPAN = re.compile(r'<span class="w">(\s*)</span>')
 _HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.S)
 _EXPLICIT_ANCHOR = re.compile(r"\s*\{\s*#([\w-]+)\s*\}\s*$")
 _TAGS = re.compile(r"<[^>]+>")
+
+
+def _lean_cells(content: str) -> str:
+    """Replace JupyterLab's nested cell markup with the little the page needs.
+
+    Markdown cells become their rendered HTML; a code cell becomes
+    ``<div class="nb-cell">`` holding its code block and ``<div class="nb-output">``
+    per output (text in ``<pre>``, figures, HTML such as tables).
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(content, "html.parser")
+    parts = []
+    for cell in soup.select('div.jp-Cell[id^="cell-id="]'):
+        classes = cell.get("class", [])
+        if "jp-MarkdownCell" in classes:
+            rendered = cell.select_one("div.jp-RenderedMarkdown")
+            parts.append(rendered.decode_contents() if rendered else "")
+            continue
+        code = cell.select_one("div.highlight")
+        outputs = []
+        for output in cell.select("div.jp-OutputArea-output"):
+            kind = output.get("data-mime-type", "")
+            if "jp-RenderedImage" in output.get("class", []):
+                body = "".join(str(img) for img in output.find_all("img"))
+            elif "jp-RenderedText" in output.get("class", []):
+                body = str(output.find("pre"))
+            else:
+                body = output.decode_contents()
+            stream = " nb-stderr" if kind == "application/vnd.jupyter.stderr" else ""
+            outputs.append(f'<div class="nb-output{stream}">{body.strip()}</div>')
+        parts.append(f'<div class="nb-cell">{code or ""}{"".join(outputs)}</div>')
+    return "\n".join(parts)
 
 
 def _slugify(text: str) -> str:
@@ -256,6 +301,8 @@ def on_page_content(content, page, config, files):
         ),
         content,
     )
+    content = _lean_cells(content)
+    content = _WHITESPACE_SPAN.sub(r"\1", content)
     content = _extract_images(content, page)
     content, tokens = _fix_headings(content)
     page.toc = get_toc(tokens)

@@ -74,7 +74,7 @@ def lesson_pages():
 def test_lesson_page_shows_executed_outputs(built_site, lang, name):
     html = built_site.page(lang, f"tutorials/{name}").read_text(encoding="utf-8")
     assert f'<html lang="{lang}"' in html
-    assert "jp-OutputArea-output" in html, "no executed outputs on the page"
+    assert "nb-output" in html, "no executed outputs on the page"
     assert "# %%" not in html, "the page shows the raw script text"
     assert "Traceback" not in html
     assert "<style" not in html, "notebook CSS must come from the shared stylesheet"
