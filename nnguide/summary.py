@@ -18,11 +18,14 @@ How it relates to the other tools:
   model's own device, counts every parameter exactly once, includes bare
   parameters in the totals and describes tuple and dict outputs.
 - ``torchinfo`` (``pip install torchinfo``) is the maintained successor, with
-  many more options (nested rows, mult-adds, column choices). On every model
-  where both work, :func:`summary` reports the same total and trainable
-  parameter counts as ``torchinfo.summary``; the test suite checks this. Use
-  torchinfo when you need its extra columns; :func:`summary` is smaller, faster,
-  and keeps the one-row-per-layer table of the course material.
+  many more options (nested rows, mult-adds, column choices). :func:`summary`
+  reports the same total and trainable parameter counts as
+  ``torchinfo.summary`` and the same leaf layers and output shapes; the test
+  suite checks this on models from MLPs to LSTMs and Transformers. One known
+  difference: torchinfo counts a weight shared by two different layers (weight
+  tying) once per layer, :func:`summary` once. Use torchinfo when you need its
+  extra columns; :func:`summary` is smaller, faster, and keeps the
+  one-row-per-layer table of the course material.
 
 Unlike both, :func:`summary` leaves the model exactly as it found it: every
 module's train/eval mode is restored and no hooks remain, even when the forward

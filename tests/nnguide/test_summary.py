@@ -611,3 +611,21 @@ def test_html_escapes_text():
     layer = LayerInfo(name="a<b", type="X&Y", output_shape=(2, 3), num_params=1)
     result = ModelSummary((layer,), 1, 1, 0, 2, 0.0, 0.0, 0.0, 0.0)
     assert "<td>a&lt;b (X&amp;Y)</td><td>[-1, 3]</td><td>1</td>" in result._repr_html_()
+
+
+def test_a_layer_error_caught_by_the_model_itself_does_not_confuse_the_rows():
+    class Fallback(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.strict = nn.Linear(5, 2)
+            self.loose = nn.Linear(3, 2)
+
+        def forward(self, x):
+            try:
+                return self.strict(x)
+            except RuntimeError:
+                return self.loose(x)
+
+    result = summary(Fallback(), (3,))
+    assert [(layer.name, layer.output_shape) for layer in result.layers] == [("loose", (2, 2))]
+    assert result.total_params == 12 + 8
