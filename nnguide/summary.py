@@ -77,6 +77,15 @@ class LayerInfo:
             is dimension 0 when its size equals the batch size; for recurrent
             layers (``nn.RNN``, ``nn.LSTM``, ``nn.GRU``) it is found from
             ``batch_first``, and hidden states have it in dimension 1.
+
+    Examples:
+        >>> lstm = summary(nn.LSTM(10, 20, batch_first=True), (5, 10)).layers[0]
+        >>> lstm.type, lstm.num_params
+        ('LSTM', 2560)
+        >>> lstm.output_shape
+        [(2, 5, 20), [(1, 2, 20), (1, 2, 20)]]
+        >>> lstm.output_shape_text
+        '([-1, 5, 20], ([1, -1, 20], [1, -1, 20]))'
     """
 
     name: str
@@ -111,6 +120,16 @@ class ModelSummary:
             the forward pass, once for their gradients in the backward pass).
         params_size_mb: Memory of the parameters.
         total_size_mb: The sum of the three estimates above.
+
+    Examples:
+        >>> shared = nn.Linear(4, 4)
+        >>> result = summary(nn.Sequential(shared, nn.ReLU(), shared), (4,))
+        >>> [(layer.label, layer.num_params) for layer in result.layers]
+        [('0 (Linear)', 20), ('1 (ReLU)', 0), ('0 (Linear)', 0)]
+        >>> result.total_params, result.params_outside_layers
+        (20, 0)
+        >>> result._repr_html_().startswith("<table>")
+        True
     """
 
     layers: tuple[LayerInfo, ...]
