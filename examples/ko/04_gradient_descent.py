@@ -1,0 +1,441 @@
+# %% [markdown]
+# # 경사 하강법과 미니배치
+#
+# 3강은 내리막으로 한 걸음을 내딛는 것으로 끝났습니다. 손실을 계산하고,
+# `backward()`를 부르고, 모든 매개변수(parameter)를 기울기(gradient)의 반대 방향으로
+# 조금씩 옮겼습니다. 신경망(neural network)을 학습시키는 일은 이 한 걸음을 수천 번
+# 되풀이하는 것입니다. 이번 강의에서는 이 되풀이, 곧 학습 루프(training loop)를
+# 만듭니다. 문제는 모든 답을 직접 확인할 수 있을 만큼 작게 잡았습니다. 잡음이 섞인
+# 점 512개에 직선을 맞추는 문제입니다. 먼저 루프를 손으로 짜고, 다음에는 갱신을
+# 옵티마이저(optimizer)에 맡기고, 마지막으로 PyTorch의 `Dataset`과 `DataLoader`로
+# 데이터를 미니배치(mini-batch)로 나누어 넣습니다. 루프가 갖추어지면 학습에서 가장
+# 중요한 두 설정인 학습률(learning rate)과 배치 크기(batch size)가 손실 곡선을 어떻게
+# 바꾸는지 눈으로 확인할 수 있습니다.
+#
+# **이번 강의에서 배울 내용**
+#
+# - 학습 루프: 순전파(forward pass), 손실, `backward()`, 갱신, 기울기 비우기
+# - `torch.optim.SGD`가 손으로 쓴 갱신과 똑같은 일을 한다는 것
+# - 전체 배치, 미니배치, 확률적 경사 하강법(gradient descent); 반복(iteration)과
+#   에포크(epoch)
+# - 나만의 `Dataset`을 작성하고 `DataLoader`로 배치를 만들고 섞는 방법
+# - 학습률이 너무 작거나 너무 클 때 학습에 생기는 일
+# - 배치 크기가 갱신 횟수와 잡음 사이에서 무엇을 맞바꾸는지
+# - 같은 루프를 함수로 묶은 `nnguide.fit`
+#
+# **사전 지식:** 1강(`nn.Linear`, 모듈)과 3강(손실 함수, `backward()`,
+# `zero_grad()`, 경사 하강법의 한 걸음).
+
+# %% [markdown]
+# ## 준비 { #setup }
+#
+# 모듈을 불러오고, 시드를 고정하고, 그림 스타일과 장치를 정합니다. 데이터는 CPU에서
+# 만들므로 이 페이지의 숫자는 어느 컴퓨터에서나 같습니다.
+
+# %%
+import math
+from itertools import pairwise
+
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, Dataset
+
+from nnguide.device import get_device
+from nnguide.plotting import set_style
+from nnguide.training import fit
+
+torch.manual_seed(0)
+set_style()
+device = get_device()
+print("장치:", device)
+
+# %% [markdown]
+# ## 학습할 직선 { #a-line-to-learn }
+#
+# 답을 알고 있는 데이터를 직접 만듭니다. 샘플마다 표준 정규 분포에서 뽑은 특성
+# x₁, x₂가 있고, 목표값은 y = 3·x₁ − 2·x₂ + 1에 작은 잡음(표준 편차 0.1)을 더한
+# 값입니다. 가중치(weight) (3, −2)와 편향(bias) 1을 배운 모델(model)은 규칙을 찾아낸
+# 것입니다. 잡음은 예측할 수 없으므로, 평균 제곱 오차가 내려갈 수 있는 한계는 약
+# 0.1² = 0.01입니다.
+
+# %%
+num_samples = 512
+true_weight = torch.tensor([[3.0, -2.0]])
+true_bias = torch.tensor([1.0])
+
+X = torch.randn(num_samples, 2)
+y = X @ true_weight.T + true_bias + 0.1 * torch.randn(num_samples, 1)
+print("X:", tuple(X.shape), "  y:", tuple(y.shape))
+print("첫 번째 샘플:", [round(v, 3) for v in X[0].tolist()], "->", round(y[0].item(), 3))
+assert X.shape == (512, 2) and y.shape == (512, 1)
+
+# %% [markdown]
+# ## 손으로 구현하는 경사 하강법 { #gradient-descent-by-hand }
+#
+# 모델은 ŷ = X wᵀ + b이고, 가중치 `w`와 편향 `b`는 0에서 시작합니다. 경사 하강법의
+# 반복 한 번은 3강의 한 걸음과 같습니다.
+#
+# 1. 순전파: 샘플 512개 전체에 대한 예측과 평균 제곱 오차를 계산합니다.
+# 2. `loss.backward()`가 `w.grad`와 `b.grad`를 채웁니다.
+# 3. 모든 매개변수를 w ← w − 학습률 × 기울기로 갱신합니다. 갱신은 모델 계산의
+#    일부가 아니므로 `torch.no_grad()` 안에서 합니다.
+# 4. `backward()`는 기울기를 더해 나가므로 기울기를 비웁니다.
+#
+# 학습률 0.1로 100번 반복하면서 중간중간 손실을 출력합니다. 손실은 y²의 평균인
+# 약 14에서 시작해 잡음 수준까지 떨어집니다.
+
+# %%
+X_device, y_device = X.to(device), y.to(device)
+w = torch.zeros(1, 2, device=device, requires_grad=True)
+b = torch.zeros(1, device=device, requires_grad=True)
+learning_rate = 0.1
+losses = []
+
+for _ in range(100):
+    loss = ((X_device @ w.T + b - y_device) ** 2).mean()
+    loss.backward()
+    with torch.no_grad():
+        w -= learning_rate * w.grad
+        b -= learning_rate * b.grad
+    w.grad = None
+    b.grad = None
+    losses.append(loss.item())
+
+for step in [0, 20, 40, 60, 80, 99]:
+    print(f"반복 {step:3d}   손실 {losses[step]:8.4f}")
+print("학습한 w:", [round(v, 3) for v in w[0].tolist()], "  b:", round(b.item(), 3))
+assert abs(losses[0] - (y**2).mean().item()) < 1e-3 and losses[-1] < 0.015
+assert torch.allclose(w.cpu(), true_weight, atol=0.02) and abs(b.item() - 1) < 0.02
+
+# %% [markdown]
+# 직선 맞추기에는 최소 제곱법의 정확한 해가 있으므로, 경사 하강법이 찾은 답을
+# 검산할 수 있습니다. `torch.linalg.lstsq`는 가중치와 편향을 직접 풉니다(입력에
+# 붙인 1로 된 열이 편향 역할을 합니다). 두 답은 소수점 넷째 자리까지 같습니다.
+# 내리막으로 작은 걸음 100번을 걸어 바닥에 도착한 것입니다.
+
+# %%
+X_with_ones = torch.cat([X, torch.ones(num_samples, 1)], dim=1)
+exact = torch.linalg.lstsq(X_with_ones, y).solution.flatten()
+found = torch.cat([w.detach().flatten(), b.detach()]).cpu()
+print("정확한 해:  ", [round(v, 4) for v in exact.tolist()])
+print("경사 하강법:", [round(v, 4) for v in found.tolist()])
+assert torch.allclose(found, exact, atol=1e-4)
+
+# %% [markdown]
+# ## 옵티마이저로 쓴 같은 루프 { #the-same-loop-with-an-optimizer }
+#
+# 매개변수가 많아지면 갱신을 손으로 쓰기가 번거롭고, 단순한 경사 하강법보다 나은
+# 갱신 규칙도 있습니다. `torch.optim`의 옵티마이저는 모델의 매개변수를 한 번 받아
+# 두었다가 `optimizer.step()`에서 갱신하고, `optimizer.zero_grad()`로 기울기를
+# 비웁니다. 이번에는 모델이 `nn.Linear(2, 1)`, 손실 함수(loss function)가
+# `nn.MSELoss()`입니다. 같은 0에서 출발한 `torch.optim.SGD`는 손으로 쓴 루프와 같은
+# 가중치에 도착합니다.
+
+# %%
+model = nn.Linear(2, 1).to(device)
+nn.init.zeros_(model.weight)
+nn.init.zeros_(model.bias)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+loss_fn = nn.MSELoss()
+
+for _ in range(100):
+    optimizer.zero_grad()
+    loss = loss_fn(model(X_device), y_device)
+    loss.backward()
+    optimizer.step()
+
+print("SGD 가중치:", [round(v, 4) for v in model.weight[0].tolist()])
+print("손으로:    ", [round(v, 4) for v in w[0].tolist()])
+assert torch.allclose(model.weight, w, atol=1e-5) and torch.allclose(model.bias, b, atol=1e-5)
+
+# %% [markdown]
+# ## 미니배치와 에포크 { #mini-batches-and-epochs }
+#
+# 지금까지는 걸음마다 샘플 512개를 모두 썼습니다. 이것이 **전체 배치(full-batch)**
+# 경사 하강법입니다. 이미지가 백만 장인 실제 데이터 세트라면 한 걸음에도 시간이
+# 너무 오래 걸립니다. 그래서 걸음마다 데이터의 작은 무작위 부분인 **미니배치**만
+# 쓰고, 그 기울기를 전체 기울기의 추정값으로 삼습니다. **배치 크기**는 미니배치에
+# 든 샘플 수이고, 한 걸음이 **반복(iteration)**, 데이터 세트 전체를 한 번 도는 것이
+# **에포크**입니다. 배치 크기가 1이면 **확률적(stochastic)** 경사 하강법이라고
+# 부릅니다(SGD라는 이름은 미니배치 방식에도 씁니다).
+#
+# 에포크마다 미니배치가 달라지도록 에포크를 시작하기 전에 샘플을 섞습니다. 손으로
+# 하면, 인덱스의 무작위 순열을 만들어 조각으로 자릅니다.
+
+# %%
+batch_size = 64
+permutation = torch.randperm(num_samples)
+batches = [permutation[start : start + batch_size] for start in range(0, num_samples, batch_size)]
+print("배치 크기 64일 때 에포크당 반복 수:", len(batches))
+print("첫 번째 미니배치:", tuple(X[batches[0]].shape), tuple(y[batches[0]].shape))
+
+for name, size in [("전체 배치", 512), ("미니배치", 64), ("확률적", 1)]:
+    print(f"배치 크기 {size:3d}: 에포크당 반복 수 {math.ceil(num_samples / size):3d} ({name})")
+assert len(batches) == 8 and sorted(torch.cat(batches).tolist()) == list(range(num_samples))
+
+# %% [markdown]
+# ## 나만의 Dataset { #a-custom-dataset }
+#
+# PyTorch는 데이터가 *무엇인지*와 데이터를 *어떻게 내어 줄지*를 나누어 다룹니다.
+# `Dataset`은 두 가지 질문에 답합니다. 샘플이 몇 개인가(`__len__`), 그리고 `i`번
+# 샘플은 무엇인가(`__getitem__`)입니다. 여기서는 메모리에 있는 텐서(tensor)를
+# 담아 두지만, 이미지 파일로 된 데이터 세트라면 `__getitem__`에서 파일 하나를 읽어
+# 디코딩할 것입니다. (이미 메모리에 있는 텐서라면 PyTorch에 만들어진
+# `TensorDataset`이 있습니다.)
+
+
+# %%
+class LineDataset(Dataset):
+    """잡음이 섞인 직선의 샘플 (x, y)를 인덱스마다 하나씩 돌려줍니다."""
+
+    def __init__(self, features, targets):
+        self.features = features
+        self.targets = targets
+
+    def __len__(self):
+        return len(self.features)
+
+    def __getitem__(self, index):
+        return self.features[index], self.targets[index]
+
+
+dataset = LineDataset(X, y)
+features, target = dataset[0]
+print("len(dataset):", len(dataset))
+print("dataset[0]:", [round(v, 3) for v in features.tolist()], "->", round(target.item(), 3))
+assert len(dataset) == 512 and torch.equal(features, X[0])
+
+# %% [markdown]
+# ## DataLoader { #dataloader }
+#
+# `DataLoader`는 앞에서 손으로 한 조각내기를 대신합니다. 데이터 세트에 샘플을
+# 요청해 미니배치로 쌓고, `shuffle=True`이면 에포크마다 새 순서를 뽑습니다. 시드를
+# 정한 `torch.Generator`를 넘기면 실행할 때마다 순서가 같습니다. 배치 크기가 데이터
+# 세트 크기를 나누어떨어지게 하지 않으면 마지막 배치가 작아집니다. 샘플 512개를
+# 100개씩 나누면 꽉 찬 배치 다섯 개와 12개짜리 배치 하나가 됩니다.
+
+# %%
+loader = DataLoader(
+    dataset, batch_size=64, shuffle=True, generator=torch.Generator().manual_seed(0)
+)
+inputs, targets = next(iter(loader))
+print("에포크당 배치 수:", len(loader), "  배치 하나:", tuple(inputs.shape), tuple(targets.shape))
+epoch_1 = torch.cat([batch_targets for _, batch_targets in loader])
+epoch_2 = torch.cat([batch_targets for _, batch_targets in loader])
+print("두 에포크의 순서가 같은가:", torch.equal(epoch_1, epoch_2))
+
+sizes = [len(batch_inputs) for batch_inputs, _ in DataLoader(dataset, batch_size=100)]
+print("batch_size=100일 때 배치 크기:", sizes)
+assert len(loader) == 8 and inputs.shape == (64, 2) and targets.shape == (64, 1)
+assert sizes == [100, 100, 100, 100, 100, 12] and not torch.equal(epoch_1, epoch_2)
+
+# %% [markdown]
+# ## 학습 루프 { #the-training-loop }
+#
+# 이제 이후의 모든 강의에서 쓰는 루프입니다. 에포크마다, 로더가 내주는 미니배치마다
+# 배치를 장치로 옮기고 네 단계를 수행합니다. 여러 설정으로 실행해 볼 수 있도록
+# 함수로 감쌉니다. 함수는 미니배치마다의 손실과, 시작할 때와 매 에포크가 끝날 때
+# 데이터 세트 전체에 대한 손실을 돌려줍니다. 설정끼리 공정하게 비교할 수 있는
+# 숫자는 뒤의 것입니다.
+
+
+# %%
+def train(batch_size, learning_rate, epochs):
+    model = nn.Linear(2, 1).to(device)
+    nn.init.zeros_(model.weight)
+    nn.init.zeros_(model.bias)
+    optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
+    loader = DataLoader(
+        dataset, batch_size=batch_size, shuffle=True, generator=torch.Generator().manual_seed(0)
+    )
+
+    def full_loss():
+        with torch.no_grad():
+            return loss_fn(model(X_device), y_device).item()
+
+    batch_losses, epoch_losses = [], [full_loss()]
+    for _ in range(epochs):
+        for inputs, targets in loader:
+            inputs, targets = inputs.to(device), targets.to(device)
+            optimizer.zero_grad()
+            loss = loss_fn(model(inputs), targets)
+            loss.backward()
+            optimizer.step()
+            batch_losses.append(loss.item())
+        epoch_losses.append(full_loss())
+    return model, batch_losses, epoch_losses
+
+
+model, batch_losses, epoch_losses = train(batch_size=64, learning_rate=0.05, epochs=5)
+print("반복 수:", len(batch_losses))
+print("전체 데이터의 손실, 시작할 때와 매 에포크 뒤:", [round(v, 4) for v in epoch_losses])
+assert len(batch_losses) == 5 * 8 and epoch_losses[-1] < 0.015
+
+# %% [markdown]
+# ## 학습률 { #the-learning-rate }
+#
+# 학습률은 한 걸음의 길이를 정합니다. 전체 배치로(에포크당 반복이 한 번이라 곡선이
+# 매끄럽습니다) 네 가지 학습률로 30 에포크씩 학습하고, 손실을 로그 눈금으로
+# 그립니다.
+#
+# - **0.01**은 너무 작습니다. 걸음마다 올바른 방향으로 가지만, 30걸음이 지나도
+#   손실이 여전히 1보다 큽니다.
+# - **0.1**은 잡음 수준에 도달합니다.
+# - **0.6**은 매번 바닥을 지나쳐서 가중치가 이쪽저쪽으로 흔들리지만, 흔들림이
+#   줄어들면서 손실은 계속 내려갑니다.
+# - **1.2**는 너무 큽니다. 걸음마다 바로잡는 것보다 더 많이 지나쳐서 손실이 한없이
+#   커집니다. 처음 몇 번의 반복에서 손실이 엄청나게 커지거나 `nan`이 되면 거의
+#   언제나 학습률이 너무 크다는 뜻입니다.
+
+# %%
+learning_rates = [0.01, 0.1, 0.6, 1.2]
+lr_curves = {lr: train(batch_size=512, learning_rate=lr, epochs=30)[2] for lr in learning_rates}
+for lr, curve in lr_curves.items():
+    print(f"학습률 {lr:4}: 30걸음 뒤 손실 {curve[-1]:.4g}")
+
+fig, ax = plt.subplots()
+for lr, curve in lr_curves.items():
+    ax.plot(curve, label=f"학습률 {lr}")
+ax.set(
+    yscale="log",
+    ylim=(5e-3, 1e3),
+    xlabel="반복 (= 에포크, 전체 배치)",
+    ylabel="전체 데이터의 MSE",
+)
+ax.set_title("네 가지 학습률로 본 전체 배치 경사 하강법")
+ax.legend()
+plt.show()
+
+assert lr_curves[0.01][-1] > 1 and lr_curves[0.1][-1] < 0.015 and lr_curves[0.6][-1] < 0.015
+assert lr_curves[1.2][-1] > 1000 * lr_curves[1.2][0]
+assert all(later < earlier for earlier, later in pairwise(lr_curves[0.01]))
+
+# %% [markdown]
+# 0.6이 흔들리는 이유를 봅시다. 다시 학습하면서 걸음마다 첫 번째 가중치를 기록해
+# 정확한 해의 최적값(약 3)과 비교합니다. 처음에는 3만큼 아래에 있다가, 한 걸음 뒤에는
+# 위에, 그다음 걸음에는 다시 아래에 있습니다. 차이의 부호는 걸음마다 바뀌고 크기는
+# 줄어듭니다.
+
+# %%
+model = nn.Linear(2, 1).to(device)
+nn.init.zeros_(model.weight)
+nn.init.zeros_(model.bias)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.6)
+differences = [model.weight[0, 0].item() - exact[0].item()]
+for _ in range(5):
+    optimizer.zero_grad()
+    loss_fn(model(X_device), y_device).backward()
+    optimizer.step()
+    differences.append(model.weight[0, 0].item() - exact[0].item())
+print("첫 번째 가중치 - 최적값:", [round(v, 3) for v in differences])
+assert all(a * b < 0 and abs(b) < abs(a) for a, b in pairwise(differences))
+
+# %% [markdown]
+# ## 배치 크기 { #the-batch-size }
+#
+# 이번에는 학습률을 0.05로 두고 배치 크기를 512(전체 배치), 64, 8, 1(확률적)로
+# 바꾸어 가며 각각 5 에포크씩 학습합니다. 배치 크기와 함께 두 가지가 달라집니다.
+#
+# - **에포크당 갱신 횟수.** 배치가 작을수록 에포크당 반복이 많습니다. 각각 1, 8,
+#   64, 512번입니다. 한 에포크가 지났을 때 전체 배치 모델은 작은 걸음을 한 번 걸었을
+#   뿐이지만 나머지는 여러 번 걸었고, 손실도 더 낮습니다(왼쪽 그림).
+# - **잡음.** 작은 배치의 기울기는 전체 기울기를 거칠게 추정한 값이라 미니배치마다의
+#   손실이 들쭉날쭉합니다(오른쪽 그림). 마지막 에포크에서 배치 크기 1의 샘플별
+#   손실은 배치 크기 64의 미니배치 손실보다 세 배 넘게 넓게 퍼져 있습니다. 잡음 섞인
+#   걸음은 바닥에 자리 잡지도 못하게 합니다. 5 에포크 뒤 전체 데이터의 손실이 배치
+#   크기 8일 때보다 높고, 자기 자신의 첫 에포크 뒤보다도 높습니다.
+#
+# 반복마다 순전파와 역전파(backpropagation)를 한 번씩 치러야 합니다. 에포크마다
+# 배치 크기 1은 샘플 하나짜리 계산을 512번 하고, 배치 크기 64는 샘플 64개를 한꺼번에
+# 다루는 계산을 8번 합니다. 뒤의 것이 프로세서(특히 GPU)가 병렬로 잘 처리하는
+# 종류의 일입니다. 수십에서 수백 개 샘플의 미니배치가 잦은 갱신과 값싸고 안정된
+# 갱신 사이의 흔한 타협점입니다.
+
+# %%
+batch_sizes = [512, 64, 8, 1]
+runs = {size: train(batch_size=size, learning_rate=0.05, epochs=5) for size in batch_sizes}
+for size, (_, steps, epochs) in runs.items():
+    print(
+        f"배치 크기 {size:3d}: 에포크당 반복 {len(steps) // 5:3d}, "
+        f"1 에포크 뒤 손실 {epochs[1]:.4f}, 5 에포크 뒤 {epochs[-1]:.4f}"
+    )
+
+colors = {512: "C0", 64: "C1", 8: "C2", 1: "C3"}
+fig, (ax_epochs, ax_steps) = plt.subplots(1, 2, figsize=(11, 4))
+for size in batch_sizes:
+    ax_epochs.plot(
+        range(6), runs[size][2], marker="o", color=colors[size], label=f"배치 크기 {size}"
+    )
+# 작은 배치를 먼저 그려서 큰 배치의 곡선이 위에 보이게 합니다.
+for size in reversed(batch_sizes):
+    steps = runs[size][1]
+    position = [(i + 1) * 5 / len(steps) for i in range(len(steps))]
+    ax_steps.plot(position, steps, color=colors[size], linewidth=0.8, label=f"배치 크기 {size}")
+ax_epochs.set(yscale="log", xlabel="에포크", ylabel="전체 데이터의 MSE", title="에포크별 손실")
+ax_steps.set(yscale="log", ylim=(1e-6, 1e2), xlabel="에포크", ylabel="미니배치 손실")
+ax_steps.set_title("미니배치마다의 손실")
+ax_epochs.legend()
+ax_steps.legend(loc="upper right")
+plt.show()
+
+last_epoch = {size: torch.tensor(runs[size][1]).reshape(5, -1)[-1] for size in (64, 1)}
+spread = {size: losses.std().item() for size, losses in last_epoch.items()}
+print("마지막 에포크의 미니배치 손실이 퍼진 정도(표준 편차):")
+print(f"    배치 크기 64: {spread[64]:.4f}   배치 크기 1: {spread[1]:.4f}")
+assert [len(runs[size][1]) // 5 for size in batch_sizes] == [1, 8, 64, 512]
+assert runs[512][2][1] > runs[64][2][1] > runs[8][2][1]
+assert spread[1] > 3 * spread[64]
+assert runs[1][2][-1] > runs[8][2][-1] and runs[1][2][-1] > runs[1][2][1]
+
+# %% [markdown]
+# ## 도우미 함수 fit { #the-helper-fit }
+#
+# 이번 강의의 루프는 거의 모든 모델에서 똑같으므로 `nnguide`에 함수로 들어 있습니다.
+# `nnguide.fit(model, loader, loss_fn=..., optimizer=..., epochs=...)`은 미니배치마다
+# 정확히 같은 네 단계를 수행하고, 모델과 모든 배치를 `device`로 옮기며, 에포크마다의
+# 평균 미니배치 손실을 `train_loss`에 담은 `History`를 돌려줍니다. 시작 가중치와
+# 섞는 순서가 같으면 손으로 쓴 루프와 숫자 하나까지 같은 결과를 냅니다. (진행
+# 막대도 보여 줄 수 있는데, 여러분이 요청하거나 터미널에서 실행할 때만 보여 줍니다.)
+
+# %%
+model = nn.Linear(2, 1)
+nn.init.zeros_(model.weight)
+nn.init.zeros_(model.bias)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
+loader = DataLoader(
+    dataset, batch_size=64, shuffle=True, generator=torch.Generator().manual_seed(0)
+)
+history = fit(model, loader, loss_fn=loss_fn, optimizer=optimizer, epochs=5, device=device)
+
+by_hand = torch.tensor(runs[64][1]).reshape(5, 8).mean(dim=1)
+print("fit, 에포크별 평균 손실:   ", [round(v, 4) for v in history.train_loss])
+print("손으로, 에포크별 평균 손실:", [round(v, 4) for v in by_hand.tolist()])
+assert history.epochs == 5
+assert torch.allclose(torch.tensor(history.train_loss), by_hand, rtol=1e-4)
+
+# %% [markdown]
+# ## 요약 { #summary }
+#
+# - 학습은 순전파, 손실, `backward()`, 갱신, 기울기 비우기를 되풀이하는 루프입니다.
+#   손으로 쓴 전체 배치 100걸음이 최소 제곱법의 정확한 직선을 찾았습니다.
+# - `torch.optim.SGD`는 같은 갱신을 `optimizer.step()`에서 하고,
+#   `optimizer.zero_grad()`가 기울기를 비웁니다.
+# - 전체 배치 경사 하강법은 걸음마다 샘플 전체를, 확률적 경사 하강법은 하나를,
+#   미니배치 방식은 몇 개를 씁니다. 에포크는 데이터를 한 번 도는 것입니다.
+# - `Dataset`은 샘플이 몇 개인지와 `i`번 샘플이 무엇인지를 알려 주고, `DataLoader`는
+#   그것을 배치로 묶고 섞습니다. 시드를 정한 생성기를 주면 순서가 재현됩니다.
+# - 너무 작은 학습률은 기어가고, 알맞은 학습률은 수렴하고, 그보다 크면 흔들리고,
+#   너무 크면 손실이 폭발합니다.
+# - 배치가 작을수록 에포크당 갱신이 많아지고 잡음도 커집니다.
+# - `nnguide.fit`은 같은 루프를 실행하고 에포크마다의 손실을 돌려줍니다.
+#
+# ## 더 읽을거리 { #further-reading }
+#
+# - PyTorch 튜토리얼 "Datasets & DataLoaders":
+#   https://pytorch.org/tutorials/beginner/basics/data_tutorial.html
+#   (한국어판: https://tutorials.pytorch.kr/beginner/basics/data_tutorial.html)
+# - PyTorch 튜토리얼 "Optimizing Model Parameters":
+#   https://pytorch.org/tutorials/beginner/basics/optimization_tutorial.html
+#   (한국어판: https://tutorials.pytorch.kr/beginner/basics/optimization_tutorial.html)
+# - 다음 강의: 실제 손글씨 숫자로 분류기를 처음부터 끝까지 학습시킵니다.
