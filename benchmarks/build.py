@@ -8,7 +8,9 @@ prints:
   cold / (floor + a build with execution off and no render cache);
 * the warm build (nothing changed): warm / a build with execution off;
 * a prose-only edit and a one-script code edit: scripts executed, rebuild time;
-* tutorial page bytes / home page bytes, raw and gzip.
+* tutorial page bytes / home page bytes, raw and gzip, and tutorial page bytes / a
+  Markdown page of the same lesson (the executed notebook exported to Markdown by
+  nbconvert, outputs included, built as an ordinary page of the same site).
 
 Each build is ``mkdocs build --strict`` into a fresh folder, what ``make docs`` runs.
 Goals: cold ratio <= 1.0, warm ratio <= 1.2, prose edit executes 0 scripts, code edit
@@ -86,6 +88,21 @@ def bare_runs(project: Path) -> tuple[float, dict[str, float]]:
     return sum(times.values()), times
 
 
+def add_markdown_twin(project: Path) -> str:
+    """Write the executed lesson as an ordinary Markdown page; return its URL path."""
+    import nbformat
+    from nbconvert import MarkdownExporter
+
+    notebook = nbformat.read(project / "docs" / "en" / "tutorials" / f"{LESSON}.ipynb", 4)
+    body, resources = MarkdownExporter().from_notebook_node(notebook)
+    folder = project / "docs" / "en" / "markdown_twin"
+    folder.mkdir()
+    (folder / "index.md").write_text(body, encoding="utf-8")
+    for name, data in resources.get("outputs", {}).items():
+        (folder / name).write_bytes(data)
+    return "markdown_twin"
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
@@ -118,11 +135,13 @@ def main() -> None:
         first_markdown = script.read_text(encoding="utf-8").splitlines()[1]
         edit(script, first_markdown, first_markdown + " (edited)")
         prose_time, prose_executed, _ = build(project)
+        twin = add_markdown_twin(project)
         edit(script, "\nimport torch\n", "\nimport torch\n\nprint('code edit')\n")
         code_time, code_executed, site = build(project)
 
         page = (site / "tutorials" / LESSON / "index.html").read_bytes()
         home = (site / "index.html").read_bytes()
+        markdown = (site / twin / "index.html").read_bytes()
 
     print()
     print(f"cold build ({cold_executed} scripts executed)   {cold:7.2f} s")
@@ -134,12 +153,13 @@ def main() -> None:
     print()
     print(f"cold ratio  cold / (floor + off)  = {cold / (floor + off_cold):.2f}   (goal <= 1.0)")
     print(f"warm ratio  warm / off            = {warm / off_warm:.2f}   (goal <= 1.2)")
-    raw = len(page) / len(home)
-    zipped = len(gzip.compress(page)) / len(gzip.compress(home))
-    print(
-        f"page weight tutorial/home = {len(page):,} / {len(home):,} B = {raw:.2f} raw, "
-        f"{zipped:.2f} gzip   (goal <= 2)"
-    )
+    for label, other in (("home page", home), ("same lesson as Markdown", markdown)):
+        raw = len(page) / len(other)
+        zipped = len(gzip.compress(page)) / len(gzip.compress(other))
+        print(
+            f"page weight tutorial / {label}: {len(page):,} / {len(other):,} B = "
+            f"{raw:.2f} raw, {zipped:.2f} gzip   (goal <= 2)"
+        )
 
 
 if __name__ == "__main__":

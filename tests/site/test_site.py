@@ -106,12 +106,21 @@ def test_lesson_page_links_to_its_counterpart_and_downloads(built_site, lang, na
     assert notebook.metadata["nnguide"]["script"] == f"examples/{lang}/{name}.py"
 
 
-def test_downloads_and_figures_use_relative_links(built_site):
+def test_pages_work_from_a_sub_path(built_site):
+    """Every internal URL is relative, so the site works at / and under /project/."""
     for lang, name in lesson_pages():
-        for href in parse(built_site.page(lang, f"tutorials/{name}")).loads:
-            if href.endswith(".png"):
-                assert not href.startswith(("/", "http")), href
-                assert resolve(built_site.root, "http://x/a/", href).name == Path(href).name
+        page = built_site.page(lang, f"tutorials/{name}")
+        parsed = parse(page)
+        urls = parsed.loads + [a.get("href", "") for a in parsed.links]
+        internal = [u for u in urls if u and not urlparse(u).scheme and not u.startswith("#")]
+        assert internal
+        assert [u for u in internal if u.startswith("/")] == []
+        base = "http://pages.test/project/" + page.parent.relative_to(built_site.root).as_posix()
+        for url in internal:
+            resolved = urlparse(urljoin(base + "/", url)).path
+            assert resolved.startswith("/project/"), (url, resolved)
+            target = built_site.root / resolved.removeprefix("/project/")
+            assert target.exists(), f"{lang}/{name}: {url} -> {target}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
