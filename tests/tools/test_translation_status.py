@@ -1,0 +1,165 @@
+"""tools/translation_status.py: Korean pages whose English page changed after them."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def load_tool():
+    spec = importlib.util.spec_from_file_location(
+        "translation_status", ROOT / "tools" / "translation_status.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+translation_status = load_tool()
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.invalid",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.invalid",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_SYSTEM": os.devnull,
+}
+
+
+def git(repo: Path, *args: str) -> str:
+    result = subprocess.run(
+        ["git", *args],
+        cwd=repo,
+        env={**os.environ, **GIT_ENV},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def write(repo: Path, path: str, text: str) -> None:
+    target = repo / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+
+
+def commit(repo: Path, message: str, *paths: str) -> None:
+    git(repo, "add", *paths)
+    git(repo, "commit", "-q", "-m", message)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A repository with two pages and one lesson, translated and committed."""
+    git(tmp_path, "init", "-q", "-b", "main")
+    for lang, word in (("en", "Home"), ("ko", "홈")):
+        write(tmp_path, f"docs/{lang}/index.md", f"# {word}\n")
+        write(tmp_path, f"docs/{lang}/api/index.md", f"# API {word}\n")
+        write(tmp_path, f"examples/{lang}/01_first.py", f"# %% [markdown]\n# # {word}\n")
+    commit(tmp_path, "Site in both languages", "docs", "examples")
+    return tmp_path
+
+
+def outdated(repo: Path) -> dict[str, list[str]]:
+    return {
+        s.korean: [line.split(" ", 2)[2] for line in s.english_commits]
+        for s in translation_status.status(repo)
+        if s.outdated
+    }
+
+
+def test_everything_translated_is_up_to_date(repo):
+    states = translation_status.status(repo)
+    assert [(s.korean, s.english) for s in states] == [
+        ("docs/ko/api/index.md", "docs/en/api/index.md"),
+        ("docs/ko/index.md", "docs/en/index.md"),
+        ("examples/ko/01_first.py", "examples/en/01_first.py"),
+    ]
+    assert outdated(repo) == {}
+    assert "All 3 Korean pages are up to date" in translation_status.report(states)
+
+
+def test_english_commits_after_the_korean_page_are_listed(repo):
+    write(repo, "docs/en/index.md", "# Home\n\nNew paragraph.\n")
+    commit(repo, "Home: new paragraph", "docs/en/index.md")
+    write(repo, "examples/en/01_first.py", "# %% [markdown]\n# # Home, again\n")
+    commit(repo, "Lesson 1: new title", "examples/en/01_first.py")
+    write(repo, "docs/en/index.md", "# Home\n\nNew paragraph, fixed.\n")
+    commit(repo, "Home: typo", "docs/en/index.md")
+
+    assert outdated(repo) == {
+        "docs/ko/index.md": ["Home: typo", "Home: new paragraph"],
+        "examples/ko/01_first.py": ["Lesson 1: new title"],
+    }
+    text = translation_status.report(translation_status.status(repo))
+    assert "docs/ko/index.md  (English: docs/en/index.md)" in text
+    assert "2 of 3 Korean pages need updating" in text
+
+
+def test_translating_after_the_english_change_clears_the_page(repo):
+    write(repo, "docs/en/index.md", "# Home\n\nNew paragraph.\n")
+    commit(repo, "Home: new paragraph", "docs/en/index.md")
+    assert list(outdated(repo)) == ["docs/ko/index.md"]
+    write(repo, "docs/ko/index.md", "# 홈\n\n새 문단.\n")
+    commit(repo, "홈: 새 문단 번역", "docs/ko/index.md")
+    assert outdated(repo) == {}
+
+
+def test_a_korean_change_alone_does_not_mark_the_page(repo):
+    write(repo, "docs/ko/index.md", "# 홈\n\n다듬은 문장.\n")
+    commit(repo, "홈: 문장 다듬기", "docs/ko/index.md")
+    assert outdated(repo) == {}
+
+
+def test_uncommitted_english_edits_are_reported(repo):
+    write(repo, "docs/en/api/index.md", "# API Home\n\nEdited.\n")
+    states = {s.korean: s for s in translation_status.status(repo)}
+    assert states["docs/ko/api/index.md"].english_uncommitted
+    assert states["docs/ko/api/index.md"].outdated
+    assert not states["docs/ko/index.md"].outdated
+    assert "uncommitted changes to the English page" in translation_status.report(
+        list(states.values())
+    )
+    # Editing the Korean page alongside it counts as translating it.
+    write(repo, "docs/ko/api/index.md", "# API 홈\n\n고침.\n")
+    assert outdated(repo) == {}
+
+
+def test_command_line_lists_pages_and_check_sets_the_exit_status(repo, capsys):
+    assert translation_status.main(["--root", str(repo), "--check"]) == 0
+    write(repo, "examples/en/01_first.py", "# %% [markdown]\n# # Home, again\n")
+    commit(repo, "Lesson 1: new title", "examples/en/01_first.py")
+    capsys.readouterr()
+    assert translation_status.main(["--root", str(repo)]) == 0
+    assert translation_status.main(["--root", str(repo), "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "examples/ko/01_first.py  (English: examples/en/01_first.py)" in out
+    assert "Lesson 1: new title" in out
+
+
+def test_the_script_runs_on_this_repository():
+    result = subprocess.run(
+        [sys.executable, "tools/translation_status.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Korean pages" in result.stdout
+
+
+def test_bad_roots_are_refused(tmp_path):
+    with pytest.raises(ValueError, match=r"root must be a directory, got '.*missing'"):
+        translation_status.status(tmp_path / "missing")
+    with pytest.raises(RuntimeError, match="git rev-parse --is-inside-work-tree failed"):
+        translation_status.status(tmp_path)
