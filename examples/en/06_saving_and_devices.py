@@ -1,0 +1,379 @@
+# %% [markdown]
+# # Saving, loading and devices
+#
+# A trained model is only worth something if you can keep it: stop the program,
+# come back tomorrow or move to another machine, and get exactly the same
+# answers. This last lesson of the beginner track covers the practical side of
+# that. We save a trained classifier's weights to a file and load them into a
+# fresh model, save a checkpoint that lets training resume where it stopped, move
+# models between devices, run a model for prediction only with
+# `torch.inference_mode`, and make a whole training run repeatable with seeds.
+# Each time the page checks the promise: the outputs are not just close, they are
+# identical.
+#
+# **What you will learn**
+#
+# - what a `state_dict` is, and how to save and load one with `torch.save` and
+#   `torch.load`
+# - why you save the `state_dict` rather than the model object, and what
+#   `weights_only=True` and `map_location` are for
+# - how to write a checkpoint and resume training from it
+# - how to choose a device at run time and move models and data there
+# - `torch.inference_mode` and how it differs from `torch.no_grad`
+# - how seeds make initial weights and whole training runs reproducible
+#
+# **Prerequisites:** Lesson 5 (training the digits classifier with `fit`).
+
+# %% [markdown]
+# ## Setup
+#
+# The files of this lesson go into a temporary folder that is deleted at the end,
+# so running the page leaves nothing behind.
+
+# %%
+import tempfile
+from pathlib import Path
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+
+from nnguide.data import digits_loaders
+from nnguide.device import get_device
+from nnguide.models import MLP, count_parameters
+from nnguide.training import evaluate, fit
+
+torch.manual_seed(0)
+device = get_device()
+folder = tempfile.TemporaryDirectory()
+print("device:", device)
+
+# %% [markdown]
+# ## A trained model
+#
+# First we need something worth saving: the digits classifier of Lesson 5, trained
+# in a few lines. `nnguide.digits_loaders` returns a shuffling training loader
+# and a test loader over the same stratified split as `load_digits`. We train on
+# all 1,437 training images this time; there is no validation set because we
+# change no settings.
+
+# %%
+train_loader, test_loader = digits_loaders(batch_size=64, seed=0)
+loss_fn = nn.CrossEntropyLoss()
+
+torch.manual_seed(0)
+model = MLP([64, 64, 10])
+optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+history = fit(model, train_loader, loss_fn=loss_fn, optimizer=optimizer, epochs=10, device=device)
+test_accuracy = evaluate(model, test_loader, device=device)["accuracy"]
+print(
+    f"training loss after 10 epochs {history.train_loss[-1]:.4f}, test accuracy {test_accuracy:.1%}"
+)
+assert test_accuracy >= 0.95
+
+# %% [markdown]
+# ## The state_dict
+#
+# Everything a model has learnt is in its parameters (and, for some layers such as
+# batch normalization, in buffers of running statistics). `model.state_dict()`
+# collects them in a dictionary from names to tensors. The names follow the
+# module structure: `0.weight` is the weight of the layer at index 0 of our
+# `nn.Sequential`. The ReLU at index 1 has no parameters and no entry.
+#
+# The tensors in a `state_dict` are the model's own tensors, not copies: they
+# share memory with the parameters, so training the model further changes them
+# too. To keep a snapshot in memory, copy it; to keep it beyond the program, save
+# it to a file.
+
+# %%
+state = model.state_dict()
+for name, tensor in state.items():
+    print(f"{name:9} {tuple(tensor.shape)}")
+print("values in total:", sum(tensor.numel() for tensor in state.values()))
+assert list(state) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+assert sum(tensor.numel() for tensor in state.values()) == count_parameters(model) == 4810
+assert state["0.weight"].data_ptr() == model[0].weight.data_ptr()
+
+# %% [markdown]
+# ## Saving and loading weights
+#
+# `torch.save` writes the `state_dict` to a file; `.pt` is the usual extension.
+# To use it, build a model of the same architecture (its fresh random weights give
+# different outputs) and call `load_state_dict` with what `torch.load` read. Two
+# arguments of `torch.load` deserve a habit:
+#
+# - `weights_only=True` (the default since PyTorch 2.6) only unpacks tensors and
+#   plain containers. A `.pt` file is a Python pickle, and unpickling a file from
+#   an untrusted source can otherwise run arbitrary code.
+# - `map_location` puts the tensors on the device you name, so a file saved on a
+#   GPU loads on a machine without one.
+#
+# After loading, the restored model gives exactly the same outputs as the original:
+# not just close, `torch.equal`.
+
+# %%
+path = Path(folder.name) / "digits_mlp.pt"
+torch.save(model.state_dict(), path)
+print(f"saved {path.name}: {path.stat().st_size / 1024:.0f} KiB")
+
+torch.manual_seed(1)
+restored = MLP([64, 64, 10]).to(device)
+images, _ = next(iter(test_loader))
+images = images.to(device)
+model.eval()
+restored.eval()
+print("outputs equal before loading:", torch.equal(model(images), restored(images)))
+
+result = restored.load_state_dict(torch.load(path, map_location=device, weights_only=True))
+print(result)
+print("outputs equal after loading: ", torch.equal(model(images), restored(images)))
+assert path.stat().st_size > 4810 * 4
+assert not result.missing_keys and not result.unexpected_keys
+assert torch.equal(model(images), restored(images))
+assert evaluate(restored, test_loader, device=device)["accuracy"] == test_accuracy
+
+# %% [markdown]
+# Why not save the whole model with `torch.save(model, path)`? That pickles the
+# model object, which refers to its class by import path; the file then only loads
+# where the same code is importable under the same name, and needs
+# `weights_only=False`. A `state_dict` is just names and tensors, and the code that
+# builds the model stays in your program.
+#
+# The price is that the architecture must match. `load_state_dict` checks every
+# name and shape and refuses a mismatch with an error that says what differs, here
+# a hidden layer of 32 nodes instead of 64.
+
+# %%
+try:
+    MLP([64, 32, 10]).load_state_dict(torch.load(path, weights_only=True))
+except RuntimeError as error:
+    message = str(error)
+print(message.splitlines()[0])
+print(message.splitlines()[1].strip())
+assert "size mismatch for 0.weight" in message
+
+# %% [markdown]
+# ## Checkpoints
+#
+# To stop training and resume it later, the weights are not enough. Adam keeps a
+# running average of past gradients for every parameter, and the data loader's
+# random generator decides the order of the next epochs. A **checkpoint** saves
+# all of it in one dictionary: model, optimizer, loader generator and the epoch
+# count.
+#
+# The test: one model trains for 4 epochs without a break. A second trains for 2,
+# is saved, and is "forgotten"; a brand-new model, optimizer and loader load the
+# checkpoint and train the remaining 2 epochs. The two final models are identical.
+
+
+# %%
+def new_run():
+    torch.manual_seed(0)
+    model = MLP([64, 64, 10]).to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    loader = DataLoader(
+        train_loader.dataset,
+        batch_size=64,
+        shuffle=True,
+        generator=torch.Generator().manual_seed(0),
+    )
+    return model, optimizer, loader
+
+
+model_a, optimizer_a, loader_a = new_run()
+fit(model_a, loader_a, loss_fn=loss_fn, optimizer=optimizer_a, epochs=4)
+
+model_b, optimizer_b, loader_b = new_run()
+fit(model_b, loader_b, loss_fn=loss_fn, optimizer=optimizer_b, epochs=2)
+checkpoint = {
+    "model": model_b.state_dict(),
+    "optimizer": optimizer_b.state_dict(),
+    "generator": loader_b.generator.get_state(),
+    "epoch": 2,
+}
+torch.save(checkpoint, Path(folder.name) / "checkpoint.pt")
+del model_b, optimizer_b, loader_b
+
+model_c, optimizer_c, loader_c = new_run()
+checkpoint = torch.load(Path(folder.name) / "checkpoint.pt", map_location=device, weights_only=True)
+model_c.load_state_dict(checkpoint["model"])
+optimizer_c.load_state_dict(checkpoint["optimizer"])
+loader_c.generator.set_state(checkpoint["generator"])
+fit(model_c, loader_c, loss_fn=loss_fn, optimizer=optimizer_c, epochs=4 - checkpoint["epoch"])
+
+same = all(torch.equal(model_a.state_dict()[name], model_c.state_dict()[name]) for name in state)
+print("resumed run identical to the uninterrupted one:", same)
+assert same
+
+# %% [markdown]
+# ## Devices
+#
+# `get_device()` returns the best device this machine has: a CUDA GPU, an Apple
+# GPU (`mps`), or the CPU; `get_device("cpu")` forces one. Asking for a GPU the
+# machine does not have fails at once with a clear message, rather than later deep
+# inside a training loop. This page ran on the device printed below.
+#
+# Two rules cover almost every device error:
+#
+# - All tensors in one operation must be on the same device, so inputs go where
+#   the model is. `next(model.parameters()).device` tells you where that is.
+# - `model.to(device)` moves the module's parameters in place and returns the same
+#   module. `tensor.to(device)` does not change the tensor: it returns a tensor on
+#   that device (a new one, unless it was there already), so write
+#   `x = x.to(device)`. A change of dtype works the same way, and the code below
+#   uses one to show this on any machine.
+
+# %%
+print("this page runs on:", device, "  the model is on:", next(model.parameters()).device)
+print("get_device('cpu'):", get_device("cpu"))
+if torch.cuda.is_available():
+    print("CUDA GPU:", torch.cuda.get_device_name())
+else:
+    try:
+        get_device("cuda")
+    except RuntimeError as error:
+        print("get_device('cuda'):", str(error).split(";")[0])
+
+x = torch.ones(3)
+y = x.to(torch.float64)
+print(
+    "model.to(device) is model:",
+    model.to(device) is model,
+    "  x.dtype after x.to(float64):",
+    x.dtype,
+)
+assert next(model.parameters()).device.type == device.type
+assert model.to(device) is model and x.dtype == torch.float32 and y.dtype == torch.float64
+
+# %% [markdown]
+# `map_location` also works the other way round: whatever device a file was saved
+# from, `map_location="cpu"` loads every tensor onto the CPU, the safe choice for a
+# file of unknown origin.
+
+# %%
+on_cpu = torch.load(path, map_location="cpu", weights_only=True)
+print("devices after map_location='cpu':", {tensor.device.type for tensor in on_cpu.values()})
+assert all(tensor.device.type == "cpu" for tensor in on_cpu.values())
+
+# %% [markdown]
+# ## Inference mode
+#
+# For predictions you need no gradients. Lesson 5 used `torch.no_grad()`;
+# `torch.inference_mode()` goes further: tensors created inside it are marked as
+# *inference tensors*, so PyTorch can skip even the bookkeeping that `no_grad`
+# keeps (version counters for in-place checks). That makes it the preferred way to
+# run a model for prediction. Both give outputs without `requires_grad` and with the
+# same values.
+#
+# The price: an inference tensor can never join autograd later. Using one in a
+# computation that needs gradients is an error, and PyTorch's message says how to
+# get around it (clone it outside inference mode).
+
+# %%
+model.eval()
+with torch.no_grad():
+    no_grad_logits = model(images)
+with torch.inference_mode():
+    inference_logits = model(images)
+print("requires_grad:", no_grad_logits.requires_grad, inference_logits.requires_grad)
+print("is_inference: ", no_grad_logits.is_inference(), inference_logits.is_inference())
+assert torch.equal(no_grad_logits, inference_logits)
+assert inference_logits.is_inference() and not no_grad_logits.is_inference()
+
+try:
+    (model[2].weight.sum() * inference_logits).sum().backward()
+except RuntimeError as error:
+    message = str(error)
+print(message)
+assert message.startswith("Inference tensors cannot be saved for backward")
+
+# %% [markdown]
+# ## Reproducibility
+#
+# A network starts from random weights and a loader shuffles at random, so two runs
+# differ unless the random number generators start from the same seed.
+# `torch.manual_seed(s)` seeds PyTorch's global generator: the same seed gives the
+# same initial weights, a different seed different ones. Our loaders carry their
+# own seeded generator as well.
+#
+# Put together, a whole training run repeats exactly: we train again with the
+# recipe of the first section, seed 0, and get a model whose every weight, and so
+# every output, equals the first one's.
+
+# %%
+torch.manual_seed(42)
+first = MLP([64, 64, 10])
+torch.manual_seed(42)
+second = MLP([64, 64, 10])
+torch.manual_seed(7)
+third = MLP([64, 64, 10])
+print("seed 42 twice, same weights:", torch.equal(first[0].weight, second[0].weight))
+print("seed 42 and 7, same weights:", torch.equal(first[0].weight, third[0].weight))
+assert torch.equal(first[0].weight, second[0].weight)
+assert not torch.equal(first[0].weight, third[0].weight)
+
+train_loader, test_loader = digits_loaders(batch_size=64, seed=0)
+torch.manual_seed(0)
+again = MLP([64, 64, 10])
+optimizer = torch.optim.Adam(again.parameters(), lr=0.01)
+fit(again, train_loader, loss_fn=loss_fn, optimizer=optimizer, epochs=10, device=device)
+again.eval()
+identical = all(torch.equal(model.state_dict()[name], again.state_dict()[name]) for name in state)
+print("second training run, identical weights:", identical)
+print("identical outputs:", torch.equal(model(images), again(images)))
+assert identical and torch.equal(model(images), again(images))
+
+# %% [markdown]
+# Some limits to know. Other libraries have their own generators: seed Python's
+# `random` and NumPy too if your code uses them. On GPUs a few operations are
+# nondeterministic by default; `torch.use_deterministic_algorithms(True)` makes
+# PyTorch use deterministic versions or raise an error where none exists (some
+# CUDA operations also need the environment variable
+# `CUBLAS_WORKSPACE_CONFIG=:4096:8`). And results are only guaranteed to repeat on
+# the same PyTorch version and hardware: a seed makes a run repeatable, not
+# portable.
+
+# %%
+torch.use_deterministic_algorithms(True)
+print("deterministic algorithms:", torch.are_deterministic_algorithms_enabled())
+torch.use_deterministic_algorithms(False)
+assert not torch.are_deterministic_algorithms_enabled()
+
+# %% [markdown]
+# ## Cleaning up
+#
+# Finally the temporary folder goes, with both files in it.
+
+# %%
+folder.cleanup()
+print("files left:", path.exists(), (Path(folder.name) / "checkpoint.pt").exists())
+assert not Path(folder.name).exists()
+
+# %% [markdown]
+# ## Summary
+#
+# - `model.state_dict()` maps names such as `0.weight` to the model's own tensors;
+#   `torch.save` writes it to a file, and `load_state_dict(torch.load(path,
+#   weights_only=True))` restores it into a model of the same architecture, with
+#   identical outputs. A mismatched architecture is refused with a clear error.
+# - Save state dicts rather than whole model objects; load with
+#   `weights_only=True`, and use `map_location` to choose the device.
+# - A checkpoint of model, optimizer, loader generator and epoch lets training
+#   resume exactly as if it had never stopped.
+# - Choose the device once at run time with `get_device()`; `model.to(device)`
+#   moves a module in place, `x = x.to(device)` returns a new tensor.
+# - `torch.inference_mode()` is the leanest way to predict; its outputs cannot be
+#   used for gradients later.
+# - Seeds make initial weights and entire training runs repeatable on the same
+#   software and hardware.
+#
+# ## Further reading
+#
+# - PyTorch tutorial "Saving and Loading Models":
+#   https://pytorch.org/tutorials/beginner/saving_loading_models.html
+# - PyTorch documentation, "Reproducibility":
+#   https://pytorch.org/docs/stable/notes/randomness.html
+# - PyTorch documentation, "Autograd mechanics", section on inference mode:
+#   https://pytorch.org/docs/stable/notes/autograd.html
+# - Where to go next: convolutional networks for images, which read the digits'
+#   pixels as a grid rather than a row of 64 numbers.
