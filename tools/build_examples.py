@@ -227,8 +227,13 @@ def _describe_failure(example: Example, notebook, error) -> str:
     return f"{location}: {ename}: {evalue}"
 
 
-def execute(example: Example, key: str):
-    """Run one script as a notebook in a fresh kernel; return the executed notebook."""
+def execute(example: Example, key: str, threads: int | None = None):
+    """Run one script as a notebook in a fresh kernel; return the executed notebook.
+
+    ``threads`` caps the kernel's torch/OpenMP threads, so kernels running side by
+    side share the cores instead of fighting over them (unless ``OMP_NUM_THREADS``
+    is already set).
+    """
     import nbclient
     from nbclient.exceptions import CellExecutionError
 
@@ -241,6 +246,8 @@ def execute(example: Example, key: str):
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)  # the kernel's inline backend draws the figures
     env["PYTHONHASHSEED"] = "0"
+    if threads is not None:
+        env.setdefault("OMP_NUM_THREADS", str(threads))
     client = nbclient.NotebookClient(
         notebook,
         kernel_name=KERNEL_NAME,
@@ -345,7 +352,8 @@ def build(
         workers = max(1, min(len(stale), jobs or os.cpu_count() or 1))
         log(f"Executing {len(stale)} example(s) with {workers} kernel(s) in parallel")
         with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_timed_execute, ex, key): ex for ex, key in stale}
+            threads = max(1, (os.cpu_count() or 1) // workers)
+            futures = {pool.submit(_timed_execute, ex, key, threads): ex for ex, key in stale}
             for future in concurrent.futures.as_completed(futures):
                 example = futures[future]
                 try:
@@ -369,9 +377,9 @@ def _remove_orphans(examples: list[Example]) -> None:
             notebook.unlink()
 
 
-def _timed_execute(example: Example, key: str):
+def _timed_execute(example: Example, key: str, threads: int):
     started = time.perf_counter()
-    notebook = execute(example, key)
+    notebook = execute(example, key, threads)
     return notebook, time.perf_counter() - started
 
 
