@@ -116,7 +116,7 @@ def load_digits(
     The split is stratified: each digit makes up the same share of the training
     and the test part as of the whole data set. It is reproducible: the same
     ``seed`` gives the same split on every machine, because it is drawn with a
-    seeded :class:`torch.Generator` and never touches the global random state.
+    seeded `torch.Generator` and never touches the global random state.
 
     Args:
         test_fraction: Share of the images held out for testing, between 0 and 1.
@@ -127,7 +127,7 @@ def load_digits(
             leaks into training. If ``False``, keep the raw values 0–16.
 
     Returns:
-        A :class:`DigitsSplit` named tuple ``(X_train, X_test, y_train, y_test)``.
+        A `DigitsSplit` named tuple ``(X_train, X_test, y_train, y_test)``.
 
     Raises:
         TypeError: If ``test_fraction`` is not a number, ``seed`` not an int or
@@ -160,7 +160,7 @@ def load_digits(
 def digits_loaders(
     batch_size: int = 64, *, test_fraction: float = 0.2, seed: int = 0
 ) -> tuple[DataLoader, DataLoader]:
-    """Wrap the normalized digits split from :func:`load_digits` in data loaders.
+    """Wrap the normalized digits split from `load_digits()` in data loaders.
 
     The training loader reshuffles every epoch with its own generator seeded by
     ``seed``, so a run gives the same batches every time; the test loader keeps a
@@ -169,7 +169,7 @@ def digits_loaders(
     Args:
         batch_size: Number of images per mini-batch (the last batch may be smaller).
         test_fraction: Share of the images held out for testing, as in
-            :func:`load_digits`.
+            `load_digits()`.
         seed: Seed of both the split and the shuffling.
 
     Returns:
@@ -178,7 +178,7 @@ def digits_loaders(
     Raises:
         TypeError: If ``batch_size`` or ``seed`` is not an int.
         ValueError: If ``batch_size`` is smaller than 1, or ``test_fraction`` is
-            invalid as described in :func:`load_digits`.
+            invalid as described in `load_digits()`.
         ModuleNotFoundError: If scikit-learn is not installed.
 
     Shape:

@@ -1,6 +1,6 @@
 """Choosing the device that tensors and models live on.
 
-A script that calls :func:`get_device` once and moves its model and data there
+A script that calls `get_device()` once and moves its model and data there
 runs unchanged on a laptop CPU, an Apple-silicon GPU (MPS) or an NVIDIA GPU
 (CUDA).
 """
@@ -29,7 +29,7 @@ def get_device(prefer: str | torch.device | None = None) -> torch.device:
 
     Args:
         prefer: ``None`` to pick automatically, or a device such as ``"cpu"``,
-            ``"cuda"``, ``"cuda:1"``, ``"mps"`` or a :class:`torch.device`.
+            ``"cuda"``, ``"cuda:1"``, ``"mps"`` or a `torch.device`.
 
     Returns:
         The chosen device. ``"cuda"`` without an index is returned as given

@@ -1,8 +1,8 @@
 """Building blocks: activation functions by name and the fully connected layer by hand.
 
-:func:`activation` turns a name such as ``"relu"`` into the matching
-:mod:`torch.nn` module, so that a model can be described by plain strings.
-:func:`linear_forward` computes what :class:`torch.nn.Linear` computes,
+`activation()` turns a name such as ``"relu"`` into the matching
+`torch.nn` module, so that a model can be described by plain strings.
+`linear_forward()` computes what `torch.nn.Linear` computes,
 ``x @ weight.T + bias``, with shape checks whose messages say which shapes did
 not fit; the tutorials use it to open up the fully connected layer.
 """
@@ -34,7 +34,7 @@ _REGISTRY: dict[str, tuple[Callable[..., nn.Module], tuple[str, ...]]] = {
 }
 
 ACTIVATIONS: tuple[str, ...] = tuple(_REGISTRY)
-"""The names :func:`activation` accepts, in their canonical spelling."""
+"""The names `activation()` accepts, in their canonical spelling."""
 
 
 def _normalize(name: str) -> str:
@@ -49,8 +49,8 @@ def activation(name: str, **kwargs: Any) -> nn.Module:
 
     Names are case-insensitive, and underscores, hyphens and spaces are ignored,
     so ``"leaky_relu"``, ``"LeakyReLU"`` and ``"leaky-relu"`` all give
-    :class:`torch.nn.LeakyReLU`. The valid names are listed in
-    :data:`ACTIVATIONS`: ``sigmoid``, ``tanh``, ``relu``, ``leaky_relu``,
+    `torch.nn.LeakyReLU`. The valid names are listed in
+    `ACTIVATIONS`: ``sigmoid``, ``tanh``, ``relu``, ``leaky_relu``,
     ``gelu``, ``softmax`` and ``identity``.
 
     ``softmax`` takes ``dim``, the dimension whose entries are turned into
@@ -58,7 +58,7 @@ def activation(name: str, **kwargs: Any) -> nn.Module:
     is a mini-batch of shape ``(batch, classes)``: each row is one sample, and it
     is across the classes of a sample (``dim=1``) that the probabilities must sum
     to 1. ``dim=0`` would instead mix different samples of the batch, and
-    :class:`torch.nn.Softmax` without a ``dim`` guesses one and warns.
+    `torch.nn.Softmax` without a ``dim`` guesses one and warns.
 
     Args:
         name: Name of the activation function, e.g. ``"relu"``.
@@ -118,7 +118,7 @@ def linear_forward(
 ) -> torch.Tensor:
     """Compute a fully connected layer by hand: ``x @ weight.T + bias``.
 
-    This is what :class:`torch.nn.Linear` does in its forward pass. ``weight``
+    This is what `torch.nn.Linear` does in its forward pass. ``weight``
     has one row per output feature, which is why it is transposed.
 
     Args:

@@ -1,10 +1,10 @@
 """Models built from a list of layer widths, and parameter counting.
 
-:class:`MLP` is a fully connected network (multi-layer perceptron) described by
-its layer widths and activation names. It is a :class:`torch.nn.Sequential`, so
+`MLP` is a fully connected network (multi-layer perceptron) described by
+its layer widths and activation names. It is a `torch.nn.Sequential`, so
 it prints, indexes and runs exactly like the ``nn.Sequential`` a reader would
 write by hand, and its layers are named ``"0"``, ``"1"``, … in printouts and in
-:func:`nnguide.summary`. :func:`count_parameters` counts a model's parameters.
+`nnguide.summary()`. `count_parameters()` counts a model's parameters.
 """
 
 from __future__ import annotations
@@ -55,20 +55,20 @@ class MLP(nn.Sequential):
             nn.Linear(16, 1), nn.Sigmoid(),
         )
 
-    Every hidden layer is a :class:`torch.nn.Linear` followed by ``activation``;
-    the last :class:`~torch.nn.Linear` is followed by ``output_activation``, or by
+    Every hidden layer is a `torch.nn.Linear` followed by ``activation``;
+    the last `~torch.nn.Linear` is followed by ``output_activation``, or by
     nothing when it is ``None`` (the network then returns raw scores, the logits,
-    which is what :class:`torch.nn.CrossEntropyLoss` expects).
+    which is what `torch.nn.CrossEntropyLoss` expects).
 
-    Because ``MLP`` is an :class:`torch.nn.Sequential`, ``model[0]`` is its first
-    :class:`~torch.nn.Linear` and the layers are named ``"0"``, ``"1"``, …, just
+    Because ``MLP`` is an `torch.nn.Sequential`, ``model[0]`` is its first
+    `~torch.nn.Linear` and the layers are named ``"0"``, ``"1"``, …, just
     like in a hand-written ``nn.Sequential``.
 
     Args:
         sizes: Layer widths, input features first and output features last;
             at least two positive ints.
         activation: Name of the activation after each hidden layer, as accepted
-            by :func:`nnguide.activation`.
+            by `nnguide.activation()`.
         output_activation: Name of the activation after the last layer, or
             ``None`` for none.
 
@@ -144,7 +144,7 @@ class MLP(nn.Sequential):
         """Return one layer, or a slice of the layers as a plain ``nn.Sequential``.
 
         A slice is not an ``MLP`` (its ``sizes`` would no longer describe it), so
-        ``model[:2]`` is an :class:`torch.nn.Sequential` holding the same layers.
+        ``model[:2]`` is an `torch.nn.Sequential` holding the same layers.
         """
         if isinstance(index, slice):
             return nn.Sequential(OrderedDict(list(self._modules.items())[index]))

@@ -1,10 +1,10 @@
 """Plotting helpers for the guide's figures.
 
 Everything here needs matplotlib (``pip install "nnguide[plot]"``). The one setup
-call, :func:`set_style`, makes figures look the same in every lesson and lets them
+call, `set_style()`, makes figures look the same in every lesson and lets them
 carry Korean labels: it adds a font with Hangul glyphs to matplotlib's font
 fallback chain, so text in either language renders without boxes or
-"Glyph missing" warnings. :func:`plot_history` and :func:`plot_confusion_matrix`
+"Glyph missing" warnings. `plot_history()` and `plot_confusion_matrix()`
 draw the two figures every training lesson ends with, labelled in English or
 Korean.
 """
@@ -66,7 +66,7 @@ def hangul_font_path() -> Path | None:
 def set_style() -> str | None:
     """Set matplotlib defaults for the guide's figures, Korean labels included.
 
-    Registers the font found by :func:`hangul_font_path` with matplotlib and puts it
+    Registers the font found by `hangul_font_path()` with matplotlib and puts it
     after DejaVu Sans in ``font.family``: Latin text keeps matplotlib's usual font,
     and Hangul glyphs come from the fallback font. Also sets a light grid and a
     figure size that reads well on a web page. Safe to call more than once.
@@ -170,7 +170,7 @@ def plot_history(
     title: str | None = None,
     language: str = "en",
 ) -> Axes:
-    """Plot the loss curves (and validation accuracy) recorded by :func:`nnguide.fit`.
+    """Plot the loss curves (and validation accuracy) recorded by `nnguide.fit()`.
 
     The training loss and, when recorded, the validation loss are drawn against
     the epoch number (1, 2, …) on ``ax``. When validation accuracy was recorded it
@@ -178,7 +178,7 @@ def plot_history(
     One legend lists all curves.
 
     Args:
-        history: A :class:`nnguide.History`, or any object with lists
+        history: A `nnguide.History`, or any object with lists
             ``train_loss``, ``val_loss`` and ``val_accuracy``.
         ax: Axes to draw on; ``None`` creates a new figure.
         title: Optional title of the axes.
@@ -263,12 +263,12 @@ def plot_confusion_matrix(
     """Draw a confusion matrix as a grid of counts, darker for larger counts.
 
     Rows are the true classes and columns the predicted classes, as returned by
-    :func:`nnguide.confusion_matrix`; the diagonal holds the correct predictions.
+    `nnguide.confusion_matrix()`; the diagonal holds the correct predictions.
     Every cell is annotated with its value.
 
     Args:
         matrix: A square matrix of counts (a tensor or anything
-            :func:`torch.as_tensor` accepts, such as a NumPy array).
+            `torch.as_tensor()` accepts, such as a NumPy array).
         class_names: Names shown on the axes, one per class; ``None`` shows the
             class indices 0, 1, ….
         ax: Axes to draw on; ``None`` creates a new, square figure.

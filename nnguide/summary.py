@@ -1,6 +1,6 @@
 """A model summary you can trust: layers, output shapes and parameter counts.
 
-:func:`summary` runs one forward pass through a model and reports, for every
+`summary()` runs one forward pass through a model and reports, for every
 leaf layer it calls, the layer's name and type, the shape of what it returned
 and how many parameters it holds, followed by the totals and rough memory
 estimates. Printing the result gives the familiar ``torchsummary`` table; in a
@@ -14,20 +14,20 @@ How it relates to the other tools:
   on CPU-only machines unless ``device="cpu"`` is passed; it counts a shared
   layer's weights once per call; it ignores an ``nn.Parameter`` assigned
   directly to a model that has sub-modules; and it breaks on layers that return
-  tuples, such as ``nn.LSTM``. :func:`summary` fixes all four: it runs on the
+  tuples, such as ``nn.LSTM``. `summary()` fixes all four: it runs on the
   model's own device, counts every parameter exactly once, includes bare
   parameters in the totals and describes tuple and dict outputs.
 - ``torchinfo`` (``pip install torchinfo``) is the maintained successor, with
-  many more options (nested rows, mult-adds, column choices). :func:`summary`
+  many more options (nested rows, mult-adds, column choices). `summary()`
   reports the same total and trainable parameter counts as
   ``torchinfo.summary`` and the same leaf layers and output shapes; the test
   suite checks this on models from MLPs to LSTMs and Transformers. One known
   difference: torchinfo counts a weight shared by two different layers (weight
-  tying) once per layer, :func:`summary` once. Use torchinfo when you need its
-  extra columns; :func:`summary` is smaller, faster, and keeps the
+  tying) once per layer, `summary()` once. Use torchinfo when you need its
+  extra columns; `summary()` is smaller, faster, and keeps the
   one-row-per-layer table of the course material.
 
-Unlike both, :func:`summary` leaves the model exactly as it found it: every
+Unlike both, `summary()` leaves the model exactly as it found it: every
 module's train/eval mode is restored and no hooks remain, even when the forward
 pass fails, and it does not touch the global random number generator.
 """
@@ -55,7 +55,7 @@ _MIN_WIDTHS = (20, 25, 15)
 
 @dataclass(frozen=True)
 class LayerInfo:
-    """One row of a :class:`ModelSummary`: one call of one leaf module.
+    """One row of a `ModelSummary`: one call of one leaf module.
 
     Attributes:
         name: The module's qualified name in the model, as in
@@ -64,7 +64,7 @@ class LayerInfo:
             the model itself is the only layer.
         type: The module's class name, e.g. ``"Linear"``.
         output_shape: Shape of what the call returned, with the real batch size
-            (see :data:`OutputShape`).
+            (see `OutputShape`).
         num_params: Number of the module's parameters that no earlier row has
             counted. A module called a second time adds 0, so the column adds
             up to the model's total (plus any parameters held outside leaf
@@ -103,13 +103,13 @@ class LayerInfo:
 
 @dataclass(frozen=True, repr=False)
 class ModelSummary:
-    """The result of :func:`summary`.
+    """The result of `summary()`.
 
     ``str()`` (and ``repr()``) give a text table in the ``torchsummary`` layout;
     in a notebook the summary displays as an HTML table.
 
     Attributes:
-        layers: One :class:`LayerInfo` per leaf-module call, in call order.
+        layers: One `LayerInfo` per leaf-module call, in call order.
         total_params: Number of parameters in the model, each counted once.
         trainable_params: Those with ``requires_grad=True``.
         non_trainable_params: Those with ``requires_grad=False`` (frozen).
@@ -431,7 +431,7 @@ def summary(
 ) -> ModelSummary:
     """Summarize a model: each layer's output shape and parameters, and the totals.
 
-    Runs one forward pass under :func:`torch.no_grad` with every module in eval
+    Runs one forward pass under `torch.no_grad()` with every module in eval
     mode (so BatchNorm's running statistics are not updated and dropout is off),
     recording each call of a leaf module (a module without sub-modules) in call
     order. Afterwards each module's train/eval mode is restored and all hooks are
@@ -465,7 +465,7 @@ def summary(
             [0, 1); integer inputs are zeros (a valid index for any embedding).
 
     Returns:
-        A :class:`ModelSummary`; print it for the table.
+        A `ModelSummary`; print it for the table.
 
     Raises:
         TypeError: If ``model`` is not an ``nn.Module``, or ``input_size``,

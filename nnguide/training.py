@@ -1,9 +1,9 @@
 """Training and evaluating classifiers: the loop every lesson first writes by hand.
 
-:func:`fit` runs the usual training loop (forward pass, loss, backward pass,
+`fit()` runs the usual training loop (forward pass, loss, backward pass,
 optimizer step) over a data loader for a number of epochs and returns a
-:class:`History` of losses and accuracies. :func:`evaluate`, :func:`predict`,
-:func:`accuracy` and :func:`confusion_matrix` measure how well a trained
+`History` of losses and accuracies. `evaluate()`, `predict()`,
+`accuracy()` and `confusion_matrix()` measure how well a trained
 classifier does.
 
 A classifier's output is read in one of two ways:
@@ -11,7 +11,7 @@ A classifier's output is read in one of two ways:
 - ``(N, C)`` with ``C >= 2``: one score (logit) per class; the predicted class
   is the index of the largest score, and targets are class indices ``(N,)``.
 - ``(N,)`` or ``(N, 1)``: one logit per sample of a binary classifier (as used
-  with :class:`torch.nn.BCEWithLogitsLoss`); the predicted class is 1 where the
+  with `torch.nn.BCEWithLogitsLoss`); the predicted class is 1 where the
   logit is above 0, and targets are 0/1 values of shape ``(N,)`` or ``(N, 1)``.
 """
 
@@ -35,13 +35,13 @@ LossFunction = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 @dataclass
 class History:
-    """What :func:`fit` measured, one entry per epoch.
+    """What `fit()` measured, one entry per epoch.
 
     Attributes:
         train_loss: Mean training loss of each epoch, averaged over the epoch's
             samples while the weights were being updated.
         val_loss: Mean loss on the validation loader after each epoch (empty when
-            :func:`fit` got no ``val_loader``).
+            `fit()` got no ``val_loader``).
         val_accuracy: Share of correctly classified validation samples after each
             epoch, between 0 and 1 (empty when there was no ``val_loader``).
 
@@ -199,29 +199,29 @@ def fit(
         optimizer.step()                         # update the parameters
 
     After each epoch the model is measured on ``val_loader`` with
-    :func:`evaluate` (evaluation mode, no gradients).
+    `evaluate()` (evaluation mode, no gradients).
 
     Args:
         model: The network to train; it is moved to ``device``.
         train_loader: Iterable of ``(inputs, targets)`` mini-batches, usually a
-            :class:`torch.utils.data.DataLoader` that shuffles.
+            `torch.utils.data.DataLoader` that shuffles.
         loss_fn: Loss function called as ``loss_fn(outputs, targets)`` that
-            returns the batch's mean loss, e.g. :class:`torch.nn.CrossEntropyLoss`.
+            returns the batch's mean loss, e.g. `torch.nn.CrossEntropyLoss`.
         optimizer: Optimizer built over ``model.parameters()``.
         epochs: Number of passes over ``train_loader``, at least 1.
         val_loader: Optional loader measured after every epoch.
-        device: Device to train on (see :func:`nnguide.get_device`); ``None``
+        device: Device to train on (see `nnguide.get_device()`); ``None``
             keeps the model where it is and moves each batch there.
         progress: ``True`` to show a tqdm progress bar on stderr, ``False`` to
             show none, ``None`` to show one only when stderr is a terminal, so
             scripts run by other programs and executed notebooks stay quiet.
 
     Returns:
-        A :class:`History` with one entry per epoch.
+        A `History` with one entry per epoch.
 
     Raises:
         TypeError: If an argument has the wrong type (``model`` not a module,
-            ``optimizer`` not a :class:`torch.optim.Optimizer`, ``epochs`` not an
+            ``optimizer`` not a `torch.optim.Optimizer`, ``epochs`` not an
             int, a loader that yields no tensors, ...).
         ValueError: If ``epochs`` is smaller than 1, ``train_loader`` yields no
             batches or no ``(inputs, targets)`` pairs, or ``loss_fn`` does not
@@ -310,7 +310,7 @@ def evaluate(
     """Measure a classifier's mean loss and accuracy on a data loader.
 
     The model runs in evaluation mode (``model.eval()``) under
-    :func:`torch.inference_mode`, so no gradients are tracked; its previous mode
+    `torch.inference_mode()`, so no gradients are tracked; its previous mode
     (training or evaluation) is restored afterwards.
 
     Args:
@@ -328,7 +328,7 @@ def evaluate(
         TypeError: If ``model``, ``loader``, ``loss_fn`` or ``device`` has the
             wrong type.
         ValueError: If ``loader`` yields no batches, or outputs and targets do
-            not fit together (see :func:`accuracy`).
+            not fit together (see `accuracy()`).
 
     Examples:
         >>> import torch
@@ -416,9 +416,9 @@ def predict(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Predicted classes and targets for every sample of a loader, in order.
 
-    Runs like :func:`evaluate` (evaluation mode, :func:`torch.inference_mode`,
+    Runs like `evaluate()` (evaluation mode, `torch.inference_mode()`,
     previous mode restored) and collects the results on the CPU, ready for
-    :func:`confusion_matrix` or plotting.
+    `confusion_matrix()` or plotting.
 
     Args:
         model: The classifier; it is moved to ``device``.
