@@ -19,7 +19,7 @@ prefix, and "nn.Sequential을" is never found by "Sequential". This hook fixes b
   they are not indexed. The glossary's Korean terms (``docs/ko/glossary.md``)
   are added to Kiwi's dictionary as nouns. ``<lang>/search/terms.json`` lists the index's Korean
   words and the particles and endings seen, for the query side
-  (``assets/javascripts/korean_search.js`` strips particles from a query and
+  (``assets/javascripts/search_query.js`` strips particles from a query and
   splits "활성화함수" into "활성화 함수" with them).
 * ``on_post_page`` points Material's ``base`` of a non-default language page at
   that language's root (Material fetches ``search/search_index.json`` and
@@ -28,6 +28,8 @@ prefix, and "nn.Sequential을" is never found by "Sequential". This hook fixes b
   ``sitemap.xml`` relative to each of them, which for page URLs is a 404 and a
   console error on every page. The hreflang alternates stay in ``sitemap.xml``,
   and the language switcher links to the counterpart page itself.
+* ``on_post_template`` keeps the default language's ``404.html`` at the site
+  root (each language's build would overwrite it).
 """
 
 from __future__ import annotations
@@ -371,3 +373,23 @@ def on_post_page(output, page, config):
         return match.group(1) + json.dumps(data) + match.group(3)
 
     return _CONFIG.sub(rebase, output, count=1)
+
+
+_DEFAULT_404: dict[str, str] = {}
+
+
+def on_post_template(output_content, template_name, config):
+    """Keep the default language's ``404.html`` at the site root.
+
+    mkdocs-static-i18n renders the theme's static templates once per language
+    into the same site directory, so the last language built would own the root
+    ``404.html`` (a Korean 404 page for English readers, with the last page's
+    alternate links). The default language's page is kept.
+    """
+    if template_name != "404.html":
+        return output_content
+    output_content = _ALTERNATE.sub("", output_content)
+    if config.theme.get("language") == _default_language(config):
+        _DEFAULT_404["html"] = output_content
+        return output_content
+    return _DEFAULT_404.get("html", output_content)

@@ -142,3 +142,11 @@ def test_korean_pages_load_the_korean_index_and_no_page_links_alternates(built_s
         assert '<link rel="alternate"' not in html
     sitemap = (built_site.root / "ko" / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>tutorials/01_building_networks/</loc>" in sitemap
+
+
+@pytest.mark.slow
+def test_the_404_page_is_the_default_language_s(built_site):
+    html = (built_site.root / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in html
+    assert '<link rel="alternate"' not in html
+    assert not (built_site.root / "ko" / "404.html").exists()

@@ -1,0 +1,203 @@
+"""Every page in Chromium: no console errors, no request to another host; fonts.
+
+Also: the language switcher lands on the counterpart page both ways, the
+download links return the script and a valid notebook, and each tutorial page
+is photographed in both languages and both colour schemes into
+``artifacts/screenshots/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+from urllib.parse import urlparse
+
+import nbformat
+import pytest
+
+from tests.browser.conftest import SCREENSHOTS
+from tests.conftest import LANGUAGES, LESSONS, ROOT
+
+pytestmark = pytest.mark.slow
+
+SCHEMES = {"light": "default", "dark": "slate"}
+FONT_WARNINGS = re.compile(
+    r"Glyph \d+ .*missing from|findfont: Font family|missing from font", re.I
+)
+
+
+def lessons(lang: str) -> list[str]:
+    return [name for name in LESSONS if (ROOT / "examples" / lang / f"{name}.py").exists()]
+
+
+@pytest.fixture(scope="module")
+def visits(site, browser):
+    """Every page of the site loaded once, with its console messages and requests."""
+    context = browser.new_context()
+    page = context.new_page()
+    records = {}
+    current: dict = {}
+    page.on("console", lambda m: current["console"].append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: current["console"].append(f"pageerror: {e}"))
+    page.on("request", lambda r: current["requests"].append(r.url))
+    page.on("requestfailed", lambda r: current["failed"].append(r.url))
+    page.on(
+        "response",
+        lambda r: current["failed"].append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    )
+    for path in site.pages():
+        current.update(console=[], requests=[], failed=[])
+        response = page.goto(site.url + path)
+        page.wait_for_load_state("networkidle")
+        records[path] = {
+            "status": response.status,
+            "console": list(current["console"]),
+            "requests": list(current["requests"]),
+            "failed": list(current["failed"]),
+        }
+    context.close()
+    return records
+
+
+def test_every_page_loads_without_console_errors(site, visits):
+    assert len(visits) >= 2 * (len(LESSONS) + 5)
+    problems = {
+        path: record["console"] + record["failed"]
+        for path, record in visits.items()
+        if [m for m in record["console"] if not m.startswith(("log:", "debug:", "info:"))]
+        or record["failed"]
+    }
+    statuses = {path: r["status"] for path, r in visits.items() if path != "404.html"}
+    assert set(statuses.values()) == {200}
+    assert problems == {}
+
+
+def test_no_page_requests_another_host(site, visits):
+    requests = [url for record in visits.values() for url in record["requests"]]
+    other = sorted({url for url in requests if urlparse(url).netloc != site.host})
+    print(f"\n{len(visits)} pages made {len(requests)} requests, all to {site.host}")
+    assert other == []
+    assert any(url.endswith("/ko/search/search_index.json") for url in requests)
+    assert any(url.endswith("/search/terms.json") for url in requests)
+
+
+def test_no_page_contains_a_font_warning(built_site):
+    pages = list(built_site.root.rglob("*.html"))
+    warnings = {
+        p.relative_to(built_site.root).as_posix(): FONT_WARNINGS.findall(p.read_text("utf-8"))
+        for p in pages
+    }
+    assert {page: found for page, found in warnings.items() if found} == {}
+
+
+def hangul_fonts() -> set[str]:
+    listed = subprocess.run(
+        ["fc-list", ":lang=ko", "family"], capture_output=True, text=True, check=True
+    ).stdout
+    return {family.strip() for line in listed.splitlines() for family in line.split(",")}
+
+
+@pytest.mark.parametrize(
+    ("path", "selector"),
+    [
+        ("ko/", "article h1"),
+        ("ko/tutorials/01_building_networks/", "article h2"),
+        ("ko/tutorials/01_building_networks/", ".nb-output pre"),
+    ],
+)
+def test_hangul_is_drawn_with_a_korean_font(site, browser, path, selector):
+    """Chromium draws the page's Hangul with a font that has Hangul glyphs (not boxes)."""
+    korean_fonts = hangul_fonts()
+    assert korean_fonts, "no font with Hangul is installed (fonts-nanum)"
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site.url + path)
+    cdp = context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    found = None
+    for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": selector})["nodeIds"]:
+        text = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
+        if re.search(r"[\uac00-\ud7a3]", text):
+            found = node
+            break
+    assert found is not None, f"no {selector} with Hangul on {path}"
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": found})["fonts"]
+    used = {font["familyName"] for font in fonts if font["glyphCount"] > 0}
+    context.close()
+    assert used & korean_fonts, f"{selector} on {path} drawn with {used} only"
+
+
+def counterpart_pairs() -> list[tuple[str, str]]:
+    pages = ["", "glossary/", "api/", "api/layers/"]
+    pages += [f"tutorials/{name}/" for name in lessons("ko")]
+    return [(path, f"ko/{path}") for path in pages]
+
+
+@pytest.mark.parametrize(("en", "ko"), counterpart_pairs())
+def test_language_switcher_goes_both_ways(site, browser, en, ko):
+    context = browser.new_context()
+    page = context.new_page()
+    for start, lang, target in ((en, "ko", ko), (ko, "en", en)):
+        page.goto(site.url + start)
+        page.hover(".md-header__option .md-select")
+        with page.expect_navigation():
+            page.click(f"a.md-select__link[hreflang={lang}]")
+        assert page.url == site.url + target
+        assert page.evaluate("document.documentElement.lang") == lang
+    context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_download_links_return_the_script_and_a_valid_notebook(site, browser, lang, tmp_path):
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    for name in lessons(lang):
+        page.goto(site.page_url(lang, f"tutorials/{name}/"))
+        with page.expect_download() as script:
+            page.click("a[download][href$='.py']")
+        assert script.value.suggested_filename == f"{name}.py"
+        script_path = Path(script.value.path())
+        assert script_path.read_bytes() == (ROOT / "examples" / lang / f"{name}.py").read_bytes()
+        with page.expect_download() as notebook:
+            page.click("a[download][href$='.ipynb']")
+        assert notebook.value.suggested_filename == f"{name}.ipynb"
+        saved = tmp_path / f"{lang}-{name}.ipynb"
+        notebook.value.save_as(saved)
+        executed = nbformat.read(saved, as_version=4)
+        nbformat.validate(executed)
+        assert any(cell.get("outputs") for cell in executed.cells if cell.cell_type == "code")
+    context.close()
+
+
+def screenshot_cases() -> list[tuple[str, str, str]]:
+    return [
+        (lang, name, scheme) for lang in LANGUAGES for name in lessons(lang) for scheme in SCHEMES
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "scheme"), screenshot_cases(), ids=["-".join(c) for c in screenshot_cases()]
+)
+def test_tutorial_screenshots(site, browser, lang, name, scheme):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site.page_url(lang, f"tutorials/{name}/"))
+    assert page.evaluate("document.body.dataset.mdColorScheme") == SCHEMES[scheme]
+    broken = page.evaluate(
+        """async () => {
+            const images = [...document.images].filter(i => i.closest("article"));
+            images.forEach(i => { i.loading = "eager" });
+            await Promise.all(images.map(i => i.complete ? null
+                : new Promise(done => { i.onload = i.onerror = done })));
+            return images.filter(i => i.naturalWidth === 0).map(i => i.src);
+        }"""
+    )
+    assert broken == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = SCREENSHOTS / f"{lang}-{name}-{scheme}.png"
+    page.screenshot(path=str(target), full_page=True)
+    context.close()
+    assert target.stat().st_size > 50_000
