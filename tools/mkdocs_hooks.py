@@ -18,10 +18,6 @@ What it does, event by event:
   figures into image files, gives every heading a unique, non-empty id (Korean
   headings keep the English anchor written as ``{ #anchor }``), rebuilds the table
   of contents from those ids, and adds the download links and the script's run time.
-* ``on_post_page``: drops the ``<link rel="alternate" hreflang>`` tags from the page
-  head. Material fetches ``sitemap.xml`` relative to each of them, and
-  mkdocs-static-i18n points them at the counterpart page, not at a language root, so
-  every page view logged two 404 errors. The visible language switcher stays.
 * ``on_serve``: ``mkdocs serve`` also watches ``examples/`` and ``nnguide/``.
 """
 
@@ -129,13 +125,6 @@ def on_post_build(config):
         for notebook in (build_examples.DOCS_DIR / lang / "tutorials").glob("*.ipynb"):
             key = _compute_cache_key(str(notebook), plugin.config, plugin.config["execute"])
             plugin._used_cache_paths.add(_get_cache_path(plugin.config["cache_dir"], key))
-
-
-_ALTERNATE_LINK = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
-
-
-def on_post_page(output, page, config):
-    return _ALTERNATE_LINK.sub("", output)
 
 
 def on_serve(server, config, builder):
