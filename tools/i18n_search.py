@@ -6,8 +6,8 @@ Korean site gets English results, and Material's search splits Korean text on
 spaces only: "가중치와" is one token that the query "가중치" finds only as a
 prefix, and "nn.Sequential을" is never found by "Sequential". This hook fixes both:
 
-* ``on_page_context`` collects the search sections of each page (Material's own
-  ``SearchIndex``) per language.
+* ``on_page_context`` keeps, per language, the index that Material's search
+  plugin fills during that language's build.
 * ``on_post_build`` (after mkdocs-static-i18n wrote its merged index) writes
   ``search/search_index.json`` with the default language's pages only and
   ``<lang>/search/search_index.json`` for every other language, with locations
@@ -150,9 +150,9 @@ def segment_word(word: str) -> list[str]:
 def segment_text(text: str, collect: Vocabulary | None = None) -> str:
     """Insert a zero-width space between the search tokens of Korean words.
 
-    The text is analysed as a whole (HTML tags skipped, so a particle after
-    ``</code>`` still belongs to its word); the tags and the visible text are
-    unchanged, only U+200B is added.
+    The Korean words of the text are analysed together, in order (HTML tags
+    skipped, so a particle after ``</code>`` still belongs to its word); the tags
+    and the visible text are unchanged, only U+200B is added.
 
     Args:
         text: A search entry's title or text (may contain HTML tags).
@@ -176,16 +176,21 @@ def segment_text(text: str, collect: Vocabulary | None = None) -> str:
     words = [m for m in re.finditer(r"\S+", plain) if HANGUL.search(m.group(0))]
     if not words:
         return text
+    # Kiwi reads the Korean words in order, without the code between them.
+    starts, position = [], 0
+    for match in words:
+        starts.append(position)
+        position += len(match.group(0)) + 1
+    korean = " ".join(match.group(0) for match in words)
     by_word: dict[int, list[Any]] = {i: [] for i in range(len(words))}
-    starts = [m.start() for m in words]
-    for token in _kiwi().tokenize(plain):
+    for token in _kiwi().tokenize(korean):
         i = bisect_right(starts, token.start) - 1
-        if i >= 0 and token.start < words[i].end():
+        if i >= 0 and token.start < starts[i] + len(words[i].group(0)):
             by_word[i].append(token)
     inserts: list[int] = []
     for i, match in enumerate(words):
         word = match.group(0)
-        tokens = [_Shifted(t, match.start()) for t in by_word[i]]
+        tokens = [_Shifted(t, starts[i]) for t in by_word[i]]
         pieces = _word_pieces(word, tokens)
         if collect is not None:
             collect.add(pieces)
@@ -240,7 +245,7 @@ class Vocabulary:
 # ---------------------------------------------------------------------------
 # Collection per language
 
-_SECTIONS: dict[str, Any] = {}  # language -> Material SearchIndex
+_SECTIONS: dict[str, Any] = {}  # language -> the search plugin's index of its build
 _PAGES: dict[str, list[str]] = {}  # language -> page URLs relative to its root
 
 
@@ -271,12 +276,10 @@ def on_page_context(context, page, config, nav):
     search = _search_plugin(config)
     if search is None or not search.config.enabled:
         return context
-    from material.plugins.search.plugin import SearchIndex
-
+    # The search plugin makes a new index for each language's build and has just
+    # added this page's sections to it (hooks run after plugins).
     language = _page_language(page, config)
-    if language not in _SECTIONS:
-        _SECTIONS[language] = SearchIndex(**search.config)
-    _SECTIONS[language].add_entry_from_context(page)
+    _SECTIONS[language] = search.search_index
     _PAGES.setdefault(language, []).append(page.url)
     return context
 
@@ -325,6 +328,11 @@ def on_post_build(config):
     site = Path(config.site_dir)
     for language, index in _SECTIONS.items():
         root = _root(language, default)
+        # This runs after each language's build; mkdocs-static-i18n overwrites
+        # only the root index in between, so another language is written once.
+        if root and getattr(index, "_nnguide_written", False):
+            continue
+        index._nnguide_written = True
         vocabulary = Vocabulary() if language == "ko" else None
         docs = []
         for entry in index.entries:
