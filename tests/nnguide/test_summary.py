@@ -7,6 +7,7 @@ import torch
 from torch import nn
 
 from nnguide import MLP, LayerInfo, ModelSummary, summary
+from tests.nnguide.model_zoo import Scaled, TwoHeads, TwoInputs
 
 GOLDEN = Path(__file__).parent / "golden"
 MB = 2**20
@@ -50,18 +51,6 @@ class Tied(nn.Module):
         return self.out(self.embed(ids))
 
 
-class Scaled(nn.Module):
-    """A bare nn.Parameter next to a sub-module."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fc = nn.Linear(4, 4)
-        self.scale = nn.Parameter(torch.ones(4))
-
-    def forward(self, x):
-        return self.fc(x) * self.scale
-
-
 class Recurrent(nn.Module):
     def __init__(self) -> None:
         super().__init__()
@@ -71,29 +60,6 @@ class Recurrent(nn.Module):
     def forward(self, x):
         output, _ = self.lstm(x)
         return self.head(output[:, -1])
-
-
-class TwoHeads(nn.Module):
-    def __init__(self) -> None:
-        super().__init__()
-        self.body = nn.Linear(4, 6)
-        self.classes = nn.Linear(6, 3)
-        self.boxes = nn.Linear(6, 4)
-
-    def forward(self, x):
-        features = self.body(x)
-        return {"classes": self.classes(features), "boxes": self.boxes(features)}
-
-
-class TwoInputs(nn.Module):
-    def __init__(self) -> None:
-        super().__init__()
-        self.image = nn.Linear(3, 8)
-        self.text = nn.Linear(4, 8)
-        self.head = nn.Linear(16, 2)
-
-    def forward(self, image, text):
-        return self.head(torch.cat([self.image(image), self.text(text)], dim=1))
 
 
 class Backwards(nn.Module):
