@@ -330,9 +330,13 @@ def build(
         ExampleError: If any script fails; the message names every failing script
             with its line. Notebooks of the scripts that succeeded are still stored.
     """
-    if examples is None:
+    full = examples is None
+    if full:
         examples = discover()
         _remove_orphans(examples)
+        snapshot = _snapshot(examples)
+        if not force and snapshot == _last_snapshot.get("all"):
+            return [Result(example, executed=False, seconds=0.0) for example in examples]
     package_digest = _package_digest()
     providers = importlib.metadata.packages_distributions()
     results: list[Result] = []
@@ -366,7 +370,34 @@ def build(
                 results.append(Result(example, executed=True, seconds=seconds))
     if failures:
         raise ExampleError("Example script failed:\n" + "\n".join(sorted(failures)))
+    if full:
+        _last_snapshot["all"] = _snapshot(examples)
     return results
+
+
+_last_snapshot: dict[str, tuple] = {}
+
+
+def _snapshot(examples: list[Example]) -> tuple:
+    """File stamps of everything the cache key reads, to skip a check nothing can change.
+
+    mkdocs-static-i18n builds each language in turn in one process, and ``mkdocs
+    serve`` rebuilds on every save: when no script, notebook, ``nnguide`` file or
+    installed package (a ``sys.path`` folder's stamp) changed since the last complete
+    check, its answer still holds.
+    """
+    paths = [e.script for e in examples] + [e.notebook for e in examples]
+    paths += sorted(PACKAGE_DIR.rglob("*.py"))
+    paths += [Path(entry) for entry in sys.path if entry]
+    stamps = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            stamps.append((str(path), None))
+            continue
+        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(stamps)
 
 
 def _remove_orphans(examples: list[Example]) -> None:
