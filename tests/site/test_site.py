@@ -19,6 +19,8 @@ pytestmark = pytest.mark.slow
 EXPECTED_OUTPUTS = {
     "01_building_networks": ["9,313", "torch.Size([32, 1])", "torch.Size([64, 128])"],
 }
+# Lesson 5's test accuracy as printed on the page, per language.
+ACCURACY = {"en": r"test accuracy (\d+\.\d)%", "ko": r"테스트 정확도 (\d+\.\d)%"}
 RUNTIME_LABEL = {"en": "Total running time of the script", "ko": "스크립트 전체 실행 시간"}
 
 
@@ -104,6 +106,14 @@ def test_lesson_page_links_to_its_counterpart_and_downloads(built_site, lang, na
     nbformat.validate(notebook)
     assert any(cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
     assert notebook.metadata["nnguide"]["script"] == f"examples/{lang}/{name}.py"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_lesson_5_page_shows_a_test_accuracy_of_at_least_95_percent(built_site, lang):
+    html = built_site.page(lang, "tutorials/05_training_a_classifier").read_text(encoding="utf-8")
+    printed = [float(value) for value in re.findall(ACCURACY[lang], html)]
+    assert printed, "the page prints no test accuracy"
+    assert min(printed) >= 95.0
 
 
 def test_pages_work_from_a_sub_path(built_site):
