@@ -184,13 +184,13 @@ def _with_new_prose(fresh, cached):
     return merged
 
 
-def _cell_start_lines(script: Path) -> list[int]:
-    """1-based line number of the first line of each cell's body in the script."""
-    starts = []
-    for number, line in enumerate(script.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.startswith("# %%"):
-            starts.append(number + 1)
-    return starts
+def _cell_line(example: Example, notebook, index: int) -> int | None:
+    """1-based script line of the first line of cell ``index``'s body, if known."""
+    lines = example.script.read_text(encoding="utf-8").splitlines()
+    starts = [number + 1 for number, line in enumerate(lines, start=1) if line.startswith("# %%")]
+    # jupytext drops an empty header: cells map to "# %%" markers one to one.
+    position = index + len(starts) - len(notebook.cells)
+    return starts[position] if 0 <= position < len(starts) else None
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -210,21 +210,16 @@ def _describe_failure(example: Example, notebook, error) -> str:
         ),
         None,
     )
-    location = example.label
-    if index is not None:
-        starts = _cell_start_lines(example.script)
-        # jupytext drops an empty header: cells map to "# %%" markers one to one.
-        offset = len(starts) - len(cells)
+    start = None if index is None else _cell_line(example, notebook, index)
+    if start is not None:
         traceback = _ANSI.sub("", "\n".join(cells[index].outputs[-1].get("traceback", [])))
         line_in_cell = re.findall(r"^-*> ?(\d+)", traceback, flags=re.MULTILINE)
         if not line_in_cell:
             line_in_cell = re.findall(r"line (\d+)", traceback)
-        if 0 <= index + offset < len(starts):
-            line = starts[index + offset] + (int(line_in_cell[0]) - 1 if line_in_cell else 0)
-            location = f"{example.label}:{line}"
-            source_line = example.script.read_text(encoding="utf-8").splitlines()[line - 1]
-            return f"{location}: {ename}: {evalue}\n    {source_line.strip()}"
-    return f"{location}: {ename}: {evalue}"
+        line = start + (int(line_in_cell[0]) - 1 if line_in_cell else 0)
+        source_line = example.script.read_text(encoding="utf-8").splitlines()[line - 1]
+        return f"{example.label}:{line}: {ename}: {evalue}\n    {source_line.strip()}"
+    return f"{example.label}: {ename}: {evalue}"
 
 
 def execute(example: Example, key: str, threads: int | None = None):
@@ -279,12 +274,10 @@ _WARNING = re.compile(r"Warning|Error|Traceback")
 
 def _reject_warnings(example: Example, notebook) -> None:
     """A warning written to stderr would be published in the page: fail instead."""
-    starts = _cell_start_lines(example.script)
-    offset = len(starts) - len(notebook.cells)
     for index, cell in enumerate(notebook.cells):
         for output in cell.get("outputs", []):
             if output.get("name") == "stderr" and _WARNING.search(output.get("text", "")):
-                line = starts[index + offset] if 0 <= index + offset < len(starts) else "?"
+                line = _cell_line(example, notebook, index) or "?"
                 first = output["text"].strip().splitlines()[0]
                 raise ExampleError(
                     f"{example.label}:{line}: the cell wrote a warning to stderr: {first}"
