@@ -136,14 +136,6 @@ def on_serve(server, config, builder):
 # ---------------------------------------------------------------------------
 # Notebook page post-processing
 
-_STYLE = re.compile(r"<style[^>]*>.*?</style>\s*", re.S)
-_SCRIPT = re.compile(r"<script(?![^>]*type=\"application/vnd)[^>]*>.*?</script>\s*", re.S)
-_CLIPBOARD = re.compile(
-    r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>\s*', re.S
-)
-_CLIPBOARD_TEXT = re.compile(
-    r'<div (?:id="cell-\d+" )?class="clipboard-copy-txt"[^>]*>.*?</div>\s*', re.S
-)
 _CODE = re.compile(
     r'<div class="highlight-ipynb hl-(\w+)\s*"><pre>(?:<span></span>)?(.*?)</pre></div>', re.S
 )
@@ -279,10 +271,6 @@ def _downloads(page) -> tuple[str, str]:
 def on_page_content(content, page, config, files):
     if not is_tutorial(page.file):
         return content
-    content = _STYLE.sub("", content)
-    content = _SCRIPT.sub("", content)
-    content = _CLIPBOARD.sub("", content)
-    content = _CLIPBOARD_TEXT.sub("", content)
     content = _CODE.sub(
         lambda m: (
             f'<div class="language-{m.group(1)} highlight"><pre><span></span>'
