@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -13,6 +14,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("en", "ko")
 LESSONS = sorted(path.stem for path in (ROOT / "examples" / "en").glob("[0-9][0-9]_*.py"))
+
+
+def load_tool(name: str):
+    """Import ``tools/<name>.py`` (the tools folder is not a package) as module ``name``."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def mkdocs_env() -> dict[str, str]:

@@ -78,6 +78,19 @@ class Shared(nn.Module):
         return self.out(torch.relu(self.fc(torch.relu(self.fc(x)))))
 
 
+class Tied(nn.Module):
+    """A language-model head that shares the embedding matrix."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(50, 8)
+        self.out = nn.Linear(8, 50)
+        self.out.weight = self.embed.weight
+
+    def forward(self, ids):
+        return self.out(self.embed(ids))
+
+
 class Frozen(nn.Module):
     def __init__(self) -> None:
         super().__init__()

@@ -4,6 +4,7 @@ import torch
 from torch import nn
 
 from nnguide import MLP, count_parameters
+from tests.nnguide.model_zoo import Tied
 
 
 def lecture_network() -> MLP:
@@ -153,13 +154,6 @@ def test_count_parameters_counts_shared_parameters_once():
     shared = nn.Linear(10, 10)
     model = nn.Sequential(shared, nn.ReLU(), shared)
     assert count_parameters(model) == 110
-
-    class Tied(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.embed = nn.Embedding(50, 8)
-            self.out = nn.Linear(8, 50)
-            self.out.weight = self.embed.weight
 
     assert count_parameters(Tied()) == 50 * 8 + 50
 

@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from nnguide import MLP, LayerInfo, ModelSummary, summary
-from tests.nnguide.model_zoo import Scaled, TwoHeads, TwoInputs
+from tests.nnguide.model_zoo import Scaled, Tied, TwoHeads, TwoInputs
 
 GOLDEN = Path(__file__).parent / "golden"
 MB = 2**20
@@ -36,19 +36,6 @@ class Shared(nn.Module):
 
     def forward(self, x):
         return self.out(self.fc(torch.relu(self.fc(x))))
-
-
-class Tied(nn.Module):
-    """A language-model head that shares the embedding matrix."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.embed = nn.Embedding(50, 8)
-        self.out = nn.Linear(8, 50)
-        self.out.weight = self.embed.weight
-
-    def forward(self, ids):
-        return self.out(self.embed(ids))
 
 
 class Recurrent(nn.Module):

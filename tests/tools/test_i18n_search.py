@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from types import SimpleNamespace
 
 import pytest
 
-from tests.conftest import LESSONS, ROOT
-
-
-def load_tool(name: str):
-    sys.path.insert(0, str(ROOT / "tools"))
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
+from tests.conftest import LESSONS, load_tool
 
 search = load_tool("i18n_search")
 ZWSP = search.ZERO_WIDTH_SPACE

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -10,20 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, load_tool
 
-
-def load_tool():
-    spec = importlib.util.spec_from_file_location(
-        "translation_status", ROOT / "tools" / "translation_status.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-translation_status = load_tool()
+translation_status = load_tool("translation_status")
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",
