@@ -26,6 +26,8 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(TORCH_SPEC)
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@# The docs tooling (tools/) and the tests import from the repository root.
+	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'nnguide-repository.pth').write_text(str(pathlib.Path.cwd()) + '\n')"
 	touch $@
 
 setup: $(VENV)/.installed
@@ -39,7 +41,7 @@ system-deps:
 	else echo "Install Chromium (/usr/bin/chromium) and a Korean font (fonts-nanum) for the browser tests" >&2; exit 1; fi
 
 examples: setup
-	$(BIN)/python tools/build_examples.py
+	$(BIN)/python -m tools.execute
 
 docs: setup
 	rm -rf .cache/site-new
@@ -65,7 +67,7 @@ benchmark: setup
 	$(BIN)/python benchmarks/build.py
 
 translation-status: setup
-	$(BIN)/python tools/translation_status.py
+	$(BIN)/python -m tools.checks.translation_status
 
 clean:
 	rm -rf site .cache docs/*/tutorials/*.ipynb .pytest_cache .ruff_cache

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -11,19 +10,15 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = ("en", "ko")
-LESSONS = sorted(path.stem for path in (ROOT / "examples" / "en").glob("[0-9][0-9]_*.py"))
+from tools import config
 
-
-def load_tool(name: str):
-    """Import ``tools/<name>.py`` (the tools folder is not a package) as module ``name``."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+PROJECT = config.load()
+ROOT = PROJECT.root
+LANGUAGES = PROJECT.codes
+DEFAULT_LANGUAGE = PROJECT.default.code
+LESSONS = sorted(
+    path.stem for path in (PROJECT.examples_dir / DEFAULT_LANGUAGE).glob("[0-9][0-9]_*.py")
+)
 
 
 def mkdocs_env() -> dict[str, str]:
@@ -51,8 +46,7 @@ class BuiltSite:
 
     def page(self, lang: str, path: str) -> Path:
         """The HTML file of ``path`` (e.g. ``tutorials/01_x/``) in ``lang``."""
-        prefix = self.root if lang == "en" else self.root / lang
-        return prefix / path / "index.html"
+        return self.root / PROJECT.language(lang).root / path / "index.html"
 
 
 @pytest.fixture(scope="session")

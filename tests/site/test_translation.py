@@ -6,17 +6,14 @@ tests/examples/test_examples.py.)
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 
 import pytest
 
-from tests.conftest import LANGUAGES, ROOT, load_tool
+from tests.conftest import LANGUAGES, ROOT
+from tools.checks import glossary
 
 
-
-glossary = load_tool("glossary")
 
 DOCS = ROOT / "docs"
 _HEADING = re.compile(r"<h([1-6])[^>]*\sid=\"([^\"]+)\"")

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, load_tool
-
-translation_status = load_tool("translation_status")
+from tests.conftest import ROOT
+from tools.checks import translation_status
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",
@@ -137,7 +136,7 @@ def test_command_line_lists_pages_and_check_sets_the_exit_status(repo, capsys):
 
 def test_the_script_runs_on_this_repository():
     result = subprocess.run(
-        [sys.executable, "tools/translation_status.py"],
+        [sys.executable, "-m", "tools.checks.translation_status"],
         cwd=ROOT,
         capture_output=True,
         text=True,

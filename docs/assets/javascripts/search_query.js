@@ -1,11 +1,12 @@
 /*
  * Search queries rewritten before Material's search worker sees them.
  *
- * Korean pages. The Korean search index is segmented at build time
- * (tools/i18n_search.py): particles and endings are cut off the words they
- * follow ("가중치|와"), and <language root>/search/terms.json lists the index's
- * Korean words and the particles and endings. Each query word is rewritten the
- * same way:
+ * Segmented languages (Korean). Their search index is segmented at build time
+ * (tools/search.py): particles and endings are cut off the words they follow
+ * ("가중치|와"), and the build names a vocabulary file in Material's page
+ * configuration (__config "nnguide.terms", <language root>/search/terms.json)
+ * that lists the index's Korean words and the particles and endings. Each query
+ * word is rewritten the same way:
  *
  *   "가중치와"         -> "가중치"        (particle stripped)
  *   "활성화 함수를"    -> "활성화 함수"
@@ -35,11 +36,13 @@
   var MAX_SUFFIX = 6
   var EMPTY = { terms: new Set(), prefixes: new Set(), suffixes: new Set() }
 
+  var config = JSON.parse(document.getElementById("__config").textContent)
+  var terms = config.nnguide && config.nnguide.terms
+
   /* Korean vocabulary: terms, every prefix of a term (a word being typed), suffixes */
   function loadVocabulary() {
-    var config = JSON.parse(document.getElementById("__config").textContent)
     var base = new URL(config.base, location.href)
-    return fetch(new URL("search/terms.json", base))
+    return fetch(new URL(terms, base))
       .then(function (response) {
         if (!response.ok)
           throw new Error("terms.json: HTTP " + response.status)
@@ -62,7 +65,7 @@
       })
   }
 
-  var vocabulary = document.documentElement.lang === "ko"
+  var vocabulary = terms
     ? loadVocabulary()
     : Promise.resolve(EMPTY)
 

@@ -8,7 +8,7 @@ English page edited in the working tree while its Korean page is not.
 
 Usage::
 
-    python tools/translation_status.py [--root DIR] [--check]
+    python -m tools.checks.translation_status [--root DIR] [--check]
 
 prints one block per out-of-date page (with the English commits to translate)
 and a one-line summary; ``--check`` exits with status 1 when a page is out of
@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.config import ROOT
 
 
 @dataclass

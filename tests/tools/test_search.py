@@ -1,16 +1,15 @@
-"""tools/i18n_search.py: Korean segmentation and one search index per language."""
+"""tools/search.py: Korean segmentation (cached) and one search index per language."""
 
 from __future__ import annotations
 
 import json
 import re
-from types import SimpleNamespace
 
 import pytest
 
-from tests.conftest import LESSONS, load_tool
+from tests.conftest import LESSONS
+from tools import search
 
-search = load_tool("i18n_search")
 ZWSP = search.ZERO_WIDTH_SPACE
 
 
@@ -58,26 +57,49 @@ def test_segment_text_keeps_tags_and_visible_text():
 
 def test_korean_index_splits_on_the_zero_width_space():
     base = {"separator": r"[\s\-]+", "pipeline": ["stopWordFilter"], "fields": {}}
-    ko = search.search_config(base, "ko")
+    ko = search.search_config(base, "ko", segmented=True)
     en = search.search_config(base, "en")
     assert ko["lang"] == ["ko"] and en["lang"] == ["en"]
     assert en["separator"] == r"[\s\-]+"
     assert re.split(ko["separator"], f"가중치{ZWSP}와 편향") == ["가중치", "와", "편향"]
 
 
-def test_alternate_links_are_dropped_and_korean_pages_get_their_own_base():
-    page = SimpleNamespace(file=SimpleNamespace(locale="ko"))
-    config = SimpleNamespace(plugins={}, theme={"language": "en"})
+def test_segmentations_are_cached_on_disk_by_text(tmp_path, monkeypatch):
+    texts = ["가중치와 편향을 더합니다.", "English only", "<p>활성화 함수를 적용합니다.</p>"]
+    first = search.Segmenter(tmp_path)
+    vocabulary = search.Vocabulary()
+    segmented = [first.segment(text, vocabulary) for text in texts]
+    assert (first.misses, first.hits) == (2, 0)  # English text is not analysed at all
+    first.save()
+    assert first.path is not None and first.path.is_file()
 
-    html = (
-        '<head><link rel="alternate" href="../../" hreflang="en">'
-        '<link rel="alternate" href="./" hreflang="ko"></head>'
-        '<script id="__config" type="application/json">{"base": "../..", "x": 1}</script>'
-    )
-    out = search.on_post_page(html, page=page, config=config)
-    assert 'rel="alternate"' not in out
-    data = json.loads(re.search(r'application/json">(.*?)</script>', out).group(1))
-    assert data == {"base": "../../ko/", "x": 1}
+    def no_kiwi(*args, **kwargs):
+        raise AssertionError("Kiwi was called for a cached text")
+
+    monkeypatch.setattr(search, "segment_text", no_kiwi)
+    second = search.Segmenter(tmp_path)
+    again = search.Vocabulary()
+    assert [second.segment(text, again) for text in texts] == segmented
+    assert (second.misses, second.hits) == (0, 2)
+    assert again.as_json() == vocabulary.as_json()
+    assert segmented[0] == f"가중치{ZWSP}와 편향{ZWSP}을 더합니다."
+
+
+def test_write_index_makes_locations_relative_and_ships_the_vocabulary(tmp_path):
+    base = {"separator": r"[\s\-]+", "pipeline": [], "fields": {}}
+    entries = [
+        {"location": "ko/tutorials/x/#setup", "title": "준비하기", "text": "모델을 만듭니다."},
+        {"location": "ko/", "title": "홈", "text": ""},
+    ]
+    config = search.search_config(base, "ko", segmented=True)
+    count = search.write_index(tmp_path, "ko/", config, entries, search.Segmenter(None))
+    assert count == 2
+    data = json.loads((tmp_path / "ko" / "search" / "search_index.json").read_text("utf-8"))
+    assert [doc["location"] for doc in data["docs"]] == ["tutorials/x/#setup", ""]
+    assert data["docs"][0]["text"] == f"모델{ZWSP}을 만듭니다."
+    terms = json.loads((tmp_path / "ko" / "search" / "terms.json").read_text("utf-8"))
+    assert "모델" in terms["terms"] and "을" in terms["suffixes"]
+    assert not list(tmp_path.rglob("*.tmp")), "temp files are renamed into place"
 
 
 # ---------------------------------------------------------------------------

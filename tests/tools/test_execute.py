@@ -1,4 +1,4 @@
-"""The execution cache of tools/build_examples.py: right about what must run again."""
+"""The execution cache of tools/execute.py: right about what must run again."""
 
 from __future__ import annotations
 
@@ -41,6 +41,7 @@ def project(tmp_path: Path) -> Path:
         shutil.copytree(
             ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__")
         )
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     for lang in ("en", "ko"):
         (tmp_path / "examples" / lang).mkdir(parents=True)
     (tmp_path / "examples" / "en" / "01_first.py").write_text(FIRST)
@@ -50,7 +51,7 @@ def project(tmp_path: Path) -> Path:
 
 def run(project: Path) -> tuple[int, int, subprocess.CompletedProcess]:
     result = subprocess.run(
-        [sys.executable, "tools/build_examples.py", "--jobs", "2"],
+        [sys.executable, "-m", "tools.execute", "--jobs", "2"],
         cwd=project,
         capture_output=True,
         text=True,

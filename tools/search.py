@@ -1,56 +1,45 @@
-"""MkDocs hook: one search index per language, with Korean words segmented.
+"""Search step: one search index per language, with Korean words segmented.
 
 mkdocs-static-i18n builds the languages one after the other and merges every
 language's sections into one ``search/search_index.json``, so a reader of the
-Korean site gets English results, and Material's search splits Korean text on
+Korean site would get English results, and Material's search splits Korean text on
 spaces only: "가중치와" is one token that the query "가중치" finds only as a
-prefix, and "nn.Sequential을" is never found by "Sequential". This hook fixes both:
+prefix, and "nn.Sequential을" is never found by "Sequential". This module:
 
-* ``on_page_context`` keeps, per language, the index that Material's search
-  plugin fills during that language's build.
-* ``on_post_build`` (after mkdocs-static-i18n wrote its merged index) writes
-  ``search/search_index.json`` with the default language's pages only and
+* writes ``search/search_index.json`` with the default language's pages only and
   ``<lang>/search/search_index.json`` for every other language, with locations
-  relative to that language's root. Korean text is segmented with the Kiwi
-  morphological analyzer (kiwipiepy): a zero-width space (U+200B, invisible in
-  the results) is inserted where a particle or ending starts ("가중치|와",
-  "nn.Sequential|을", with | for U+200B) and between the nouns of a compound, and the Korean
-  index's separator splits on it. Particles are Korean stop words in lunr.ko, so
-  they are not indexed. The glossary's Korean terms (``docs/ko/glossary.md``)
-  are added to Kiwi's dictionary as nouns. ``<lang>/search/terms.json`` lists the index's Korean
-  words and the particles and endings seen, for the query side
-  (``assets/javascripts/search_query.js`` strips particles from a query and
-  splits "활성화함수" into "활성화 함수" with them).
-* ``on_post_page`` points Material's ``base`` of a non-default language page at
-  that language's root (Material fetches ``search/search_index.json`` and
-  ``sitemap.xml`` relative to ``base``; search results resolve against it), and
-  drops the per-page ``<link rel="alternate" hreflang>`` tags: Material fetches
-  ``sitemap.xml`` relative to each of them, which for page URLs is a 404 and a
-  console error on every page. The hreflang alternates stay in ``sitemap.xml``,
-  and the language switcher links to the counterpart page itself.
-* ``on_post_template`` keeps the default language's ``404.html`` at the site
-  root (each language's build would overwrite it).
+  relative to that language's root (:func:`write_index`);
+* segments the Korean text with the Kiwi morphological analyzer (kiwipiepy): a
+  zero-width space (U+200B, invisible in the results) is inserted where a particle
+  or ending starts ("가중치|와", "nn.Sequential|을", with | for U+200B) and between
+  the nouns of a compound, and the Korean index's separator splits on it.
+  Particles are Korean stop words in lunr.ko, so they are not indexed. The
+  glossary's Korean terms (``docs/ko/glossary.md``) are added to Kiwi's dictionary
+  as nouns. Segmentations are cached on disk by a hash of the text
+  (:class:`Segmenter`), so only changed sections are analysed again;
+* writes ``<lang>/search/terms.json``, the index's Korean words and the particles
+  and endings seen, for the query side (``assets/javascripts/search_query.js``
+  strips particles from a query and splits "활성화함수" into "활성화 함수").
+
+Which languages are segmented is set per language in ``mkdocs.yml``
+(``extra.search_segmenter: kiwi``); the MkDocs glue decides where the browser
+looks for ``terms.json``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import logging
 import re
-import sys
 from bisect import bisect_right
+from collections.abc import Iterable
 from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from mkdocs.plugins import event_priority
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import glossary
-
-log = logging.getLogger("mkdocs.hooks.nnguide.search")
+from tools.checks import glossary
+from tools.files import write_atomic
 
 ZERO_WIDTH_SPACE = "\u200b"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -242,66 +231,91 @@ class Vocabulary:
         return {"terms": sorted(self.terms), "suffixes": sorted(self.suffixes)}
 
 
-# ---------------------------------------------------------------------------
-# Collection per language
+class _Recorder:
+    """Collects the ``(piece, kind)`` lists of one text, to cache them."""
 
-_SECTIONS: dict[str, Any] = {}  # language -> the search plugin's index of its build
-_PAGES: dict[str, list[str]] = {}  # language -> page URLs relative to its root
+    def __init__(self) -> None:
+        self.words: list[list[tuple[str, str]]] = []
 
-
-def _i18n(config):
-    return config.plugins.get("i18n")
-
-
-def _default_language(config) -> str:
-    plugin = _i18n(config)
-    return getattr(plugin, "default_language", None) or config.theme.get("language", "en")
+    def add(self, pieces: list[tuple[str, str]]) -> None:
+        self.words.append(pieces)
 
 
-def _page_language(page, config) -> str:
-    return getattr(page.file, "locale", None) or _default_language(config)
+def _dictionary_digest() -> str:
+    digest = hashlib.sha256()
+    if glossary.GLOSSARY.is_file():
+        digest.update(glossary.GLOSSARY.read_bytes())
+    return digest.hexdigest()[:16]
 
 
-def _search_plugin(config):
-    return config.plugins.get("material/search") or config.plugins.get("search")
+class Segmenter:
+    """Korean segmentation of index texts, cached on disk by a hash of each text.
+
+    The cache file's name holds the kiwipiepy version and a hash of the glossary
+    (its terms are Kiwi's user words), so a change of either starts a new cache.
+    Kiwi itself is loaded only when a text is not in the cache.
+    """
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        import importlib.metadata
+
+        version = importlib.metadata.version("kiwipiepy")
+        self.path = (
+            None
+            if cache_dir is None
+            else Path(cache_dir) / f"kiwi-{version}-{_dictionary_digest()}.json"
+        )
+        self.entries: dict[str, list[Any]] = {}
+        self.used: set[str] = set()
+        self.misses = 0
+        self.hits = 0
+        if self.path is not None and self.path.is_file():
+            try:
+                self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+            except ValueError:
+                self.entries = {}
+
+    def segment(self, text: str, vocabulary: Vocabulary) -> str:
+        """:func:`segment_text` of ``text``, from the cache when it has seen the text."""
+        if not HANGUL.search(text):
+            return text
+        key = hashlib.sha1(text.encode("utf-8")).hexdigest()
+        self.used.add(key)
+        entry = self.entries.get(key)
+        if entry is None:
+            recorder = _Recorder()
+            segmented = segment_text(text, recorder)  # type: ignore[arg-type]
+            entry = [segmented, recorder.words]
+            self.entries[key] = entry
+            self.misses += 1
+        else:
+            self.hits += 1
+        for pieces in entry[1]:
+            vocabulary.add([(piece, kind) for piece, kind in pieces])
+        return str(entry[0])
+
+    def save(self) -> None:
+        """Write the cache if a text was new: the entries this build used, atomically."""
+        if self.path is None or not self.misses:
+            return
+        kept = {key: self.entries[key] for key in sorted(self.used)}
+        write_atomic(self.path, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
 
 
-def on_pre_build(config):
-    language = config.theme.get("language") or _default_language(config)
-    _SECTIONS.pop(language, None)
-    _PAGES.pop(language, None)
-
-
-def on_page_context(context, page, config, nav):
-    search = _search_plugin(config)
-    if search is None or not search.config.enabled:
-        return context
-    # The search plugin makes a new index for each language's build and has just
-    # added this page's sections to it (hooks run after plugins).
-    language = _page_language(page, config)
-    _SECTIONS[language] = search.search_index
-    _PAGES.setdefault(language, []).append(page.url)
-    return context
-
-
-def _root(language: str, default: str) -> str:
-    return "" if language == default else f"{language}/"
-
-
-def search_config(base: dict[str, Any], language: str) -> dict[str, Any]:
+def search_config(base: dict[str, Any], language: str, segmented: bool = False) -> dict[str, Any]:
     """The lunr configuration of one language's index.
 
     Args:
-        base: The search plugin's options (``lang``, ``separator``, ``pipeline``,
-            ``fields``).
+        base: The search plugin's options (``separator``, ``pipeline``, ``fields``).
         language: The index's language code.
+        segmented: Whether the index's text was segmented by :func:`segment_text`;
+            its separator then also splits on the zero-width space.
 
     Returns:
-        The ``config`` object of the index. Korean also splits on the zero-width
-        space that :func:`segment_text` inserts.
+        The ``config`` object of the index.
     """
     separator = base["separator"]
-    if language == "ko":
+    if segmented:
         separator = f"{ZERO_WIDTH_SPACE}+|{separator}"
     return {
         "lang": [language],
@@ -311,93 +325,55 @@ def search_config(base: dict[str, Any], language: str) -> dict[str, Any]:
     }
 
 
-def _sitemap(urls: list[str], prefix: str) -> str:
+def write_index(
+    site_dir: Path,
+    root: str,
+    config: dict[str, Any],
+    entries: Iterable[dict[str, Any]],
+    segmenter: Segmenter | None = None,
+) -> int:
+    """Write one language's ``search/search_index.json`` (and ``terms.json``).
+
+    Args:
+        site_dir: The site folder.
+        root: The language's folder in the site (``""`` or ``"ko/"``); entries
+            whose location starts with it are made relative to it.
+        config: The index's lunr configuration (:func:`search_config`).
+        entries: The search plugin's entries of this language's pages.
+        segmenter: Segments the Korean text when given; ``terms.json`` is
+            written beside the index then.
+
+    Returns:
+        The number of sections written.
+    """
+    vocabulary = Vocabulary() if segmenter is not None else None
+    docs = []
+    for entry in entries:
+        entry = dict(entry)
+        if root and entry["location"].startswith(root):
+            entry["location"] = entry["location"][len(root) :]
+        if segmenter is not None and vocabulary is not None:
+            entry["title"] = segmenter.segment(entry["title"], vocabulary)
+            entry["text"] = segmenter.segment(entry["text"], vocabulary)
+        docs.append(entry)
+    folder = Path(site_dir) / root / "search"
+    data = {"config": config, "docs": docs}
+    write_atomic(
+        folder / "search_index.json",
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+    )
+    if vocabulary is not None:
+        write_atomic(
+            folder / "terms.json",
+            json.dumps(vocabulary.as_json(), ensure_ascii=False, separators=(",", ":")).encode(),
+        )
+    return len(docs)
+
+
+def sitemap(urls: list[str], prefix: str) -> str:
+    """A ``sitemap.xml`` of ``urls`` (relative to ``prefix``, the language's root URL)."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>']
     lines.append('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
     lines += [f"    <url><loc>{escape(prefix + url)}</loc></url>" for url in urls]
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
-
-
-@event_priority(-110)  # after mkdocs-static-i18n (-100) wrote its merged index
-def on_post_build(config):
-    search = _search_plugin(config)
-    if search is None or not search.config.enabled or not _SECTIONS:
-        return
-    default = _default_language(config)
-    site = Path(config.site_dir)
-    for language, index in _SECTIONS.items():
-        root = _root(language, default)
-        # This runs after each language's build; mkdocs-static-i18n overwrites
-        # only the root index in between, so another language is written once.
-        if root and getattr(index, "_nnguide_written", False):
-            continue
-        index._nnguide_written = True
-        vocabulary = Vocabulary() if language == "ko" else None
-        docs = []
-        for entry in index.entries:
-            entry = dict(entry)
-            if root and entry["location"].startswith(root):
-                entry["location"] = entry["location"][len(root) :]
-            if vocabulary is not None:
-                entry["title"] = segment_text(entry["title"], vocabulary)
-                entry["text"] = segment_text(entry["text"], vocabulary)
-            docs.append(entry)
-        folder = site / root / "search"
-        folder.mkdir(parents=True, exist_ok=True)
-        data = {"config": search_config(search.config, language), "docs": docs}
-        (folder / "search_index.json").write_text(
-            json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
-        )
-        if vocabulary is not None:
-            (folder / "terms.json").write_text(
-                json.dumps(vocabulary.as_json(), ensure_ascii=False, separators=(",", ":")),
-                encoding="utf-8",
-            )
-        if root:
-            urls = [url[len(root) :] for url in _PAGES.get(language, [])]
-            prefix = f"{config.site_url.rstrip('/')}/{root}" if config.site_url else ""
-            (site / root / "sitemap.xml").write_text(_sitemap(urls, prefix), encoding="utf-8")
-        log.info("Search index for '%s': %d sections", language, len(docs))
-
-
-# ---------------------------------------------------------------------------
-# Page configuration
-
-_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
-_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
-
-
-def on_post_page(output, page, config):
-    output = _ALTERNATE.sub("", output)
-    language = _page_language(page, config)
-    default = _default_language(config)
-    if language == default:
-        return output
-
-    def rebase(match: re.Match) -> str:
-        data = json.loads(match.group(2))
-        data["base"] = f"{data['base'].rstrip('/')}/{language}/"
-        return match.group(1) + json.dumps(data) + match.group(3)
-
-    return _CONFIG.sub(rebase, output, count=1)
-
-
-_DEFAULT_404: dict[str, str] = {}
-
-
-def on_post_template(output_content, template_name, config):
-    """Keep the default language's ``404.html`` at the site root.
-
-    mkdocs-static-i18n renders the theme's static templates once per language
-    into the same site directory, so the last language built would own the root
-    ``404.html`` (a Korean 404 page for English readers, with the last page's
-    alternate links). The default language's page is kept.
-    """
-    if template_name != "404.html":
-        return output_content
-    output_content = _ALTERNATE.sub("", output_content)
-    if config.theme.get("language") == _default_language(config):
-        _DEFAULT_404["html"] = output_content
-        return output_content
-    return _DEFAULT_404.get("html", output_content)

@@ -1,4 +1,4 @@
-"""Execute the example scripts into notebooks, in parallel, with a cache that is never stale.
+"""Execute step: example scripts become executed notebooks, in parallel, with a cache.
 
 Each ``examples/<lang>/<name>.py`` (a jupytext percent script) becomes an executed
 notebook ``docs/<lang>/tutorials/<name>.ipynb`` (generated, not in git), which is both
@@ -15,7 +15,7 @@ When only prose changed, the cached outputs are put back under the new prose wit
 running a kernel. Scripts run in parallel, each in its own Jupyter kernel; a failing
 script raises :class:`ExampleError` naming the script and the failing line.
 
-Command line: ``python tools/build_examples.py [--jobs N] [--force] [--lang en ...]``.
+Command line: ``python -m tools.execute [--jobs N] [--force] [--lang en ...]``.
 """
 
 from __future__ import annotations
@@ -37,11 +37,9 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES_DIR = ROOT / "examples"
-PACKAGE_DIR = ROOT / "nnguide"
-DOCS_DIR = ROOT / "docs"
-LANGUAGES = ("en", "ko")
+from tools import config
+from tools.files import write_atomic
+
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_S = 600
 METADATA_KEY = "nnguide"
@@ -60,14 +58,8 @@ class Example:
     lang: str
     name: str
     script: Path
-
-    @property
-    def notebook(self) -> Path:
-        return DOCS_DIR / self.lang / "tutorials" / f"{self.name}.ipynb"
-
-    @property
-    def label(self) -> str:
-        return self.script.relative_to(ROOT).as_posix()
+    notebook: Path
+    label: str  # the script's path relative to the project, for messages
 
 
 @dataclass(frozen=True)
@@ -79,12 +71,17 @@ class Result:
     seconds: float
 
 
-def discover(languages: tuple[str, ...] = LANGUAGES) -> list[Example]:
+def discover(
+    project: config.Project | None = None, languages: tuple[str, ...] | None = None
+) -> list[Example]:
     """All example scripts, sorted by language then name."""
+    project = project or config.load()
     found = []
-    for lang in languages:
-        for script in sorted((EXAMPLES_DIR / lang).glob("[0-9][0-9]_*.py")):
-            found.append(Example(lang, script.stem, script))
+    for lang in languages or project.codes:
+        for script in sorted((project.examples_dir / lang).glob("[0-9][0-9]_*.py")):
+            notebook = project.tutorials_dir(lang) / f"{script.stem}.ipynb"
+            label = script.relative_to(project.root).as_posix()
+            found.append(Example(lang, script.stem, script, notebook, label))
     return found
 
 
@@ -128,16 +125,16 @@ def imported_distributions(code: str, providers=None) -> set[str]:
     return {dist for module in modules for dist in providers.get(module, [])}
 
 
-def _package_digest() -> str:
+def _package_digest(package_dir: Path) -> str:
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.rglob("*")):
+    for path in sorted(package_dir.rglob("*")):
         if path.is_file() and path.suffix in {".py", ".typed", ".json", ".txt"}:
-            digest.update(path.relative_to(ROOT).as_posix().encode())
+            digest.update(path.relative_to(package_dir).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def cache_key(notebook, package_digest: str | None = None, providers=None) -> str:
+def cache_key(notebook, package_digest: str, providers=None) -> str:
     """The execution key of a notebook (see the module docstring)."""
     code = [code_without_comments(c.source) for c in notebook.cells if c.cell_type == "code"]
     distributions = set(KERNEL_DISTRIBUTIONS) | imported_distributions("\n".join(code), providers)
@@ -149,7 +146,7 @@ def cache_key(notebook, package_digest: str | None = None, providers=None) -> st
             versions[dist] = None
     payload = {
         "code": code,
-        "nnguide": package_digest or _package_digest(),
+        "nnguide": package_digest,
         "python": sys.version,
         "versions": versions,
     }
@@ -303,16 +300,14 @@ def _write_if_changed(path: Path, notebook) -> bool:
     text = nbformat.writes(notebook) + "\n"
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".ipynb.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, text.encode("utf-8"))
     return True
 
 
 def build(
     examples: list[Example] | None = None,
     *,
+    project: config.Project | None = None,
     jobs: int | None = None,
     force: bool = False,
     log=print,
@@ -323,14 +318,15 @@ def build(
         ExampleError: If any script fails; the message names every failing script
             with its line. Notebooks of the scripts that succeeded are still stored.
     """
+    project = project or config.load()
     full = examples is None
     if full:
-        examples = discover()
-        _remove_orphans(examples)
-        snapshot = _snapshot(examples)
-        if not force and snapshot == _last_snapshot.get("all"):
+        examples = discover(project)
+        _remove_orphans(project, examples)
+        snapshot = _snapshot(project, examples)
+        if not force and snapshot == _last_snapshot(project):
             return [Result(example, executed=False, seconds=0.0) for example in examples]
-    package_digest = _package_digest()
+    package_digest = _package_digest(project.package_dir)
     providers = importlib.metadata.packages_distributions()
     results: list[Result] = []
     stale: list[tuple[Example, str]] = []
@@ -364,39 +360,52 @@ def build(
     if failures:
         raise ExampleError("Example script failed:\n" + "\n".join(sorted(failures)))
     if full:
-        _last_snapshot["all"] = _snapshot(examples)
+        _store_snapshot(project, _snapshot(project, examples))
     return results
 
 
-_last_snapshot: dict[str, tuple] = {}
+def _snapshot_file(project: config.Project) -> Path:
+    return project.cache_dir / "execute" / "snapshot.json"
 
 
-def _snapshot(examples: list[Example]) -> tuple:
+def _last_snapshot(project: config.Project) -> list | None:
+    try:
+        return json.loads(_snapshot_file(project).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _store_snapshot(project: config.Project, snapshot: list) -> None:
+    write_atomic(_snapshot_file(project), json.dumps(snapshot).encode("utf-8"))
+
+
+def _snapshot(project: config.Project, examples: list[Example]) -> list:
     """File stamps of everything the cache key reads, to skip a check nothing can change.
 
-    mkdocs-static-i18n builds each language in turn in one process, and ``mkdocs
-    serve`` rebuilds on every save: when no script, notebook, ``nnguide`` file or
-    installed package (a ``sys.path`` folder's stamp) changed since the last complete
-    check, its answer still holds.
+    Every build and every ``mkdocs serve`` reload starts with the check; when no
+    script, notebook, ``nnguide`` file or installed package (a ``sys.path`` folder's
+    stamp) changed since the last complete check, its answer still holds. The
+    stamps are kept in ``.cache/execute/snapshot.json``.
     """
     paths = [e.script for e in examples] + [e.notebook for e in examples]
-    paths += sorted(PACKAGE_DIR.rglob("*.py"))
-    paths += [Path(entry) for entry in sys.path if entry]
-    stamps = []
+    paths += sorted(project.package_dir.rglob("*.py"))
+    installed = {Path(entry).resolve() for entry in sys.path if entry}
+    paths += sorted(installed - {project.root})
+    stamps: list = [sys.executable, sys.version]
     for path in paths:
         try:
             stat = path.stat()
         except OSError:
-            stamps.append((str(path), None))
+            stamps.append([str(path), None])
             continue
-        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(stamps)
+        stamps.append([str(path), stat.st_mtime_ns, stat.st_size])
+    return stamps
 
 
-def _remove_orphans(examples: list[Example]) -> None:
+def _remove_orphans(project: config.Project, examples: list[Example]) -> None:
     """Delete executed notebooks whose script was deleted or renamed."""
     wanted = {example.notebook for example in examples}
-    for notebook in DOCS_DIR.glob("*/tutorials/*.ipynb"):
+    for notebook in project.docs_dir.glob(f"*/{project.tutorials}/*.ipynb"):
         if notebook not in wanted:
             notebook.unlink()
 
@@ -411,11 +420,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=None, help="parallel kernels (default: cores)")
     parser.add_argument("--force", action="store_true", help="execute even when cached")
-    parser.add_argument("--lang", action="append", choices=LANGUAGES, help="only this language")
+    project = config.load()
+    parser.add_argument("--lang", action="append", choices=project.codes, help="only this language")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    examples = None if args.lang is None else discover(project, tuple(args.lang))
     try:
-        results = build(discover(tuple(args.lang or LANGUAGES)), jobs=args.jobs, force=args.force)
+        results = build(examples, project=project, jobs=args.jobs, force=args.force)
     except ExampleError as error:
         print(error, file=sys.stderr)
         return 1

@@ -5,7 +5,7 @@ and must always use the glossary's Korean term for an English one. This module
 reads the glossary table and finds glosses that pair an English glossary term
 with another Korean word, such as ``웨이트(weight)``.
 
-Run ``python tools/glossary.py`` to list the inconsistent glosses in
+Run ``python -m tools.checks.glossary`` to list the inconsistent glosses in
 ``examples/ko/*.py`` and ``docs/ko/**/*.md`` (exit status 1 if there are any).
 """
 
@@ -16,7 +16,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.config import ROOT
+
 GLOSSARY = ROOT / "docs" / "ko" / "glossary.md"
 
 _ROW = re.compile(r"^\|(.+)\|\s*$")

@@ -1,0 +1,183 @@
+"""The site's settings, read from ``mkdocs.yml`` — the one place they are declared.
+
+Languages come from the ``i18n`` plugin's ``languages`` list (code, name, default,
+site name, nav translations), each with its page labels and search settings under
+its ``extra``; folders and build settings come from ``extra.nnguide``. Everything
+else — the tools, the MkDocs glue, the tests, the benchmark and (through files the
+build writes) the browser's search script — reads them through :func:`load`::
+
+    from tools import config
+
+    project = config.load()
+    [language.code for language in project.languages]  # ['en', 'ko']
+
+Adding a language is one entry in ``mkdocs.yml`` plus its ``docs/<code>/`` and
+``examples/<code>/`` folders.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_FILE = "mkdocs.yml"
+
+
+class ConfigError(ValueError):
+    """``mkdocs.yml`` lacks a setting the tools need, or has a wrong one."""
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Words a tutorial page adds around the rendered notebook, in one language."""
+
+    download: str
+    script: str
+    notebook: str
+    runtime: str  # a format string with ``{seconds}``
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language of the site."""
+
+    code: str
+    name: str
+    default: bool
+    labels: Labels
+    segmenter: str | None = None  # "kiwi": Korean words are segmented for search
+
+    @property
+    def root(self) -> str:
+        """The language's folder in the site, ``""`` for the default or ``"ko/"``."""
+        return "" if self.default else f"{self.code}/"
+
+
+@dataclass(frozen=True)
+class Project:
+    """Folders, build settings and languages of the site."""
+
+    root: Path
+    docs_dir: Path
+    examples_dir: Path
+    tutorials: str  # folder of the executed notebooks under docs/<lang>/
+    cache_dir: Path
+    package_dir: Path
+    languages: tuple[Language, ...]
+    timeout: int  # seconds one example script may run
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Language codes, the default first."""
+        return tuple(language.code for language in self.languages)
+
+    @property
+    def default(self) -> Language:
+        """The default language (served at the site root)."""
+        return next(language for language in self.languages if language.default)
+
+    def language(self, code: str) -> Language:
+        """The language with this code.
+
+        Raises:
+            ConfigError: If the site has no such language.
+        """
+        for language in self.languages:
+            if language.code == code:
+                return language
+        raise ConfigError(f"no language {code!r} in {CONFIG_FILE}; languages: {self.codes}")
+
+    def tutorials_dir(self, code: str) -> Path:
+        """Where the executed notebooks of a language are written."""
+        return self.docs_dir / code / self.tutorials
+
+
+def _require(mapping: Any, key: str, where: str) -> Any:
+    if not isinstance(mapping, dict) or key not in mapping:
+        raise ConfigError(f"{CONFIG_FILE}: {where} needs {key!r}")
+    return mapping[key]
+
+
+def _i18n(plugins: list[Any]) -> dict[str, Any]:
+    for entry in plugins:
+        if isinstance(entry, dict) and "i18n" in entry:
+            return entry["i18n"] or {}
+    raise ConfigError(f"{CONFIG_FILE}: plugins needs the 'i18n' plugin with its languages")
+
+
+def _labels(raw: Any, code: str) -> Labels:
+    where = f"the i18n language {code!r} (extra.labels)"
+    names = [f.name for f in fields(Labels)]
+    values = {name: _require(raw, name, where) for name in names}
+    unknown = sorted(set(raw) - set(names))
+    if unknown:
+        raise ConfigError(f"{CONFIG_FILE}: {where} has unknown labels {unknown}")
+    return Labels(**{name: str(value) for name, value in values.items()})
+
+
+def from_mapping(data: dict[str, Any], root: Path) -> Project:
+    """Build the :class:`Project` from the parsed ``mkdocs.yml`` of ``root``.
+
+    Raises:
+        ConfigError: If a setting is missing or wrong; the message names it.
+    """
+    settings = _require(data.get("extra") or {}, "nnguide", "extra")
+    languages = []
+    for entry in _require(_i18n(data.get("plugins") or []), "languages", "the i18n plugin"):
+        code = _require(entry, "locale", "each i18n language")
+        if not entry.get("build", True):
+            continue
+        extra = entry.get("extra") or {}
+        segmenter = extra.get("search_segmenter")
+        if segmenter not in (None, "kiwi"):
+            raise ConfigError(
+                f"{CONFIG_FILE}: language {code!r}: search_segmenter must be 'kiwi' or "
+                f"absent, got {segmenter!r}"
+            )
+        languages.append(
+            Language(
+                code=code,
+                name=_require(entry, "name", f"the i18n language {code!r}"),
+                default=bool(entry.get("default", False)),
+                labels=_labels(
+                    _require(extra, "labels", f"the i18n language {code!r} extra"), code
+                ),
+                segmenter=segmenter,
+            )
+        )
+    defaults = [language for language in languages if language.default]
+    if len(defaults) != 1:
+        raise ConfigError(f"{CONFIG_FILE}: exactly one i18n language must be the default")
+    languages.sort(key=lambda language: not language.default)
+    timeout = settings.get("timeout", 600)
+    if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0:
+        raise ConfigError(f"{CONFIG_FILE}: extra.nnguide.timeout must be seconds > 0")
+    return Project(
+        root=root,
+        docs_dir=root / data.get("docs_dir", "docs"),
+        examples_dir=root / settings.get("examples_dir", "examples"),
+        tutorials=settings.get("tutorials", "tutorials"),
+        cache_dir=root / settings.get("cache_dir", ".cache"),
+        package_dir=root / settings.get("package_dir", "nnguide"),
+        languages=tuple(languages),
+        timeout=timeout,
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _load(root: Path, stamp: tuple[int, int]) -> Project:
+    from mkdocs.utils.yaml import yaml_load
+
+    with (root / CONFIG_FILE).open("rb") as handle:
+        data = yaml_load(handle)
+    return from_mapping(data, root)
+
+
+def load(root: Path | str = ROOT) -> Project:
+    """The settings of the project at ``root`` (re-read when ``mkdocs.yml`` changes)."""
+    root = Path(root).resolve()
+    stat = (root / CONFIG_FILE).stat()
+    return _load(root, (stat.st_mtime_ns, stat.st_size))

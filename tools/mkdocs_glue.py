@@ -1,0 +1,291 @@
+"""MkDocs glue: the build steps of :mod:`tools`, called from MkDocs events.
+
+``mkdocs.yml`` lists this file under ``hooks:``. It only connects MkDocs to the
+steps, through public MkDocs objects and the plugins' documented options:
+
+* ``on_pre_build``: the execute step (:mod:`tools.execute`) brings the executed
+  notebooks up to date; a failing example stops the build with its file and line
+  before anything is written. It also points mkdocs-jupyter's render cache
+  (its ``cache_dir`` option) at a folder per language, since mkdocs-static-i18n
+  builds the languages one after the other and each build evicts the entries it
+  did not use.
+* ``on_env``: compiled theme templates are cached on disk.
+* ``on_files``: tutorial notebooks become documentation pages (mkdocs-static-i18n
+  rebuilds the file list with plain ``File`` objects, which would publish them as
+  raw files: static-i18n issue #198), and each tutorial's ``.py`` and executed
+  ``.ipynb`` are added to the site beside its page.
+* ``on_page_content``: the render step (:mod:`tools.render`) makes the tutorial
+  page from mkdocs-jupyter's HTML (cached by its hash), and adds the downloads and
+  the script's run time.
+* ``on_post_build``: the search step (:mod:`tools.search`) writes one index per
+  language, Korean segmented (cached by text hash), and each language's sitemap.
+* ``on_post_template``: the default language's ``404.html`` stays at the root.
+* ``on_serve``: ``mkdocs serve`` also watches ``examples/`` and ``nnguide/``.
+
+The theme override ``overrides/main.html`` reads ``config.extra.nnguide_page``
+(set here per language) to point Material's search at the language's own index.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import posixpath
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
+
+from tools import config as site_config
+from tools import execute, render, search
+from tools.files import write_atomic
+
+log = logging.getLogger("mkdocs.hooks.nnguide")
+
+
+class TutorialFile(File):
+    """A tutorial notebook: a documentation page, rendered by mkdocs-jupyter."""
+
+    def is_documentation_page(self) -> bool:
+        return True
+
+
+def _as_tutorial(file: File) -> TutorialFile:
+    wrapped = TutorialFile.__new__(TutorialFile)
+    wrapped.__dict__.update(vars(file))  # the same file, with mkdocs-static-i18n's fields
+    return wrapped
+
+
+class Build:
+    """State of one ``mkdocs build`` or ``serve`` process, across its language builds."""
+
+    def __init__(self) -> None:
+        self.project: site_config.Project | None = None
+        self.building: list[site_config.Language] = []  # the language builds under way
+        self.sections: dict[str, list[dict[str, Any]]] = {}  # language -> search entries
+        self.pages: dict[str, list[str]] = {}  # language -> page URLs
+        self.default_404: str | None = None
+        self.render_cache: render.RenderCache | None = None
+        self.segmenter: search.Segmenter | None = None
+
+    @property
+    def language(self) -> site_config.Language:
+        """The language being built (mkdocs-static-i18n nests the other languages' builds)."""
+        assert self.project is not None
+        return self.building[-1] if self.building else self.project.default
+
+
+_build = Build()
+
+
+def on_config(config: Any) -> Any:
+    project = site_config.load(Path(config.config_file_path).parent)
+    if _build.project != project:
+        _build.project = project
+        _build.render_cache = render.RenderCache(project.cache_dir / "render")
+        _build.segmenter = search.Segmenter(project.cache_dir / "search")
+    return config
+
+
+@event_priority(100)  # before mkdocs-jupyter reads its options
+def on_pre_build(config: Any) -> None:
+    project = _build.project
+    assert project is not None
+    language = project.language(config.theme.get("language") or project.default.code)
+    _build.building.append(language)
+    _build.sections.pop(language.code, None)
+    _build.pages.pop(language.code, None)
+    config.extra["nnguide_page"] = {
+        "root": language.root,
+        "terms": "search/terms.json" if language.segmenter else None,
+    }
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is not None:
+        jupyter.config["cache_dir"] = str(project.cache_dir / "mkdocs-jupyter" / language.code)
+    if not language.default:
+        return  # the examples of every language were brought up to date by the first build
+    if os.environ.get("NNGUIDE_EXECUTE", "1") == "0":
+        missing = [ex.label for ex in execute.discover(project) if not ex.notebook.is_file()]
+        if missing:
+            raise PluginError(
+                "Not executed yet (run without NNGUIDE_EXECUTE=0): " + ", ".join(missing)
+            )
+        return
+    try:
+        results = execute.build(project=project, log=log.info)
+    except execute.ExampleError as error:
+        raise PluginError(str(error)) from None
+    executed = [r.example.label for r in results if r.executed]
+    log.info(
+        "Examples: %d executed%s, %d up to date",
+        len(executed),
+        f" ({', '.join(executed)})" if executed else "",
+        len(results) - len(executed),
+    )
+
+
+def on_env(env: Any, config: Any, files: Files) -> Any:
+    """Keep the theme's compiled templates on disk (Jinja's bytecode cache).
+
+    MkDocs makes a new template environment for every build, and every language's
+    build, which otherwise compiles Material's templates again each time.
+    """
+    from jinja2 import FileSystemBytecodeCache
+
+    assert _build.project is not None
+    folder = _build.project.cache_dir / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    return env
+
+
+def _tutorial_source(file: File) -> tuple[str, str] | None:
+    """``(language, name)`` of a tutorial notebook file, else None."""
+    project = _build.project
+    assert project is not None
+    parts = PurePosixPath(file.src_uri).parts
+    if (
+        len(parts) == 3
+        and parts[0] in project.codes
+        and parts[1] == project.tutorials
+        and parts[2].endswith(".ipynb")
+    ):
+        return parts[0], parts[2][: -len(".ipynb")]
+    return None
+
+
+@event_priority(-110)  # after mkdocs-static-i18n (-100) rebuilt the file list
+def on_files(files: Files, config: Any) -> Files:
+    project = _build.project
+    assert project is not None
+    for file in list(files):
+        source = _tutorial_source(file)
+        if source is None or isinstance(file, TutorialFile):
+            continue
+        lang, name = source
+        files.remove(file)
+        tutorial = _as_tutorial(file)
+        files.append(tutorial)
+        folder = posixpath.dirname(tutorial.dest_uri)
+        script = project.examples_dir / lang / f"{name}.py"
+        for dest, path in ((f"{folder}/{name}.py", script), (f"{folder}/{name}.ipynb", None)):
+            files.append(File.generated(config, dest, abs_src_path=str(path or file.abs_src_path)))
+    return files
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
+    source = _tutorial_source(page.file)
+    if source is None:
+        return html
+    lang, name = source
+    assert _build.render_cache is not None and _build.project is not None
+    notebook_text = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+    try:
+        rendered = _build.render_cache.render(html, notebook_text)
+    except render.RenderError as error:
+        raise PluginError(f"{page.file.src_uri}: {error}") from None
+    out_dir = Path(page.file.abs_dest_path).parent
+    for figure, data in rendered.figures.items():
+        target = out_dir / figure
+        if not target.exists() or target.stat().st_size != len(data):
+            out_dir.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    page.toc = get_toc(rendered.toc)
+    labels = _build.project.language(lang).labels
+    header = (
+        f'<p class="nb-downloads">{labels.download}: '
+        f'<a href="{name}.py" download>{labels.script}</a> · '
+        f'<a href="{name}.ipynb" download>{labels.notebook}</a></p>'
+    )
+    metadata = json.loads(notebook_text).get("metadata", {}).get(execute.METADATA_KEY, {})
+    seconds = metadata.get("run_seconds")
+    footer = ""
+    if seconds is not None:
+        footer = f'<p class="nb-runtime">{labels.runtime.format(seconds=seconds)}</p>'
+    return rendered.title + header + rendered.body + footer
+
+
+def _search_plugin(config: Any) -> Any:
+    return config.plugins.get("material/search") or config.plugins.get("search")
+
+
+def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    search_plugin = _search_plugin(config)
+    if search_plugin is None or not search_plugin.config.enabled:
+        return context
+    # The search plugin makes a new index for each language's build and has just
+    # added this page's sections to it (hooks run after plugins).
+    language = _build.language
+    _build.sections[language.code] = search_plugin.search_index.entries
+    _build.pages.setdefault(language.code, []).append(page.url)
+    return context
+
+
+def on_build_error(error: Exception) -> None:
+    _build.building.clear()
+
+
+@event_priority(-110)  # after mkdocs-static-i18n (-100) built the other languages
+def on_post_build(config: Any) -> None:
+    language = _build.building.pop()
+    if language.code in _build.sections:
+        # A copy: mkdocs-static-i18n later refills the last build's index with every
+        # language's entries.
+        _build.sections[language.code] = list(_build.sections[language.code])
+    if _build.building:
+        return  # a nested language build: the outermost build writes every index
+    project, segmenter = _build.project, _build.segmenter
+    search_plugin = _search_plugin(config)
+    if project is None or search_plugin is None or not search_plugin.config.enabled:
+        return
+    assert segmenter is not None
+    segmenter.used.clear()
+    site = Path(config.site_dir)
+    for language in project.languages:
+        entries = _build.sections.get(language.code)
+        if entries is None:
+            continue
+        options = search_plugin.config
+        index_config = search.search_config(options, language.code, bool(language.segmenter))
+        count = search.write_index(
+            site,
+            language.root,
+            index_config,
+            entries,
+            segmenter if language.segmenter else None,
+        )
+        if language.root:
+            urls = [url[len(language.root) :] for url in _build.pages.get(language.code, [])]
+            prefix = f"{config.site_url.rstrip('/')}/{language.root}" if config.site_url else ""
+            write_atomic(
+                site / language.root / "sitemap.xml", search.sitemap(urls, prefix).encode()
+            )
+        log.info("Search index for '%s': %d sections", language.code, count)
+    segmenter.save()
+
+
+def on_post_template(output_content: str, template_name: str, config: Any) -> str:
+    """Keep the default language's ``404.html`` at the site root.
+
+    mkdocs-static-i18n renders the theme's static templates once per language into
+    the same site directory, so the last language built would own the root
+    ``404.html``. The default language's page is kept.
+    """
+    if template_name != "404.html" or _build.project is None:
+        return output_content
+    if _build.language.default:
+        _build.default_404 = output_content
+        return output_content
+    return _build.default_404 or output_content
+
+
+def on_serve(server: Any, config: Any, builder: Any) -> Any:
+    project = _build.project
+    assert project is not None
+    for folder in (project.examples_dir, project.package_dir):
+        server.watch(str(folder))
+    return server

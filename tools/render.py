@@ -1,0 +1,315 @@
+"""Render step: an executed notebook, as HTML from mkdocs-jupyter, becomes a light page.
+
+mkdocs-jupyter renders each tutorial notebook (its documented options only; see
+``mkdocs.yml``). Its HTML carries JupyterLab's markup and ~580 KiB of inline CSS,
+figures as base64 data and ASCII-only heading ids. :func:`transform` rebuilds the
+page from that HTML as a tree (lxml), cell by cell, and checks it against the
+notebook it came from:
+
+* a Markdown cell becomes its rendered HTML; every heading gets a unique, non-empty
+  id (a Korean heading keeps the English anchor written as ``{ #anchor }``) and a
+  permalink, and the table of contents is built from those ids;
+* a code cell becomes ``<div class="nb-cell">`` holding a Material code block (same
+  colours and copy button as the Markdown pages) and one ``<div class="nb-output">``
+  per output: text in ``<pre>``, figures as image files next to the page, HTML such
+  as tables as it is;
+* every notebook cell must be found, and each code block's text must be its cell's
+  source: if mkdocs-jupyter's markup ever changes so that content would be lost,
+  :class:`RenderError` stops the build instead.
+
+The result is cached on disk by a hash of the HTML it came from
+(:class:`RenderCache`), so an unchanged notebook is transformed once, not once per
+build or per ``mkdocs serve`` reload.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tools.files import write_atomic
+
+# Bump when the transform's output changes, so cached pages are rebuilt.
+VERSION = "1"
+
+_EXPLICIT_ANCHOR = re.compile(r"\s*\{\s*#([\w-]+)\s*\}\s*$")
+_CELL_ID = re.compile(r"^cell-id=cell-(\d+)$")
+_IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+class RenderError(RuntimeError):
+    """mkdocs-jupyter's HTML of a notebook lacks content the notebook has."""
+
+
+@dataclass
+class Page:
+    """A tutorial page: HTML before and after the title's end, TOC tokens, figures."""
+
+    title: str  # the <h1> element's HTML ("" if the notebook has no title)
+    body: str  # everything after the title
+    toc: list[dict[str, Any]]
+    figures: dict[str, bytes] = field(default_factory=dict)
+
+
+def _classes(element: Any) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+def _has_class(name: str) -> str:
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def _slugify(text: str) -> str:
+    from pymdownx.slugs import slugify
+
+    return str(slugify(case="lower")(text, "-"))
+
+
+def _to_html(element: Any) -> str:
+    from lxml import html as lxml_html
+
+    return str(lxml_html.tostring(element, encoding="unicode", method="html", with_tail=False))
+
+
+def _inner_html(element: Any) -> str:
+    from lxml import html as lxml_html
+
+    parts = [html.escape(element.text)] if element.text else []
+    parts += [lxml_html.tostring(child, encoding="unicode", method="html") for child in element]
+    return "".join(parts)
+
+
+def _strip_explicit_anchor(heading: Any) -> str | None:
+    """Remove a trailing ``{ #anchor }`` from the heading's text; return the anchor."""
+    nodes = [heading, *heading.iterdescendants()]
+    for node in reversed(nodes):
+        for attribute in ("tail", "text"):
+            if node is heading and attribute == "tail":
+                continue
+            value = getattr(node, attribute)
+            if value and value.strip():
+                match = _EXPLICIT_ANCHOR.search(value)
+                if not match:
+                    return None
+                setattr(node, attribute, value[: match.start()])
+                return match.group(1)
+    return None
+
+
+class _Headings:
+    """Unique heading ids for one page and the TOC tokens they make."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+        self.flat: list[dict[str, Any]] = []
+
+    def fix(self, heading: Any) -> None:
+        from lxml import etree
+
+        for link in heading.xpath(f".//a[{_has_class('anchor-link')}]"):
+            link.drop_tree()
+        anchor = _strip_explicit_anchor(heading)
+        text = heading.text_content().strip()
+        if anchor is None:
+            anchor = _slugify(text) or f"section-{len(self.flat) + 1}"
+        if anchor in self.seen:
+            self.seen[anchor] += 1
+            anchor = f"{anchor}-{self.seen[anchor]}"
+        self.seen.setdefault(anchor, 0)
+        heading.attrib.clear()
+        heading.set("id", anchor)
+        if len(heading):
+            last = heading[-1]
+            last.tail = (last.tail or "").rstrip()
+        else:
+            heading.text = (heading.text or "").rstrip()
+        link = etree.SubElement(heading, "a", {"class": "headerlink", "href": f"#{anchor}"})
+        link.set("title", "Permanent link")
+        link.text = "\u00b6"
+        level = int(heading.tag[1])
+        self.flat.append({"level": level, "id": anchor, "name": html.escape(text), "children": []})
+
+    def tree(self) -> list[dict[str, Any]]:
+        root: list[dict[str, Any]] = []
+        stack: list[dict[str, Any]] = []
+        for token in self.flat:
+            while stack and stack[-1]["level"] >= token["level"]:
+                stack.pop()
+            (stack[-1]["children"] if stack else root).append(token)
+            stack.append(token)
+        return root
+
+
+def _code_block(cell: Any, index: int, source: str) -> Any:
+    """The cell's code as a Material code block; checks it against the notebook."""
+    from lxml import etree
+
+    blocks = cell.xpath(f".//div[{_has_class('highlight-ipynb')}]/pre")
+    if len(blocks) != 1:
+        raise RenderError(f"code cell {index}: expected one code block, found {len(blocks)}")
+    pre = blocks[0]
+    # Pygments marks whitespace with <span class="w">; Material's CSS does not need it.
+    for span in pre.xpath(f".//span[{_has_class('w')}]"):
+        span.drop_tag()
+    rendered = pre.text_content()
+    if rendered.strip() != source.strip():
+        raise RenderError(f"code cell {index}: the rendered code differs from the notebook's")
+    wrapper = etree.Element("div", {"class": "language-python highlight"})
+    new_pre = etree.SubElement(wrapper, "pre")
+    etree.SubElement(new_pre, "span")
+    code = etree.SubElement(new_pre, "code")
+    code.text = pre.text
+    for child in list(pre):
+        if child.tag == "span" and not _classes(child) and not child.text and not len(child):
+            code.text = (code.text or "") + (child.tail or "")
+            continue
+        code.append(child)
+    return wrapper
+
+
+def _outputs(cell: Any, figures: dict[str, bytes]) -> list[str]:
+    parts = []
+    for output in cell.xpath(f".//div[{_has_class('jp-OutputArea-output')}]"):
+        classes = _classes(output)
+        stream = output.get("data-mime-type") == "application/vnd.jupyter.stderr"
+        if "jp-RenderedImage" in classes:
+            images = output.xpath(".//img")
+            for image in images:
+                _extract_figure(image, figures)
+            body = "".join(_to_html(image) for image in images)
+        elif "jp-RenderedText" in classes:
+            pres = output.xpath(".//pre")
+            body = _to_html(pres[0]) if pres else ""
+        else:
+            body = _inner_html(output).strip()
+        extra = " nb-stderr" if stream else ""
+        parts.append(f'<div class="nb-output{extra}">{body.strip()}</div>')
+    return parts
+
+
+def _extract_figure(image: Any, figures: dict[str, bytes]) -> None:
+    src = image.get("src") or ""
+    if not src.startswith("data:"):
+        return
+    header, _, payload = src.partition(",")
+    mime = header[len("data:") :].split(";")[0]
+    if mime not in _IMAGE_TYPES or ";base64" not in header:
+        return
+    data = base64.b64decode(payload)
+    name = f"figure-{hashlib.sha256(data).hexdigest()[:12]}.{_IMAGE_TYPES[mime]}"
+    figures[name] = data
+    image.set("src", name)
+    image.set("loading", "lazy")
+
+
+def transform(content: str, notebook: dict[str, Any]) -> Page:
+    """Rebuild mkdocs-jupyter's HTML of ``notebook`` as a light page.
+
+    Args:
+        content: The HTML mkdocs-jupyter made of the notebook.
+        notebook: The notebook (parsed JSON) it was made from; its cells' ids are
+            ``cell-<index>``, as the execute step writes them.
+
+    Returns:
+        The page; figures are returned as files to write next to the page.
+
+    Raises:
+        RenderError: If a cell of the notebook, or the text of a code cell, is not
+            in ``content``.
+    """
+    from lxml import html as lxml_html
+
+    root = lxml_html.fragment_fromstring(content, create_parent="div")
+    found: dict[int, Any] = {}
+    for element in root.xpath(".//div[starts-with(@id, 'cell-id=')]"):
+        match = _CELL_ID.match(element.get("id", ""))
+        if match:
+            found[int(match.group(1))] = element
+    cells = notebook.get("cells", [])
+    missing = [
+        index
+        for index, cell in enumerate(cells)
+        if "".join(cell.get("source", "")).strip() and index not in found
+    ]
+    if missing:
+        raise RenderError(f"cells {missing} of the notebook are not in mkdocs-jupyter's HTML")
+
+    headings = _Headings()
+    figures: dict[str, bytes] = {}
+    parts: list[str] = []
+    for index in sorted(found):
+        element = found[index]
+        source = "".join(cells[index].get("source", "")) if index < len(cells) else ""
+        if cells[index].get("cell_type") == "markdown":
+            rendered = element.xpath(f".//div[{_has_class('jp-RenderedMarkdown')}]")
+            if source.strip() and not rendered:
+                raise RenderError(f"markdown cell {index}: no rendered Markdown")
+            for block in rendered:
+                for heading in block.iter(*_HEADINGS):
+                    headings.fix(heading)
+                parts.append(_inner_html(block).strip())
+            continue
+        code = _code_block(element, index, source)
+        outputs = _outputs(element, figures)
+        parts.append(f'<div class="nb-cell">{_to_html(code)}{"".join(outputs)}</div>')
+    body = "\n".join(parts)
+    title, _, rest = body.partition("</h1>")
+    if not rest:
+        title, rest = "", body
+    else:
+        title += "</h1>"
+    return Page(title=title, body=rest, toc=headings.tree(), figures=figures)
+
+
+class RenderCache:
+    """Transformed pages on disk, keyed by a hash of mkdocs-jupyter's HTML.
+
+    Entries are written atomically (a temp file, then a rename), so concurrent
+    builds never read half an entry.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    @staticmethod
+    def key(content: str, notebook_text: str) -> str:
+        digest = hashlib.sha256(VERSION.encode())
+        digest.update(content.encode("utf-8"))
+        digest.update(notebook_text.encode("utf-8"))
+        return digest.hexdigest()
+
+    def get(self, key: str) -> Page | None:
+        entry = self.folder / f"{key}.json"
+        try:
+            data = json.loads(entry.read_text(encoding="utf-8"))
+            figures = {
+                name: (self.folder / "figures" / name).read_bytes() for name in data["figures"]
+            }
+        except (OSError, ValueError, KeyError):
+            return None
+        return Page(data["title"], data["body"], data["toc"], figures)
+
+    def put(self, key: str, page: Page) -> None:
+        for name, data in page.figures.items():
+            target = self.folder / "figures" / name
+            if not target.exists():
+                write_atomic(target, data)
+        entry = {"title": page.title, "body": page.body, "toc": page.toc}
+        entry["figures"] = sorted(page.figures)
+        write_atomic(self.folder / f"{key}.json", json.dumps(entry).encode("utf-8"))
+
+    def render(self, content: str, notebook_text: str) -> Page:
+        """The transformed page, from the cache or made now (and cached)."""
+        key = self.key(content, notebook_text)
+        page = self.get(key)
+        if page is None:
+            page = transform(content, json.loads(notebook_text))
+            self.put(key, page)
+        return page
