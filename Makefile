@@ -6,9 +6,11 @@ BIN := $(VENV)/bin
 # The CPU build of PyTorch where one is available (this wheel is on the CI machines' disk).
 TORCH_SPEC ?= torch==2.13.0
 HOST ?= 127.0.0.1:8000
+# The exact versions CI tested (`make constraints` writes it); empty for the newest allowed.
+CONSTRAINTS ?= constraints.txt
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup system-deps docs serve test lint format examples benchmark translation-status clean
+.PHONY: help setup system-deps docs serve test lint format examples benchmark translation-status clean canary constraints
 
 help:
 	@echo "make serve    set up (first run) and serve the site at http://$(HOST) with live reload"
@@ -17,15 +19,17 @@ help:
 	@echo "make examples execute the example scripts that changed"
 	@echo "make benchmark  run benchmarks/summary.py and benchmarks/build.py"
 	@echo "make translation-status  Korean pages whose English counterpart changed after them"
+	@echo "make canary   test in a fresh .venv-canary with the newest allowed versions; report what changed"
+	@echo "make constraints  record the venv's exact versions in constraints.txt"
 	@echo "make clean    remove build outputs and caches (keeps $(VENV))"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(CONSTRAINTS)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(TORCH_SPEC)
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet $(if $(CONSTRAINTS),-c $(CONSTRAINTS)) -e ".[dev]"
 	@# The docs tooling (tools/) and the tests import from the repository root.
 	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'nnguide-repository.pth').write_text(str(pathlib.Path.cwd()) + '\n')"
 	touch $@
@@ -68,6 +72,17 @@ benchmark: setup
 
 translation-status: setup
 	$(BIN)/python -m tools.checks.translation_status
+
+# The newest versions pyproject.toml allows, in a venv of their own; reports the
+# versions that differ from constraints.txt and fails when the tests fail.
+canary:
+	rm -rf .venv-canary
+	status=0; $(MAKE) test VENV=.venv-canary CONSTRAINTS= || status=$$?; \
+	.venv-canary/bin/python -m tools.canary constraints.txt --status $$status
+
+constraints: setup
+	@# torch comes from TORCH_SPEC (a CPU or CUDA build), not from here.
+	$(BIN)/python -m pip freeze --exclude-editable --all | grep -vE "^(pip|torch)==" > constraints.txt
 
 clean:
 	rm -rf site .cache docs/*/tutorials/*.ipynb .pytest_cache .ruff_cache

@@ -174,7 +174,7 @@ def _with_new_prose(fresh, cached):
         new.execution_count = old.execution_count
         if "execution" in old.metadata:
             new.metadata["execution"] = old.metadata["execution"]
-    merged.metadata[METADATA_KEY] = cached.metadata[METADATA_KEY]
+    merged.metadata[METADATA_KEY] = dict(cached.metadata[METADATA_KEY])
     for key in ("kernelspec", "language_info"):
         if key in cached.metadata:
             merged.metadata[key] = cached.metadata[key]
@@ -319,24 +319,37 @@ def build(
             with its line. Notebooks of the scripts that succeeded are still stored.
     """
     project = project or config.load()
-    full = examples is None
-    if full:
+    if examples is None:
         examples = discover(project)
         _remove_orphans(project, examples)
-        snapshot = _snapshot(project, examples)
-        if not force and snapshot == _last_snapshot(project):
-            return [Result(example, executed=False, seconds=0.0) for example in examples]
+    state = _load_state(project)
+    environment = _environment_stamps(project)
+    if force or state.get("environment") != environment:
+        state = {"environment": environment, "examples": {}}
+    known = state["examples"]
+    results: list[Result] = []
+    to_check = []
+    for example in examples:
+        if known.get(example.label) == _example_stamps(example):
+            results.append(Result(example, executed=False, seconds=0.0))
+        else:
+            to_check.append(example)
+    if not to_check:
+        return results
+
     package_digest = _package_digest(project.package_dir)
     providers = importlib.metadata.packages_distributions()
-    results: list[Result] = []
     stale: list[tuple[Example, str]] = []
-    for example in examples:
+    for example in to_check:
         fresh = read_script(example.script)
         key = cache_key(fresh, package_digest, providers)
         cached = None if force else _cached(example)
         if cached is not None and cached.metadata.get(METADATA_KEY, {}).get("key") == key:
-            _write_if_changed(example.notebook, _with_new_prose(fresh, cached))
+            merged = _with_new_prose(fresh, cached)
+            merged.metadata[METADATA_KEY]["script"] = example.label
+            _write_if_changed(example.notebook, merged)
             results.append(Result(example, executed=False, seconds=0.0))
+            known[example.label] = _example_stamps(example)
         else:
             stale.append((example, key))
 
@@ -355,43 +368,40 @@ def build(
                     failures.append(str(error))
                     continue
                 _write_if_changed(example.notebook, notebook)
+                known[example.label] = _example_stamps(example)
                 log(f"Executed {example.label} in {seconds:.1f} s")
                 results.append(Result(example, executed=True, seconds=seconds))
+    _store_state(project, state)
     if failures:
         raise ExampleError("Example script failed:\n" + "\n".join(sorted(failures)))
-    if full:
-        _store_snapshot(project, _snapshot(project, examples))
     return results
 
 
-def _snapshot_file(project: config.Project) -> Path:
-    return project.cache_dir / "execute" / "snapshot.json"
+# A check whose inputs did not change since it last passed has the same answer. Every
+# build and every ``mkdocs serve`` reload starts with the check, so its state is kept
+# in ``.cache/execute/state.json``: the stamps (path, mtime, size) of the environment
+# (the interpreter, every ``nnguide`` file and every installed-package folder) and, per
+# example, of its script and its executed notebook. A prose edit re-checks one script.
 
 
-def _last_snapshot(project: config.Project) -> list | None:
+def _state_file(project: config.Project) -> Path:
+    return project.cache_dir / "execute" / "state.json"
+
+
+def _load_state(project: config.Project) -> dict:
     try:
-        return json.loads(_snapshot_file(project).read_text(encoding="utf-8"))
+        state = json.loads(_state_file(project).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
+        return {}
+    return state if isinstance(state, dict) and isinstance(state.get("examples"), dict) else {}
 
 
-def _store_snapshot(project: config.Project, snapshot: list) -> None:
-    write_atomic(_snapshot_file(project), json.dumps(snapshot).encode("utf-8"))
+def _store_state(project: config.Project, state: dict) -> None:
+    write_atomic(_state_file(project), json.dumps(state).encode("utf-8"))
 
 
-def _snapshot(project: config.Project, examples: list[Example]) -> list:
-    """File stamps of everything the cache key reads, to skip a check nothing can change.
-
-    Every build and every ``mkdocs serve`` reload starts with the check; when no
-    script, notebook, ``nnguide`` file or installed package (a ``sys.path`` folder's
-    stamp) changed since the last complete check, its answer still holds. The
-    stamps are kept in ``.cache/execute/snapshot.json``.
-    """
-    paths = [e.script for e in examples] + [e.notebook for e in examples]
-    paths += sorted(project.package_dir.rglob("*.py"))
-    installed = {Path(entry).resolve() for entry in sys.path if entry}
-    paths += sorted(installed - {project.root})
-    stamps: list = [sys.executable, sys.version]
+def _stamps(paths) -> list:
+    stamps = []
     for path in paths:
         try:
             stat = path.stat()
@@ -400,6 +410,16 @@ def _snapshot(project: config.Project, examples: list[Example]) -> list:
             continue
         stamps.append([str(path), stat.st_mtime_ns, stat.st_size])
     return stamps
+
+
+def _example_stamps(example: Example) -> list:
+    return _stamps([example.script, example.notebook])
+
+
+def _environment_stamps(project: config.Project) -> list:
+    installed = {Path(entry).resolve() for entry in sys.path if entry}
+    paths = sorted(project.package_dir.rglob("*.py")) + sorted(installed - {project.root})
+    return [sys.executable, sys.version, *_stamps(paths)]
 
 
 def _remove_orphans(project: config.Project, examples: list[Example]) -> None:

@@ -28,6 +28,7 @@ The theme override ``overrides/main.html`` reads ``config.extra.nnguide_page``
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import os
@@ -158,6 +159,26 @@ def _tutorial_source(file: File) -> tuple[str, str] | None:
     return None
 
 
+def _counterparts(project: site_config.Project, name: str, config: Any) -> dict[str, File]:
+    """The tutorial's page in every language, for the language switcher.
+
+    mkdocs-static-i18n finds the counterparts of documentation pages only, and the
+    notebooks are not documentation pages when it looks.
+    """
+    alternates = {}
+    for language in project.languages:
+        src_uri = f"{language.code}/{project.tutorials}/{name}.ipynb"
+        if not (project.docs_dir / src_uri).is_file():
+            continue
+        dest_uri = f"{language.root}{project.tutorials}/{name}/index.html"
+        alternate = File(
+            src_uri, config.docs_dir, config.site_dir, config.use_directory_urls, dest_uri=dest_uri
+        )
+        alternate.locale = language.code  # type: ignore[attr-defined]
+        alternates[language.code] = alternate
+    return alternates
+
+
 @event_priority(-110)  # after mkdocs-static-i18n (-100) rebuilt the file list
 def on_files(files: Files, config: Any) -> Files:
     project = _build.project
@@ -169,6 +190,7 @@ def on_files(files: Files, config: Any) -> Files:
         lang, name = source
         files.remove(file)
         tutorial = _as_tutorial(file)
+        tutorial.alternates = _counterparts(project, name, config)
         files.append(tutorial)
         folder = posixpath.dirname(tutorial.dest_uri)
         script = project.examples_dir / lang / f"{name}.py"
@@ -258,12 +280,14 @@ def on_post_build(config: Any) -> None:
             entries,
             segmenter if language.segmenter else None,
         )
-        if language.root:
-            urls = [url[len(language.root) :] for url in _build.pages.get(language.code, [])]
-            prefix = f"{config.site_url.rstrip('/')}/{language.root}" if config.site_url else ""
-            write_atomic(
-                site / language.root / "sitemap.xml", search.sitemap(urls, prefix).encode()
-            )
+        # Every page of the language, tutorials included (mkdocs-static-i18n's own
+        # sitemap lists the pages it saw as documentation pages).
+        urls = [url[len(language.root) :] for url in _build.pages.get(language.code, [])]
+        prefix = f"{config.site_url.rstrip('/')}/{language.root}" if config.site_url else ""
+        sitemap = search.sitemap(urls, prefix).encode()
+        write_atomic(site / language.root / "sitemap.xml", sitemap)
+        if (site / language.root / "sitemap.xml.gz").exists():
+            write_atomic(site / language.root / "sitemap.xml.gz", gzip.compress(sitemap, mtime=0))
         log.info("Search index for '%s': %d sections", language.code, count)
     segmenter.save()
 

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.conftest import ROOT
+from tests.conftest import PROJECT, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -51,7 +51,7 @@ class Server:
 
     def page_url(self, lang: str, path: str) -> str:
         """URL of ``path`` (``""`` or ``tutorials/01_x/``) in ``lang``."""
-        return self.url + ("" if lang == "en" else f"{lang}/") + path
+        return self.url + PROJECT.language(lang).root + path
 
     def pages(self) -> list[str]:
         """Paths of every page of the site (``""``, ``ko/api/``...), 404 page last."""

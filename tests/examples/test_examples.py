@@ -13,7 +13,7 @@ import jupytext
 import pytest
 from pymdownx.slugs import slugify
 
-from tests.conftest import LANGUAGES, LESSONS, ROOT
+from tests.conftest import DEFAULT_LANGUAGE, LANGUAGES, LESSONS, ROOT
 
 EXAMPLES = ROOT / "examples"
 SCRIPTS = [(lang, name) for name in LESSONS for lang in LANGUAGES]
@@ -22,9 +22,10 @@ _slug = slugify(case="lower")
 
 def test_lessons_exist_in_both_languages():
     names = {lang: sorted(p.stem for p in (EXAMPLES / lang).glob("*.py")) for lang in LANGUAGES}
-    assert names["en"], "no example scripts found"
-    assert names["en"] == names["ko"]
-    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+", name) for name in names["en"]), names["en"]
+    default = names[DEFAULT_LANGUAGE]
+    assert default, "no example scripts found"
+    assert all(names[lang] == default for lang in LANGUAGES)
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+", name) for name in default), default
 
 
 @pytest.mark.parametrize(
@@ -70,25 +71,30 @@ def headings(markdown: str) -> list[tuple[int, str]]:
     return found
 
 
-@pytest.mark.parametrize("name", LESSONS)
-def test_code_parity_between_languages(name):
-    en = jupytext.read(EXAMPLES / "en" / f"{name}.py")
-    ko = jupytext.read(EXAMPLES / "ko" / f"{name}.py")
-    assert [c.cell_type for c in en.cells] == [c.cell_type for c in ko.cells]
-    for index, (cell_en, cell_ko) in enumerate(zip(en.cells, ko.cells, strict=True)):
-        if cell_en.cell_type == "code":
-            assert code_skeleton(cell_en.source) == code_skeleton(cell_ko.source), (
-                f"{name}: code cell {index} differs between en and ko beyond comments and strings"
+TRANSLATIONS = [(lang, name) for name in LESSONS for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]
+TRANSLATION_IDS = [f"{lang}/{name}" for lang, name in TRANSLATIONS]
+
+
+@pytest.mark.parametrize(("lang", "name"), TRANSLATIONS, ids=TRANSLATION_IDS)
+def test_code_parity_between_languages(lang, name):
+    default = jupytext.read(EXAMPLES / DEFAULT_LANGUAGE / f"{name}.py")
+    other = jupytext.read(EXAMPLES / lang / f"{name}.py")
+    assert [c.cell_type for c in default.cells] == [c.cell_type for c in other.cells]
+    for index, (cell, translated) in enumerate(zip(default.cells, other.cells, strict=True)):
+        if cell.cell_type == "code":
+            assert code_skeleton(cell.source) == code_skeleton(translated.source), (
+                f"{name}: code cell {index} differs between {DEFAULT_LANGUAGE} and {lang} "
+                "beyond comments and strings"
             )
 
 
-@pytest.mark.parametrize("name", LESSONS)
-def test_sections_match_and_korean_headings_keep_english_anchors(name):
-    def section_list(lang):
-        notebook = jupytext.read(EXAMPLES / lang / f"{name}.py")
+@pytest.mark.parametrize(("lang", "name"), TRANSLATIONS, ids=TRANSLATION_IDS)
+def test_sections_match_and_translated_headings_keep_the_anchors(lang, name):
+    def section_list(code):
+        notebook = jupytext.read(EXAMPLES / code / f"{name}.py")
         cells = [c.source for c in notebook.cells if c.cell_type == "markdown"]
         return [h for source in cells for h in headings(source)]
 
-    en, ko = section_list("en"), section_list("ko")
-    assert en[0][0] == 1 and ko[0][0] == 1, "the first heading is the page title"
-    assert en[1:] == ko[1:], f"{name}: sections differ between en and ko"
+    default, other = section_list(DEFAULT_LANGUAGE), section_list(lang)
+    assert default[0][0] == 1 and other[0][0] == 1, "the first heading is the page title"
+    assert default[1:] == other[1:], f"{name}: sections differ between the languages"

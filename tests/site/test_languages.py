@@ -1,0 +1,98 @@
+"""Languages are declared once: a third one is an entry in mkdocs.yml and two folders."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import LESSONS, ROOT, mkdocs_env, run_mkdocs_build
+from tools import config
+
+pytestmark = pytest.mark.slow
+
+JAPANESE = """        - locale: ja
+          name: 日本語
+          build: true
+          site_name: nnguide — PyTorchで学ぶニューラルネットワーク
+          extra:
+            labels:
+              download: ダウンロード
+              script: Pythonスクリプト(.py)
+              notebook: 実行済みノートブック(.ipynb)
+              runtime: "スクリプトの実行時間: {seconds:.2f} 秒"
+"""
+
+
+@pytest.fixture(scope="module")
+def three_languages(tmp_path_factory):
+    """A copy of the project with a Japanese stub (English text) as a third language."""
+    project = tmp_path_factory.mktemp("three") / "project"
+    shutil.copytree(
+        ROOT,
+        project,
+        ignore=shutil.ignore_patterns(".venv*", ".git", "site", "__pycache__", "*.egg-info"),
+    )
+    shutil.copytree(project / "docs" / "en", project / "docs" / "ja")
+    shutil.copytree(project / "examples" / "en", project / "examples" / "ja")
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    anchor = "  - mkdocs-jupyter:\n"
+    assert anchor in text
+    (project / "mkdocs.yml").write_text(text.replace(anchor, JAPANESE + anchor), encoding="utf-8")
+    site = project / "site"
+    result = run_mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr[-5000:]
+    return project, site, result.stderr
+
+
+def test_the_configuration_lists_the_new_language(three_languages):
+    project, _, log = three_languages
+    settings = config.load(project)
+    assert settings.codes == ("en", "ko", "ja")
+    assert settings.language("ja").root == "ja/"
+    assert "Examples: 0 executed" in log, "the stub's notebooks came from the cache"
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_each_tutorial_has_a_page_in_the_new_language(three_languages, name):
+    _, site, _ = three_languages
+    html = (site / "ja" / "tutorials" / name / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ja"' in html
+    assert "nb-output" in html
+    assert f'<a href="{name}.py" download>Pythonスクリプト(.py)</a>' in html
+    assert "スクリプトの実行時間" in html
+    assert (site / "ja" / "tutorials" / name / f"{name}.ipynb").is_file()
+    english = (site / "tutorials" / name / "index.html").read_text(encoding="utf-8")
+    assert f'href="../../ja/tutorials/{name}/" hreflang="ja"' in english
+
+
+def test_the_new_language_has_its_own_search_index(three_languages):
+    _, site, _ = three_languages
+    index = json.loads((site / "ja" / "search" / "search_index.json").read_text("utf-8"))
+    assert index["config"]["lang"] == ["ja"]
+    locations = [doc["location"] for doc in index["docs"]]
+    assert f"tutorials/{LESSONS[0]}/" in locations
+    assert not any(location.startswith(("ja/", "ko/")) for location in locations)
+    assert not (site / "ja" / "search" / "terms.json").exists(), "only Korean is segmented"
+
+
+def test_the_language_tests_run_for_the_new_language(three_languages):
+    project, _, _ = three_languages
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/examples",
+         "-k", "parity or sections or exist"],
+        cwd=project,
+        env=mkdocs_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert f"{2 * len(LESSONS) * 2 + 1} passed" in result.stdout
+    assert "ja/" in subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/examples", "-k", "parity"],
+        cwd=project, capture_output=True, text=True, timeout=300,
+    ).stdout
