@@ -52,8 +52,8 @@ print("PyTorch", torch.__version__, "/ 장치:", device)
 # **출력층**(output layer)으로 이루어집니다. 입력층은 샘플(sample) 하나를 나타내는
 # 특성(feature) 값들이고, 나머지 계층은 저마다 **노드** 여러 개로 구성됩니다. 노드마다 입력
 # 하나에 **가중치**가 하나씩 붙고, **편향**도 하나 있습니다. 노드는 입력에 가중치를
-# 곱해 모두 더한 가중합에 편향을 더하고, 그 값 $z$를 시그모이드(sigmoid), tanh,
-# ReLU 같은 **활성화 함수** $f$에 통과시킵니다. 노드의 출력은 $a$입니다.
+# 곱해 모두 더한 가중합(weighted sum)에 편향을 더하고, 그 값 $z$를 시그모이드(sigmoid),
+# tanh, ReLU 같은 **활성화 함수** $f$에 통과시킵니다. 노드의 출력은 $a$입니다.
 #
 # $$z = w_1 x_1 + w_2 x_2 + \dots + w_n x_n + b, \qquad a = f(z)$$
 #
@@ -456,7 +456,7 @@ print("state_dict를 불러온 복사본의 출력이 같은가:", torch.equal(c
 # ## MLP로 만든 같은 신경망 { #the-same-network-with-mlp }
 #
 # 이 신경망처럼 `Linear` 계층 사이사이에 활성화 함수를 끼운 구조는 워낙 흔해서
-# 다층 퍼셉트론(multilayer perceptron, MLP)이라는 이름이 따로 있습니다.
+# 다층 퍼셉트론(multilayer perceptron)이라는 이름이 따로 있고, 줄여서 MLP라고 부릅니다.
 # `nnguide.MLP`는 계층 크기의 리스트만 받아 이런 신경망을 만듭니다.
 # `MLP([128, 64, 16, 1], activation="tanh", output_activation="sigmoid")`는 앞의
 # 신경망과 같은 구조를 만듭니다. 계층의 종류와 순서, 매개변수 개수, 출력 모양이 모두
