@@ -13,8 +13,9 @@
 #
 # - what a layer, a node, a weight, a bias and an activation function are;
 # - how a mini-batch of inputs is stored as a tensor;
-# - what `nn.Linear` computes, checked against the matrix formula;
+# - what `nn.Linear` computes, checked against the matrix formula, and what `bias=False` changes;
 # - how `nn.Sigmoid`, `nn.Tanh`, `nn.ReLU` and `nn.Softmax` change their input;
+# - why a classifier outputs logits and leaves softmax to the loss function;
 # - three ways to put a network together: by hand, `nn.Sequential`, an `nn.Module` subclass;
 # - how to read a model summary and count parameters.
 #
@@ -25,21 +26,21 @@
 # ## Setup
 #
 # We import PyTorch and the few helpers from `nnguide` that this lesson uses, fix
-# the random seed so that every run prints the same numbers, and pick the device:
-# the GPU when there is one, otherwise the CPU. Everything below runs in a few
-# seconds on a CPU.
+# the random seed so that every run prints the same numbers, and pick the device
+# with `get_device()`: an NVIDIA GPU (CUDA) or an Apple-silicon GPU (MPS) when
+# there is one, otherwise the CPU. Everything below runs in a few seconds on a CPU.
 
 # %%
 import matplotlib.pyplot as plt
 import torch
 from torch import nn
 
-from nnguide import MLP, activation, count_parameters, linear_forward, summary
+from nnguide import MLP, activation, count_parameters, get_device, linear_forward, summary
 from nnguide.plotting import set_style
 
 set_style()
 torch.manual_seed(0)
-device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+device = get_device()
 print("PyTorch", torch.__version__, "on", device)
 
 # %% [markdown]
@@ -47,26 +48,39 @@ print("PyTorch", torch.__version__, "on", device)
 #
 # A fully connected network has an **input layer** (the features of one sample),
 # one or more **hidden layers**, and an **output layer**. Each layer is made of
-# **nodes**. A node holds one **weight** per input and one **bias**: it computes the
-# weighted sum of its inputs plus the bias, and passes that number through an
-# **activation function** such as Sigmoid, Tanh or ReLU. Networks that classify
-# usually end in Softmax, which turns the last layer's scores into probabilities.
+# **nodes**. A node holds one **weight** per input and one **bias**: it multiplies
+# each input by its weight, adds the products up (the weighted sum), adds the bias,
+# and passes the result $z$ through an **activation function** $f$ such as sigmoid,
+# tanh or ReLU. The node's output is $a$:
+#
+# $$z = w_1 x_1 + w_2 x_2 + \dots + w_n x_n + b, \qquad a = f(z)$$
+#
+# A network that classifies has one output node per class. Their raw scores are
+# called **logits**. To read them as probabilities you apply softmax (several
+# classes) or sigmoid (a yes/no answer). For training, though, the model normally
+# outputs the logits and the loss function (`nn.CrossEntropyLoss` or
+# `nn.BCEWithLogitsLoss`) applies the softmax or sigmoid itself, because it can do
+# so more accurately; Lesson 3 shows why.
 #
 # Here is one node with three inputs, computed by hand. The weighted sum is
-# 0.4 × 0.5 + 0.3 × (−1) + (−0.2) × 2 + 0.1 = −0.4, and the sigmoid squeezes it
-# into the range (0, 1).
+# $0.4 \cdot 0.5 + 0.3 \cdot (-1) + (-0.2) \cdot 2 = -0.5$, the bias brings it to
+# $z = -0.4$, and the sigmoid $\sigma(z) = \frac{1}{1 + e^{-z}}$ squeezes that into
+# the range $(0, 1)$.
 
 # %%
 inputs = torch.tensor([0.5, -1.0, 2.0])
 weights = torch.tensor([0.4, 0.3, -0.2])
 bias = torch.tensor(0.1)
 
-weighted_sum = (weights * inputs).sum() + bias
-node_output = torch.sigmoid(weighted_sum)
-assert torch.isclose(weighted_sum, torch.tensor(-0.4))
+weighted_sum = (weights * inputs).sum()
+z = weighted_sum + bias
+node_output = torch.sigmoid(z)
+assert torch.isclose(weighted_sum, torch.tensor(-0.5))
+assert torch.isclose(z, torch.tensor(-0.4))
 assert 0 < node_output < 1
-print("weighted sum:", round(weighted_sum.item(), 4))
-print("node output: ", round(node_output.item(), 4))
+print("weighted sum:       ", round(weighted_sum.item(), 4))
+print("plus the bias, z:   ", round(z.item(), 4))
+print("node output, σ(z):  ", round(node_output.item(), 4))
 
 # %% [markdown]
 # A layer is many such nodes side by side, all reading the same inputs. Storing the
@@ -78,8 +92,8 @@ print("node output: ", round(node_output.item(), 4))
 # Networks read inputs in bundles called **mini-batches**: one row per sample, one
 # column per feature. The **batch size** is the number of rows. Below is a random
 # mini-batch of 32 samples with 128 features each. (Why we train on mini-batches
-# rather than one sample or the whole data set is the topic of the gradient descent
-# lesson.)
+# rather than one sample or the whole data set is the topic of Lesson 4, on
+# gradient descent.)
 
 # %%
 x = torch.rand(32, 128).to(device)
@@ -89,11 +103,12 @@ print("input shape:", x.shape)
 # %% [markdown]
 # ## The fully connected layer
 #
-# `nn.Linear(in_features, out_features, bias=True)` is a fully connected layer:
-# every one of its `out_features` nodes reads all `in_features` inputs. A layer
-# from 128 features to 64 nodes therefore holds a weight matrix with one row per
-# node, of shape `(64, 128)`, and a bias vector of shape `(64,)`. PyTorch fills
-# them with small random numbers when the layer is created.
+# `nn.Linear(in_features, out_features, bias=True)` is a fully connected layer,
+# also called a dense layer or a feed-forward layer: every one of its
+# `out_features` nodes reads all `in_features` inputs. A layer from 128 features to
+# 64 nodes therefore holds a weight matrix with one row per node, of shape
+# `(64, 128)`, and a bias vector of shape `(64,)`. PyTorch fills the weights and
+# biases with small random numbers when the layer is created.
 
 # %%
 layer = nn.Linear(128, 64).to(device)
@@ -103,13 +118,17 @@ print("weight shape:", layer.weight.shape)
 print("bias shape:  ", layer.bias.shape)
 
 # %% [markdown]
-# Calling the layer on an input runs its **forward pass**. For an input `x` of
-# shape `(batch, 128)` it computes `x @ layer.weight.T + layer.bias`: the transpose
-# puts the 128 weights of each node in a column, so each output column is one node's
-# weighted sum. We check this on a mini-batch of 8 with `torch.allclose`, which
-# allows for tiny floating-point differences. `nnguide.linear_forward` spells out
-# the same formula and checks the shapes first, so a mismatch raises a clear error
-# instead of a cryptic one.
+# Calling the layer on an input runs its **forward pass**. For an input $X$ of
+# shape `(batch, 128)` it computes
+#
+# $$Y = XW^\top + b$$
+#
+# The transpose $W^\top$ puts the 128 weights of each node in a column, so each
+# column of $Y$ is one node's weighted sum, and the bias $b$ is added to every row.
+# In code that is `x @ layer.weight.T + layer.bias`. We check it on a mini-batch
+# of 8 with `torch.allclose`, which allows for tiny floating-point differences.
+# `nnguide.linear_forward` spells out the same formula and checks the shapes
+# first, so a mismatch raises a clear error instead of a cryptic one.
 
 # %%
 x8 = torch.rand(8, 128).to(device)
@@ -125,8 +144,8 @@ print("nn.Linear equals x @ W.T + b:", torch.allclose(by_module, by_formula))
 print("linear_forward agrees:       ", torch.allclose(by_module, by_nnguide))
 
 # %% [markdown]
-# A shape mistake is the most common error in this kind of code. Passing a weight
-# matrix the wrong way round to `linear_forward` names the arguments and the shapes
+# A shape mistake is the most common error in this kind of code. Passing the weight
+# matrix transposed to `linear_forward` names the arguments and the shapes
 # involved:
 
 # %%
@@ -139,12 +158,31 @@ except ValueError as error:
 assert raised
 
 # %% [markdown]
+# With `bias=False` the layer has no bias at all: its `bias` attribute is `None`, the layer
+# computes only $XW^\top$, and its parameter count drops from
+# $128 \cdot 64 + 64 = 8{,}256$ to $128 \cdot 64 = 8{,}192$. You will meet
+# `bias=False` in front of layers that learn a shift of their own (batch
+# normalisation, for example), where a bias would be redundant.
+
+# %%
+no_bias = nn.Linear(128, 64, bias=False).to(device)
+assert no_bias.bias is None
+assert count_parameters(layer) == 128 * 64 + 64 == 8256
+assert count_parameters(no_bias) == 128 * 64 == 8192
+print("bias:", no_bias.bias)
+print("parameters with bias:   ", count_parameters(layer))
+print("parameters, bias=False: ", count_parameters(no_bias))
+
+# %% [markdown]
 # ## Activation functions
 #
 # An activation function is applied to every number on its own, so it never changes
-# the shape of a tensor. In PyTorch each one is a module: `nn.Sigmoid` squeezes
-# values into (0, 1), `nn.Tanh` into (−1, 1), and `nn.ReLU` replaces negative values
-# with 0 and keeps the rest.
+# the shape of a tensor. PyTorch offers each one both as a module (`nn.Sigmoid()`,
+# the form that goes into `nn.Sequential`) and as a function (`torch.sigmoid`, the
+# form used for the node above); both compute the same values. The sigmoid
+# $\sigma(x) = \frac{1}{1 + e^{-x}}$ squeezes values into $(0, 1)$,
+# $\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}$ into $(-1, 1)$, and
+# $\mathrm{ReLU}(x) = \max(0, x)$ replaces negative values with 0 and keeps the rest.
 
 # %%
 x_act = torch.randn(8, 128).to(device)
@@ -166,16 +204,23 @@ for module in [nn.Sigmoid(), nn.Tanh(), nn.ReLU()]:
 assert nn.Sigmoid()(x_act).min() > 0 and nn.Sigmoid()(x_act).max() < 1
 assert nn.Tanh()(x_act).abs().max() < 1
 assert nn.ReLU()(x_act).min() == 0
+pairs = [(nn.Sigmoid(), torch.sigmoid), (nn.Tanh(), torch.tanh), (nn.ReLU(), torch.relu)]
+same = all(torch.equal(module(x_act), function(x_act)) for module, function in pairs)
+assert same
+print("modules and functions give the same values:", same)
 
 # %% [markdown]
 # ### Softmax turns scores into probabilities
 #
-# Softmax is different: it looks at a whole row at once. The last layer of a
-# classifier produces one raw score per class, called a **logit**; softmax turns a
-# row of logits into **probabilities**: all positive, summing to 1. `dim=1` tells it
-# to normalise along the class dimension, one row per sample. Below, one sample
-# with 20 classes: the logits sum to an arbitrary number, the probabilities to 1
-# (up to floating-point rounding, which is why we compare with a tolerance).
+# Softmax is different: it looks at a whole row at once. It turns a row of $C$
+# logits $z$ into **probabilities**,
+#
+# $$p_i = \frac{e^{z_i}}{\sum_{j=1}^{C} e^{z_j}},$$
+#
+# all positive and summing to 1. `dim=1` tells it to normalise along the class
+# dimension, one row per sample. Below, one sample with 20 classes: the logits sum
+# to an arbitrary number, the probabilities to 1 (up to floating-point rounding,
+# which is why we compare with a tolerance).
 
 # %%
 logits = torch.randn(1, 20).to(device)
@@ -190,13 +235,33 @@ print("sum of logits:       ", logits.sum(dim=1).item())
 print("sum of probabilities:", probabilities.sum(dim=1).item())
 
 # %% [markdown]
+# Softmax keeps the order of the values, so the class with the largest probability
+# is the class with the largest logit: to predict a class you can take the
+# `argmax` of the logits directly. This is why a classifier's last layer outputs
+# logits. The cross-entropy loss `nn.CrossEntropyLoss` takes those logits and
+# applies the softmax inside; if the true class is class 3, the loss is
+# $-\log p_3$. Softmax is for reading the probabilities, not a layer to put in
+# front of that loss (Lesson 3 shows what goes wrong if you do).
+
+# %%
+predicted = probabilities.argmax(dim=1)
+assert torch.equal(predicted, logits.argmax(dim=1))
+target = torch.tensor([3], device=device)
+loss = nn.CrossEntropyLoss()(logits, target)
+assert torch.isclose(loss, -probabilities[0, 3].log())
+print("class with the largest probability:", predicted.item())
+print("class with the largest logit:      ", logits.argmax(dim=1).item())
+print("CrossEntropyLoss(logits, class 3): ", round(loss.item(), 4))
+print("-log p_3:                          ", round(-probabilities[0, 3].log().item(), 4))
+
+# %% [markdown]
 # ### The activation curves
 #
 # A picture says more than the descriptions above. `nnguide.activation` builds an
 # activation module from its name, which makes a loop over several of them easy.
 # Besides the three classics we draw two of their modern relatives: LeakyReLU,
 # which lets a little of the negative side through, and GELU, a smooth ReLU used
-# in transformers.
+# in transformers. Lesson 2 gives their formulas and derivatives.
 
 # %%
 functions = {
@@ -207,8 +272,8 @@ functions = {
     "gelu": activation("gelu"),
 }
 labels = {
-    "sigmoid": "Sigmoid",
-    "tanh": "Tanh",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
     "relu": "ReLU",
     "leaky_relu": "LeakyReLU (slope 0.1)",
     "gelu": "GELU",
@@ -222,7 +287,7 @@ assert (curves["relu"][grid < 0] == 0).all()
 assert torch.allclose(curves["leaky_relu"][grid < 0], 0.1 * grid[grid < 0])
 
 groups = [["sigmoid", "tanh"], ["relu", "leaky_relu", "gelu"]]
-titles = ["Sigmoid and Tanh squeeze their input", "ReLU and its relatives"]
+titles = ["Sigmoid and tanh squeeze their input", "ReLU and its relatives"]
 fig, axes = plt.subplots(1, 2, figsize=(10, 4))
 for ax, group, title in zip(axes, groups, titles, strict=True):
     for name in group:
@@ -237,10 +302,13 @@ plt.show()
 # ## Building the network by hand
 #
 # Now the network this lesson is about: 128 input features, a hidden layer of 64
-# nodes with Tanh, a hidden layer of 16 nodes with Tanh, and one output node with
-# Sigmoid, whose output between 0 and 1 can be read as the probability of a
-# yes/no answer. First we create the six modules one by one and apply them in order
-# to the mini-batch of 32, printing the shape after each step.
+# nodes with tanh, a hidden layer of 16 nodes with tanh, and one output node with
+# a sigmoid, whose output between 0 and 1 can be read as the probability of a
+# "yes". The sigmoid is there because this lesson reads that probability; a
+# network you train for a yes/no answer would usually output the logit and leave
+# the sigmoid to `nn.BCEWithLogitsLoss` (Lesson 3). First we create the six modules
+# one by one and apply them in order to the mini-batch of 32, printing the shape
+# after each step.
 
 # %%
 fc1 = nn.Linear(128, 64).to(device)
@@ -301,8 +369,8 @@ print("Sequential equals the step-by-step result:", torch.equal(chained(x), out)
 
 # %% [markdown]
 # A common slip is to pass the modules as one list. `nn.Sequential` then receives a
-# single argument that is not a module and refuses it. If your layers are already in
-# a list, unpack it with `*`.
+# single argument that is not a module and refuses it with a `TypeError`. If your
+# layers are already in a list, unpack it with `*`.
 
 # %%
 layers = [nn.Linear(128, 64), nn.Tanh()]
@@ -382,8 +450,8 @@ print("copy loaded from state_dict gives the same output:", torch.equal(copy(x),
 # ## The same network with MLP
 #
 # Networks like this one, a chain of `Linear` layers with an activation between
-# them, are so common that `nnguide.MLP` (for multilayer perceptron, the classic name
-# of such a network) builds them from a list of layer sizes.
+# them, are so common that they have a name of their own, the multilayer
+# perceptron (MLP). `nnguide.MLP` builds one from a list of layer sizes.
 # `MLP([128, 64, 16, 1], activation="tanh", output_activation="sigmoid")` is the same
 # architecture: same layers, same number of parameters, same output shape.
 
@@ -413,10 +481,10 @@ print("MLP with the Sequential's weights gives the same output:", torch.equal(ml
 # ## Model summary
 #
 # A summary lists every layer with its output shape and its number of parameters,
-# then the totals. The first `Linear` holds 128 × 64 weights plus 64 biases = 8,256
-# parameters, the second 64 × 16 + 16 = 1,040, the last 16 + 1 = 17; activations have
-# none. That is 9,313 parameters, all trainable. Stored as 32-bit floats, 4 bytes
-# each, they take about 0.04 MB.
+# then the totals. The first `Linear` holds $128 \cdot 64$ weights plus 64 biases,
+# 8,256 parameters; the second $64 \cdot 16 + 16 = 1{,}040$; the last
+# $16 + 1 = 17$; activations have none. That is 9,313 parameters, all trainable.
+# Stored as 32-bit floats, 4 bytes each, they take about 0.04 MB.
 #
 # The lecture this guide grew out of used `torchsummary`, which is no longer
 # maintained. Its successor `torchinfo` is the tool to reach for in your own
@@ -454,11 +522,15 @@ model_summary
 # %% [markdown]
 # ## Summary
 #
-# - A network is a chain of layers; a fully connected layer computes
-#   `x @ weight.T + bias` for a whole mini-batch at once, with a weight of shape
-#   `(out_features, in_features)`.
-# - Activation functions work element by element and keep the shape; softmax turns
-#   a row of logits into probabilities that sum to 1.
+# - A network is a chain of layers; a fully connected (dense) layer computes
+#   $Y = XW^\top + b$ for a whole mini-batch at once, with a weight of shape
+#   `(out_features, in_features)`; `bias=False` drops $b$ and its parameters.
+# - Activation functions work element by element and keep the shape; PyTorch has
+#   each one as a module and as a function. Softmax turns a row of logits into
+#   probabilities that sum to 1 without changing which class is largest.
+# - A classifier outputs logits; `nn.CrossEntropyLoss` and `nn.BCEWithLogitsLoss`
+#   apply softmax or sigmoid themselves, so outside the loss you use them only to
+#   read probabilities.
 # - `nn.Sequential(module, module, ...)` chains modules passed as separate arguments;
 #   an `nn.Module` subclass defines its layers in `__init__` and its computation in
 #   `forward`, and gives you parameters, device moves and `state_dict` for free.

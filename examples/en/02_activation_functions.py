@@ -1,24 +1,29 @@
 # %% [markdown]
 # # Activation functions in depth
 #
-# Lesson 1 put Sigmoid, Tanh and ReLU between linear layers without asking why one
+# Lesson 1 put sigmoid, tanh and ReLU between linear layers without asking why one
 # might be better than another. This lesson looks at them closely: their curves,
 # their derivatives (computed by autograd, the way training computes them), and
 # what those derivatives do to learning. You will see numerically why sigmoid
-# networks train slowly when they get deep, why a ReLU unit can stop learning for
+# networks train slowly when they get deep, why a ReLU node can stop learning for
 # good, and why PyTorch computes softmax and its logarithm the way it does.
 #
 # **What you will learn**
 #
 # - how to build activation modules by name with `nnguide.activation`
-# - the curves and derivatives of Sigmoid, Tanh, ReLU, LeakyReLU and GELU
+# - just enough autograd to ask PyTorch for a derivative
+# - the formulas, curves and derivatives of sigmoid, tanh, ReLU, LeakyReLU and GELU
 # - saturation: where a derivative is almost zero, and how that makes gradients
 #   vanish in deep networks
-# - dead ReLU units, and how LeakyReLU keeps a small slope
-# - why a naive softmax overflows, and why `log_softmax` beats `log(softmax(x))`
+# - dead ReLU nodes, and how LeakyReLU keeps a small slope
+# - why a naive softmax overflows, why `log_softmax` beats `log(softmax(x))`, and
+#   why softmax probabilities are not calibrated confidence
+# - which activation goes where, and why a classifier's output layer has none
 #
 # **Prerequisites:** Lesson 1 (layers, activation modules, `nn.Sequential`).
-# Knowing what a derivative is helps; the chain rule is explained where it is used.
+# Autograd, PyTorch's automatic differentiation, is the topic of Lesson 3; the short
+# preview below covers the few calls this lesson uses. Knowing what a derivative is
+# helps; the chain rule is explained where it is used.
 
 # %% [markdown]
 # ## Setup
@@ -62,12 +67,56 @@ for name, act in activations.items():
     print(f"{name:<11} {act!r:<34} {tuple(x.shape)} -> {tuple(out.shape)}")
 
 # %% [markdown]
+# ## A preview of autograd
+#
+# **Preview.** Lesson 3 explains autograd in full; this section shows only what
+# this lesson needs.
+#
+# Training needs derivatives, and PyTorch computes them for you. Mark a tensor with
+# `requires_grad_()` (or create it with `requires_grad=True`) and PyTorch records
+# every operation that uses it. From a result $y$ that is a single number you can
+# then ask for derivatives in two ways:
+#
+# - `torch.autograd.grad(y, x)` returns $\partial y / \partial x$, a tensor shaped
+#   like `x`;
+# - `y.backward()` computes the same derivatives and *adds* them to the `.grad`
+#   attribute of every marked tensor, including the weights and biases of a module,
+#   which are marked from the start. Code that calls `backward()` on the same layer
+#   again therefore clears the old values first with `zero_grad()`.
+#
+# Each call uses up the record, so below $y$ is computed again before `backward()`.
+# Here $y = x_1^2 + x_2^2 + x_3^2$, so $\partial y / \partial x_i = 2 x_i$. Two
+# more tools appear later: `.detach()` gives a tensor's values without the record
+# (to plot them, for example), and inside `with torch.no_grad():` nothing is
+# recorded, which is how we set a weight by hand.
+
+# %%
+x_demo = torch.tensor([1.0, 2.0, 3.0], device=device).requires_grad_()
+y_demo = (x_demo**2).sum()
+(dy_dx,) = torch.autograd.grad(y_demo, x_demo)
+print("x:", x_demo.tolist(), "  dy/dx from autograd.grad:", dy_dx.tolist())
+assert dy_dx.tolist() == [2.0, 4.0, 6.0]
+
+y_demo = (x_demo**2).sum()
+y_demo.backward()
+print("x.grad after backward():", x_demo.grad.tolist())
+assert torch.equal(x_demo.grad, dy_dx)
+
+# %% [markdown]
 # ## Curves and derivatives
 #
-# Training needs the derivative of every activation, and autograd computes it for
-# us. We evaluate each activation on a grid of points from -5 to 5 and ask autograd
-# for the gradient of the *sum* of the outputs. Each output depends only on its own
-# input, so that gradient is exactly the derivative at each point.
+# The five activations are defined as
+#
+# $$\sigma(x) = \frac{1}{1 + e^{-x}}, \qquad \tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}, \qquad \mathrm{ReLU}(x) = \max(0, x),$$
+#
+# $$\mathrm{LeakyReLU}(x) = \begin{cases} x & x > 0 \\ 0.01\,x & x \le 0 \end{cases}, \qquad \mathrm{GELU}(x) = x\,\Phi(x),$$
+#
+# where $\Phi$ is the cumulative distribution function of the standard normal
+# distribution and 0.01 is LeakyReLU's default `negative_slope`. Training needs the
+# derivative of every activation, and autograd computes it for us. We evaluate each
+# activation on a grid of points from −5 to 5 and ask autograd for the gradient of
+# the *sum* of the outputs. Each output depends only on its own input, so that
+# gradient is exactly the derivative at each point.
 #
 # The grid contains 0 itself: ReLU has a kink there and no derivative in the strict
 # sense, and PyTorch uses 0 as its slope at that one point.
@@ -86,12 +135,19 @@ print("grid:", len(grid), "points from", grid[0].item(), "to", grid[-1].item())
 print("slope at x = 0:", {name: round(s[500].item(), 3) for name, s in slopes.items()})
 
 # %% [markdown]
-# The derivatives autograd found agree with the textbook formulas:
-# sigmoid' = σ(x)(1 − σ(x)), tanh' = 1 − tanh²(x), ReLU' is 1 for positive x and 0
-# otherwise, and LeakyReLU' is 1 for positive x and 0.01 (its default
-# `negative_slope`) otherwise.
+# The curves match the definitions, and the derivatives autograd found agree with
+# the textbook formulas:
+#
+# $$\sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr), \qquad \tanh'(x) = 1 - \tanh^2(x),$$
+#
+# $$\mathrm{ReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}, \qquad \mathrm{LeakyReLU}'(x) = \begin{cases} 1 & x > 0 \\ 0.01 & x \le 0 \end{cases}$$
 
 # %%
+gelu_formula = grid * 0.5 * (1 + torch.erf(grid / 2**0.5))
+assert torch.allclose(curves["gelu"], gelu_formula, atol=1e-6)
+assert torch.allclose(curves["sigmoid"], 1 / (1 + torch.exp(-grid)), atol=1e-6)
+print("GELU(x) = x Φ(x), largest difference:", f"{(curves['gelu'] - gelu_formula).abs().max():.1e}")
+
 sig = torch.sigmoid(grid)
 formulas = {
     "sigmoid": sig * (1 - sig),
@@ -108,8 +164,8 @@ for name, formula in formulas.items():
 # Now the picture. On the left are the curves, on the right their derivatives.
 # Notice how sigmoid and tanh flatten out on both sides, while ReLU, LeakyReLU and
 # GELU keep a slope of 1 for large positive inputs. GELU is a smooth ReLU: it
-# dips slightly below zero (its minimum is about −0.17 near x = −0.75) and its
-# slope at 0 is 0.5.
+# dips slightly below zero (its minimum is about −0.17 near $x = -0.75$) and its
+# slope at 0 is $\Phi(0) = 0.5$.
 
 # %%
 gelu_min = curves["gelu"].min().item()
@@ -136,13 +192,13 @@ plt.show()
 # %% [markdown]
 # ## Saturation
 #
-# A unit *saturates* when its input is so large (positive or negative) that its
+# A node *saturates* when its input is so large (positive or negative) that its
 # curve is flat there: a change of the input hardly changes the output, so the
 # derivative is nearly zero. The sigmoid's slope is largest at 0, where it is only
-# 0.25; at |x| = 10 it is below 0.0001. Tanh peaks at 1 but saturates even
-# faster: at |x| = 10 its true slope is about 8 × 10⁻⁹, and in float32, where
-# tanh(10) rounds to exactly 1.0, the computed slope is exactly 0. ReLU does not
-# saturate for positive inputs: its slope stays 1.
+# $\sigma'(0) = 0.25$; at $|x| = 10$ it is below $10^{-4}$. Tanh peaks at 1 but
+# saturates even faster: at $|x| = 10$ its true slope is about $8 \times 10^{-9}$,
+# and in float32, where $\tanh(10)$ rounds to exactly 1.0, the computed slope is
+# exactly 0. ReLU does not saturate for positive inputs: its slope stays 1.
 
 # %%
 points = torch.tensor([-10.0, -5.0, -2.0, 0.0, 2.0, 5.0, 10.0], device=device)
@@ -166,9 +222,14 @@ assert table["relu"][-1] == 1.0
 #
 # Backpropagation applies the chain rule: the gradient that reaches an early layer
 # is a *product* of one factor per layer above it, and each activation contributes
-# its derivative as a factor. With sigmoid every such factor is at most 0.25, so
-# after n sigmoid layers the product is at most 0.25ⁿ. Let us stack sigmoids on a
-# single number and compare autograd's gradient with that bound.
+# its derivative as a factor. Stack $n$ sigmoids on a single number,
+# $y = \sigma(\sigma(\cdots\sigma(x)))$, and call $a_k$ the input of the $k$-th one.
+# The chain rule gives
+#
+# $$\frac{dy}{dx} = \sigma'(a_n)\,\sigma'(a_{n-1}) \cdots \sigma'(a_1) \le 0.25^n,$$
+#
+# because every factor is at most 0.25. Let us compare autograd's gradient with that
+# bound.
 
 # %%
 print("layers   d(output)/d(input)   bound 0.25^n")
@@ -185,12 +246,15 @@ for depth in [1, 2, 5, 10, 20]:
 
 # %% [markdown]
 # The same happens in a real network. Below are three networks of ten `Linear`
-# layers (64 units each) with a sigmoid, a tanh or a ReLU after every layer. Their
-# weights are initialised the same way, with He (Kaiming) initialisation, which is
-# designed to keep the size of the signal steady from layer to layer; so the only
-# difference between the networks is the activation. After one backward pass we
-# measure the size (norm) of each layer's weight gradient. Layer 1 is nearest the
-# input and receives the longest product.
+# layers (64 nodes each) with a sigmoid, a tanh or a ReLU after every layer. All
+# three start from the same seed and the same scheme, He (Kaiming) initialisation
+# with `nonlinearity="relu"`, which draws each weight with standard deviation
+# $\sqrt{2 / n_\text{in}} = \sqrt{2/64} \approx 0.177$. That scheme is derived for
+# ReLU: it keeps the size of the signal steady through ReLU layers. So the set-up
+# favours ReLU, and the comparison shows how each activation fares with it, not a
+# contest on equal terms. After one backward pass we measure the size (norm) of
+# each layer's weight gradient. Layer 1 is nearest the input and receives the
+# longest product.
 
 
 # %%
@@ -211,20 +275,22 @@ for name in ["sigmoid", "tanh", "relu"]:
     inputs = torch.randn(256, 64).to(device)
     net(inputs).pow(2).mean().backward()
     linears = [m for m in net if isinstance(m, nn.Linear)]
+    assert all(abs(m.weight.std().item() - (2 / 64) ** 0.5) < 0.01 for m in linears)
     grad_norms[name] = [m.weight.grad.norm().item() for m in linears]
     ratio = grad_norms[name][0] / grad_norms[name][-1]
     print(
         f"{name:<8} layer 1: {grad_norms[name][0]:.1e}   layer 10: "
         f"{grad_norms[name][-1]:.1e}   layer 1 / layer 10: {ratio:.1e}"
     )
+assert nn.init.calculate_gain("relu") == 2**0.5
 
 # %% [markdown]
 # With sigmoid, the first layer's gradient is more than ten thousand times smaller
-# than the last layer's (the printed ratio is about 4 × 10⁻⁶), so the first layers
-# would barely move during training. With tanh (slope 1 at 0) and ReLU (slope 1 for
-# positive inputs), every layer's gradient is within a factor of ten of every other
-# layer's. This is one of the main reasons ReLU and its relatives replaced sigmoid
-# in hidden layers.
+# than the last layer's (the printed ratio is about $4 \times 10^{-6}$), so the
+# first layers would barely move during training. With tanh (slope 1 at 0) and
+# ReLU (slope 1 for positive inputs), every layer's gradient is within a factor of
+# ten of every other layer's. This is one of the main reasons ReLU and its relatives
+# replaced sigmoid in hidden layers.
 
 # %%
 sigmoid_ratio = grad_norms["sigmoid"][0] / grad_norms["sigmoid"][-1]
@@ -246,15 +312,16 @@ plt.show()
 # %% [markdown]
 # ## Dead ReLU units
 #
-# ReLU has its own weakness. If a unit's input is negative for *every* sample, its
+# ReLU has its own weakness. If a node's input is negative for *every* sample, its
 # output is always 0 and so is its derivative: no gradient reaches its weights, they
-# never change, and the unit is "dead". This can happen after a large update pushes
-# the bias far below zero. We build that situation on purpose: a layer of three
-# units whose unit 0 gets a bias of −10, so that for our standard-normal inputs its
-# pre-activation is always negative. Units 1 and 2 are left as they are.
+# never change, and the node is "dead" (a dead unit, as it is often called). This
+# can happen after a large update pushes the bias far below zero. We build that
+# situation on purpose: a layer of three nodes whose node 0 gets a bias of −10, so
+# that for our inputs, drawn from the standard normal distribution, its input to
+# the activation is always negative. Nodes 1 and 2 are left as they are.
 #
 # LeakyReLU replaces the flat zero with a small slope (0.01 by default), so even a
-# unit stuck on the negative side still receives a small gradient and can recover.
+# node stuck on the negative side still receives a small gradient and can recover.
 
 # %%
 torch.manual_seed(0)
@@ -272,8 +339,8 @@ for name in ["relu", "leaky_relu"]:
     weight_grads[name] = layer.weight.grad.abs().sum(dim=1).cpu()
     sizes = ", ".join(f"{g:.2f}" for g in weight_grads[name].tolist())
     print(
-        f"{name:<11} largest output of unit 0: {out[:, 0].max().item():8.4f}   "
-        f"weight-gradient size of units 0, 1, 2: {sizes}"
+        f"{name:<11} largest output of node 0: {out[:, 0].max().item():8.4f}   "
+        f"weight-gradient size of nodes 0, 1, 2: {sizes}"
     )
 
 assert weight_grads["relu"][0] == 0.0 and (weight_grads["relu"][1:] > 0).all()
@@ -282,11 +349,14 @@ assert weight_grads["leaky_relu"][0] > 0.0
 # %% [markdown]
 # ## Softmax numerics
 #
-# Softmax turns logits into probabilities: exp(zᵢ) / Σⱼ exp(zⱼ). Written exactly like
-# that it breaks for large logits. In float32, exp overflows to `inf` above about
-# 88.7, and `inf / inf` is `nan`. Softmax does not change when the same number is
-# subtracted from every logit, so PyTorch subtracts the largest one first and the
-# exponentials stay between 0 and 1.
+# Softmax turns logits into probabilities,
+#
+# $$p_i = \frac{e^{z_i}}{\sum_j e^{z_j}} = \frac{e^{z_i - m}}{\sum_j e^{z_j - m}}, \qquad m = \max_j z_j.$$
+#
+# Written as the first fraction it breaks for large logits: in float32, $e^x$
+# overflows to `inf` above about $x = 88.7$, and `inf / inf` is `nan`. The second
+# fraction is the same number, because the factor $e^{-m}$ cancels, so PyTorch
+# subtracts the largest logit first and the exponentials stay between 0 and 1.
 
 # %%
 softmax = nnguide.activation("softmax", dim=-1)
@@ -306,12 +376,20 @@ assert torch.allclose(stable, shifted) and torch.allclose(stable, softmax(logits
 assert torch.isclose(stable.sum(), torch.tensor(1.0, device=device))
 
 # %% [markdown]
-# Losses need the *logarithm* of a probability. Taking `log(softmax(z))` goes wrong
-# when one probability is tiny: for logits (200, 0), the second probability is
-# e⁻²⁰⁰ ≈ 10⁻⁸⁷, smaller than the smallest float32 number, so it becomes 0 and its
-# log is −∞. `torch.log_softmax` computes zᵢ − max(z) − log Σⱼ exp(zⱼ − max(z))
-# directly and gets the exact answer, −200. This is why the loss functions of the
-# next lesson take logits and use `log_softmax` inside.
+# The classification losses of the next lesson, cross-entropy and binary
+# cross-entropy, work with the *logarithm* of a probability (the mean squared error
+# does not). Taking `log(softmax(z))` goes
+# wrong when one probability is tiny: for logits $(200, 0)$, the second probability
+# is $e^{-200} \approx 10^{-87}$, smaller than the smallest float32 number, so it
+# becomes 0 and its log is $-\infty$. `torch.log_softmax` computes
+#
+# $$\log p_i = z_i - m - \log \sum_j e^{z_j - m}$$
+#
+# directly and gets the exact answer, −200. This is why `nn.CrossEntropyLoss` takes
+# logits and applies `log_softmax` inside, and why `nn.BCEWithLogitsLoss` takes a
+# logit and works with the logarithm of the sigmoid in the same way. Both report
+# the exact loss of 200 here. With only two classes, one logit, $z_1 - z_0 = -200$,
+# says the same as the pair, so that is what `nn.BCEWithLogitsLoss` receives.
 
 # %%
 logits = torch.tensor([200.0, 0.0], device=device)
@@ -324,35 +402,75 @@ assert torch.exp(torch.tensor(-200.0)) == 0.0
 assert torch.isinf(log_of_softmax[1]) and log_of_softmax[1] < 0
 assert log_softmax.tolist() == [0.0, -200.0]
 
+cross_entropy = nn.CrossEntropyLoss()(logits.unsqueeze(0), torch.tensor([1], device=device))
+bce_with_logits = nn.BCEWithLogitsLoss()(logits[1] - logits[0], torch.tensor(1.0, device=device))
+print("CrossEntropyLoss, true class 1:", cross_entropy.item())
+print("BCEWithLogitsLoss, logit -200, target 1:", bce_with_logits.item())
+assert cross_entropy.item() == 200.0 and bce_with_logits.item() == 200.0
+
 # %% [markdown]
 # ## Which activation where
 #
 # | place in the network | usual choice | why |
 # |---|---|---|
 # | hidden layers | ReLU, or GELU / LeakyReLU | slope 1 for positive inputs, no saturation there, cheap |
-# | output, two classes | Sigmoid (or a logit fed to `BCEWithLogitsLoss`) | a probability between 0 and 1 |
-# | output, several classes | Softmax (or logits fed to `CrossEntropyLoss`) | probabilities that sum to 1 |
+# | output, two classes | none: one logit, fed to `nn.BCEWithLogitsLoss` | the loss applies the sigmoid itself, exactly; `torch.sigmoid` turns the logit into a probability when you want to read one |
+# | output, several classes | none: logits, fed to `nn.CrossEntropyLoss` | the loss applies `log_softmax` itself; `torch.softmax` gives probabilities to read |
 # | output, regression | none (identity) | any real number |
 #
-# Tanh is still used inside recurrent networks, where its output range (−1, 1) is
+# Tanh is still used inside recurrent networks, where its output range $(-1, 1)$ is
 # useful, but for the hidden layers of a plain feed-forward network ReLU is the
 # default to start with.
+#
+# Two facts about the probabilities you read from a classifier. Softmax keeps the
+# order of the logits, so the predicted class, the `argmax`, is the same with or
+# without it. And a softmax probability is not a calibrated confidence: a model
+# that says 0.99 is not right 99% of the time just because it says so. The
+# probabilities depend on the scale of the logits, which training sets as a side
+# effect: below, the same logits multiplied by 3 and by 10 predict the same classes
+# with ever higher "confidence". Whether a model's probabilities match how often it
+# is right (its calibration) has to be measured on data it was not trained on.
+
+# %%
+torch.manual_seed(0)
+scores = torch.randn(5, 3).to(device)
+predictions, largest = {}, {}
+for scale in [1, 3, 10]:
+    probabilities = torch.softmax(scale * scores, dim=1)
+    predictions[scale] = probabilities.argmax(dim=1).tolist()
+    largest[scale] = probabilities.max(dim=1).values.cpu()
+    print(
+        f"logits x {scale:<2}  predicted classes: {predictions[scale]}   "
+        f"largest probability: {[round(p, 3) for p in largest[scale].tolist()]}"
+    )
+
+assert predictions[1] == predictions[3] == predictions[10] == scores.argmax(dim=1).tolist()
+assert (largest[1] < largest[3]).all() and (largest[3] < largest[10]).all()
+assert largest[10].min() > 0.98
 
 # %% [markdown]
 # ## Summary
 #
 # - `nnguide.activation(name)` builds activation modules by name; all of them keep
 #   the shape of their input.
-# - Autograd's derivatives match the formulas: σ' = σ(1 − σ) with a maximum of 0.25,
-#   tanh' = 1 − tanh², ReLU' ∈ {0, 1}, LeakyReLU' ∈ {0.01, 1}, GELU'(0) = 0.5.
-# - Sigmoid and tanh saturate: for |x| = 10 their slopes are below 10⁻⁴ and 10⁻⁸.
-#   Through n sigmoid layers the gradient shrinks at least like 0.25ⁿ; in a ten-layer
-#   sigmoid network the first layer's gradient was over ten thousand times smaller
-#   than the last layer's, while tanh and ReLU kept every layer within a factor of ten.
-# - A ReLU unit whose input is always negative gets no gradient and stops learning;
+# - `requires_grad_()` marks a tensor; `torch.autograd.grad` returns derivatives and
+#   `backward()` adds them to `.grad` (Lesson 3 explains how).
+# - Autograd's derivatives match the formulas: $\sigma' = \sigma(1 - \sigma)$ with a
+#   maximum of 0.25, $\tanh' = 1 - \tanh^2$, $\mathrm{ReLU}' \in \{0, 1\}$,
+#   $\mathrm{LeakyReLU}' \in \{0.01, 1\}$, $\mathrm{GELU}'(0) = 0.5$.
+# - Sigmoid and tanh saturate: for $|x| = 10$ their slopes are below $10^{-4}$ and
+#   $10^{-8}$. Through $n$ sigmoid layers the gradient is at most $0.25^n$ times what
+#   it would be without them; in a ten-layer sigmoid network the first layer's
+#   gradient was over ten thousand times smaller than the last layer's, while tanh
+#   and ReLU, with an initialisation made for ReLU, kept every layer within a factor
+#   of ten.
+# - A ReLU node whose input is always negative gets no gradient and stops learning;
 #   LeakyReLU keeps a slope of 0.01 there.
 # - Softmax must subtract the largest logit to avoid `inf`/`nan`, and
-#   `log_softmax` gives finite log-probabilities where `log(softmax(x))` gives −∞.
+#   `log_softmax` gives finite log-probabilities where `log(softmax(x))` gives
+#   $-\infty$; that is why classifiers output logits and the losses take them.
+# - Softmax never changes the predicted class, and its probabilities are not a
+#   calibrated confidence.
 #
 # ## Further reading
 #
@@ -360,5 +478,8 @@ assert log_softmax.tolist() == [0.0, -200.0]
 #   https://pytorch.org/docs/stable/nn.html#non-linear-activations-weighted-sum-nonlinearity
 # - X. Glorot and Y. Bengio, "Understanding the difficulty of training deep
 #   feedforward neural networks" (2010), on saturation in deep sigmoid networks.
+# - K. He et al., "Delving Deep into Rectifiers" (2015), where the ReLU
+#   initialisation used above comes from.
 # - D. Hendrycks and K. Gimpel, "Gaussian Error Linear Units (GELUs)" (2016).
+# - C. Guo et al., "On Calibration of Modern Neural Networks" (2017).
 # - Next lesson: loss functions and autograd, where these derivatives are put to use.

@@ -4,25 +4,26 @@
 # A network learns by changing its weights so that a single number, the loss, gets
 # smaller. This lesson covers both halves of that sentence. First the loss: the
 # three loss functions you will meet most (mean squared error, binary
-# cross-entropy and cross-entropy), what each expects as input, and how PyTorch
-# computes them. Then the "how to change the weights" part: autograd, PyTorch's
-# automatic differentiation, which records the computation as a graph and computes
-# every gradient with one call to `backward()`. We do not take autograd on trust:
-# we check its answer against a gradient worked out by hand and against finite
-# differences.
+# cross-entropy and cross-entropy), what each expects as input and as target, and
+# how PyTorch computes them. Then the "how to change the weights" part: autograd,
+# PyTorch's automatic differentiation, which records the computation as a graph
+# and computes every gradient with one call to `backward()`. We do not take
+# autograd on trust: we check its answer against a gradient worked out by hand and
+# against finite differences.
 #
 # **What you will learn**
 #
 # - `requires_grad`, the computational graph, `backward()` and `.grad`
 # - `nn.MSELoss`, `nn.BCELoss`, `nn.BCEWithLogitsLoss` and `nn.CrossEntropyLoss`,
-#   each checked against its formula
+#   each checked against its formula, and which targets each accepts
 # - why the losses take logits rather than probabilities
 # - how to verify a gradient by hand and with finite differences (`gradcheck`)
 # - why gradients accumulate, what `zero_grad()` does, and one step of gradient
 #   descent
 #
 # **Prerequisites:** Lesson 1 (`nn.Linear`, modules) and Lesson 2 (derivatives of
-# activations, `log_softmax`).
+# activations, `log_softmax`, and its short preview of autograd, which this lesson
+# explains in full).
 
 # %% [markdown]
 # ## Setup
@@ -49,14 +50,14 @@ print("device:", device)
 # ## Tensors that track gradients
 #
 # A tensor created with `requires_grad=True` asks autograd to record every
-# operation that uses it. Here is the smallest possible "model": one weight `w`,
-# one bias `b`, one input `x = 2` and one target `10`. The prediction is
-# `w * x + b = 7` and the squared error is `(7 − 10)² = 9`.
+# operation that uses it. Here is the smallest possible "model": one weight $w = 3$,
+# one bias $b = 1$, one input $x = 2$ and one target 10. The prediction is
+# $\hat y = wx + b = 7$ and the squared error is $L = (\hat y - 10)^2 = 9$.
 #
-# Tensors we create ourselves are *leaves* of the graph. A tensor computed from a
-# leaf that requires gradients requires them too, and remembers the operation that
-# made it in `grad_fn`. The input `x` does not require gradients: we never want to
-# change the data.
+# Tensors created directly, not computed from other tensors, are the *leaves* of
+# the graph. A tensor computed from a leaf that requires gradients requires them
+# too, and remembers the operation that made it in `grad_fn`. The input `x` does
+# not require gradients: the data is not something training changes.
 
 # %%
 w = torch.tensor(3.0, device=device, requires_grad=True)
@@ -78,8 +79,8 @@ assert w.is_leaf and not prediction.is_leaf and w.grad_fn is None
 #
 # Each `grad_fn` points to the functions that produced its inputs
 # (`next_functions`), so starting from the loss we can walk the whole graph
-# backwards. The leaves show up as `AccumulateGrad` nodes: that is where a gradient
-# ends its journey and is stored in the leaf's `.grad`.
+# backwards. The leaves that require gradients show up as `AccumulateGrad` nodes:
+# that is where a gradient ends its journey and is stored in the leaf's `.grad`.
 
 
 # %%
@@ -100,8 +101,11 @@ assert type(loss.grad_fn).__name__ == "PowBackward0"
 #
 # `loss.backward()` runs through that graph from the loss to the leaves, applying
 # the chain rule at every node, and adds the result to `.grad` of every leaf that
-# requires gradients. By hand: with error e = w·x + b − 10 = −3,
-# ∂loss/∂w = 2·e·x = −12 and ∂loss/∂b = 2·e = −6.
+# requires gradients. This is backpropagation. By hand, the chain rule gives
+#
+# $$\frac{\partial L}{\partial w} = \frac{\partial L}{\partial \hat y} \cdot \frac{\partial \hat y}{\partial w} = 2(\hat y - 10) \cdot x = 2 \cdot (-3) \cdot 2 = -12,$$
+#
+# $$\frac{\partial L}{\partial b} = \frac{\partial L}{\partial \hat y} \cdot \frac{\partial \hat y}{\partial b} = 2(\hat y - 10) \cdot 1 = -6.$$
 #
 # To save memory, `backward()` frees the intermediate values the graph kept; a
 # second `backward()` through the same graph is an error.
@@ -122,8 +126,11 @@ assert message.startswith("Trying to backward through the graph a second time")
 # ## Mean squared error
 #
 # For regression (predicting numbers) the usual loss is the mean squared error,
-# MSE = (1/N) Σ (ŷᵢ − yᵢ)². `nn.MSELoss` averages over every element by default;
-# `reduction="sum"` adds them up instead.
+#
+# $$\mathrm{MSE} = \frac{1}{N} \sum_{i=1}^{N} (\hat y_i - y_i)^2.$$
+#
+# `nn.MSELoss` averages over every element by default; `reduction="sum"` adds them
+# up instead.
 
 # %%
 predictions = torch.tensor([2.5, 0.0, 2.0, 8.0], device=device)
@@ -138,11 +145,15 @@ assert torch.allclose(mse, manual) and mse.item() == 0.375 and total.item() == 1
 # %% [markdown]
 # ## Binary cross-entropy
 #
-# For a yes/no question the model outputs a probability p that the answer is
+# For a yes/no question the model outputs a probability $p$ that the answer is
 # "yes" (target 1). Binary cross-entropy is
-# BCE = −(1/N) Σ [yᵢ log pᵢ + (1 − yᵢ) log(1 − pᵢ)]: it is small when the model
-# gives the true answer a high probability. `nn.BCELoss` takes probabilities, for
-# example the output of a final `nn.Sigmoid`. Targets are floats, 0.0 or 1.0.
+#
+# $$\mathrm{BCE} = -\frac{1}{N} \sum_{i=1}^{N} \bigl[y_i \log p_i + (1 - y_i) \log(1 - p_i)\bigr],$$
+#
+# small when the model gives the true answer a high probability. `nn.BCELoss` takes
+# probabilities, for example the output of a final `nn.Sigmoid`. The targets are
+# floats between 0 and 1: usually exactly 0.0 or 1.0, but a *soft label* such as
+# 0.7 is accepted too, and for a target $y$ the loss is smallest at $p = y$.
 
 # %%
 probabilities = torch.tensor([0.9, 0.2, 0.6], device=device)
@@ -153,24 +164,36 @@ manual = -(labels * probabilities.log() + (1 - labels) * (1 - probabilities).log
 print(f"BCELoss: {bce.item():.4f}   by hand: {manual.item():.4f}")
 assert torch.allclose(bce, manual)
 
+candidates = torch.linspace(0.01, 0.99, 99, device=device)
+soft_target = torch.full_like(candidates, 0.7)
+soft_losses = nn.BCELoss(reduction="none")(candidates, soft_target)
+best = candidates[soft_losses.argmin()].item()
+print(f"soft target 0.7: the loss is smallest at p = {best:.2f}")
+assert abs(best - 0.7) < 1e-6
+
 # %% [markdown]
-# `nn.BCEWithLogitsLoss` does the sigmoid itself and takes the raw score (the logit)
-# instead. For ordinary logits both give the same value. For a confident logit
-# they do not: with logit 20 and target 0 the exact loss is 20, but sigmoid(20)
-# rounds to exactly 1.0 in float32, log(1 − 1) is −∞, and `nn.BCELoss` clips the
-# logarithm at −100, so it reports 100 for both logit 20 and logit 200.
-# `BCEWithLogitsLoss` rearranges the formula so it never forms 1 − p, and stays
-# exact. Prefer it, and leave the final `Sigmoid` out of the model.
+# `nn.BCEWithLogitsLoss` does the sigmoid itself and takes the raw score, the logit
+# $z$, instead. For ordinary logits both give the same value. For a confident logit
+# they do not: with logit 20 and target 0 the exact loss is 20, but $\sigma(20)$
+# rounds to exactly 1.0 in float32, $\log(1 - 1)$ is $-\infty$, and `nn.BCELoss`
+# clips the logarithm at −100, so it reports 100 for both logit 20 and logit 200.
+# `BCEWithLogitsLoss` rearranges the formula so that it never forms $1 - p$,
+#
+# $$\ell(z, y) = \max(z, 0) - z y + \log\bigl(1 + e^{-|z|}\bigr),$$
+#
+# and stays exact. Prefer it, and leave the final `Sigmoid` out of the model.
 
 # %%
 logits = torch.tensor([-1.0, 0.5, 5.0, 20.0, 200.0], device=device)
 zeros = torch.zeros_like(logits)
 with_logits = nn.BCEWithLogitsLoss(reduction="none")(logits, zeros)
 from_probabilities = nn.BCELoss(reduction="none")(torch.sigmoid(logits), zeros)
+rearranged = logits.clamp(min=0) - logits * zeros + torch.log1p(torch.exp(-logits.abs()))
 print("logit:                  ", logits.tolist())
 print("BCEWithLogitsLoss:      ", [round(v, 4) for v in with_logits.tolist()])
 print("BCELoss(sigmoid(logit)):", [round(v, 4) for v in from_probabilities.tolist()])
 
+assert torch.allclose(with_logits, rearranged)
 assert torch.allclose(with_logits[:3], from_probabilities[:3], rtol=1e-4)
 assert with_logits[3:].tolist() == [20.0, 200.0]
 assert from_probabilities[3:].tolist() == [100.0, 100.0]
@@ -178,12 +201,16 @@ assert from_probabilities[3:].tolist() == [100.0, 100.0]
 # %% [markdown]
 # ## Cross-entropy for several classes
 #
-# With C classes the model outputs C logits per sample, a tensor of shape (N, C).
-# `nn.CrossEntropyLoss` takes those logits and the *class indices* as targets: a
-# tensor of shape (N,) and integer type (`torch.long`), not one-hot vectors. It
+# With $C$ classes the model outputs $C$ logits per sample, a tensor of shape
+# $(N, C)$. `nn.CrossEntropyLoss` takes those logits and, as targets, usually the
+# *class indices*: a tensor of shape $(N,)$ and integer type (`torch.long`). It
 # applies `log_softmax` to the logits and averages the negative log-probability of
-# the correct class: the negative log-likelihood (NLL). We check that it equals
-# `F.nll_loss` of `log_softmax`, and the same thing written out by hand.
+# the correct class $y_i$:
+#
+# $$\mathrm{CE} = -\frac{1}{N} \sum_{i=1}^{N} \log p_{i, y_i}, \qquad p_{i,c} = \frac{e^{z_{i,c}}}{\sum_{k=1}^{C} e^{z_{i,k}}}.$$
+#
+# This is the negative log-likelihood (NLL). We check that it equals `F.nll_loss`
+# of `log_softmax`, and the same thing written out by hand.
 
 # %%
 logits = torch.randn(4, 3).to(device)
@@ -201,14 +228,37 @@ print(
 assert torch.allclose(ce, nll) and torch.allclose(ce, manual)
 
 # %% [markdown]
+# The targets may also be class *probabilities*, a float tensor of shape $(N, C)$
+# whose rows sum to 1 (PyTorch accepts them since version 1.10). The loss is then
+# $-\frac{1}{N} \sum_i \sum_c q_{i,c} \log p_{i,c}$ for target probabilities $q$. A
+# one-hot row (1 for the true class, 0 elsewhere) gives exactly the loss of its
+# class index, and a softened row is what `label_smoothing` builds: with
+# $\varepsilon = 0.1$, the true class gets $0.9 + 0.1/3$ and the others $0.1/3$.
+
+# %%
+one_hot = F.one_hot(classes, num_classes=3).float()
+smoothed = 0.9 * one_hot + 0.1 / 3
+ce_one_hot = nn.CrossEntropyLoss()(logits, one_hot)
+ce_smoothed = nn.CrossEntropyLoss()(logits, smoothed)
+ce_label_smoothing = nn.CrossEntropyLoss(label_smoothing=0.1)(logits, classes)
+print(f"one-hot targets: {ce_one_hot.item():.4f}   class indices: {ce.item():.4f}")
+print(
+    f"smoothed targets: {ce_smoothed.item():.4f}   "
+    f"label_smoothing=0.1: {ce_label_smoothing.item():.4f}"
+)
+assert torch.allclose(ce_one_hot, ce) and torch.allclose(ce_smoothed, ce_label_smoothing)
+
+# %% [markdown]
 # Two numbers worth remembering. A model that has learnt nothing gives every class
-# the same probability 1/C, and its loss is log C (log 3 ≈ 1.0986 here): expect a
-# freshly initialised classifier to start near that value. And a common bug is to
-# put a `Softmax` at the end of the model *and* use `nn.CrossEntropyLoss`: softmax
-# is then applied twice, and the loss is a different, wrong number. Worse, it can
-# no longer reach 0: probabilities lie between 0 and 1, so even a perfectly
-# confident, correct model gets a loss of −log(e / (e + 2)) ≈ 0.5514 with three
-# classes, while with logits the loss goes to 0.
+# the same probability $1/C$, and its loss is $\log C$ ($\log 3 \approx 1.0986$
+# here): expect a freshly initialised classifier to start near that value. And a
+# common bug is to put a `Softmax` at the end of the model *and* use
+# `nn.CrossEntropyLoss`: softmax is then applied twice, and the loss is a
+# different, wrong number. Worse, it can no longer reach 0: probabilities lie
+# between 0 and 1, so even a perfectly confident, correct model gets a loss of
+# $-\log \frac{e}{e + 2} \approx 0.5514$ with three classes, while with logits the
+# loss goes to 0. Keep softmax out of the model and apply it only to read
+# probabilities.
 
 # %%
 uniform = nn.CrossEntropyLoss()(torch.zeros(4, 3, device=device), classes)
@@ -228,14 +278,17 @@ assert best_ce.item() < 1e-6 and abs(best_double.item() - 0.5514) < 1e-4
 # ## MSE or BCE for a probability
 #
 # Nothing stops you from training a sigmoid output with MSE, so why use BCE? The
-# left plot shows both losses for target 1 as the predicted probability p goes from
-# 0 to 1. MSE, (1 − p)², is at most 1 even when the model is completely wrong;
-# BCE, −log p, grows without bound. The right plot shows what matters for training,
-# the gradient with respect to the logit z (p = sigmoid(z)). For BCE it is p − 1,
-# close to −1 when the model is confidently wrong. For MSE it carries an extra factor
-# sigmoid'(z), and, as Lesson 2 showed, that factor is tiny for large |z|: at
-# z = −10 the MSE gradient is below 10⁻³, and the model barely learns from its
-# worst mistakes.
+# left plot shows both losses for target 1 as the predicted probability $p$ goes
+# from 0 to 1. MSE, $(1 - p)^2$, is at most 1 even when the model is completely
+# wrong; BCE, $-\log p$, grows without bound. The right plot shows what matters for
+# training, the gradient with respect to the logit $z$, where $p = \sigma(z)$:
+#
+# $$\frac{\partial}{\partial z}\bigl(-\log p\bigr) = p - 1, \qquad \frac{\partial}{\partial z}(1 - p)^2 = -2(1 - p)\,\sigma'(z).$$
+#
+# For BCE it is close to −1 when the model is confidently wrong. For MSE it carries
+# the extra factor $\sigma'(z)$, and, as Lesson 2 showed, that factor is tiny for
+# large $|z|$: at $z = -10$ the MSE gradient is below $10^{-3}$, and the model
+# barely learns from its worst mistakes.
 
 # %%
 z = torch.linspace(-10, 10, 401, device=device, requires_grad=True)
@@ -254,6 +307,8 @@ print(
 assert mse_curve.max() <= 1.0 and bce_curve[0] > 9.9
 assert abs(bce_slope[0].item() + 1) < 1e-3 and abs(mse_slope[0].item()) < 1e-3
 assert torch.allclose(bce_slope, p.detach() - 1, atol=1e-6)
+sigmoid_slope = (p * (1 - p)).detach()
+assert torch.allclose(mse_slope, -2 * (1 - p.detach()) * sigmoid_slope, atol=1e-6)
 
 # %%
 fig, (ax_loss, ax_slope) = plt.subplots(1, 2, figsize=(10, 4))
@@ -271,15 +326,15 @@ plt.show()
 # %% [markdown]
 # ## Checking a gradient by hand
 #
-# Now a real layer. `nn.Linear(3, 1)` predicts ŷᵢ = W xᵢ + b for 8 samples, and we
-# use MSE, L = (1/N) Σ (ŷᵢ − yᵢ)². The chain rule gives
+# Now a real layer. `nn.Linear(3, 1)` predicts $\hat y_i = x_i W^\top + b$ for
+# $N = 8$ samples $x_i$ (rows of $X$), and we use MSE,
+# $L = \frac{1}{N} \sum_i (\hat y_i - y_i)^2$. The chain rule gives
 #
-# - ∂L/∂W = (2/N) Σ (ŷᵢ − yᵢ) xᵢ, in matrix form (2/N) (Ŷ − Y)ᵀ X, shape (1, 3)
-#   like the weight
-# - ∂L/∂b = (2/N) Σ (ŷᵢ − yᵢ), shape (1,) like the bias
+# $$\frac{\partial L}{\partial W} = \frac{2}{N} \sum_{i=1}^{N} (\hat y_i - y_i)\, x_i = \frac{2}{N} (\hat Y - Y)^\top X, \qquad \frac{\partial L}{\partial b} = \frac{2}{N} \sum_{i=1}^{N} (\hat y_i - y_i),$$
 #
-# We compute both with a few tensor operations and compare them with what
-# `backward()` stores in `layer.weight.grad` and `layer.bias.grad`.
+# of shape (1, 3) like the weight and (1,) like the bias. We compute both with a
+# few tensor operations and compare them with what `backward()` stores in
+# `layer.weight.grad` and `layer.bias.grad`.
 
 # %%
 torch.manual_seed(0)
@@ -304,15 +359,19 @@ assert torch.allclose(layer.weight.grad, grad_w) and torch.allclose(layer.bias.g
 # ## Finite differences
 #
 # A derivative is a limit of slopes, so it can also be estimated without any
-# calculus: nudge one weight by a small h in each direction and measure how the loss
-# changes, (L(w + h) − L(w − h)) / 2h. This *central difference* needs float64.
-# In float32 a loss near 1.2 is stored in steps of about 1.2 × 10⁻⁷, so with
-# h = 10⁻⁶ the estimate can only move in steps of about 0.06: the float32 value
-# printed below is wrong in the second digit. The check runs on the CPU, which has
-# float64 everywhere (Apple's MPS does not).
+# calculus: nudge one weight by a small $h$ in each direction and measure how the
+# loss changes,
 #
-# `torch.autograd.gradcheck` automates the same test for every input of a function
-# and returns `True` when autograd and finite differences agree.
+# $$\frac{\partial L}{\partial w} \approx \frac{L(w + h) - L(w - h)}{2h}.$$
+#
+# This *central difference* needs float64. In float32 a loss near 1.2 is stored in
+# steps of about $1.2 \times 10^{-7}$, so with $h = 10^{-6}$ the estimate can only
+# move in steps of about 0.06: the float32 value printed below is wrong in the
+# second digit. The check runs on the CPU, which has float64 everywhere (Apple's
+# MPS does not).
+#
+# `torch.autograd.gradcheck` automates the same test for every input of a function.
+# It returns `True` when autograd and finite differences agree.
 
 
 # %%
@@ -343,6 +402,33 @@ assert 1.15 < loss.item() < 1.25
 assert abs(numeric32.item() - weight64.grad[0, 0].item()) > 1e-2
 
 # %% [markdown]
+# When they disagree, `gradcheck` does not return `False` by default: it raises a
+# `GradcheckError` that shows both sets of derivatives (pass
+# `raise_exception=False` to get `False` instead). Here it catches a deliberate
+# bug. `w * w.detach()` has the value $w^2$, but `.detach()` hides one factor from
+# autograd, which therefore reports the derivative $w$ instead of $2w$. For
+# $w = (1.5, -2)$ the message shows the finite differences $2w = (3, -4)$ and
+# autograd's $(1.5, -2)$ on the diagonals of the two matrices.
+
+
+# %%
+def square_with_a_bug(w):
+    return w * w.detach()
+
+
+w_check = torch.tensor([1.5, -2.0], dtype=torch.float64, requires_grad=True)
+try:
+    torch.autograd.gradcheck(square_with_a_bug, (w_check,))
+    raised = None
+except RuntimeError as error:
+    raised = type(error).__name__
+    print(raised + ":", error)
+assert raised == "GradcheckError"
+returned = torch.autograd.gradcheck(square_with_a_bug, (w_check,), raise_exception=False)
+print("with raise_exception=False:", returned)
+assert returned is False
+
+# %% [markdown]
 # ## Gradients accumulate
 #
 # `backward()` *adds* to `.grad`; it does not overwrite it. Call it twice without
@@ -352,7 +438,8 @@ assert abs(numeric32.item() - weight64.grad[0, 0].item()) > 1e-2
 #
 # Accumulation is also useful on purpose. If a batch does not fit in memory, split
 # it, call `backward()` on each part's loss scaled by its share of the batch, and the
-# summed gradient equals the full-batch gradient.
+# summed gradient equals the full-batch gradient. With two halves,
+# $L = \frac{1}{2} L_1 + \frac{1}{2} L_2$.
 
 # %%
 full_grad = layer.weight.grad.clone()
@@ -373,10 +460,13 @@ assert torch.allclose(layer.weight.grad, full_grad)
 # ## One step downhill
 #
 # The gradient points in the direction in which the loss grows fastest, so a small
-# step against it makes the loss smaller. This is one step of gradient descent:
-# w ← w − learning rate × ∂L/∂w, done under `torch.no_grad()` because the update
-# itself is not part of the model's computation. The next lesson turns this single
-# step into a training loop.
+# step against it makes the loss smaller. This is one step of gradient descent with
+# learning rate $\eta$,
+#
+# $$w \leftarrow w - \eta \, \frac{\partial L}{\partial w},$$
+#
+# done under `torch.no_grad()` because the update itself is not part of the model's
+# computation. The next lesson turns this single step into a training loop.
 
 # %%
 learning_rate = 0.1
@@ -394,14 +484,16 @@ assert after < before
 # - A tensor with `requires_grad=True` makes autograd record a graph of `grad_fn`
 #   nodes; `backward()` walks it from the loss to the leaves and stores gradients in
 #   `.grad`.
-# - `nn.MSELoss` is the mean of squared errors; `nn.BCELoss` takes probabilities,
-#   `nn.BCEWithLogitsLoss` takes logits and stays exact for large ones;
-#   `nn.CrossEntropyLoss` takes (N, C) logits and (N,) class indices, and equals the
-#   NLL of `log_softmax`. An untrained classifier starts near log C.
+# - `nn.MSELoss` is the mean of squared errors. `nn.BCELoss` takes probabilities and
+#   targets anywhere in $[0, 1]$, soft labels included; `nn.BCEWithLogitsLoss` takes
+#   logits and stays exact for large ones. `nn.CrossEntropyLoss` takes $(N, C)$
+#   logits and usually $(N,)$ class indices, or $(N, C)$ class probabilities, and
+#   equals the NLL of `log_softmax`. An untrained classifier starts near $\log C$.
 # - For a sigmoid output, BCE keeps a gradient near −1 when the model is confidently
 #   wrong; MSE's gradient vanishes there.
 # - Autograd's gradient for a linear layer with MSE matched the hand-derived
-#   (2/N)(Ŷ − Y)ᵀX, central differences and `gradcheck`.
+#   $\frac{2}{N}(\hat Y - Y)^\top X$, central differences and `gradcheck`, which
+#   raises a `GradcheckError` when they disagree.
 # - Gradients add up across `backward()` calls: clear them with `zero_grad()`, or
 #   use that on purpose to accumulate a large batch in parts.
 #

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 # Facts each lesson page must show, produced by executing its script.
 EXPECTED_OUTPUTS = {
-    "01_building_networks": ["9,313", "torch.Size([32, 1])", "torch.Size([64, 128])"],
+    "01_building_networks": ["9,313", "torch.Size([32, 1])", "torch.Size([64, 128])", "8192"],
 }
 # Lesson 5's test accuracy as printed on the page, per language.
 ACCURACY = {"en": r"test accuracy (\d+\.\d)%", "ko": r"테스트 정확도 (\d+\.\d)%"}
