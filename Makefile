@@ -34,7 +34,11 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml $(CONSTRAINTS)
 	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'nnguide-repository.pth').write_text(str(pathlib.Path.cwd()) + '\n')"
 	touch $@
 
-setup: $(VENV)/.installed
+# The site's front-end files (KaTeX), from npm, at the versions package-lock.json records.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+
+setup: $(VENV)/.installed node_modules/.package-lock.json
 
 # Browser tests drive Debian's Chromium; Hangul needs a Korean font in the browser.
 system-deps:

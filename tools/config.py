@@ -68,6 +68,7 @@ class Project:
     package_dir: Path
     languages: tuple[Language, ...]
     timeout: int  # seconds one example script may run
+    vendor: dict[str, Path]  # site folder -> installed folder whose files the site serves
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -164,6 +165,10 @@ def from_mapping(data: dict[str, Any], root: Path) -> Project:
         package_dir=root / settings.get("package_dir", "nnguide"),
         languages=tuple(languages),
         timeout=timeout,
+        vendor={
+            str(folder).strip("/"): root / source
+            for folder, source in (settings.get("vendor") or {}).items()
+        },
     )
 
 

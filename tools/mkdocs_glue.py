@@ -10,7 +10,8 @@ steps, through public MkDocs objects and the plugins' documented options:
   builds the languages one after the other and each build evicts the entries it
   did not use.
 * ``on_env``: compiled theme templates are cached on disk.
-* ``on_files``: tutorial notebooks become documentation pages (mkdocs-static-i18n
+* ``on_files``: the installed front-end files (KaTeX, ``extra.nnguide.vendor``) are
+  served from the site; tutorial notebooks become documentation pages (mkdocs-static-i18n
   rebuilds the file list with plain ``File`` objects, which would publish them as
   raw files: static-i18n issue #198), and each tutorial's ``.py`` and executed
   ``.ipynb`` are added to the site beside its page.
@@ -179,10 +180,34 @@ def _counterparts(project: site_config.Project, name: str, config: Any) -> dict[
     return alternates
 
 
+def _vendor_files(project: site_config.Project, config: Any) -> list[File]:
+    """The installed front-end files the site serves itself (KaTeX)."""
+    found = []
+    for folder, source in project.vendor.items():
+        if not source.is_dir():
+            raise PluginError(
+                f"{source} is missing: run `npm ci` (make does) to install the site's "
+                f"front-end files for {folder}/"
+            )
+        for path in sorted(source.rglob("*")):
+            minified = ".min." in path.name or path.suffix not in {".js", ".css"}
+            if (
+                path.is_file()
+                and minified
+                and path.suffix in {".js", ".css", ".woff2", ".woff", ".ttf"}
+            ):
+                dest = f"{folder}/{path.relative_to(source).as_posix()}"
+                found.append(File.generated(config, dest, abs_src_path=str(path)))
+    return found
+
+
 @event_priority(-110)  # after mkdocs-static-i18n (-100) rebuilt the file list
 def on_files(files: Files, config: Any) -> Files:
     project = _build.project
     assert project is not None
+    for vendored in _vendor_files(project, config):
+        if files.get_file_from_path(vendored.src_uri) is None:
+            files.append(vendored)
     for file in list(files):
         source = _tutorial_source(file)
         if source is None or isinstance(file, TutorialFile):
