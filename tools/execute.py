@@ -2,18 +2,32 @@
 
 Each ``examples/<lang>/<name>.py`` (a jupytext percent script) becomes an executed
 notebook ``docs/<lang>/tutorials/<name>.ipynb`` (generated, not in git), which is both
-the source of the tutorial page and the notebook readers download. A script is executed only when
-something that can change its output changed. The cache key hashes:
+the source of the tutorial page and the notebook readers download. The build and
+``make examples`` (``python -m tools.execute``) run the same :func:`build`.
+
+Before anything runs, every script is read as strict UTF-8 and the code of each
+translation is compared with the default language's (:mod:`tools.checks.parity`).
+
+A script is executed only when something that can change its output changed. The
+cache key hashes:
 
 * the script's code cells with comments and blank lines removed (prose edits in
   Markdown cells or comments never execute anything),
 * every source file of the ``nnguide`` package,
-* the Python version and the versions of the distributions the script imports
-  (and of the kernel machinery that runs it).
+* the Python version and the versions of the distributions the kernel **actually
+  imported** the last time the script ran (recorded in the notebook's metadata from
+  the kernel's ``sys.modules``, so a package reached only through another one counts).
 
 When only prose changed, the cached outputs are put back under the new prose without
-running a kernel. Scripts run in parallel, each in its own Jupyter kernel; a failing
-script raises :class:`ExampleError` naming the script and the failing line.
+running a kernel. Each script runs in its own kernel, started from the build's own
+interpreter (not whatever ``python3`` kernelspec is found), in a scratch working
+directory that is deleted afterwards (nothing lands in the repository; a relative
+path to a data file fails), under a time limit per script (``extra.nnguide.timeout``
+in ``mkdocs.yml``, or ``NNGUIDE_TIMEOUT`` seconds). Output on stderr — warnings,
+``logging`` records, anything — fails the script. Every failure is an
+:class:`ExampleError` that names the script and the line.
+
+One build at a time executes (a lock in the cache folder); a second waits for it.
 
 Command line: ``python -m tools.execute [--jobs N] [--force] [--lang en ...]``.
 """
@@ -21,7 +35,6 @@ Command line: ``python -m tools.execute [--jobs N] [--force] [--lang en ...]``.
 from __future__ import annotations
 
 import argparse
-import ast
 import concurrent.futures
 import copy
 import datetime as dt
@@ -31,7 +44,9 @@ import io
 import json
 import os
 import re
+import shutil
 import sys
+import tempfile
 import time
 import tokenize
 from dataclasses import dataclass
@@ -40,11 +55,59 @@ from pathlib import Path
 from tools import config
 from tools.files import write_atomic
 
-KERNEL_NAME = "python3"
-CELL_TIMEOUT_S = 600
 METADATA_KEY = "nnguide"
-# Always part of the key: what runs the notebook and renders its outputs.
-KERNEL_DISTRIBUTIONS = ("ipykernel", "jupyter_client", "nbclient", "nbformat", "jupytext")
+# Scratch folders of running scripts start with this, in the system's temp folder.
+SCRATCH_PREFIX = "nnguide-run-"
+_MARK = re.compile(r"\x00line (\d+)\x00")
+
+# Run in the kernel before the script: every write to stderr is marked with the line
+# of the cell that caused it, so a warning or a log record fails with its line.
+_SETUP = r"""
+def _nnguide_setup():
+    import sys, traceback
+
+    class MarkedStderr:
+        def __init__(self, stream):
+            self._stream = stream
+
+        def write(self, text):
+            line = 0
+            for frame in reversed(traceback.extract_stack()[:-1]):
+                if "ipykernel_" in frame.filename or frame.filename.startswith("<ipython"):
+                    line = frame.lineno or 0
+                    break
+            return self._stream.write(f"\x00line {line}\x00{text}")
+
+        def __getattr__(self, name):
+            return getattr(self._stream, name)
+
+    sys.stderr = MarkedStderr(sys.stderr)
+
+
+_nnguide_setup()
+del _nnguide_setup
+"""
+
+# Run in the kernel after the script: the distributions whose modules it imported.
+_REPORT = r"""
+def _nnguide_report():
+    import importlib.metadata as metadata, json, sys
+
+    providers = metadata.packages_distributions()
+    names = set()
+    for module in list(sys.modules):
+        names.update(providers.get(module.partition(".")[0], []))
+    versions = {}
+    for name in sorted(names):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    print(json.dumps(versions))
+
+
+_nnguide_report()
+"""
 
 
 class ExampleError(RuntimeError):
@@ -85,11 +148,33 @@ def discover(
     return found
 
 
-def read_script(script: Path):
-    """Read a jupytext percent script as a notebook, with stable cell ids."""
+def read_source(path: Path, label: str) -> str:
+    """The text of a script, which must be UTF-8 without a byte order mark.
+
+    Raises:
+        ExampleError: Naming the file and the line of the first bad byte.
+    """
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise ExampleError(
+            f"{label}:1: starts with a byte order mark; save it as UTF-8 without BOM"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = data[error.start : error.start + 1].hex()
+        raise ExampleError(
+            f"{label}:{line}: not UTF-8 (byte 0x{byte} at column {column}); save it as UTF-8"
+        ) from None
+
+
+def read_script(example: Example):
+    """Read a jupytext percent script as a notebook, with stable cell ids ``cell-<i>``."""
     import jupytext
 
-    notebook = jupytext.read(script, fmt="py:percent")
+    notebook = jupytext.reads(read_source(example.script, example.label), fmt="py:percent")
     for index, cell in enumerate(notebook.cells):
         cell["id"] = f"cell-{index}"
     return notebook
@@ -109,22 +194,6 @@ def code_without_comments(source: str) -> str:
     return "\n".join(line.rstrip() for line in stripped.splitlines() if line.strip())
 
 
-def imported_distributions(code: str, providers=None) -> set[str]:
-    """Names of the installed distributions that provide the modules ``code`` imports."""
-    modules = set()
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            modules.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            modules.add(node.module.split(".")[0])
-    providers = providers or importlib.metadata.packages_distributions()
-    return {dist for module in modules for dist in providers.get(module, [])}
-
-
 def _package_digest(package_dir: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(package_dir.rglob("*")):
@@ -134,16 +203,20 @@ def _package_digest(package_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def cache_key(notebook, package_digest: str, providers=None) -> str:
-    """The execution key of a notebook (see the module docstring)."""
-    code = [code_without_comments(c.source) for c in notebook.cells if c.cell_type == "code"]
-    distributions = set(KERNEL_DISTRIBUTIONS) | imported_distributions("\n".join(code), providers)
-    versions = {}
-    for dist in sorted(distributions):
+def installed_versions(names) -> dict[str, str | None]:
+    """The installed version of each distribution (None if it is not installed)."""
+    versions: dict[str, str | None] = {}
+    for name in sorted(names):
         try:
-            versions[dist] = importlib.metadata.version(dist)
+            versions[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
-            versions[dist] = None
+            versions[name] = None
+    return versions
+
+
+def cache_key(notebook, package_digest: str, versions: dict[str, str | None]) -> str:
+    """The execution key: code cells, ``nnguide`` sources, Python, imported distributions."""
+    code = [code_without_comments(c.source) for c in notebook.cells if c.cell_type == "code"]
     payload = {
         "code": code,
         "nnguide": package_digest,
@@ -164,6 +237,15 @@ def _cached(example: Example):
         return None
 
 
+def _is_fresh(fresh, cached, package_digest: str) -> bool:
+    """Whether ``cached`` was executed from the same code in the same environment."""
+    record = cached.metadata.get(METADATA_KEY, {})
+    recorded = record.get("distributions")
+    if not isinstance(recorded, dict) or "key" not in record:
+        return False
+    return record["key"] == cache_key(fresh, package_digest, installed_versions(recorded))
+
+
 def _with_new_prose(fresh, cached):
     """``fresh`` (the current script) with the outputs of ``cached`` (same code)."""
     merged = copy.deepcopy(fresh)
@@ -181,57 +263,107 @@ def _with_new_prose(fresh, cached):
     return merged
 
 
-def _cell_line(example: Example, notebook, index: int) -> int | None:
-    """1-based script line of the first line of cell ``index``'s body, if known."""
-    lines = example.script.read_text(encoding="utf-8").splitlines()
+def cell_lines(text: str, notebook) -> list[int | None]:
+    """1-based script line of the first body line of each cell of ``notebook``."""
+    lines = text.splitlines()
     starts = [number + 1 for number, line in enumerate(lines, start=1) if line.startswith("# %%")]
     # jupytext drops an empty header: cells map to "# %%" markers one to one.
-    position = index + len(starts) - len(notebook.cells)
-    return starts[position] if 0 <= position < len(starts) else None
+    shift = len(starts) - len(notebook.cells)
+    return [
+        starts[index + shift] if 0 <= index + shift < len(starts) else None
+        for index in range(len(notebook.cells))
+    ]
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _describe_failure(example: Example, notebook, error) -> str:
-    """Name the script, the failing line and the exception."""
-    ename = getattr(error, "ename", type(error).__name__)
-    evalue = getattr(error, "evalue", str(error))
-    cells = notebook.cells
-    index = next(
-        (
-            i
-            for i, cell in enumerate(cells)
-            if cell.cell_type == "code"
-            and any(out.get("output_type") == "error" for out in cell.get("outputs", []))
-        ),
-        None,
-    )
-    start = None if index is None else _cell_line(example, notebook, index)
-    if start is not None:
-        traceback = _ANSI.sub("", "\n".join(cells[index].outputs[-1].get("traceback", [])))
-        line_in_cell = re.findall(r"^-*> ?(\d+)", traceback, flags=re.MULTILINE)
-        if not line_in_cell:
-            line_in_cell = re.findall(r"line (\d+)", traceback)
-        line = start + (int(line_in_cell[0]) - 1 if line_in_cell else 0)
-        source_line = example.script.read_text(encoding="utf-8").splitlines()[line - 1]
-        return f"{example.label}:{line}: {ename}: {evalue}\n    {source_line.strip()}"
-    return f"{example.label}: {ename}: {evalue}"
+def _failure_line(text: str, start: int | None, traceback: str) -> int | None:
+    if start is None:
+        return None
+    in_cell = re.findall(r"^-*> ?(\d+)", traceback, flags=re.MULTILINE)
+    if not in_cell:
+        in_cell = re.findall(r"line (\d+)", traceback)
+    return start + (int(in_cell[-1]) - 1 if in_cell else 0)
 
 
-def execute(example: Example, key: str, threads: int | None = None):
+def _describe_failure(example: Example, text: str, notebook, limit: int, timed_out: bool) -> str:
+    """Name the script, the failing line and the exception (no kernel internals)."""
+    starts = cell_lines(text, notebook)
+    for index, cell in enumerate(notebook.cells):
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if cell.cell_type != "code" or not errors:
+            continue
+        error = errors[-1]
+        traceback = _ANSI.sub("", "\n".join(error.get("traceback", [])))
+        line = _failure_line(text, starts[index], traceback)
+        where = f"{example.label}:{line}" if line else example.label
+        source = text.splitlines()[line - 1].strip() if line else ""
+        ename, evalue = error.get("ename", "Error"), error.get("evalue", "")
+        if timed_out and ename == "KeyboardInterrupt":
+            message = (
+                f"{where}: did not finish within {limit} s (the time limit per script: "
+                "extra.nnguide.timeout in mkdocs.yml, or NNGUIDE_TIMEOUT); this line was running"
+            )
+        else:
+            message = f"{where}: {ename}: {evalue}"
+            if ename in {"FileNotFoundError", "PermissionError"}:
+                message += (
+                    "\n    (scripts run in an empty scratch folder: read data through a "
+                    "package such as nnguide.data, not a path)"
+                )
+        return f"{message}\n    {source}" if source else message
+    return f"{example.label}: the kernel stopped without an error message"
+
+
+class _ThisInterpreter:
+    """Kernel specs that start ipykernel with the build's own Python interpreter."""
+
+    @staticmethod
+    def manager(log_level: str = "ERROR"):
+        from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+        from jupyter_client.manager import AsyncKernelManager
+
+        class Specs(KernelSpecManager):
+            def get_kernel_spec(self, kernel_name: str, *args, **kwargs) -> KernelSpec:
+                return KernelSpec(
+                    argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                    display_name=f"Python {sys.version_info.major}.{sys.version_info.minor}",
+                    language="python",
+                    resource_dir="",
+                )
+
+        return AsyncKernelManager(kernel_name="python3", kernel_spec_manager=Specs())
+
+
+def _timeout(project: config.Project) -> int:
+    value = os.environ.get("NNGUIDE_TIMEOUT")
+    if value is None:
+        return project.timeout
+    try:
+        seconds = int(value)
+    except ValueError:
+        seconds = 0
+    if seconds <= 0:
+        raise ExampleError(f"NNGUIDE_TIMEOUT must be a whole number of seconds > 0, got {value!r}")
+    return seconds
+
+
+def execute(example: Example, limit: int, threads: int | None = None):
     """Run one script as a notebook in a fresh kernel; return the executed notebook.
 
     ``threads`` caps the kernel's torch/OpenMP threads, so kernels running side by
     side share the cores instead of fighting over them (unless ``OMP_NUM_THREADS``
-    is already set).
+    is already set). ``limit`` is the time limit of the whole script, in seconds.
     """
     import nbclient
-    from nbclient.exceptions import CellExecutionError
+    import nbformat
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
 
-    notebook = read_script(example.script)
+    text = read_source(example.script, example.label)
+    notebook = read_script(example)
     notebook.metadata["kernelspec"] = {
-        "name": KERNEL_NAME,
+        "name": "python3",
         "display_name": "Python 3",
         "language": "python",
     }
@@ -240,25 +372,51 @@ def execute(example: Example, key: str, threads: int | None = None):
     env["PYTHONHASHSEED"] = "0"
     if threads is not None:
         env.setdefault("OMP_NUM_THREADS", str(threads))
+    started = time.monotonic()
+    deadline = started + limit
+    scratch = tempfile.mkdtemp(prefix=SCRATCH_PREFIX)
+    # The script's cells, between a setup cell and a report cell (both removed after).
+    work = copy.copy(notebook)
+    work.cells = [
+        nbformat.v4.new_code_cell(_SETUP),
+        *notebook.cells,
+        nbformat.v4.new_code_cell(_REPORT),
+    ]
     client = nbclient.NotebookClient(
-        notebook,
-        kernel_name=KERNEL_NAME,
-        timeout=CELL_TIMEOUT_S,
+        work,
+        km=_ThisInterpreter.manager(),
+        timeout_func=lambda cell: max(1, int(deadline - time.monotonic() + 0.999)),
+        interrupt_on_timeout=True,
         allow_errors=False,
         extra_arguments=["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"],
-        resources={"metadata": {"path": str(example.script.parent)}},
+        resources={"metadata": {"path": scratch}},
     )
-    started = time.perf_counter()
     try:
         client.execute(env=env)
-    except CellExecutionError as error:
-        raise ExampleError(_describe_failure(example, notebook, error)) from None
-    except Exception as error:  # kernel died, timeout, ...
+    except CellExecutionError:
+        timed_out = time.monotonic() >= deadline - 0.5
+        raise ExampleError(_describe_failure(example, text, notebook, limit, timed_out)) from None
+    except DeadKernelError:
+        raise ExampleError(f"{example.label}: the kernel died (out of memory?)") from None
+    except Exception as error:  # the kernel did not start, a timeout it did not answer ...
+        if time.monotonic() >= deadline:
+            raise ExampleError(
+                f"{example.label}: did not finish within {limit} s and did not stop when "
+                "interrupted"
+            ) from None
         raise ExampleError(f"{example.label}: {type(error).__name__}: {error}") from None
-    total = time.perf_counter() - started
-    _reject_warnings(example, notebook)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    total = time.monotonic() - started
+    report = work.cells[-1]
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and cell.get("execution_count"):
+            cell.execution_count -= 1  # the setup cell was the first
+    _reject_stderr(example, text, notebook)
+    versions = json.loads("".join(o.get("text", "") for o in report.outputs) or "{}")
     notebook.metadata[METADATA_KEY] = {
-        "key": key,
+        "key": None,  # set by build(), which knows the package digest
+        "distributions": versions,
         "run_seconds": round(_cells_seconds(notebook) or total, 2),
         "executed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "script": example.label,
@@ -266,19 +424,24 @@ def execute(example: Example, key: str, threads: int | None = None):
     return notebook
 
 
-_WARNING = re.compile(r"Warning|Error|Traceback")
-
-
-def _reject_warnings(example: Example, notebook) -> None:
-    """A warning written to stderr would be published in the page: fail instead."""
+def _reject_stderr(example: Example, text: str, notebook) -> None:
+    """Anything on stderr (a warning, a log record) would be published: fail instead."""
+    starts = cell_lines(text, notebook)
+    lines = text.splitlines()
     for index, cell in enumerate(notebook.cells):
         for output in cell.get("outputs", []):
-            if output.get("name") == "stderr" and _WARNING.search(output.get("text", "")):
-                line = _cell_line(example, notebook, index) or "?"
-                first = output["text"].strip().splitlines()[0]
-                raise ExampleError(
-                    f"{example.label}:{line}: the cell wrote a warning to stderr: {first}"
-                )
+            if output.get("name") != "stderr":
+                continue
+            written = output.get("text", "")
+            mark = _MARK.search(written)
+            start = starts[index]
+            line = (
+                start + int(mark.group(1)) - 1 if mark and start and int(mark.group(1)) else start
+            )
+            shown = [part.strip() for part in _MARK.sub("\n", written).splitlines() if part.strip()]
+            where = f"{example.label}:{line}" if line else example.label
+            source = f"\n    {lines[line - 1].strip()}" if line else ""
+            raise ExampleError(f"{where}: wrote to stderr: {shown[0] if shown else ''}{source}")
 
 
 def _cells_seconds(notebook) -> float | None:
@@ -315,10 +478,29 @@ def build(
     """Bring every executed notebook up to date; run stale scripts in parallel.
 
     Raises:
-        ExampleError: If any script fails; the message names every failing script
-            with its line. Notebooks of the scripts that succeeded are still stored.
+        ExampleError: If a script is not UTF-8, a translation's code differs from the
+            default language's, or a script fails; the message names every failing
+            script with its line. Notebooks of the scripts that succeeded are stored.
     """
+    from filelock import FileLock, Timeout
+
     project = project or config.load()
+    limit = _timeout(project)
+    lock = FileLock(project.cache_dir / "execute.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        log(f"Another build is executing the examples ({lock.lock_file}); waiting for it")
+        lock.acquire()
+    try:
+        return _build_locked(project, examples, jobs=jobs, force=force, log=log, limit=limit)
+    finally:
+        lock.release()
+
+
+def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]:
+    from tools.checks import parity
+
     if examples is None:
         examples = discover(project)
         _remove_orphans(project, examples)
@@ -337,21 +519,22 @@ def build(
     if not to_check:
         return results
 
+    problems = parity.check(project, sorted({example.name for example in to_check}))
+    if problems:
+        raise ExampleError("Translations differ in code:\n" + "\n".join(problems))
     package_digest = _package_digest(project.package_dir)
-    providers = importlib.metadata.packages_distributions()
-    stale: list[tuple[Example, str]] = []
+    stale: list[Example] = []
     for example in to_check:
-        fresh = read_script(example.script)
-        key = cache_key(fresh, package_digest, providers)
+        fresh = read_script(example)
         cached = None if force else _cached(example)
-        if cached is not None and cached.metadata.get(METADATA_KEY, {}).get("key") == key:
+        if cached is not None and _is_fresh(fresh, cached, package_digest):
             merged = _with_new_prose(fresh, cached)
             merged.metadata[METADATA_KEY]["script"] = example.label
             _write_if_changed(example.notebook, merged)
             results.append(Result(example, executed=False, seconds=0.0))
             known[example.label] = _example_stamps(example)
         else:
-            stale.append((example, key))
+            stale.append(example)
 
     failures = []
     if stale:
@@ -359,7 +542,7 @@ def build(
         log(f"Executing {len(stale)} example(s) with {workers} kernel(s) in parallel")
         with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
             threads = max(1, (os.cpu_count() or 1) // workers)
-            futures = {pool.submit(_timed_execute, ex, key, threads): ex for ex, key in stale}
+            futures = {pool.submit(_timed_execute, ex, limit, threads): ex for ex in stale}
             for future in concurrent.futures.as_completed(futures):
                 example = futures[future]
                 try:
@@ -367,6 +550,8 @@ def build(
                 except ExampleError as error:
                     failures.append(str(error))
                     continue
+                record = notebook.metadata[METADATA_KEY]
+                record["key"] = cache_key(notebook, package_digest, record["distributions"])
                 _write_if_changed(example.notebook, notebook)
                 known[example.label] = _example_stamps(example)
                 log(f"Executed {example.label} in {seconds:.1f} s")
@@ -430,9 +615,9 @@ def _remove_orphans(project: config.Project, examples: list[Example]) -> None:
             notebook.unlink()
 
 
-def _timed_execute(example: Example, key: str, threads: int):
+def _timed_execute(example: Example, limit: int, threads: int):
     started = time.perf_counter()
-    notebook = execute(example, key, threads)
+    notebook = execute(example, limit, threads)
     return notebook, time.perf_counter() - started
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -34,28 +36,51 @@ print("values", values)
 """
 
 
+SETTINGS = """site_name: test
+extra:
+  nnguide:
+    timeout: 120
+plugins:
+  - i18n:
+      languages:
+{languages}"""
+LANGUAGE = """        - locale: {code}
+          default: {default}
+          name: {code}
+          extra:
+            labels: {{download: d, script: s, notebook: n, runtime: "r {{seconds}}"}}
+"""
+
+
+def make_project(root: Path, languages: tuple[str, ...] = ("en",)) -> Path:
+    """A copy of the project's tooling and package with two tiny examples per language."""
+    for folder in ("tools", "nnguide"):
+        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    entries = "".join(
+        LANGUAGE.format(code=code, default=str(index == 0).lower())
+        for index, code in enumerate(languages)
+    )
+    (root / "mkdocs.yml").write_text(SETTINGS.format(languages=entries))
+    for lang in languages:
+        (root / "examples" / lang).mkdir(parents=True)
+        (root / "examples" / lang / "01_first.py").write_text(FIRST)
+        (root / "examples" / lang / "02_second.py").write_text(SECOND)
+    return root
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the project's tooling and package with two tiny examples."""
-    for folder in ("tools", "nnguide"):
-        shutil.copytree(
-            ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__")
-        )
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    for lang in ("en", "ko"):
-        (tmp_path / "examples" / lang).mkdir(parents=True)
-    (tmp_path / "examples" / "en" / "01_first.py").write_text(FIRST)
-    (tmp_path / "examples" / "en" / "02_second.py").write_text(SECOND)
-    return tmp_path
+    return make_project(tmp_path)
 
 
-def run(project: Path) -> tuple[int, int, subprocess.CompletedProcess]:
+def run(project: Path, **env: str) -> tuple[int, int, subprocess.CompletedProcess]:
     result = subprocess.run(
         [sys.executable, "-m", "tools.execute", "--jobs", "2"],
         cwd=project,
         capture_output=True,
         text=True,
         timeout=300,
+        env={**os.environ, **env},
     )
     match = re.search(r"(\d+) executed, (\d+) cached", result.stdout)
     if match is None:
@@ -125,10 +150,170 @@ def test_a_failing_script_fails_with_its_name_and_line(project):
     assert code_outputs(notebook(project, "02_second")) == ["values [1, 2, 3]\n"]
 
 
-def test_a_warning_on_stderr_fails_the_script(project):
-    noisy = SECOND + '\n# %%\nimport warnings\nwarnings.warn("glyph missing")\n'
+def test_a_warning_on_stderr_fails_the_script_with_its_line(project):
+    noisy = SECOND + '\n# %%\nimport warnings\n\nwarnings.warn("glyph missing")\n'
     (project / "examples" / "en" / "02_second.py").write_text(noisy)
     _, _, result = run(project)
     assert result.returncode == 1
-    assert "examples/en/02_second.py" in result.stderr
+    line = noisy.splitlines().index('warnings.warn("glyph missing")') + 1
+    assert f"examples/en/02_second.py:{line}: wrote to stderr:" in result.stderr
     assert "UserWarning: glyph missing" in result.stderr
+
+
+@pytest.mark.parametrize("call", ["logging.warning", "logging.error"])
+def test_a_log_record_fails_the_script_with_its_line(project, call):
+    noisy = SECOND + f'\n# %%\nimport logging\n\nx = 2\n{call}("disk almost full")\n'
+    (project / "examples" / "en" / "02_second.py").write_text(noisy)
+    _, _, result = run(project)
+    assert result.returncode == 1
+    line = noisy.splitlines().index(f'{call}("disk almost full")') + 1
+    assert f"examples/en/02_second.py:{line}: wrote to stderr:" in result.stderr
+    assert "disk almost full" in result.stderr
+    assert not (project / "docs" / "en" / "tutorials" / "02_second.ipynb").exists()
+
+
+def test_a_hang_stops_at_the_time_limit_naming_the_running_line(project):
+    hanging = FIRST + "\n# %%\nimport time\n\nfor _ in range(1000):\n    time.sleep(1)\n"
+    (project / "examples" / "en" / "01_first.py").write_text(hanging)
+    started = time.monotonic()
+    _, _, result = run(project, NNGUIDE_TIMEOUT="15")
+    assert time.monotonic() - started < 120
+    assert result.returncode == 1
+    line = hanging.splitlines().index("    time.sleep(1)") + 1
+    assert f"examples/en/01_first.py:{line}: did not finish within 15 s" in result.stderr
+    assert "zmq" not in result.stderr.lower() and "Traceback" not in result.stderr
+
+
+def test_a_script_that_is_not_utf8_is_named_with_its_line(project):
+    data = FIRST.encode().replace(b"Prose.", b"Pro\xe9se.")
+    (project / "examples" / "en" / "01_first.py").write_bytes(data)
+    _, _, result = run(project)
+    assert result.returncode == 1
+    line = FIRST.splitlines().index("# Prose.") + 1
+    assert f"examples/en/01_first.py:{line}: not UTF-8 (byte 0xe9 at column 6)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_byte_order_mark_is_named(project):
+    (project / "examples" / "en" / "01_first.py").write_bytes(b"\xef\xbb\xbf" + FIRST.encode())
+    _, _, result = run(project)
+    assert result.returncode == 1
+    assert "examples/en/01_first.py:1: starts with a byte order mark" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_scripts_run_in_a_scratch_folder_and_leave_the_tree_clean(project):
+    writer = SECOND + '\n# %%\nfrom pathlib import Path\n\nPath("result.txt").write_text("x")\n'
+    (project / "examples" / "en" / "02_second.py").write_text(writer)
+    (project / ".gitignore").write_text(".cache/\ndocs/*/tutorials/*.ipynb\n__pycache__/\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q"], cwd=project, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-qm", "start"], cwd=project, check=True)
+    assert run(project)[0] == 2
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True
+    )
+    assert status.stdout == ""
+    assert not list(project.rglob("result.txt"))
+
+
+def test_a_relative_data_path_fails_with_the_reason(project):
+    reader = SECOND + '\n# %%\nopen("digits.csv").read()\n'
+    (project / "examples" / "en" / "02_second.py").write_text(reader)
+    (project / "examples" / "en" / "digits.csv").write_text("1,2,3\n")
+    _, _, result = run(project)
+    assert result.returncode == 1
+    assert "FileNotFoundError" in result.stderr
+    assert "read data through a package" in result.stderr
+
+
+def fake_distribution(folder: Path, version: str) -> None:
+    """``fakedep`` at ``version``, imported only through the module ``via``."""
+    for old in folder.glob("fakedep-*.dist-info"):
+        shutil.rmtree(old)
+    (folder / "fakedep").mkdir(exist_ok=True)
+    (folder / "fakedep" / "__init__.py").write_text("VALUE = 1\n")
+    (folder / "via.py").write_text("import fakedep\n")
+    info = folder / f"fakedep-{version}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: fakedep\nVersion: {version}\n")
+    (info / "top_level.txt").write_text("fakedep\n")
+    (info / "RECORD").write_text("fakedep/__init__.py,,\n")
+
+
+def test_a_package_reached_only_indirectly_reruns_exactly_the_scripts_that_imported_it(
+    project, tmp_path_factory
+):
+    site = tmp_path_factory.mktemp("site-packages")
+    fake_distribution(site, "1.0")
+    script = project / "examples" / "en" / "01_first.py"
+    script.write_text(FIRST + "\n# %%\nimport via\n\nprint(via.fakedep.VALUE)\n")
+    assert run(project, PYTHONPATH=str(site))[:2] == (2, 0)
+    recorded = notebook(project, "01_first")["metadata"]["nnguide"]["distributions"]
+    assert recorded["fakedep"] == "1.0"
+    assert "fakedep" not in notebook(project, "02_second")["metadata"]["nnguide"]["distributions"]
+    assert run(project, PYTHONPATH=str(site))[:2] == (0, 2)
+    fake_distribution(site, "2.0")
+    executed, cached, result = run(project, PYTHONPATH=str(site))
+    assert (executed, cached) == (1, 1), result.stderr
+    assert "Executed examples/en/01_first.py" in result.stdout
+    assert notebook(project, "01_first")["metadata"]["nnguide"]["distributions"]["fakedep"] == "2.0"
+
+
+def test_the_kernel_is_the_build_s_own_interpreter(project, tmp_path_factory):
+    """A foreign ``python3`` kernelspec first on JUPYTER_PATH is not used."""
+    jupyter = tmp_path_factory.mktemp("jupyter")
+    spec = jupyter / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": ["/bin/false", "{connection_file}"],
+                "language": "python",
+                "display_name": "foreign",
+            }
+        )
+    )
+    script = project / "examples" / "en" / "01_first.py"
+    script.write_text(FIRST + "\n# %%\nimport sys\n\nprint(sys.executable)\n")
+    executed, _, result = run(project, JUPYTER_PATH=str(jupyter))
+    assert executed == 2, result.stderr
+    assert code_outputs(notebook(project, "01_first"))[-1].strip() == sys.executable
+
+
+def test_make_examples_removes_notebooks_of_deleted_scripts(project):
+    run(project)
+    (project / "examples" / "en" / "02_second.py").unlink()
+    assert run(project)[:2] == (0, 1)
+    assert not (project / "docs" / "en" / "tutorials" / "02_second.ipynb").exists()
+
+
+@pytest.mark.parametrize(
+    ("english", "korean", "differs"),
+    [
+        ('print(f"min {x.argmin()}")', 'print(f"최소 {x.argmin()}")', False),
+        ('print(f"min {x.argmin()}")', 'print(f"{x.argmin()} (최소)")', False),
+        ('print(f"min {x.argmin()}")', 'print(f"최소 {x.argmax()}")', True),
+        ('print(f"min {v:.2f}")', 'print(f"최소 {v:.3f}")', True),
+        ('print(f"min {v!r}")', 'print(f"최소 {v}")', True),
+        ('print("min", x)  # smallest', 'print("최소", x)  # 가장 작은 값', False),
+    ],
+)
+def test_translations_must_run_the_same_code_f_strings_included(tmp_path, english, korean, differs):
+    project = make_project(tmp_path, ("en", "ko"))
+    prefix = "# %%\nimport torch\n\nx = torch.tensor([3.0, 1.0])\nv = 1.5\n"
+    (project / "examples" / "en" / "02_second.py").write_text(prefix + english + "\n")
+    (project / "examples" / "ko" / "02_second.py").write_text(prefix + korean + "\n")
+    executed, _, result = run(project)
+    if not differs:
+        assert result.returncode == 0, result.stderr
+        return
+    assert result.returncode == 1
+    assert executed == -1, "nothing is executed when the code differs"
+    assert (
+        "examples/en/02_second.py:6 and examples/ko/02_second.py:6: the code differs"
+        in result.stderr
+    )
+    assert english in result.stderr and korean in result.stderr
+    assert not (project / "docs").exists()
