@@ -522,8 +522,8 @@ def test_device_defaults_to_the_model_s_and_can_be_named():
             ValueError,
             r"device is 'meta' but the model is on 'cpu'; move the model with model.to",
         ),
-        ("gpu", ValueError, r"device 'gpu' is not a valid device"),
-        (0, TypeError, r"device must be a str such as 'cpu' or a torch.device, got int 0"),
+        ("gpu", ValueError, r"device must be 'cpu', 'cuda', 'mps' or 'meta' .*got 'gpu'"),
+        (0, TypeError, r"device must be a str, a torch.device or None, got int 0"),
     ],
 )
 def test_bad_device(device, error, message):
