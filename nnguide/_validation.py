@@ -55,8 +55,7 @@ def check_int(value: object, name: str, *, minimum: int | None = None) -> int:
     except TypeError:
         raise TypeError(f"{name} must be an int, got {describe(value)}") from None
     if minimum is not None and number < minimum:
-        wanted = "a positive int" if minimum == 1 else f"an int of at least {minimum}"
-        raise ValueError(f"{name} must be {wanted}, got {number}")
+        raise ValueError(f"{name} must be at least {minimum}, got {number}")
     return number
 
 
@@ -67,12 +66,12 @@ def check_bool(value: object, name: str) -> bool:
     return value
 
 
-def check_float(value: object, name: str) -> float:
+def check_float(value: object, name: str, *, what: str = "a number") -> float:
     """Return a finite real number as a float (ints included, bool not)."""
-    if isinstance(value, bool) or not hasattr(value, "__float__") or isinstance(value, complex):
-        raise TypeError(f"{name} must be a number, got {describe(value)}")
-    if isinstance(value, torch.Tensor) and value.numel() != 1:
-        raise TypeError(f"{name} must be a number, got a {describe_tensor(value)}")
+    if isinstance(value, (bool, str, complex)) or not hasattr(value, "__float__"):
+        raise TypeError(f"{name} must be {what}, got {describe(value)}")
+    if isinstance(value, torch.Tensor) and (value.numel() != 1 or value.is_complex()):
+        raise TypeError(f"{name} must be {what}, got a {describe_tensor(value)}")
     number = float(value)
     if not math.isfinite(number):
         raise ValueError(f"{name} must be a finite number, got {number}")
@@ -120,9 +119,7 @@ def mps_available() -> bool:
     return backend is not None and bool(backend.is_available())
 
 
-def parse_device(
-    value: object, name: str, *, types: Sequence[str] = DEVICE_TYPES
-) -> torch.device:
+def parse_device(value: object, name: str, *, types: Sequence[str] = DEVICE_TYPES) -> torch.device:
     """Read ``value`` (a str or a ``torch.device``) as a device of one of ``types``.
 
     Raises:
@@ -177,9 +174,7 @@ def check_available(device: torch.device, name: str, value: object) -> torch.dev
     return device
 
 
-def check_device(
-    value: object, name: str, *, types: Sequence[str] = DEVICE_TYPES
-) -> torch.device:
+def check_device(value: object, name: str, *, types: Sequence[str] = DEVICE_TYPES) -> torch.device:
     """Read and check a device argument: a valid name of a device this machine has."""
     return check_available(parse_device(value, name, types=types), name, value)
 

@@ -24,8 +24,7 @@ __all__ = ["MLP", "count_parameters"]
 def _check_sizes(sizes: Sequence[int]) -> tuple[int, ...]:
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
         raise TypeError(
-            "sizes must be a list of layer widths such as [128, 64, 1], "
-            f"got {describe(sizes)}"
+            f"sizes must be a list of layer widths such as [128, 64, 1], got {describe(sizes)}"
         )
     if len(sizes) < 2:
         raise ValueError(

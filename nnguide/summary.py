@@ -374,8 +374,7 @@ def _check_dtypes(dtypes: Any, count: int) -> list[torch.dtype]:
         return [_check_input_dtype(dtypes, "dtypes")] * count
     if not _is_sequence(dtypes):
         raise TypeError(
-            "dtypes must be a torch.dtype or a list of them, one per input, "
-            f"got {describe(dtypes)}"
+            f"dtypes must be a torch.dtype or a list of them, one per input, got {describe(dtypes)}"
         )
     if len(dtypes) != count:
         raise ValueError(
@@ -402,9 +401,10 @@ def _check_device(device: Any, model: nn.Module) -> torch.device:
     if device is None:
         return on or torch.device("cpu")
     chosen = check_device(device, "device", types=(*DEVICE_TYPES, "meta"))
-    if on is not None and (
-        chosen.type != on.type or (chosen.index is not None and on.index not in (None, chosen.index))
-    ):
+    other_index = (
+        chosen.index is not None and on is not None and on.index not in (None, chosen.index)
+    )
+    if on is not None and (chosen.type != on.type or other_index):
         raise ValueError(
             f"device is {str(chosen)!r} but the model is on {str(on)!r}; "
             "move the model with model.to(device) first, or leave device out"
@@ -656,9 +656,7 @@ def _record_calls(model: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any
     return calls
 
 
-def _rows(
-    model: nn.Module, calls: list[_Call], batch: int | None
-) -> tuple[list[LayerInfo], int]:
+def _rows(model: nn.Module, calls: list[_Call], batch: int | None) -> tuple[list[LayerInfo], int]:
     """One `LayerInfo` per call, each parameter counted on the first row that uses it."""
     names = {id(module): name for name, module in model.named_modules()}
     layers = []

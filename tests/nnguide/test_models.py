@@ -79,8 +79,8 @@ def test_fewer_than_two_sizes_is_a_value_error(sizes):
 @pytest.mark.parametrize(
     ("sizes", "message"),
     [
-        ([128, 0, 1], r"sizes\[1\] must be a positive int, got 0"),
-        ([128, 64, -1], r"sizes\[2\] must be a positive int, got -1"),
+        ([128, 0, 1], r"sizes\[1\] must be at least 1, got 0"),
+        ([128, 64, -1], r"sizes\[2\] must be at least 1, got -1"),
     ],
 )
 def test_non_positive_sizes_are_value_errors(sizes, message):

@@ -432,14 +432,14 @@ def test_input_size_and_input_data_together_are_rejected():
         (torch.ones(3), TypeError, r"input_size must be a shape such as \(128,\) .* got Tensor"),
         ((128.0,), TypeError, r"input_size\[0\] must be an int, got float 128.0"),
         ((3, True), TypeError, r"input_size\[1\] must be an int, got bool True"),
-        ((0,), ValueError, r"input_size\[0\] must be a positive int, got 0"),
-        ((3, -4), ValueError, r"input_size\[1\] must be a positive int, got -4"),
+        ((0,), ValueError, r"input_size\[0\] must be at least 1, got 0"),
+        ((3, -4), ValueError, r"input_size\[1\] must be at least 1, got -4"),
         (
             [(3,), 4],
             TypeError,
             r"input_size mixes shapes and single dimensions: input_size\[1\] is int 4",
         ),
-        ([(3,), (4, 0)], ValueError, r"input_size\[1\]\[1\] must be a positive int, got 0"),
+        ([(3,), (4, 0)], ValueError, r"input_size\[1\]\[1\] must be at least 1, got 0"),
         ([(3,), ("4",)], TypeError, r"input_size\[1\]\[0\] must be an int, got str '4'"),
     ],
 )
@@ -451,8 +451,8 @@ def test_bad_input_size(input_size, error, message):
 @pytest.mark.parametrize(
     ("batch_size", "error", "message"),
     [
-        (0, ValueError, r"batch_size must be a positive int, got 0"),
-        (-2, ValueError, r"batch_size must be a positive int, got -2"),
+        (0, ValueError, r"batch_size must be at least 1, got 0"),
+        (-2, ValueError, r"batch_size must be at least 1, got -2"),
         (2.0, TypeError, r"batch_size must be an int, got float 2.0"),
         (True, TypeError, r"batch_size must be an int, got bool True"),
     ],

@@ -161,7 +161,7 @@ def test_fit_moves_the_model_to_the_device(loaders):
         ({"optimizer": "sgd"}, TypeError, r"optimizer must be a torch.optim.Optimizer.*got str"),
         ({"progress": "yes"}, TypeError, "progress must be True, False or None, got str"),
         ({"device": 0}, TypeError, "device must be a str, a torch.device or None, got int"),
-        ({"device": "gpu"}, ValueError, "prefer must be 'cpu', 'cuda' or 'mps'"),
+        ({"device": "gpu"}, ValueError, "device must be 'cpu', 'cuda' or 'mps'"),
         (
             {"loss_fn": nn.CrossEntropyLoss(reduction="none")},
             ValueError,
