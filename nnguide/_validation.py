@@ -198,9 +198,11 @@ def check_loader(value: object, name: str, *, passes: int = 1) -> Iterable[Any]:
             f"torch.utils.data.DataLoader, got {describe(value)}"
         )
     if passes > 1 and isinstance(value, Iterator):
-        kind = "generator" if isinstance(value, types.GeneratorType) else "iterator"
+        kind = "a generator" if isinstance(value, types.GeneratorType) else "an iterator"
+        if type(value).__name__ != "generator":
+            kind += f" ({type(value).__name__})"
         raise ValueError(
-            f"{name} is a {kind} ({type(value).__name__}), which can be iterated only once, "
+            f"{name} is {kind}, which can be iterated only once, "
             f"but it is needed {passes} times (once per epoch); pass a list of batches "
             "or a torch.utils.data.DataLoader instead"
         )

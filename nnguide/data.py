@@ -152,7 +152,7 @@ def load_digits(
 
 def digits_loaders(
     batch_size: int = 64, *, test_fraction: float = 0.2, seed: int = 0
-) -> tuple[DataLoader, DataLoader]:
+) -> tuple[DataLoader[tuple[torch.Tensor, ...]], DataLoader[tuple[torch.Tensor, ...]]]:
     """Wrap the normalized digits split from `load_digits()` in data loaders.
 
     The training loader reshuffles every epoch with its own generator seeded by

@@ -124,7 +124,10 @@ def activation(name: str, **kwargs: Any) -> nn.Module:
             f"activation {canonical!r} got unexpected keyword argument(s) "
             f"{', '.join(unexpected)}; {takes}"
         )
-    checked = {key: accepted[key](value, key) for key, value in kwargs.items()}
+    checked = {
+        key: accepted[key](value, f"{key} of activation {canonical!r}")
+        for key, value in kwargs.items()
+    }
     return constructor(**checked)
 
 

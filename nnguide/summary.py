@@ -384,8 +384,8 @@ def _check_dtypes(dtypes: Any, count: int) -> list[torch.dtype]:
     return [_check_input_dtype(dtype, f"dtypes[{index}]") for index, dtype in enumerate(dtypes)]
 
 
-def _check_model(model: Any) -> nn.Module:
-    check_module(model)
+def _check_model(value: object) -> nn.Module:
+    model = check_module(value)
     if isinstance(model, torch.jit.ScriptModule):
         raise TypeError(
             f"model is a TorchScript module ({type(model).__name__}); summary records "

@@ -18,7 +18,7 @@ A classifier's output is read in one of two ways:
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -390,7 +390,7 @@ def fit(
     target_device = _resolve_device(model, device)
     model.to(target_device)
     history = History()
-    batches_per_epoch = len(train_loader) if hasattr(train_loader, "__len__") else None
+    batches_per_epoch = len(train_loader) if isinstance(train_loader, Sized) else None
     bar = _progress_bar(epochs * batches_per_epoch if batches_per_epoch else None) if show else None
     try:
         for epoch in range(epochs):
@@ -454,7 +454,7 @@ def _train_epoch(
         loss = _scalar_loss(loss, where(index))
         try:
             step = "loss.backward()"
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]
             step = "optimizer.step()"
             optimizer.step()
         except Exception as error:
