@@ -44,13 +44,15 @@ class MLP(nn.Sequential):
     """A fully connected network built from a list of layer widths.
 
     ``MLP([128, 64, 16, 1], activation="tanh", output_activation="sigmoid")``
-    is the same network as::
+    is the same network as:
 
-        nn.Sequential(
-            nn.Linear(128, 64), nn.Tanh(),
-            nn.Linear(64, 16), nn.Tanh(),
-            nn.Linear(16, 1), nn.Sigmoid(),
-        )
+    ```python
+    nn.Sequential(
+        nn.Linear(128, 64), nn.Tanh(),
+        nn.Linear(64, 16), nn.Tanh(),
+        nn.Linear(16, 1), nn.Sigmoid(),
+    )
+    ```
 
     Every hidden layer is a `torch.nn.Linear` followed by ``activation``;
     the last `torch.nn.Linear` is followed by ``output_activation``, or by

@@ -307,12 +307,14 @@ def fit(
 
     Each epoch puts the model in training mode (``model.train()``) and, for every
     mini-batch ``(inputs, targets)`` of ``train_loader``, runs the four steps of
-    the training loop::
+    the training loop:
 
-        optimizer.zero_grad()                    # forget the last batch's gradients
-        loss = loss_fn(model(inputs), targets)   # forward pass
-        loss.backward()                          # backpropagation
-        optimizer.step()                         # update the parameters
+    ```python
+    optimizer.zero_grad()                    # forget the last batch's gradients
+    loss = loss_fn(model(inputs), targets)   # forward pass
+    loss.backward()                          # backpropagation
+    optimizer.step()                         # update the parameters
+    ```
 
     After each epoch the model is measured on ``val_loader`` with
     `evaluate()` (evaluation mode, no gradients). A batch with no samples is
