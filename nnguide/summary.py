@@ -28,8 +28,10 @@ How it relates to the other tools:
   one-row-per-layer table of the course material.
 
 Unlike both, `summary()` leaves the model exactly as it found it: every
-module's train/eval mode is restored and no hooks remain, even when the forward
-pass fails, and it does not touch the global random number generator.
+module's train/eval mode and every parameter's ``requires_grad`` are restored and
+no hooks remain, even when the forward pass fails; a model with lazy modules is
+run as a copy, so it stays lazy; and the global random number generator is left
+where it was.
 """
 
 from __future__ import annotations
@@ -443,9 +445,15 @@ def summary(
     Runs one forward pass under `torch.no_grad()` with every module in eval
     mode (so BatchNorm's running statistics are not updated and dropout is off),
     recording each call of a leaf module (a module without sub-modules) in call
-    order. Afterwards each module's train/eval mode is restored and all hooks are
-    removed, also when the forward pass fails. Inputs built from ``input_size``
-    come from a private random generator, so the global one is left untouched.
+    order. Afterwards each module's train/eval mode and each parameter's
+    ``requires_grad`` are restored (also when a custom ``train()`` method changed
+    them) and all hooks are removed, also when the forward pass fails. A model
+    with lazy modules (``nn.LazyLinear``, ...) is summarized through a copy, so
+    the model itself stays uninitialized. Inputs built from ``input_size`` come
+    from a private random generator, and the state of the global CPU (and CUDA)
+    generator is restored after the forward pass, so it is left untouched even
+    by a model that draws random numbers. A model on the meta device runs on
+    meta inputs: shapes and counts without memory.
 
     Parameters are counted once each, even when a layer is used twice or a
     weight is shared; parameters with ``requires_grad=False`` count as
@@ -477,16 +485,20 @@ def summary(
         A `ModelSummary`; print it for the table.
 
     Raises:
-        TypeError: If ``model`` is not an ``nn.Module``, or ``input_size``,
-            ``input_data``, ``batch_size``, ``device`` or ``dtypes`` has the
-            wrong type.
+        TypeError: If ``model`` is not an ``nn.Module`` or is a TorchScript
+            module (which takes no hooks), or ``input_size``, ``input_data``,
+            ``batch_size``, ``device`` or ``dtypes`` has the wrong type.
         ValueError: If neither or both of ``input_size`` and ``input_data`` are
             given, a dimension or ``batch_size`` is not positive, ``dtypes`` has
-            the wrong length, or ``device`` does not match the model's.
-        RuntimeError: If the forward pass fails. The message names the layer
-            that failed and the shape of its input, e.g. ``layer "0" (Linear)
-            failed on input of shape (2, 127): ...``; the original error is
-            chained as the cause.
+            the wrong length or names a quantized dtype, ``device`` does not
+            match the model's, ``input_data`` holds meta tensors for a model
+            that is not on the meta device, or the inputs built from
+            ``input_size`` would need more memory than the device has.
+        RuntimeError: If ``device`` names a GPU this machine does not have, or
+            the forward pass fails. The message names the innermost layer the
+            error came out of and the shape of its input, e.g. ``layer "0"
+            (Linear) failed on input of shape (2, 127): ...``; the original
+            error is chained as the cause.
 
     Examples:
         >>> from nnguide.models import MLP
