@@ -148,12 +148,6 @@ def _unpack(batch: Any, where: str, device: torch.device) -> Batch:
         )
     if inputs.ndim == 0:
         raise ValueError(f"{where}: inputs must have a batch dimension, got a 0-d tensor")
-    if targets.ndim == 0 or len(inputs) != len(targets):
-        raise ValueError(
-            f"{where}: targets must have shape ({len(inputs)},) or ({len(inputs)}, ...), one "
-            f"target per sample of inputs of shape {tuple(inputs.shape)}, "
-            f"got shape {tuple(targets.shape)}"
-        )
     return inputs.to(device), targets.to(device)
 
 
