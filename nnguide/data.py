@@ -15,6 +15,8 @@ from typing import NamedTuple
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
+from nnguide._validation import check_bool, check_float, check_int
+
 __all__ = ["DigitsSplit", "digits_loaders", "load_digits"]
 
 _NUM_CLASSES = 10
@@ -28,10 +30,10 @@ class DigitsSplit(NamedTuple):
     ``X_train, X_test, y_train, y_test = load_digits()``.
 
     Shape:
-        - X_train: :math:`(N_{train}, 64)`, ``float32``, one flattened 8×8 image per row.
-        - X_test: :math:`(N_{test}, 64)`, ``float32``.
-        - y_train: :math:`(N_{train},)`, ``int64`` class indices 0–9.
-        - y_test: :math:`(N_{test},)`, ``int64`` class indices 0–9.
+        - X_train: `(N_train, 64)`, ``float32``, one flattened 8×8 image per row.
+        - X_test: `(N_test, 64)`, ``float32``.
+        - y_train: `(N_train,)`, ``int64`` class indices 0–9.
+        - y_test: `(N_test,)`, ``int64`` class indices 0–9.
     """
 
     X_train: torch.Tensor
@@ -41,10 +43,6 @@ class DigitsSplit(NamedTuple):
 
 
 def _check_test_fraction(test_fraction: float, num_samples: int) -> None:
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, (int, float)):
-        raise TypeError(
-            f"test_fraction must be a float between 0 and 1, got {type(test_fraction).__name__}"
-        )
     if not 0.0 < test_fraction < 1.0:
         raise ValueError(f"test_fraction must be strictly between 0 and 1, got {test_fraction!r}")
     num_test = math.ceil(test_fraction * num_samples)
@@ -54,11 +52,6 @@ def _check_test_fraction(test_fraction: float, num_samples: int) -> None:
             f"{num_samples - num_test} training images of {num_samples}; each part needs "
             f"at least one image of each of the {_NUM_CLASSES} digits"
         )
-
-
-def _check_seed(seed: int) -> None:
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
 
 
 def _read_digits() -> tuple[torch.Tensor, torch.Tensor]:
@@ -145,21 +138,21 @@ def load_digits(
         >>> float(X_train.max())
         1.0
     """
-    _check_seed(seed)
-    if not isinstance(normalize, bool):
-        raise TypeError(f"normalize must be a bool, got {type(normalize).__name__}")
+    seed = check_int(seed, "seed")
+    check_bool(normalize, "normalize")
+    test_fraction = check_float(test_fraction, "test_fraction", what="a float between 0 and 1")
     features, labels = _read_digits()
     _check_test_fraction(test_fraction, len(labels))
     if normalize:
         features = features / _MAX_PIXEL
     generator = torch.Generator().manual_seed(seed)
-    train, test = _stratified_indices(labels, float(test_fraction), generator)
+    train, test = _stratified_indices(labels, test_fraction, generator)
     return DigitsSplit(features[train], features[test], labels[train], labels[test])
 
 
 def digits_loaders(
     batch_size: int = 64, *, test_fraction: float = 0.2, seed: int = 0
-) -> tuple[DataLoader, DataLoader]:
+) -> tuple[DataLoader[tuple[torch.Tensor, ...]], DataLoader[tuple[torch.Tensor, ...]]]:
     """Wrap the normalized digits split from `load_digits()` in data loaders.
 
     The training loader reshuffles every epoch with its own generator seeded by
@@ -182,8 +175,8 @@ def digits_loaders(
         ModuleNotFoundError: If scikit-learn is not installed.
 
     Shape:
-        - images: :math:`(B, 64)`, ``float32`` in [0, 1].
-        - labels: :math:`(B,)`, ``int64``.
+        - images: `(B, 64)`, ``float32`` in [0, 1].
+        - labels: `(B,)`, ``int64``.
 
     Examples:
         >>> train_loader, test_loader = digits_loaders(batch_size=32)
@@ -195,10 +188,8 @@ def digits_loaders(
         >>> len(train_loader)  # ceil(1437 / 32) mini-batches per epoch
         45
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int):
-        raise TypeError(f"batch_size must be an int, got {type(batch_size).__name__}")
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    seed = check_int(seed, "seed")
     split = load_digits(test_fraction=test_fraction, seed=seed)
     train_loader = DataLoader(
         TensorDataset(split.X_train, split.y_train),

@@ -9,14 +9,9 @@ from __future__ import annotations
 
 import torch
 
+from nnguide import _validation
+
 __all__ = ["get_device"]
-
-_DEVICE_TYPES = ("cpu", "cuda", "mps")
-
-
-def _mps_available() -> bool:
-    backend = getattr(torch.backends, "mps", None)
-    return backend is not None and backend.is_available()
 
 
 def get_device(prefer: str | torch.device | None = None) -> torch.device:
@@ -55,47 +50,7 @@ def get_device(prefer: str | torch.device | None = None) -> torch.device:
     if prefer is None:
         if torch.cuda.is_available():
             return torch.device("cuda")
-        if _mps_available():
+        if _validation.mps_available():
             return torch.device("mps")
         return torch.device("cpu")
-
-    if isinstance(prefer, str):
-        try:
-            device = torch.device(prefer)
-        except RuntimeError:
-            device = None
-        if device is None or device.type not in _DEVICE_TYPES:
-            raise ValueError(
-                "prefer must be 'cpu', 'cuda' or 'mps' (with an optional index such as "
-                f"'cuda:0') or None, got {prefer!r}"
-            )
-    elif isinstance(prefer, torch.device):
-        device = prefer
-        if device.type not in _DEVICE_TYPES:
-            raise ValueError(
-                f"prefer must be a cpu, cuda or mps device, got a {device.type!r} device"
-            )
-    else:
-        raise TypeError(
-            f"prefer must be a str, a torch.device or None, got {type(prefer).__name__}"
-        )
-
-    if device.type == "cuda":
-        if not torch.cuda.is_available():
-            raise RuntimeError(
-                f"prefer={prefer!r} asks for a CUDA GPU, but none is available "
-                "(torch.cuda.is_available() is False); use get_device() to fall back "
-                "to the best available device"
-            )
-        count = torch.cuda.device_count()
-        if device.index is not None and device.index >= count:
-            raise RuntimeError(
-                f"prefer={prefer!r} asks for CUDA device {device.index}, but only "
-                f"{count} CUDA device(s) are available (indices 0 to {count - 1})"
-            )
-    elif device.type == "mps" and not _mps_available():
-        raise RuntimeError(
-            f"prefer={prefer!r} asks for an Apple-silicon GPU (MPS), but none is "
-            "available; use get_device() to fall back to the best available device"
-        )
-    return device
+    return _validation.check_device(prefer, "prefer")

@@ -15,6 +15,16 @@ from typing import Any
 import torch
 from torch import nn
 
+from nnguide._validation import (
+    check_bool,
+    check_float,
+    check_int,
+    check_str,
+    check_tensor,
+    describe,
+    describe_tensor,
+)
+
 __all__ = ["ACTIVATIONS", "activation", "linear_forward"]
 
 
@@ -22,15 +32,20 @@ def _softmax(dim: int = 1) -> nn.Module:
     return nn.Softmax(dim=dim)
 
 
-# Each entry: canonical name -> (constructor, keyword arguments it accepts).
-_REGISTRY: dict[str, tuple[Callable[..., nn.Module], tuple[str, ...]]] = {
-    "sigmoid": (nn.Sigmoid, ()),
-    "tanh": (nn.Tanh, ()),
-    "relu": (nn.ReLU, ("inplace",)),
-    "leaky_relu": (nn.LeakyReLU, ("negative_slope", "inplace")),
-    "gelu": (nn.GELU, ("approximate",)),
-    "softmax": (_softmax, ("dim",)),
-    "identity": (nn.Identity, ()),
+def _check_approximate(value: object, name: str) -> str:
+    return check_str(value, name, choices=("none", "tanh"))
+
+
+# Each entry: canonical name -> (constructor, {keyword argument: its check}).
+_Check = Callable[[object, str], object]
+_REGISTRY: dict[str, tuple[Callable[..., nn.Module], dict[str, _Check]]] = {
+    "sigmoid": (nn.Sigmoid, {}),
+    "tanh": (nn.Tanh, {}),
+    "relu": (nn.ReLU, {"inplace": check_bool}),
+    "leaky_relu": (nn.LeakyReLU, {"negative_slope": check_float, "inplace": check_bool}),
+    "gelu": (nn.GELU, {"approximate": _check_approximate}),
+    "softmax": (_softmax, {"dim": check_int}),
+    "identity": (nn.Identity, {}),
 }
 
 ACTIVATIONS: tuple[str, ...] = tuple(_REGISTRY)
@@ -71,14 +86,19 @@ def activation(name: str, **kwargs: Any) -> nn.Module:
         A new module that applies the activation function.
 
     Raises:
-        TypeError: If ``name`` is not a string, or a keyword argument is not
-            one the activation accepts.
-        ValueError: If ``name`` is not a known activation; the message lists
-            the valid names.
+        TypeError: If ``name`` is not a string, a keyword argument is not one
+            the activation accepts, or has the wrong type: ``inplace`` must be
+            a bool, ``negative_slope`` a number, ``dim`` an int and
+            ``approximate`` a str.
+        ValueError: If ``name`` is not a known activation (the message lists
+            the valid names), ``approximate`` is not ``"none"`` or ``"tanh"``,
+            or ``negative_slope`` is not finite.
 
     Shape:
-        - Input: :math:`(*)`, any shape.
-        - Output: :math:`(*)`, the same shape as the input.
+        - Input: `(*)`, any shape.
+        - Output: `(*)`, the same shape as the input. For ``softmax``, the
+          entries along ``dim`` sum to 1; for an input of shape `(N, L, C)`
+          pass ``dim=-1`` to normalise over the last dimension.
 
     Examples:
         >>> activation("ReLU")
@@ -92,9 +112,7 @@ def activation(name: str, **kwargs: Any) -> nn.Module:
         (torch.Size([2, 4]), [1.0, 1.0])
     """
     if not isinstance(name, str):
-        raise TypeError(
-            f"activation name must be a str such as 'relu', got {type(name).__name__} {name!r}"
-        )
+        raise TypeError(f"activation name must be a str such as 'relu', got {describe(name)}")
     canonical = _BY_NORMALIZED.get(_normalize(name))
     if canonical is None:
         raise ValueError(f"unknown activation {name!r}; valid names are: {', '.join(ACTIVATIONS)}")
@@ -106,7 +124,11 @@ def activation(name: str, **kwargs: Any) -> nn.Module:
             f"activation {canonical!r} got unexpected keyword argument(s) "
             f"{', '.join(unexpected)}; {takes}"
         )
-    return constructor(**kwargs)
+    checked = {
+        key: accepted[key](value, f"{key} of activation {canonical!r}")
+        for key, value in kwargs.items()
+    }
+    return constructor(**checked)
 
 
 def _shape(tensor: torch.Tensor) -> tuple[int, ...]:
@@ -131,14 +153,18 @@ def linear_forward(
         The output, of shape ``(..., out_features)``.
 
     Raises:
-        TypeError: If ``x``, ``weight`` or ``bias`` is not a tensor.
-        ValueError: If the shapes do not fit; the message names both shapes.
+        TypeError: If ``x``, ``weight`` or ``bias`` is not a tensor, or their
+            dtypes differ (for example a ``float64`` input with a ``float32``
+            weight); the message names both dtypes.
+        ValueError: If the shapes do not fit, or the tensors are on different
+            devices; the message names both shapes or devices.
 
     Shape:
-        - x: :math:`(*, H_{in})`
-        - weight: :math:`(H_{out}, H_{in})`
-        - bias: :math:`(H_{out})`
-        - Output: :math:`(*, H_{out})`
+        - x: `(*, in_features)`; the output has the same leading dimensions.
+        - weight: `(out_features, in_features)`
+        - bias: `(out_features,)`
+        - Output: `(*, out_features)`. A 1-D ``x`` of shape `(in_features,)`
+          gives an output of shape `(out_features,)`.
 
     Examples:
         >>> layer = nn.Linear(128, 64)
@@ -149,11 +175,10 @@ def linear_forward(
         >>> torch.allclose(y, layer(x))
         True
     """
-    for argument, value in (("x", x), ("weight", weight)):
-        if not isinstance(value, torch.Tensor):
-            raise TypeError(f"{argument} must be a torch.Tensor, got {type(value).__name__}")
+    check_tensor(x, "x")
+    check_tensor(weight, "weight")
     if bias is not None and not isinstance(bias, torch.Tensor):
-        raise TypeError(f"bias must be a torch.Tensor or None, got {type(bias).__name__}")
+        raise TypeError(f"bias must be a torch.Tensor or None, got {describe(bias)}")
     if weight.dim() != 2:
         raise ValueError(
             f"weight must have shape (out_features, in_features), got shape {_shape(weight)}"
@@ -168,6 +193,18 @@ def linear_forward(
             f"bias of shape {_shape(bias)} does not fit weight of shape {_shape(weight)}: "
             f"bias must have shape ({weight.shape[0]},)"
         )
+    named = [("x", x), ("weight", weight)] + ([("bias", bias)] if bias is not None else [])
+    for other, tensor in named[1:]:
+        if tensor.dtype != x.dtype:
+            raise TypeError(
+                f"x is a {describe_tensor(x)} but {other} is a {describe_tensor(tensor)}: "
+                f"their dtypes must be the same; convert x with x.to({other}.dtype)"
+            )
+        if tensor.device != x.device:
+            raise ValueError(
+                f"x is on device {str(x.device)!r} but {other} is on {str(tensor.device)!r}; "
+                f"move x with x.to({other}.device)"
+            )
     output = x @ weight.T
     if bias is not None:
         output = output + bias

@@ -10,12 +10,12 @@ write by hand, and its layers are named ``"0"``, ``"1"``, … in printouts and i
 from __future__ import annotations
 
 import itertools
-import operator
 from collections import OrderedDict
 from collections.abc import Sequence
 
 from torch import nn
 
+from nnguide._validation import check_bool, check_int, check_module, describe
 from nnguide.layers import activation as make_activation
 
 __all__ = ["MLP", "count_parameters"]
@@ -24,44 +24,48 @@ __all__ = ["MLP", "count_parameters"]
 def _check_sizes(sizes: Sequence[int]) -> tuple[int, ...]:
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
         raise TypeError(
-            "sizes must be a list of layer widths such as [128, 64, 1], "
-            f"got {type(sizes).__name__} {sizes!r}"
+            f"sizes must be a list of layer widths such as [128, 64, 1], got {describe(sizes)}"
         )
     if len(sizes) < 2:
         raise ValueError(
             "sizes must list at least 2 layer widths (input and output), "
             f"got {len(sizes)}: {list(sizes)!r}"
         )
-    checked = []
-    for index, size in enumerate(sizes):
-        if isinstance(size, bool) or not hasattr(size, "__index__"):
-            raise TypeError(f"sizes[{index}] must be an int, got {type(size).__name__} {size!r}")
-        size = operator.index(size)
-        if size < 1:
-            raise ValueError(f"sizes[{index}] must be a positive int, got {size}")
-        checked.append(size)
-    return tuple(checked)
+    return tuple(check_int(size, f"sizes[{index}]", minimum=1) for index, size in enumerate(sizes))
+
+
+def _make(name: str) -> nn.Module:
+    """An activation module; softmax normalises the last dimension, the features."""
+    module = make_activation(name)
+    return nn.Softmax(dim=-1) if isinstance(module, nn.Softmax) else module
 
 
 class MLP(nn.Sequential):
     """A fully connected network built from a list of layer widths.
 
     ``MLP([128, 64, 16, 1], activation="tanh", output_activation="sigmoid")``
-    is the same network as::
+    is the same network as:
 
-        nn.Sequential(
-            nn.Linear(128, 64), nn.Tanh(),
-            nn.Linear(64, 16), nn.Tanh(),
-            nn.Linear(16, 1), nn.Sigmoid(),
-        )
+    ```python
+    nn.Sequential(
+        nn.Linear(128, 64), nn.Tanh(),
+        nn.Linear(64, 16), nn.Tanh(),
+        nn.Linear(16, 1), nn.Sigmoid(),
+    )
+    ```
 
     Every hidden layer is a `torch.nn.Linear` followed by ``activation``;
-    the last `~torch.nn.Linear` is followed by ``output_activation``, or by
+    the last `torch.nn.Linear` is followed by ``output_activation``, or by
     nothing when it is ``None`` (the network then returns raw scores, the logits,
     which is what `torch.nn.CrossEntropyLoss` expects).
 
+    A ``"softmax"`` activation normalises the last dimension (``dim=-1``), the
+    features, so for an input of any shape `(*, sizes[0])` the outputs of each
+    sample sum to 1; this differs from `nnguide.activation("softmax")`,
+    whose default ``dim=1`` suits only inputs of shape `(N, C)`.
+
     Because ``MLP`` is an `torch.nn.Sequential`, ``model[0]`` is its first
-    `~torch.nn.Linear` and the layers are named ``"0"``, ``"1"``, …, just
+    `torch.nn.Linear` and the layers are named ``"0"``, ``"1"``, …, just
     like in a hand-written ``nn.Sequential``.
 
     Args:
@@ -130,11 +134,11 @@ class MLP(nn.Sequential):
         for index, (width_in, width_out) in enumerate(itertools.pairwise(checked)):
             layers.append(nn.Linear(width_in, width_out))
             if index < last:
-                layers.append(make_activation(activation))
+                layers.append(_make(activation))
             elif output_activation is not None:
-                layers.append(make_activation(output_activation))
+                layers.append(_make(output_activation))
         if last == 0:
-            make_activation(activation)  # Validate the name even when no hidden layer uses it.
+            _make(activation)  # Validate the name even when no hidden layer uses it.
         super().__init__(*layers)
         self.sizes = checked
         self.activation = activation
@@ -187,12 +191,8 @@ def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
         >>> count_parameters(model, trainable_only=True)
         8192
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    if not isinstance(trainable_only, bool):
-        raise TypeError(
-            f"trainable_only must be a bool, got {type(trainable_only).__name__} {trainable_only!r}"
-        )
+    check_module(model)
+    check_bool(trainable_only, "trainable_only")
     total = 0
     for name, parameter in model.named_parameters():
         if isinstance(parameter, nn.parameter.UninitializedParameter):

@@ -12,11 +12,13 @@ Korean.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import torch
+
+from nnguide._validation import check_str, describe
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -134,12 +136,14 @@ _LABELS = {
 }
 
 
-def _labels(language: str) -> dict[str, str]:
-    if language not in _LABELS:
-        raise ValueError(
-            f"language must be one of {', '.join(map(repr, _LABELS))}, got {language!r}"
-        )
-    return _LABELS[language]
+def _labels(language: object) -> dict[str, str]:
+    return _LABELS[check_str(language, "language", choices=tuple(_LABELS))]
+
+
+def _check_title(title: object) -> str | None:
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a str or None, got {describe(title)}")
+    return title
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
@@ -152,7 +156,7 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
         _, ax = plt.subplots(figsize=figsize)
         return ax
     if not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {describe(ax)}")
     return ax
 
 
@@ -189,7 +193,8 @@ def plot_history(
         (``ax.figure.axes``).
 
     Raises:
-        TypeError: If ``history`` lacks the three lists, or ``ax`` is not an Axes.
+        TypeError: If ``history`` lacks the three lists, ``ax`` is not an Axes,
+            ``title`` is not a str or ``None``, or ``language`` is not a str.
         ValueError: If ``history`` is empty, a validation list has a different
             length than ``train_loss``, or ``language`` is unknown.
         ModuleNotFoundError: If matplotlib is not installed.
@@ -204,6 +209,7 @@ def plot_history(
         [1, 2, 3]
     """
     labels = _labels(language)
+    _check_title(title)
     missing = [
         name for name in ("train_loss", "val_loss", "val_accuracy") if not hasattr(history, name)
     ]
@@ -279,13 +285,15 @@ def plot_confusion_matrix(
         The axes holding the image.
 
     Raises:
-        TypeError: If ``matrix`` cannot be read as numbers, or ``ax`` is not an Axes.
+        TypeError: If ``matrix`` cannot be read as numbers, ``ax`` is not an Axes,
+            ``class_names`` is not a list of names, ``title`` is not a str or
+            ``None``, or ``language`` is not a str.
         ValueError: If ``matrix`` is not square and 2-D, has negative entries,
             ``class_names`` has the wrong length, or ``language`` is unknown.
         ModuleNotFoundError: If matplotlib is not installed.
 
     Shape:
-        - matrix: :math:`(C, C)`.
+        - matrix: `(C, C)`, for `C` classes.
 
     Examples:
         >>> import torch
@@ -297,6 +305,7 @@ def plot_confusion_matrix(
         ['5', '1', '0', '4']
     """
     labels = _labels(language)
+    _check_title(title)
     try:
         values = torch.as_tensor(matrix).detach().cpu()
     except (TypeError, ValueError, RuntimeError) as error:
@@ -315,8 +324,10 @@ def plot_confusion_matrix(
     if class_names is None:
         names = [str(index) for index in range(num_classes)]
     else:
-        if isinstance(class_names, str):
-            raise TypeError("class_names must be a list of names, got a single str")
+        if isinstance(class_names, (str, bytes)) or not isinstance(class_names, Iterable):
+            raise TypeError(
+                f"class_names must be a list of names, one per class, got {describe(class_names)}"
+            )
         names = [str(name) for name in class_names]
         if len(names) != num_classes:
             raise ValueError(

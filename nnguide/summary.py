@@ -28,20 +28,39 @@ How it relates to the other tools:
   one-row-per-layer table of the course material.
 
 Unlike both, `summary()` leaves the model exactly as it found it: every
-module's train/eval mode is restored and no hooks remain, even when the forward
-pass fails, and it does not touch the global random number generator.
+module's train/eval mode and every parameter's ``requires_grad`` are restored and
+no hooks remain, even when the forward pass fails; a model with lazy modules is
+run as a copy, so it stays lazy; and the global random number generator is left
+where it was.
 """
 
 from __future__ import annotations
 
+import copy
 import html
-import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 import torch
 from torch import nn
+from torch.nn.modules.lazy import LazyModuleMixin
+
+from nnguide._validation import (
+    DEVICE_TYPES,
+    check_device,
+    check_dtype,
+    check_int,
+    check_memory,
+    check_module,
+    describe,
+    failed_call,
+    is_quantized,
+    model_device,
+    module_label,
+    preserved_state,
+    tensor_bytes,
+)
 
 __all__ = ["LayerInfo", "ModelSummary", "OutputShape", "summary"]
 
@@ -307,17 +326,8 @@ def _to_device(value: Any, device: torch.device) -> Any:
     return value
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _check_shape(shape: Sequence[Any], where: str) -> tuple[int, ...]:
-    for index, dim in enumerate(shape):
-        if not _is_int(dim):
-            raise TypeError(f"{where}[{index}] must be an int, got {type(dim).__name__} {dim!r}")
-        if dim < 1:
-            raise ValueError(f"{where}[{index}] must be a positive int, got {dim}")
-    return tuple(shape)
+    return tuple(check_int(dim, f"{where}[{index}]", minimum=1) for index, dim in enumerate(shape))
 
 
 def _is_sequence(value: Any) -> bool:
@@ -325,7 +335,7 @@ def _is_sequence(value: Any) -> bool:
 
 
 def _check_input_size(input_size: Any) -> list[tuple[int, ...]]:
-    if _is_int(input_size):
+    if hasattr(input_size, "__index__") and not isinstance(input_size, (bool, torch.Tensor)):
         raise TypeError(
             f"input_size must be a shape without the batch dimension, got the int "
             f"{input_size}; write ({input_size},) for one input of {input_size} features"
@@ -333,7 +343,7 @@ def _check_input_size(input_size: Any) -> list[tuple[int, ...]]:
     if not _is_sequence(input_size):
         raise TypeError(
             "input_size must be a shape such as (128,) or a list of shapes such as "
-            f"[(3,), (4,)], got {type(input_size).__name__} {input_size!r}"
+            f"[(3,), (4,)], got {describe(input_size)}"
         )
     if not any(_is_sequence(item) for item in input_size):
         return [_check_shape(input_size, "input_size")]
@@ -342,62 +352,63 @@ def _check_input_size(input_size: Any) -> list[tuple[int, ...]]:
         if not _is_sequence(shape):
             raise TypeError(
                 f"input_size mixes shapes and single dimensions: input_size[{index}] is "
-                f"{type(shape).__name__} {shape!r}; give one shape such as (128,) or a "
+                f"{describe(shape)}; give one shape such as (128,) or a "
                 "list of shapes such as [(3,), (4,)]"
             )
         shapes.append(_check_shape(shape, f"input_size[{index}]"))
     return shapes
 
 
+def _check_input_dtype(dtype: Any, name: str) -> torch.dtype:
+    check_dtype(dtype, name, example="torch.long")
+    if is_quantized(dtype):
+        raise ValueError(
+            f"{name} is the quantized dtype {dtype}, from which summary cannot build "
+            "random inputs; pass quantized tensors as input_data instead"
+        )
+    return dtype  # type: ignore[no-any-return]
+
+
 def _check_dtypes(dtypes: Any, count: int) -> list[torch.dtype]:
     if dtypes is None:
         return [torch.float32] * count
     if isinstance(dtypes, torch.dtype):
-        return [dtypes] * count
+        return [_check_input_dtype(dtypes, "dtypes")] * count
     if not _is_sequence(dtypes):
         raise TypeError(
-            "dtypes must be a torch.dtype or a list of them, one per input, "
-            f"got {type(dtypes).__name__} {dtypes!r}"
+            f"dtypes must be a torch.dtype or a list of them, one per input, got {describe(dtypes)}"
         )
     if len(dtypes) != count:
         raise ValueError(
             f"dtypes must have one entry per input: input_size describes {count} "
             f"input(s) but dtypes has {len(dtypes)}"
         )
-    for index, dtype in enumerate(dtypes):
-        if not isinstance(dtype, torch.dtype):
-            raise TypeError(
-                f"dtypes[{index}] must be a torch.dtype such as torch.long, "
-                f"got {type(dtype).__name__} {dtype!r}"
-            )
-    return list(dtypes)
+    return [_check_input_dtype(dtype, f"dtypes[{index}]") for index, dtype in enumerate(dtypes)]
 
 
-def _model_device(model: nn.Module) -> torch.device | None:
-    for tensor in itertools.chain(model.parameters(), model.buffers()):
-        return tensor.device
-    return None
+def _check_model(value: object) -> nn.Module:
+    model = check_module(value)
+    if isinstance(model, torch.jit.ScriptModule):
+        raise TypeError(
+            f"model is a TorchScript module ({type(model).__name__}); summary records "
+            "layers with forward hooks, which TorchScript does not support, so pass the "
+            "nn.Module before torch.jit.script or torch.jit.trace"
+        )
+    return model
 
 
 def _check_device(device: Any, model: nn.Module) -> torch.device:
-    model_device = _model_device(model)
+    """The device of the inputs: ``device`` if given, else the model's (CPU if none)."""
+    on = model_device(model)
     if device is None:
-        return model_device or torch.device("cpu")
-    if not isinstance(device, (str, torch.device)):
-        raise TypeError(
-            f"device must be a str such as 'cpu' or a torch.device, got "
-            f"{type(device).__name__} {device!r}"
-        )
-    try:
-        chosen = torch.device(device)
-    except RuntimeError as error:
-        raise ValueError(f"device {device!r} is not a valid device: {error}") from None
-    if model_device is not None and (
-        chosen.type != model_device.type
-        or (chosen.index is not None and model_device.index not in (None, chosen.index))
-    ):
+        return on or torch.device("cpu")
+    chosen = check_device(device, "device", types=(*DEVICE_TYPES, "meta"))
+    other_index = (
+        chosen.index is not None and on is not None and on.index not in (None, chosen.index)
+    )
+    if on is not None and (chosen.type != on.type or other_index):
         raise ValueError(
-            f"device is {str(chosen)!r} but the model is on {str(model_device)!r}; "
+            f"device is {str(chosen)!r} but the model is on {str(on)!r}; "
             "move the model with model.to(device) first, or leave device out"
         )
     return chosen
@@ -434,9 +445,15 @@ def summary(
     Runs one forward pass under `torch.no_grad()` with every module in eval
     mode (so BatchNorm's running statistics are not updated and dropout is off),
     recording each call of a leaf module (a module without sub-modules) in call
-    order. Afterwards each module's train/eval mode is restored and all hooks are
-    removed, also when the forward pass fails. Inputs built from ``input_size``
-    come from a private random generator, so the global one is left untouched.
+    order. Afterwards each module's train/eval mode and each parameter's
+    ``requires_grad`` are restored (also when a custom ``train()`` method changed
+    them) and all hooks are removed, also when the forward pass fails. A model
+    with lazy modules (``nn.LazyLinear``, ...) is summarized through a copy, so
+    the model itself stays uninitialized. Inputs built from ``input_size`` come
+    from a private random generator, and the state of the global CPU (and CUDA)
+    generator is restored after the forward pass, so it is left untouched even
+    by a model that draws random numbers. A model on the meta device runs on
+    meta inputs: shapes and counts without memory.
 
     Parameters are counted once each, even when a layer is used twice or a
     weight is shared; parameters with ``requires_grad=False`` count as
@@ -468,16 +485,20 @@ def summary(
         A `ModelSummary`; print it for the table.
 
     Raises:
-        TypeError: If ``model`` is not an ``nn.Module``, or ``input_size``,
-            ``input_data``, ``batch_size``, ``device`` or ``dtypes`` has the
-            wrong type.
+        TypeError: If ``model`` is not an ``nn.Module`` or is a TorchScript
+            module (which takes no hooks), or ``input_size``, ``input_data``,
+            ``batch_size``, ``device`` or ``dtypes`` has the wrong type.
         ValueError: If neither or both of ``input_size`` and ``input_data`` are
             given, a dimension or ``batch_size`` is not positive, ``dtypes`` has
-            the wrong length, or ``device`` does not match the model's.
-        RuntimeError: If the forward pass fails. The message names the layer
-            that failed and the shape of its input, e.g. ``layer "0" (Linear)
-            failed on input of shape (2, 127): ...``; the original error is
-            chained as the cause.
+            the wrong length or names a quantized dtype, ``device`` does not
+            match the model's, ``input_data`` holds meta tensors for a model
+            that is not on the meta device, or the inputs built from
+            ``input_size`` would need more memory than the device has.
+        RuntimeError: If ``device`` names a GPU this machine does not have, or
+            the forward pass fails. The message names the innermost layer the
+            error came out of and the shape of its input, e.g. ``layer "0"
+            (Linear) failed on input of shape (2, 127): ...``; the original
+            error is chained as the cause.
 
     Examples:
         >>> from nnguide.models import MLP
@@ -516,14 +537,8 @@ def summary(
         >>> summary(embedding, input_data=torch.tensor([[1, 2, 3]])).layers[0].output_shape
         (1, 3, 8)
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    if not _is_int(batch_size):
-        raise TypeError(
-            f"batch_size must be an int, got {type(batch_size).__name__} {batch_size!r}"
-        )
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size}")
+    _check_model(model)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
     if input_size is None and input_data is None:
         raise ValueError(
             "give input_size (the shape of one input without the batch dimension, "
@@ -532,87 +547,130 @@ def summary(
     if input_size is not None and input_data is not None:
         raise ValueError("give either input_size or input_data, not both")
     target = _check_device(device, model)
-
-    args: tuple[Any, ...]
-    kwargs: dict[str, Any] = {}
     if input_data is None:
-        shapes = _check_input_size(input_size)
-        types = _check_dtypes(dtypes, len(shapes))
-        args = tuple(
-            _make_input((batch_size, *shape), dtype, target)
-            for shape, dtype in zip(shapes, types, strict=True)
-        )
-        batch: int | None = batch_size
+        args, kwargs, batch = _inputs_from_size(input_size, dtypes, batch_size, target)
     else:
         if dtypes is not None:
             raise ValueError(
                 "dtypes applies to inputs built from input_size; "
                 "input_data tensors keep their own dtype"
             )
-        if isinstance(input_data, torch.Tensor):
-            args = (input_data.to(target),)
-        elif isinstance(input_data, Mapping):
-            kwargs = {str(key): _to_device(value, target) for key, value in input_data.items()}
-            args = ()
-        elif _is_sequence(input_data):
-            args = tuple(_to_device(value, target) for value in input_data)
-        else:
-            raise TypeError(
-                "input_data must be a tensor, a list or tuple of positional arguments, or a "
-                f"dict of keyword arguments, got {type(input_data).__name__}"
-            )
-        tensors = _tensors([args, kwargs])
-        if not tensors:
-            raise ValueError(f"input_data must contain at least one tensor, got {input_data!r}")
-        batch = next((tensor.shape[0] for tensor in tensors if tensor.dim() > 0), None)
-
+        args, kwargs, batch = _inputs_from_data(input_data, target)
     return _run(model, args, kwargs, batch)
+
+
+_Inputs: TypeAlias = "tuple[tuple[Any, ...], dict[str, Any], int | None]"
+
+
+def _inputs_from_size(
+    input_size: Any, dtypes: Any, batch_size: int, device: torch.device
+) -> _Inputs:
+    """Random (floating) or zero (integer) inputs of the given shapes, after a memory check."""
+    shapes = _check_input_size(input_size)
+    kinds = _check_dtypes(dtypes, len(shapes))
+    needed = sum(
+        tensor_bytes((batch_size, *shape), dtype)
+        for shape, dtype in zip(shapes, kinds, strict=True)
+    )
+    check_memory(
+        needed, f"input_size={input_size!r} with batch_size={batch_size}", "the inputs", device
+    )
+    args = tuple(
+        _make_input((batch_size, *shape), dtype, device)
+        for shape, dtype in zip(shapes, kinds, strict=True)
+    )
+    return args, {}, batch_size
+
+
+def _inputs_from_data(input_data: Any, device: torch.device) -> _Inputs:
+    """The positional or keyword arguments in ``input_data``, moved to ``device``."""
+    if not isinstance(input_data, (torch.Tensor, Mapping)) and not _is_sequence(input_data):
+        raise TypeError(
+            "input_data must be a tensor, a list or tuple of positional arguments, or a "
+            f"dict of keyword arguments, got {describe(input_data)}"
+        )
+    tensors = _tensors(input_data)
+    if not tensors:
+        raise ValueError(f"input_data must contain at least one tensor, got {input_data!r}")
+    for tensor in tensors:
+        if tensor.is_meta and device.type != "meta":
+            raise ValueError(
+                f"input_data holds a meta tensor of shape {tuple(tensor.shape)}, which has no "
+                f"values to run the model on {device.type!r}; move the model to the meta "
+                "device too (model.to('meta')) or pass real tensors"
+            )
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = {}
+    if isinstance(input_data, torch.Tensor):
+        args = (input_data.to(device),)
+    elif isinstance(input_data, Mapping):
+        kwargs = {str(key): _to_device(value, device) for key, value in input_data.items()}
+    else:
+        args = tuple(_to_device(value, device) for value in input_data)
+    batch = next((tensor.shape[0] for tensor in tensors if tensor.dim() > 0), None)
+    return args, kwargs, batch
+
+
+# One (module, output shape, output bytes) per recorded leaf call.
+_Call: TypeAlias = "tuple[nn.Module, OutputShape, int]"
 
 
 def _run(
     model: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any], batch: int | None
 ) -> ModelSummary:
-    modules = list(model.named_modules())
-    names = {id(module): name for name, module in modules}
-    leaves = {id(module) for _, module in modules if next(module.children(), None) is None}
-    modes = [(module, module.training) for _, module in modules]
-    running: list[tuple[nn.Module, tuple[Any, ...], dict[str, Any]]] = []
-    calls: list[tuple[nn.Module, OutputShape, int]] = []
+    """Run the model once, then turn the recorded calls into a `ModelSummary`."""
+    with preserved_state(model, rng_device=_input_device(args, kwargs)):
+        working = _materialisable(model)
+        calls = _record_calls(working, args, kwargs)
+    layers, output_bytes = _rows(working, calls, batch)
+    return _summarize(working, layers, output_bytes, args, kwargs, batch)
 
-    def before(module: nn.Module, call_args: Any, call_kwargs: Any) -> None:
-        running.append((module, call_args, call_kwargs))
 
-    def after(module: nn.Module, call_args: Any, output: Any) -> None:
-        while running and running.pop()[0] is not module:
-            pass  # An inner module failed and the model caught the error.
-        if id(module) in leaves:
-            shape, size = _describe(output)
-            calls.append((module, shape, size))
+def _input_device(args: tuple[Any, ...], kwargs: dict[str, Any]) -> torch.device | None:
+    return next((tensor.device for tensor in _tensors([args, kwargs])), None)
 
-    handles = []
+
+def _materialisable(model: nn.Module) -> nn.Module:
+    """The model itself, or a copy of it when lazy modules would be initialized."""
+    lazy = any(
+        isinstance(module, LazyModuleMixin) and module.has_uninitialized_params()
+        for module in model.modules()
+    )
+    return copy.deepcopy(model) if lazy else model
+
+
+def _record_calls(model: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[_Call]:
+    """Run the forward pass in eval mode without gradients, recording every leaf call."""
+    calls: list[_Call] = []
+
+    def record(module: nn.Module, call_args: Any, output: Any) -> None:
+        shape, size = _describe(output)
+        calls.append((module, shape, size))
+
+    leaves = [module for module in model.modules() if next(module.children(), None) is None]
+    handles = [module.register_forward_hook(record) for module in leaves]
     try:
-        for _, module in modules:
-            handles.append(module.register_forward_pre_hook(before, with_kwargs=True))
-            handles.append(module.register_forward_hook(after))
         model.eval()
         with torch.no_grad():
             model(*args, **kwargs)
     except Exception as error:
-        if not running:
+        failure = failed_call(error)
+        if failure is None:
             raise
-        failed, failed_args, failed_kwargs = running[-1]
-        name = names.get(id(failed), "")
-        who = f'layer "{name}"' if name else "model"
+        failed, failed_args, failed_kwargs = failure
         raise RuntimeError(
-            f"{who} ({type(failed).__name__}) failed on "
+            f"{module_label(model, failed)} failed on "
             f"{_describe_inputs(failed_args, failed_kwargs)}: {error}"
         ) from error
     finally:
         for handle in handles:
             handle.remove()
-        for module, training in modes:
-            module.training = training
+    return calls
 
+
+def _rows(model: nn.Module, calls: list[_Call], batch: int | None) -> tuple[list[LayerInfo], int]:
+    """One `LayerInfo` per call, each parameter counted on the first row that uses it."""
+    names = {id(module): name for name, module in model.named_modules()}
     layers = []
     counted: set[int] = set()
     output_bytes = 0
@@ -626,7 +684,7 @@ def _run(
                 new += parameter.numel()
         layers.append(
             LayerInfo(
-                name=names[id(module)],
+                name=names.get(id(module), ""),
                 type=type(module).__name__,
                 output_shape=shape,
                 num_params=new,
@@ -635,7 +693,18 @@ def _run(
             )
         )
         output_bytes += size
+    return layers, output_bytes
 
+
+def _summarize(
+    model: nn.Module,
+    layers: list[LayerInfo],
+    output_bytes: int,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    batch: int | None,
+) -> ModelSummary:
+    """The totals and memory estimates around the rows."""
     total = trainable = param_bytes = 0
     for name, parameter in model.named_parameters():
         if isinstance(parameter, nn.parameter.UninitializedParameter):

@@ -146,3 +146,13 @@ def test_loaders_check_batch_size():
         digits_loaders(32.0)
     with pytest.raises(ValueError, match="test_fraction must be strictly between 0 and 1"):
         digits_loaders(test_fraction=2)
+
+
+def test_numpy_ints_are_accepted_like_ints():
+    import numpy as np
+
+    assert torch.equal(load_digits(seed=np.int64(3)).y_test, load_digits(seed=3).y_test)
+    train_loader, _ = digits_loaders(batch_size=np.int64(100), seed=np.int32(0))
+    assert train_loader.batch_size == 100 and type(train_loader.batch_size) is int
+    with pytest.raises(TypeError, match="seed must be an int, got bool True"):
+        load_digits(seed=True)

@@ -1,14 +1,14 @@
 import pytest
 import torch
 
-from nnguide import device as device_module
+from nnguide import _validation
 from nnguide.device import get_device
 
 
 @pytest.fixture
 def no_accelerators(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    monkeypatch.setattr(device_module, "_mps_available", lambda: False)
+    monkeypatch.setattr(_validation, "mps_available", lambda: False)
 
 
 def test_auto_picks_cpu_without_accelerators(no_accelerators):
@@ -17,7 +17,7 @@ def test_auto_picks_cpu_without_accelerators(no_accelerators):
 
 def test_auto_prefers_cuda_then_mps(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    monkeypatch.setattr(device_module, "_mps_available", lambda: True)
+    monkeypatch.setattr(_validation, "mps_available", lambda: True)
     assert get_device() == torch.device("cuda")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert get_device() == torch.device("mps")

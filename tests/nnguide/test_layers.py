@@ -159,3 +159,63 @@ def test_linear_forward_needs_a_matrix_weight():
 def test_linear_forward_needs_tensors(x, weight, bias, message):
     with pytest.raises(TypeError, match=message):
         linear_forward(x, weight, bias)
+
+
+# Keyword arguments are checked when the module is made, not when it first runs.
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "error", "message"),
+    [
+        (
+            "gelu",
+            {"approximate": "bad"},
+            ValueError,
+            r"approximate of activation 'gelu' must be one of 'none', 'tanh', got 'bad'",
+        ),
+        ("softmax", {"dim": "x"}, TypeError, r"dim of activation 'softmax' must be an int"),
+        ("softmax", {"dim": 1.0}, TypeError, r"must be an int, got float 1\.0"),
+        (
+            "leaky_relu",
+            {"negative_slope": "a"},
+            TypeError,
+            r"negative_slope of activation 'leaky_relu' must be a number, got str 'a'",
+        ),
+        ("relu", {"inplace": "no"}, TypeError, r"inplace of activation 'relu' must be a bool"),
+        ("leaky_relu", {"inplace": 1}, TypeError, r"inplace .* must be a bool, got int 1"),
+    ],
+)
+def test_activation_checks_keyword_values(name, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        activation(name, **kwargs)
+
+
+def test_activation_accepts_numpy_numbers():
+    import numpy as np
+
+    assert activation("softmax", dim=np.int64(-1)).dim == -1
+    assert isinstance(activation("softmax", dim=np.int64(-1)).dim, int)
+    slope = activation("leaky_relu", negative_slope=np.float32(0.5)).negative_slope
+    assert slope == 0.5 and type(slope) is float
+    assert activation("gelu", approximate="tanh").approximate == "tanh"
+
+
+def test_linear_forward_refuses_mixed_dtypes_naming_both():
+    weight = torch.ones(4, 3)
+    with pytest.raises(
+        TypeError,
+        match=r"x is a float64 tensor of shape \(2, 3\) but weight is a "
+        r"float32 tensor of shape \(4, 3\)",
+    ):
+        linear_forward(torch.ones(2, 3, dtype=torch.float64), weight)
+    with pytest.raises(TypeError, match=r"but bias is a float64 tensor of shape \(4,\)"):
+        linear_forward(torch.ones(2, 3), weight, torch.zeros(4, dtype=torch.float64))
+    with pytest.raises(TypeError, match=r"x is a int64 tensor"):
+        linear_forward(torch.ones(2, 3, dtype=torch.long), weight)
+    # The same dtype everywhere is fine, float64 included.
+    assert linear_forward(torch.ones(2, 3).double(), weight.double()).dtype == torch.float64
+
+
+def test_linear_forward_refuses_mixed_devices():
+    with pytest.raises(ValueError, match=r"x is on device 'cpu' but weight is on 'meta'"):
+        linear_forward(torch.ones(2, 3), torch.ones(4, 3, device="meta"))

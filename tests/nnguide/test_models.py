@@ -79,8 +79,8 @@ def test_fewer_than_two_sizes_is_a_value_error(sizes):
 @pytest.mark.parametrize(
     ("sizes", "message"),
     [
-        ([128, 0, 1], r"sizes\[1\] must be a positive int, got 0"),
-        ([128, 64, -1], r"sizes\[2\] must be a positive int, got -1"),
+        ([128, 0, 1], r"sizes\[1\] must be at least 1, got 0"),
+        ([128, 64, -1], r"sizes\[2\] must be at least 1, got -1"),
     ],
 )
 def test_non_positive_sizes_are_value_errors(sizes, message):
@@ -197,3 +197,27 @@ def test_a_slice_is_a_plain_sequential_of_the_same_layers():
     assert head[0] is model[0]
     assert head(torch.rand(3, 128)).shape == (3, 64)
     assert isinstance(model[-1], nn.Sigmoid)
+
+
+@pytest.mark.parametrize("shape", [(5, 4), (2, 7, 4), (3, 2, 2, 4), (4,)])
+def test_mlp_softmax_output_sums_to_one_over_the_features_for_any_leading_shape(shape):
+    torch.manual_seed(0)
+    model = MLP([4, 8, 3], output_activation="softmax")
+    probabilities = model(torch.randn(*shape))
+    assert probabilities.shape == (*shape[:-1], 3)
+    assert torch.allclose(probabilities.sum(dim=-1), torch.ones(shape[:-1]))
+    assert model[-1].dim == -1
+
+
+def test_mlp_hidden_softmax_also_uses_the_last_dimension():
+    model = MLP([4, 3, 2], activation="softmax")
+    hidden = model[:2](torch.randn(2, 5, 4))
+    assert torch.allclose(hidden.sum(dim=-1), torch.ones(2, 5))
+
+
+def test_mlp_and_count_parameters_take_numpy_ints_but_not_bools():
+    model = MLP([np.int64(4), np.int32(3), 2])
+    assert model.sizes == (4, 3, 2)
+    assert all(type(size) is int for size in model.sizes)
+    with pytest.raises(TypeError, match=r"sizes\[1\] must be an int, got bool True"):
+        MLP([4, True, 2])

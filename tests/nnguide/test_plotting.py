@@ -160,7 +160,7 @@ def test_confusion_matrix_draws_on_the_given_axes():
         ({"matrix": "matrix"}, TypeError, "matrix must be a square tensor of counts, got str"),
         ({"matrix": torch.eye(2, dtype=torch.bool)}, TypeError, "got dtype torch.bool"),
         ({"class_names": ["a"]}, ValueError, r"one name per class \(2\), got 1"),
-        ({"class_names": "ab"}, TypeError, "class_names must be a list of names, got a single str"),
+        ({"class_names": "ab"}, TypeError, r"class_names must be a list of names, .*got str 'ab'"),
         ({"language": "de"}, ValueError, "language must be one of 'en', 'ko', got 'de'"),
     ],
 )
@@ -179,3 +179,40 @@ def test_set_style_is_unchanged_by_the_new_helpers(history):
     plot_confusion_matrix(torch.eye(2, dtype=torch.long))
     assert matplotlib.rcParams["axes.grid"] is True
     assert dict(matplotlib.rcParams) == before
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: plot_history(History([1.0]), language=["en"]),
+            TypeError,
+            r"language must be a str, got list \['en'\]",
+        ),
+        (
+            lambda: plot_confusion_matrix(torch.eye(2), class_names=5),
+            TypeError,
+            r"class_names must be a list of names, one per class, got int 5",
+        ),
+        (
+            lambda: plot_history(History([1.0]), title=3),
+            TypeError,
+            r"title must be a str or None, got int 3",
+        ),
+        (
+            lambda: plot_confusion_matrix(torch.eye(2), language="fr"),
+            ValueError,
+            r"language must be one of 'en', 'ko', got 'fr'",
+        ),
+    ],
+)
+def test_bad_arguments_are_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+    plt.close("all")
+
+
+def test_class_names_may_be_any_iterable_of_names():
+    ax = plot_confusion_matrix(torch.eye(2), class_names=(name for name in "ab"))
+    assert [label.get_text() for label in ax.get_xticklabels()] == ["a", "b"]
+    plt.close("all")

@@ -1,3 +1,4 @@
+import contextlib
 import os
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
@@ -432,14 +433,14 @@ def test_input_size_and_input_data_together_are_rejected():
         (torch.ones(3), TypeError, r"input_size must be a shape such as \(128,\) .* got Tensor"),
         ((128.0,), TypeError, r"input_size\[0\] must be an int, got float 128.0"),
         ((3, True), TypeError, r"input_size\[1\] must be an int, got bool True"),
-        ((0,), ValueError, r"input_size\[0\] must be a positive int, got 0"),
-        ((3, -4), ValueError, r"input_size\[1\] must be a positive int, got -4"),
+        ((0,), ValueError, r"input_size\[0\] must be at least 1, got 0"),
+        ((3, -4), ValueError, r"input_size\[1\] must be at least 1, got -4"),
         (
             [(3,), 4],
             TypeError,
             r"input_size mixes shapes and single dimensions: input_size\[1\] is int 4",
         ),
-        ([(3,), (4, 0)], ValueError, r"input_size\[1\]\[1\] must be a positive int, got 0"),
+        ([(3,), (4, 0)], ValueError, r"input_size\[1\]\[1\] must be at least 1, got 0"),
         ([(3,), ("4",)], TypeError, r"input_size\[1\]\[0\] must be an int, got str '4'"),
     ],
 )
@@ -451,8 +452,8 @@ def test_bad_input_size(input_size, error, message):
 @pytest.mark.parametrize(
     ("batch_size", "error", "message"),
     [
-        (0, ValueError, r"batch_size must be a positive int, got 0"),
-        (-2, ValueError, r"batch_size must be a positive int, got -2"),
+        (0, ValueError, r"batch_size must be at least 1, got 0"),
+        (-2, ValueError, r"batch_size must be at least 1, got -2"),
         (2.0, TypeError, r"batch_size must be an int, got float 2.0"),
         (True, TypeError, r"batch_size must be an int, got bool True"),
     ],
@@ -522,8 +523,8 @@ def test_device_defaults_to_the_model_s_and_can_be_named():
             ValueError,
             r"device is 'meta' but the model is on 'cpu'; move the model with model.to",
         ),
-        ("gpu", ValueError, r"device 'gpu' is not a valid device"),
-        (0, TypeError, r"device must be a str such as 'cpu' or a torch.device, got int 0"),
+        ("gpu", ValueError, r"device must be 'cpu', 'cuda', 'mps' or 'meta' .*got 'gpu'"),
+        (0, TypeError, r"device must be a str, a torch.device or None, got int 0"),
     ],
 )
 def test_bad_device(device, error, message):
@@ -582,3 +583,124 @@ def test_a_layer_error_caught_by_the_model_itself_does_not_confuse_the_rows():
     result = summary(Fallback(), (3,))
     assert [(layer.name, layer.output_shape) for layer in result.layers] == [("loose", (2, 2))]
     assert result.total_params == 12 + 8
+
+
+def test_a_model_that_caught_a_layer_error_is_blamed_for_its_own_failure():
+    class CatchesThenFails(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.strict = nn.Linear(5, 2)
+
+        def forward(self, x):
+            with contextlib.suppress(RuntimeError):
+                self.strict(x)
+            return x.reshape(7, -1)
+
+    with pytest.raises(RuntimeError, match=r"^model \(CatchesThenFails\) failed on input of"):
+        summary(CatchesThenFails(), (3,))
+
+
+# The model is left exactly as it was ----------------------------------------------------
+
+
+def test_a_lazy_module_stays_lazy_and_the_global_rng_is_untouched():
+    model = nn.Sequential(nn.LazyLinear(4), nn.ReLU())
+    torch.manual_seed(123)
+    state = torch.get_rng_state()
+    result = summary(model, (3,))
+    assert result.total_params == 16
+    assert [layer.output_shape for layer in result.layers] == [(2, 4), (2, 4)]
+    assert model[0].has_uninitialized_params()
+    assert torch.equal(torch.get_rng_state(), state)
+
+
+def test_a_forward_pass_that_draws_random_numbers_leaves_the_global_rng_alone():
+    class Noisy(nn.Module):
+        def forward(self, x):
+            return x + torch.randn_like(x)
+
+    state = torch.get_rng_state()
+    summary(Noisy(), (3,))
+    assert torch.equal(torch.get_rng_state(), state)
+
+
+def test_a_custom_train_that_toggles_requires_grad_is_undone():
+    class FreezesInEval(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.linear = nn.Linear(3, 2)
+            self.frozen = nn.Linear(2, 2)
+            self.frozen.requires_grad_(False)
+
+        def train(self, mode=True):
+            super().train(mode)
+            self.linear.requires_grad_(mode)
+            return self
+
+        def forward(self, x):
+            return self.frozen(self.linear(x))
+
+    model = FreezesInEval()
+    result = summary(model, (3,))
+    assert result.trainable_params == 8 and result.non_trainable_params == 6
+    assert model.training
+    assert [p.requires_grad for p in model.parameters()] == [True, True, False, False]
+
+
+def test_per_module_modes_are_restored_exactly():
+    model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2), nn.Dropout())
+    model[1].eval()
+    summary(model, (2,))
+    assert [module.training for module in model.modules()] == [True, True, False, True]
+
+
+# Inputs that cannot work are refused before anything runs ------------------------------
+
+
+def test_absurd_sizes_are_refused_with_a_memory_estimate():
+    with pytest.raises(
+        ValueError,
+        match=r"input_size=\(10000000, 10000000\) with batch_size=2 asks for 727\.60 TiB of "
+        r"memory for the inputs, more than the .* that the cpu device has",
+    ):
+        summary(nn.ReLU(), (10**7, 10**7))
+
+
+def test_numpy_ints_are_ints():
+    import numpy as np
+
+    result = summary(lecture_network(), (np.int64(128),), batch_size=np.int64(3))
+    assert result.batch_size == 3 and type(result.batch_size) is int
+    assert result.layers[0].output_shape == (3, 64)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_a_missing_gpu_is_named_not_asserted():
+    with pytest.raises(RuntimeError, match=r"device='cuda' asks for a CUDA GPU, but none"):
+        summary(nn.ReLU(), (3,), device="cuda")
+
+
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
+def test_scripted_modules_are_refused_with_the_reason():
+    scripted = torch.jit.script(nn.Sequential(nn.Linear(2, 3), nn.ReLU()))
+    with pytest.raises(TypeError, match=r"model is a TorchScript module \(RecursiveScriptModule\)"):
+        summary(scripted, (2,))
+
+
+@pytest.mark.parametrize("dtype", [torch.qint8, torch.quint8, torch.qint32])
+def test_quantized_dtypes_cannot_be_built_from_input_size(dtype):
+    with pytest.raises(ValueError, match=rf"dtypes is the quantized dtype {dtype}"):
+        summary(nn.Linear(2, 3), (2,), dtypes=dtype)
+    with pytest.raises(ValueError, match=rf"dtypes\[1\] is the quantized dtype {dtype}"):
+        summary(TwoInputs(), [(3,), (4,)], dtypes=[torch.float32, dtype])
+
+
+def test_a_model_on_the_meta_device_is_summarized_without_memory():
+    result = summary(nn.Sequential(nn.Linear(1000, 1000, device="meta"), nn.ReLU()), (1000,))
+    assert result.total_params == 1000 * 1000 + 1000
+    assert [layer.output_shape for layer in result.layers] == [(2, 1000), (2, 1000)]
+
+
+def test_meta_input_data_for_a_real_model_is_refused():
+    with pytest.raises(ValueError, match=r"input_data holds a meta tensor of shape \(2, 2\)"):
+        summary(nn.Linear(2, 3), input_data=torch.empty(2, 2, device="meta"))

@@ -161,7 +161,7 @@ def test_fit_moves_the_model_to_the_device(loaders):
         ({"optimizer": "sgd"}, TypeError, r"optimizer must be a torch.optim.Optimizer.*got str"),
         ({"progress": "yes"}, TypeError, "progress must be True, False or None, got str"),
         ({"device": 0}, TypeError, "device must be a str, a torch.device or None, got int"),
-        ({"device": "gpu"}, ValueError, "prefer must be 'cpu', 'cuda' or 'mps'"),
+        ({"device": "gpu"}, ValueError, "device must be 'cpu', 'cuda' or 'mps'"),
         (
             {"loss_fn": nn.CrossEntropyLoss(reduction="none")},
             ValueError,
@@ -378,3 +378,263 @@ def test_confusion_matrix_agrees_with_scikit_learn():
 def test_confusion_matrix_errors(args, error, message):
     with pytest.raises(error, match=message):
         confusion_matrix(*args)
+
+
+# Wrong numbers are refused, not returned -----------------------------------------------
+
+
+def test_accuracy_refuses_labels_outside_the_classes():
+    with pytest.raises(
+        ValueError,
+        match=r"targets must hold class indices from 0 to 2 \(the logits score 3 classes\), "
+        r"got values from -2 to 9",
+    ):
+        accuracy(torch.zeros(4, 3), torch.tensor([0, 5, -2, 9]))
+    with pytest.raises(ValueError, match=r"from 0 to 1 \(the logits are those of a binary"):
+        accuracy(torch.zeros(3), torch.tensor([0, 1, 2]))
+    with pytest.raises(ValueError, match=r"from 0 to 1 \(the logits score 2 classes\)"):
+        accuracy(torch.zeros(2, 2), torch.tensor([0, 2]))
+    with pytest.raises(TypeError, match=r"targets must hold class indices, got dtype torch\.bool"):
+        accuracy(torch.zeros(2), torch.tensor([True, False]))
+
+
+def test_evaluate_and_predict_refuse_labels_outside_the_classes():
+    batches = [(torch.zeros(2, 2), torch.tensor([0, 1])), (torch.zeros(2, 2), torch.tensor([0, 5]))]
+    for run in (lambda: evaluate(make_model(), batches), lambda: predict(make_model(), batches)):
+        with pytest.raises(
+            ValueError, match=r"^batch 1 of loader: targets must hold class indices"
+        ):
+            run()
+
+
+def test_an_empty_batch_does_not_turn_the_loss_into_nan():
+    inputs, targets = blobs(12)
+    model = make_model()
+    loss_fn = nn.CrossEntropyLoss()
+    full = evaluate(model, [(inputs, targets)], loss_fn=loss_fn)
+    with_empty = evaluate(
+        model,
+        [(inputs[:6], targets[:6]), (inputs[:0], targets[:0]), (inputs[6:], targets[6:])],
+        loss_fn=loss_fn,
+    )
+    assert with_empty["loss"] == pytest.approx(full["loss"])
+    assert with_empty["accuracy"] == full["accuracy"]
+    predictions, _ = predict(model, [(inputs[:0], targets[:0]), (inputs, targets)])
+    assert len(predictions) == 12
+    history = fit(
+        model,
+        [(inputs, targets), (inputs[:0], targets[:0])],
+        loss_fn=loss_fn,
+        optimizer=torch.optim.SGD(model.parameters(), lr=0.1),
+        epochs=2,
+        progress=False,
+    )
+    assert all(loss == loss for loss in history.train_loss)  # no NaN
+    with pytest.raises(ValueError, match="loader yielded only empty batches"):
+        evaluate(model, [(inputs[:0], targets[:0])])
+
+
+# Errors name the culprit ----------------------------------------------------------------
+
+
+class ReturnsDict(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(2, 3)
+
+    def forward(self, x):
+        return {"logits": self.linear(x)}
+
+
+class ReturnsTuple(ReturnsDict):
+    def forward(self, x):
+        return self.linear(x), x
+
+
+@pytest.mark.parametrize(
+    ("model", "got"),
+    [(ReturnsDict(), r"a dict with keys \['logits'\]"), (ReturnsTuple(), "a tuple of length 2")],
+)
+def test_evaluate_and_predict_need_a_model_that_returns_a_tensor(model, got):
+    batches = [(torch.zeros(4, 2), torch.zeros(4, dtype=torch.long))]
+    for run in (evaluate, predict):
+        with pytest.raises(
+            TypeError,
+            match=rf"^batch 0 of loader: the model's output must be a tensor of class "
+            rf"scores, got {got}",
+        ):
+            run(model, batches)
+
+
+def fit_once(model, batches, **kwargs):
+    options = {
+        "loss_fn": nn.CrossEntropyLoss(),
+        "optimizer": torch.optim.SGD(model.parameters(), lr=0.1),
+        "epochs": 1,
+        "progress": False,
+    }
+    options.update(kwargs)
+    return fit(model, batches, **options)
+
+
+def test_fit_names_the_batch_and_the_targets_when_a_class_is_out_of_range():
+    inputs, targets = blobs(8)
+    bad = targets.clone()
+    bad[3] = 5
+    with pytest.raises(IndexError) as caught:
+        fit_once(make_model(), [(inputs, targets), (inputs, bad)], epochs=2)
+    message = str(caught.value)
+    assert message.startswith(
+        "epoch 1/2, batch 1 of train_loader: loss_fn(outputs, targets) failed"
+    )
+    assert "outputs float32 tensor of shape (8, 3)" in message
+    assert "targets int64 tensor of shape (8,) with values from 0 to 5" in message
+    assert message.endswith("Target 5 is out of bounds.")
+    assert isinstance(caught.value.__cause__, IndexError)
+
+
+@pytest.mark.parametrize(
+    ("inputs", "located"),
+    [
+        (torch.zeros(4, 3), r'layer "0" \(Linear\) on input float32 tensor of shape \(4, 3\)'),
+        (torch.zeros(4, 2, dtype=torch.long), r"inputs int64 tensor of shape \(4, 2\)"),
+        (torch.zeros(4, 2, dtype=torch.float64), r"inputs float64 tensor of shape \(4, 2\)"),
+    ],
+)
+def test_fit_names_the_layer_and_the_dtypes_when_the_forward_pass_fails(inputs, located):
+    targets = torch.zeros(4, dtype=torch.long)
+    with pytest.raises(RuntimeError, match=located) as caught:
+        fit_once(make_model(), [(inputs, targets)])
+    message = str(caught.value)
+    assert message.startswith(
+        'epoch 1/1, batch 0 of train_loader: the forward pass model(inputs) failed in layer "0"'
+    )
+    assert "model parameters float32" in message
+    assert isinstance(caught.value.__cause__, RuntimeError)
+
+
+def test_fit_explains_a_batch_of_one_sample_for_batchnorm():
+    model = nn.Sequential(nn.Linear(2, 4), nn.BatchNorm1d(4), nn.Linear(4, 3))
+    inputs, targets = blobs(5)
+    batches = [(inputs[:4], targets[:4]), (inputs[4:], targets[4:])]
+    with pytest.raises(
+        ValueError,
+        match=r"batch 1 of train_loader: .* in layer \"1\" "
+        r"\(BatchNorm1d\).*drop_last=True",
+    ):
+        fit_once(model, batches)
+
+
+def test_fit_refuses_a_model_with_nothing_to_train():
+    model = make_model()
+    model.requires_grad_(False)
+    with pytest.raises(
+        ValueError,
+        match=r"model has nothing to train: all 4 of its parameter "
+        r"tensors have requires_grad=False",
+    ):
+        fit_once(model, [blobs(4)])
+    with pytest.raises(ValueError, match="it has no parameters"):
+        fit(
+            nn.ReLU(),
+            [blobs(4)],
+            loss_fn=nn.CrossEntropyLoss(),
+            optimizer=torch.optim.SGD(make_model().parameters(), lr=0.1),
+            epochs=1,
+        )
+
+
+def test_fit_refuses_an_optimizer_over_another_model():
+    with pytest.raises(ValueError, match="optimizer updates none of the model's trainable"):
+        fit_once(
+            make_model(), [blobs(4)], optimizer=torch.optim.SGD(make_model().parameters(), lr=0.1)
+        )
+
+
+def test_fit_names_its_own_arguments():
+    with pytest.raises(
+        ValueError, match=r"^device must be 'cpu', 'cuda' or 'mps'.*got 'tpu9'"
+    ) as caught:
+        fit_once(make_model(), [blobs(4)], device="tpu9")
+    assert "prefer" not in str(caught.value)
+    with pytest.raises(ValueError, match=r"^epoch 1/1, batch 0 of val_loader: loaders must yield"):
+        fit_once(make_model(), [blobs(4)], val_loader=[(torch.zeros(2, 2),)])
+    with pytest.raises(TypeError, match=r"^val_loader must be an iterable"):
+        fit_once(make_model(), [blobs(4)], val_loader=torch.zeros(2))
+
+
+def test_a_generator_cannot_serve_several_epochs():
+    with pytest.raises(
+        ValueError,
+        match=r"^train_loader is a generator, which can be iterated "
+        r"only once, but it is needed 2 times",
+    ):
+        fit_once(make_model(), (batch for batch in [blobs(4)]), epochs=2)
+    with pytest.raises(ValueError, match=r"^val_loader is a generator"):
+        fit_once(make_model(), [blobs(4)], val_loader=(b for b in [blobs(4)]), epochs=3)
+    # One epoch over a generator is fine.
+    assert fit_once(make_model(), (batch for batch in [blobs(4)])).epochs == 1
+
+
+def test_an_error_while_fetching_a_batch_names_the_batch():
+    def broken(batch):
+        raise KeyError("label")
+
+    loader = DataLoader(TensorDataset(*blobs(8)), batch_size=4, collate_fn=broken)
+    with pytest.raises(KeyError, match=r"epoch 1/1, batch 0 of train_loader: fetching the batch"):
+        fit_once(make_model(), loader)
+
+
+def test_fit_takes_numpy_ints():
+    import numpy as np
+
+    assert fit_once(make_model(), [blobs(4)], epochs=np.int64(2)).epochs == 2
+
+
+# evaluate and predict restore the exact state --------------------------------------------
+
+
+def test_evaluate_and_predict_restore_every_module_s_mode_and_requires_grad():
+    class FreezesInEval(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = nn.Linear(2, 3)
+            self.norm = nn.BatchNorm1d(3)
+
+        def train(self, mode=True):
+            super().train(mode)
+            self.linear.requires_grad_(mode)
+            return self
+
+        def forward(self, x):
+            return self.norm(self.linear(x))
+
+    model = FreezesInEval()
+    model.norm.eval()  # a frozen BatchNorm inside a model in training mode
+    model.norm.weight.requires_grad_(False)
+    before = [(m.training) for m in model.modules()], [p.requires_grad for p in model.parameters()]
+    batches = [blobs(4)]
+    for run in (lambda: evaluate(model, batches), lambda: predict(model, batches)):
+        run()
+        after = (
+            [(m.training) for m in model.modules()],
+            [p.requires_grad for p in model.parameters()],
+        )
+        assert after == before == ([True, True, False], [True, True, False, True])
+
+
+def test_evaluate_restores_the_state_when_a_batch_fails():
+    model = make_model()
+    model[1].eval()
+    with pytest.raises(RuntimeError):
+        evaluate(model, [(torch.zeros(2, 5), torch.zeros(2, dtype=torch.long))])
+    assert [m.training for m in model.modules()] == [True, True, False, True]
+
+
+def test_confusion_matrix_refuses_an_absurd_number_of_classes_and_takes_numpy_ints():
+    import numpy as np
+
+    with pytest.raises(ValueError, match=r"num_classes=10000000 asks for 727\.60 TiB of memory"):
+        confusion_matrix(torch.tensor([0]), torch.tensor([0]), 10**7)
+    matrix = confusion_matrix(torch.tensor([0, 1]), torch.tensor([1, 1]), np.int64(2))
+    assert matrix.tolist() == [[0, 1], [0, 1]]

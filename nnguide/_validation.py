@@ -1,0 +1,313 @@
+"""Argument checks shared by the public functions of nnguide.
+
+Every check takes the argument's name, so that its `TypeError` or `ValueError`
+says which argument was wrong, what it was and what was expected. Integers go
+through `operator.index`, so NumPy and PyTorch integer scalars are accepted
+wherever a Python `int` is, and `bool` is rejected everywhere an int is meant.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import math
+import operator
+import os
+import sys
+import types
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from typing import Any
+
+import torch
+from torch import nn
+
+DEVICE_TYPES = ("cpu", "cuda", "mps")
+
+# Used when the memory of a device cannot be read (a system without sysconf).
+_FALLBACK_MEMORY_BYTES = 2**40
+_REPR_LIMIT = 80
+
+
+def describe(value: object) -> str:
+    """Name a value's type and show its repr, shortened: ``"float 2.5"``."""
+    text = repr(value)
+    if len(text) > _REPR_LIMIT:
+        text = text[: _REPR_LIMIT - 3] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def describe_tensor(tensor: torch.Tensor) -> str:
+    """Describe a tensor by dtype and shape: ``"float32 tensor of shape (16, 2)"``."""
+    dtype = str(tensor.dtype).removeprefix("torch.")
+    return f"{dtype} tensor of shape {tuple(tensor.shape)}"
+
+
+def check_int(value: object, name: str, *, minimum: int | None = None) -> int:
+    """Return ``value`` as an int, or raise an error naming ``name``.
+
+    Anything `operator.index` accepts is an int (``numpy.int64`` included);
+    ``bool`` is not.
+    """
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be an int, got bool {value!r}")
+    try:
+        number = operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(f"{name} must be an int, got {describe(value)}") from None
+    if minimum is not None and number < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {number}")
+    return number
+
+
+def check_bool(value: object, name: str) -> bool:
+    """Return ``value`` if it is ``True`` or ``False``, or raise a `TypeError`."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, got {describe(value)}")
+    return value
+
+
+def check_float(value: object, name: str, *, what: str = "a number") -> float:
+    """Return a finite real number as a float (ints included, bool not)."""
+    if isinstance(value, (bool, str, complex)) or not hasattr(value, "__float__"):
+        raise TypeError(f"{name} must be {what}, got {describe(value)}")
+    if isinstance(value, torch.Tensor) and (value.numel() != 1 or value.is_complex()):
+        raise TypeError(f"{name} must be {what}, got a {describe_tensor(value)}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be a finite number, got {number}")
+    return number
+
+
+def check_str(value: object, name: str, *, choices: Sequence[str] | None = None) -> str:
+    """Return ``value`` if it is a str (one of ``choices`` when given)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {describe(value)}")
+    if choices is not None and value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+    return value
+
+
+def check_module(value: object, name: str = "model") -> nn.Module:
+    """Return ``value`` if it is an ``nn.Module``, or raise a `TypeError`."""
+    if not isinstance(value, nn.Module):
+        raise TypeError(f"{name} must be a torch.nn.Module, got {describe(value)}")
+    return value
+
+
+def check_tensor(value: object, name: str) -> torch.Tensor:
+    """Return ``value`` if it is a tensor, or raise a `TypeError`."""
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {describe(value)}")
+    return value
+
+
+def check_dtype(value: object, name: str, *, example: str = "torch.float32") -> torch.dtype:
+    """Return ``value`` if it is a ``torch.dtype``, or raise a `TypeError`."""
+    if not isinstance(value, torch.dtype):
+        raise TypeError(f"{name} must be a torch.dtype such as {example}, got {describe(value)}")
+    return value
+
+
+def is_quantized(dtype: torch.dtype) -> bool:
+    """Whether ``dtype`` is one of PyTorch's quantized dtypes (``torch.qint8``, ...)."""
+    return dtype in {torch.qint8, torch.quint8, torch.qint32, torch.quint4x2, torch.quint2x4}
+
+
+def mps_available() -> bool:
+    """Whether an Apple-silicon GPU (MPS) is usable."""
+    backend = getattr(torch.backends, "mps", None)
+    return backend is not None and bool(backend.is_available())
+
+
+def parse_device(value: object, name: str, *, types: Sequence[str] = DEVICE_TYPES) -> torch.device:
+    """Read ``value`` (a str or a ``torch.device``) as a device of one of ``types``.
+
+    Raises:
+        TypeError: If ``value`` is neither a str nor a ``torch.device``.
+        ValueError: If it is not a device name PyTorch understands, or its type is
+            not in ``types``.
+    """
+    allowed = ", ".join(map(repr, types[:-1])) + f" or {types[-1]!r}"
+    if isinstance(value, torch.device):
+        device = value
+    elif isinstance(value, str):
+        try:
+            device = torch.device(value)
+        except RuntimeError:
+            raise ValueError(
+                f"{name} must be {allowed} (with an optional index such as 'cuda:0') "
+                f"or None, got {value!r}"
+            ) from None
+        if device.type not in types:
+            raise ValueError(
+                f"{name} must be {allowed} (with an optional index such as 'cuda:0') "
+                f"or None, got {value!r}"
+            )
+        return device
+    else:
+        raise TypeError(f"{name} must be a str, a torch.device or None, got {describe(value)}")
+    if device.type not in types:
+        raise ValueError(f"{name} must be a {allowed} device, got a {device.type!r} device")
+    return device
+
+
+def check_available(device: torch.device, name: str, value: object) -> torch.device:
+    """Return ``device`` if this machine has it, else raise a `RuntimeError`."""
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise RuntimeError(
+                f"{name}={value!r} asks for a CUDA GPU, but none is available "
+                "(torch.cuda.is_available() is False); use get_device() to fall back "
+                "to the best available device"
+            )
+        count = torch.cuda.device_count()
+        if device.index is not None and device.index >= count:
+            raise RuntimeError(
+                f"{name}={value!r} asks for CUDA device {device.index}, but only "
+                f"{count} CUDA device(s) are available (indices 0 to {count - 1})"
+            )
+    elif device.type == "mps" and not mps_available():
+        raise RuntimeError(
+            f"{name}={value!r} asks for an Apple-silicon GPU (MPS), but none is "
+            "available; use get_device() to fall back to the best available device"
+        )
+    return device
+
+
+def check_device(value: object, name: str, *, types: Sequence[str] = DEVICE_TYPES) -> torch.device:
+    """Read and check a device argument: a valid name of a device this machine has."""
+    return check_available(parse_device(value, name, types=types), name, value)
+
+
+def model_device(model: nn.Module) -> torch.device | None:
+    """The device of the model's first parameter or buffer; ``None`` when it has none."""
+    for tensor in itertools.chain(model.parameters(), model.buffers()):
+        return tensor.device
+    return None
+
+
+def check_loader(value: object, name: str, *, passes: int = 1) -> Iterable[Any]:
+    """Check that ``value`` can be iterated ``passes`` times, yielding batches.
+
+    A generator or other iterator can be iterated only once, so it is refused
+    when it is needed more than once (several epochs).
+    """
+    if isinstance(value, (torch.Tensor, str, bytes)) or not isinstance(value, Iterable):
+        raise TypeError(
+            f"{name} must be an iterable of (inputs, targets) batches such as a "
+            f"torch.utils.data.DataLoader, got {describe(value)}"
+        )
+    if passes > 1 and isinstance(value, Iterator):
+        kind = "a generator" if isinstance(value, types.GeneratorType) else "an iterator"
+        if type(value).__name__ != "generator":
+            kind += f" ({type(value).__name__})"
+        raise ValueError(
+            f"{name} is {kind}, which can be iterated only once, "
+            f"but it is needed {passes} times (once per epoch); pass a list of batches "
+            "or a torch.utils.data.DataLoader instead"
+        )
+    return value
+
+
+def format_bytes(num_bytes: float) -> str:
+    """Format a number of bytes with a binary unit: ``"1.50 GiB"``."""
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if num_bytes < 1024 or unit == "TiB":
+            return f"{num_bytes:.0f} {unit}" if unit == "B" else f"{num_bytes:.2f} {unit}"
+        num_bytes /= 1024
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def device_memory(device: torch.device) -> int | None:
+    """Total memory of ``device`` in bytes; ``None`` for one that needs none (meta)."""
+    if device.type == "meta":
+        return None
+    if device.type == "cuda" and torch.cuda.is_available():
+        index = device.index if device.index is not None else torch.cuda.current_device()
+        return int(torch.cuda.get_device_properties(index).total_memory)
+    if device.type == "cpu" and sys.platform != "win32":
+        try:
+            return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (AttributeError, ValueError, OSError):  # pragma: no cover - platform
+            return _FALLBACK_MEMORY_BYTES
+    return _FALLBACK_MEMORY_BYTES
+
+
+def check_memory(num_bytes: int, name: str, what: str, device: torch.device) -> None:
+    """Refuse a request for more memory than ``device`` has, naming the argument.
+
+    Raises:
+        ValueError: If ``num_bytes`` exceeds the device's total memory.
+    """
+    limit = device_memory(device)
+    if limit is not None and num_bytes > limit:
+        raise ValueError(
+            f"{name} asks for {format_bytes(num_bytes)} of memory for {what}, more than "
+            f"the {format_bytes(limit)} that the {device.type} device has"
+        )
+
+
+def tensor_bytes(shape: Sequence[int], dtype: torch.dtype) -> int:
+    """Bytes a tensor of ``shape`` and ``dtype`` takes, computed without creating it."""
+    return math.prod(shape) * dtype.itemsize
+
+
+_CALL_IMPL = nn.Module._call_impl.__code__
+
+Call = tuple[nn.Module, tuple[Any, ...], dict[str, Any]]
+
+
+def failed_call(error: BaseException) -> Call | None:
+    """The innermost module call that ``error`` propagated out of, with its arguments.
+
+    Read from the traceback, so a module whose error the model caught and
+    replaced is not blamed: only calls the raised error passed through count.
+    ``None`` when the error did not come out of a module call.
+    """
+    found: Call | None = None
+    trace = error.__traceback__
+    while trace is not None:
+        frame = trace.tb_frame
+        if frame.f_code is _CALL_IMPL:
+            local = frame.f_locals
+            module = local.get("self")
+            if isinstance(module, nn.Module):
+                found = (module, tuple(local.get("args", ())), dict(local.get("kwargs", {})))
+        trace = trace.tb_next
+    return found
+
+
+def module_label(model: nn.Module, module: nn.Module) -> str:
+    """Name ``module`` as part of ``model``: ``'layer "0" (Linear)'`` or ``'model (MLP)'``."""
+    if module is model:
+        return f"model ({type(module).__name__})"
+    for name, candidate in model.named_modules():
+        if candidate is module:
+            return f'layer "{name}" ({type(module).__name__})'
+    return f"module {type(module).__name__}"
+
+
+@contextlib.contextmanager
+def preserved_state(model: nn.Module, *, rng_device: torch.device | None = None) -> Generator[None]:
+    """Restore every module's train/eval mode and every parameter's ``requires_grad``.
+
+    The modes are set back attribute by attribute, not through ``train()``, so a
+    custom ``train()`` method runs no second time. With ``rng_device`` the global
+    random number generators of the CPU (and of that CUDA device) are restored too.
+    """
+    modes = [(module, module.training) for module in model.modules()]
+    grads = [(parameter, parameter.requires_grad) for parameter in model.parameters()]
+    devices: list[int] = []
+    if rng_device is not None and rng_device.type == "cuda":
+        devices = [
+            rng_device.index if rng_device.index is not None else torch.cuda.current_device()
+        ]
+    with torch.random.fork_rng(devices=devices, enabled=rng_device is not None):
+        try:
+            yield
+        finally:
+            for module, training in modes:
+                module.training = training
+            for parameter, requires_grad in grads:
+                if parameter.requires_grad != requires_grad:
+                    parameter.requires_grad_(requires_grad)

@@ -1,0 +1,152 @@
+import ast
+import contextlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from nnguide import _validation as v
+
+PACKAGE = Path(__file__).resolve().parents[2] / "nnguide"
+
+
+@pytest.mark.parametrize("value", [3, np.int64(3), np.int32(3), torch.tensor(3)])
+def test_check_int_accepts_every_integer_type(value):
+    assert v.check_int(value, "n") == 3
+    assert type(v.check_int(value, "n")) is int
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        (True, TypeError, "n must be an int, got bool True"),
+        (2.0, TypeError, "n must be an int, got float 2.0"),
+        ("2", TypeError, "n must be an int, got str '2'"),
+        (np.float64(2), TypeError, "n must be an int, got float64"),
+        (0, ValueError, "n must be at least 1, got 0"),
+    ],
+)
+def test_check_int_names_the_argument_and_the_value(value, error, message):
+    with pytest.raises(error, match=message):
+        v.check_int(value, "n", minimum=1)
+
+
+def test_check_float_and_bool():
+    assert v.check_float(np.float32(0.5), "x") == 0.5
+    assert v.check_float(2, "x") == 2.0
+    for bad in ("0.5", True, 1j, torch.ones(2)):
+        with pytest.raises(TypeError, match="x must be a number, got"):
+            v.check_float(bad, "x")
+    with pytest.raises(ValueError, match="x must be a finite number, got nan"):
+        v.check_float(float("nan"), "x")
+    assert v.check_bool(False, "flag") is False
+    with pytest.raises(TypeError, match="flag must be a bool, got str 'no'"):
+        v.check_bool("no", "flag")
+
+
+def test_check_device_names_the_argument():
+    assert v.check_device("cpu", "device") == torch.device("cpu")
+    with pytest.raises(ValueError, match=r"^device must be 'cpu', 'cuda' or 'mps'.*got 'tpu9'"):
+        v.check_device("tpu9", "device")
+    with pytest.raises(ValueError, match="got a 'meta' device"):
+        v.check_device(torch.device("meta"), "device")
+    assert v.check_device("meta", "device", types=("cpu", "meta")).type == "meta"
+    with pytest.raises(TypeError, match=r"where must be a str, a torch.device or None, got int 0"):
+        v.check_device(0, "where")
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_check_device_refuses_a_missing_gpu():
+    with pytest.raises(RuntimeError, match="device='cuda' asks for a CUDA GPU, but none"):
+        v.check_device("cuda", "device")
+
+
+def test_check_loader_refuses_one_shot_iterators_for_several_passes():
+    batches = [(torch.zeros(1), torch.zeros(1))]
+    assert v.check_loader(batches, "loader", passes=3) is batches
+    v.check_loader(iter(batches), "loader", passes=1)
+    with pytest.raises(ValueError, match=r"^loader is a generator, which can be iterated only"):
+        v.check_loader((b for b in batches), "loader", passes=2)
+    with pytest.raises(ValueError, match=r"loader is an iterator \(list_iterator\)"):
+        v.check_loader(iter(batches), "loader", passes=2)
+    for bad in (torch.zeros(3), "abc", 3):
+        with pytest.raises(TypeError, match="loader must be an iterable of"):
+            v.check_loader(bad, "loader")
+
+
+def test_memory_estimate():
+    assert v.tensor_bytes((2, 3), torch.float64) == 48
+    assert v.tensor_bytes((10**7, 10**7), torch.float32) == 4 * 10**14
+    v.check_memory(1024, "size", "a test", torch.device("cpu"))
+    v.check_memory(10**30, "size", "a test", torch.device("meta"))  # meta needs no memory
+    with pytest.raises(ValueError, match=r"size asks for 909\.49 TiB of memory for a test"):
+        v.check_memory(10**15, "size", "a test", torch.device("cpu"))
+    assert v.format_bytes(1536) == "1.50 KiB"
+
+
+def test_model_device_has_one_meaning():
+    assert v.model_device(nn.ReLU()) is None
+    assert v.model_device(nn.Linear(2, 2)) == torch.device("cpu")
+    assert v.model_device(nn.Linear(2, 2, device="meta")) == torch.device("meta")
+    buffers_only = nn.Module()
+    buffers_only.register_buffer("scale", torch.ones(1, device="meta"))
+    assert v.model_device(buffers_only) == torch.device("meta")
+
+
+def test_only_the_validation_module_finds_a_model_s_device():
+    defined = {}
+    for path in PACKAGE.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and "model_device" in node.name:
+                defined.setdefault(node.name, []).append(path.name)
+    assert defined == {"model_device": ["_validation.py"]}
+
+
+def test_summary_is_split_into_short_named_steps():
+    tree = ast.parse((PACKAGE / "summary.py").read_text(encoding="utf-8"))
+    functions = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+    for step in ("_run", "_materialisable", "_record_calls", "_rows", "_summarize"):
+        assert step in functions
+    for name, node in functions.items():
+        body = node.body[1:] if ast.get_docstring(node) else node.body
+        lines = body[-1].end_lineno - body[0].lineno + 1
+        assert lines <= 40, f"{name} has {lines} lines of code"
+
+
+def test_failed_call_blames_the_innermost_module_the_error_left():
+    class Catches(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inner = nn.Linear(3, 3)
+
+        def forward(self, x):
+            with contextlib.suppress(RuntimeError):
+                self.inner(x)  # fails: x has 2 features
+            raise ValueError("the model's own failure")
+
+    model = Catches()
+    with pytest.raises(ValueError) as caught:
+        model(torch.zeros(1, 2))
+    module, args, kwargs = v.failed_call(caught.value)
+    assert module is model
+    assert args[0].shape == (1, 2) and kwargs == {}
+    assert v.module_label(model, module) == "model (Catches)"
+    assert v.module_label(model, model.inner) == 'layer "inner" (Linear)'
+    assert v.failed_call(ValueError("not from a module")) is None
+
+
+def test_preserved_state_restores_modes_requires_grad_and_rng():
+    model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+    model[1].eval()
+    model[0].bias.requires_grad_(False)
+    state = torch.get_rng_state()
+    with v.preserved_state(model, rng_device=torch.device("cpu")):
+        model.train()
+        for parameter in model.parameters():
+            parameter.requires_grad_(True)
+        torch.rand(10)
+    assert model.training and not model[1].training
+    assert not model[0].bias.requires_grad and model[0].weight.requires_grad
+    assert torch.equal(torch.get_rng_state(), state)
