@@ -82,6 +82,10 @@ class Finding:
     kind: str = "gloss"
     preferred: str = ""
 
+    def __post_init__(self) -> None:
+        # A term broken across lines is reported as it reads: one space between words.
+        object.__setattr__(self, "found", re.sub(r"\s+", " ", self.found))
+
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}: "
         if self.kind == "latin":

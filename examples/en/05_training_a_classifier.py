@@ -160,7 +160,7 @@ assert len(make_train_loader()) == 18
 #
 # The loss is the cross-entropy. For one image of class $y$ with logits
 # $z_0, \dots, z_9$ it is the negative log of the probability the softmax gives the
-# right class, averaged over the batch:
+# right class, the negative log-likelihood of that class, averaged over the batch:
 #
 # $$L = -\log \frac{e^{z_y}}{\sum_{j=0}^{9} e^{z_j}}$$
 #

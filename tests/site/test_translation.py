@@ -294,7 +294,7 @@ def test_a_spelling_the_glossary_avoids_is_flagged():
         (2, "에폭", "에포크"),
         (2, "Python", "파이썬"),
         (2, "업데이트", "갱신"),
-        (3, "클래스\n번호", "클래스 인덱스"),
+        (3, "클래스 번호", "클래스 인덱스"),
         (4, "애플", "Apple"),
     ]
     assert str(findings[0]) == (
