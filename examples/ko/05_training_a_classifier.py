@@ -205,9 +205,9 @@ assert logits.grad_fn is None and model(inputs).grad_fn is not None
 #   $$\text{정확도} = \frac{\text{맞힌 이미지 수}}{\text{전체 이미지 수}}$$
 #
 # 옵티마이저(optimizer)는 분류기에 흔히 먼저 써 보는 `torch.optim.Adam`입니다. Adam은
-# 매개변수(parameter)마다 기울기(gradient)와 기울기 제곱의 이동 평균을 유지하면서 그 값으로
-# 매개변수마다 걸음 크기를 조절합니다. 그 속은 6강에서 들여다봅니다. 여기서는 미니배치(mini-batch)
-# 18개로 이루어진 에포크(epoch)를 10번 돌면 충분합니다.
+# 매개변수(parameter)마다 기울기(gradient)와 기울기 제곱의 이동 평균을 유지하고, 이 값으로
+# 걸음 크기를 매개변수마다 따로 조절합니다. 자세한 내용은 6강에서 들여다봅니다. 여기서는
+# 미니배치(mini-batch) 18개로 이루어진 에포크(epoch)를 10번 돌면 충분합니다.
 
 # %%
 optimizer = torch.optim.Adam(model.parameters(), lr=0.01)

@@ -285,8 +285,8 @@ assert all(tensor.device.type == "cpu" for tensor in on_cpu.values())
 # 무엇이든 적어 넣을 수 있습니다. 아래 파일에는 텐서 하나와, 피클을 풀 때 `print`를 호출하는
 # 객체가 들어 있습니다. 공격자의 파일이라면 무엇이 실행될지 모르는 자리에 해가 없는
 # `print`를 넣은 것입니다. `weights_only=False`로 불러오면 불러오는 도중에 이 호출이
-# 일어납니다. `weights_only=True`이면 `map_location`을 어떻게 주든 `torch.load`가 무엇이든
-# 실행하기 전에 파일을 거부합니다.
+# 일어납니다. `weights_only=True`이면 `map_location`을 어떻게 주든 `torch.load`가 아무것도
+# 실행하지 않고 파일을 거부합니다.
 
 
 # %%
@@ -391,8 +391,8 @@ assert identical and torch.equal(model(images), again(images))
 # 부족합니다. 기본적으로 비결정적인 연산이 여럿 있어서, `torch.use_deterministic_algorithms(True)`를
 # 켜야 PyTorch가 결정적인 구현을 쓰고 그런 구현이 없으면 오류를 냅니다. 일부 CUDA 연산은 환경
 # 변수 `CUBLAS_WORKSPACE_CONFIG=:4096:8`도 필요하고, cuDNN의 `torch.backends.cudnn.benchmark`는
-# `False`로 두어야 합니다. 이렇게 해도 PyTorch는 버전이나 플랫폼이 다를 때, CPU와 GPU 사이에서
-# 같은 결과를 약속하지 않습니다. 시드는 같은 소프트웨어와 하드웨어에서 실행을 재현할 뿐, 다른
+# `False`로 두어야 합니다. 이렇게 해도 PyTorch는 버전이나 플랫폼이 다르거나 CPU와 GPU처럼
+# 장치가 다르면 같은 결과를 약속하지 않습니다. 시드는 같은 소프트웨어와 하드웨어에서 실행을 재현할 뿐, 다른
 # 환경에서도 같은 결과를 보장하지는 않습니다.
 
 # %%
