@@ -403,7 +403,12 @@ def avoided_spellings(text: str, avoided: list[Avoided], source: str = "<text>")
             pattern = rf"(?<![A-Za-z0-9_.]){body}(?![A-Za-z0-9_])"
         else:
             pattern = rf"(?<![{_HANGUL}]){body}"
+        short_end = len(item.spelling.split()[-1]) == 1
         for match in re.finditer(pattern, plain):
+            # 다음 장 is avoided, but 다음 장치 is another word: a one-syllable ending
+            # must stand as a word of its own.
+            if short_end and not _is_word(plain, match.end()):
+                continue
             line = text.count("\n", 0, match.start()) + 1
             finding = Finding(source, line, match.group(0), kind="avoid", preferred=item.preferred)
             found.append((match.start(), finding))

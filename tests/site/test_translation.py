@@ -285,7 +285,7 @@ def test_a_spelling_the_glossary_avoids_is_flagged():
     text = (
         "라벨은 레이블(label)로, 데이터셋은 데이터 세트(data set)로 씁니다.\n"
         "10 에폭 동안 Python으로 업데이트합니다. `Python`과 https://python.org는 괜찮습니다.\n"
-        "클래스\n번호와 애플 GPU도 피합니다."
+        "클래스\n번호와 애플 GPU도 피합니다. 만든 다음 장치로 옮기고 다음 장에서 봅니다."
     )
     findings = glossary.avoided_spellings(text, avoided, "lesson.py")
     assert [(f.line, f.found, f.preferred) for f in findings] == [
@@ -296,6 +296,7 @@ def test_a_spelling_the_glossary_avoids_is_flagged():
         (2, "업데이트", "갱신"),
         (3, "클래스 번호", "클래스 인덱스"),
         (4, "애플", "Apple"),
+        (4, "다음 장", "강의"),
     ]
     assert str(findings[0]) == (
         "lesson.py:1: '라벨' is a spelling the glossary avoids; write '레이블'"
