@@ -120,6 +120,7 @@ class Glossary:
     terms: list[Term]
     avoided: list[Avoided] = field(default_factory=list)
     latin_names: list[str] = field(default_factory=list)
+    fixed_words: list[str] = field(default_factory=list)
 
 
 def tables(path: Path) -> list[tuple[list[str], list[list[str]]]]:
@@ -151,8 +152,9 @@ def read(path: Path = GLOSSARY) -> Glossary:
 
     The terms come from the table whose header starts with ``한국어 | English``; the
     spellings not to use from every table's ``피할 표기`` column (for the terms table,
-    a term's own), and the names kept in Latin script from the table whose header
-    starts with ``이름``.
+    a term's own), the names kept in Latin script from the table whose header
+    starts with ``이름``, and the fixed words (``파이썬 클래스``, which is not the term
+    클래스) from the table whose header starts with ``쓰는 표기``.
 
     Args:
         path: The Korean glossary page.
@@ -166,6 +168,7 @@ def read(path: Path = GLOSSARY) -> Glossary:
     terms: list[Term] = []
     avoided: list[Avoided] = []
     latin: list[str] = []
+    fixed: list[str] = []
     for header, rows in tables(path):
         avoid_column = header.index("피할 표기") if "피할 표기" in header else None
         for cells in rows:
@@ -176,6 +179,8 @@ def read(path: Path = GLOSSARY) -> Glossary:
                 terms.append(Term(korean=cells[0], english=cells[1], avoid=avoid))
             elif header[0] == "이름":
                 latin += _spellings(cells[0])
+            elif header[0] == "쓰는 표기":
+                fixed.append(cells[0])
             avoided += [Avoided(spelling, cells[0]) for spelling in avoid]
     if not terms:
         raise ValueError(f"path: no glossary table rows in {path}")
@@ -185,7 +190,7 @@ def read(path: Path = GLOSSARY) -> Glossary:
         if key in seen:
             raise ValueError(f"path: English term {term.english!r} appears twice in {path}")
         seen.add(key)
-    return Glossary(terms, avoided, latin)
+    return Glossary(terms, avoided, latin, fixed)
 
 
 def load(path: Path = GLOSSARY) -> list[Term]:
@@ -343,14 +348,18 @@ def _is_word(plain: str, end: int) -> bool:
     return not re.match(rf"[{_HANGUL}]", rest) or rest in _PARTICLE_STARTS
 
 
-def unglossed_terms(text: str, terms: list[Term], source: str = "<lesson>") -> list[Finding]:
+def unglossed_terms(
+    text: str, terms: list[Term], source: str = "<lesson>", other_words: list[str] = ()
+) -> list[Finding]:
     """Terms not glossed where they first appear in a lesson, and terms glossed twice.
 
     A term appears where its Korean spelling stands as a word of its own outside a
     heading (``학습률`` is the term 학습률, not 학습; ``갱신합니다`` is a verb, not the
     term 갱신). Its first appearance must be followed by its gloss,
     ``가중치(weight)``; a second gloss of the same term is a finding too (a first
-    gloss that comes late is reported once, where the term first appears).
+    gloss that comes late is reported once, where the term first appears). Words in
+    ``other_words`` (the glossary's fixed words, such as ``파이썬 클래스``) are not
+    terms, even where they contain one.
 
     Examples:
         >>> terms = [Term("가중치", "weight"), Term("편향", "bias")]
@@ -359,6 +368,9 @@ def unglossed_terms(text: str, terms: list[Term], source: str = "<lesson>") -> l
         [(1, 'unglossed', '편향'), (2, 'repeated', '가중치')]
     """
     plain = prose(text)
+    for word in sorted(other_words, key=len, reverse=True):
+        body = r"\s+".join(re.escape(part) for part in word.split())
+        plain = _blank(plain, re.compile(rf"(?<![{_HANGUL}]){body}"))
     plain = "\n".join(
         re.sub(r"[^\n]", " ", line) if line.lstrip().startswith("#") else line
         for line in plain.split("\n")
@@ -469,7 +481,7 @@ def check_source(source: str, text: str, glossary: Glossary) -> list[Finding]:
     findings += latin_terms(text, glossary.terms, source)
     findings += avoided_spellings(text, glossary.avoided, source)
     if source.startswith("examples/"):
-        findings += unglossed_terms(text, glossary.terms, source)
+        findings += unglossed_terms(text, glossary.terms, source, glossary.fixed_words)
     return sorted(findings, key=lambda finding: finding.line)
 
 

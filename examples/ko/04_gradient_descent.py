@@ -54,7 +54,7 @@ print("장치:", device)
 # ## 학습할 평면 { #a-plane-to-learn }
 #
 # 답을 미리 아는 데이터를 직접 만듭니다. 샘플(sample)마다 표준 정규 분포(standard normal
-# distribution)에서 뽑은 특성(feature) $x_1$, $x_2$가 있고, 목표값은 다음과 같습니다.
+# distribution)에서 뽑은 특성(feature) $x_1$, $x_2$가 있고, 목표값(target)은 다음과 같습니다.
 #
 # $$y = 3x_1 - 2x_2 + 1 + \varepsilon$$
 #

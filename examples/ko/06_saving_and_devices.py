@@ -170,8 +170,8 @@ assert "size mismatch for 0.weight" in message
 # $$m_t = \beta_1 m_{t-1} + (1 - \beta_1)\, g_t, \qquad v_t = \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2$$
 #
 # 그리고 가중치를 $\eta\, \hat{m}_t / (\sqrt{\hat{v}_t} + \epsilon)$만큼 옮깁니다. 여기서
-# $\hat{m}_t = m_t / (1 - \beta_1^t)$와 $\hat{v}_t = v_t / (1 - \beta_2^t)$는 0에서 출발한 평균을
-# 보정한 값입니다. PyTorch는 이 세 가지를 `step`, `exp_avg`, `exp_avg_sq`라는 이름으로
+# $\hat{m}_t = m_t / (1 - \beta_1^t)$와 $\hat{v}_t = v_t / (1 - \beta_2^t)$는 0에서 출발한 탓에
+# 작게 나온 평균을 바로잡은 값입니다. PyTorch는 이 세 가지를 `step`, `exp_avg`, `exp_avg_sq`라는 이름으로
 # 저장합니다. 게다가 다음 에포크(epoch)들의 순서는 데이터 로더의 난수 생성기가 정합니다.
 # **체크포인트**는 모델과 옵티마이저(optimizer)의 `state_dict`, 로더 생성기의 상태, 에포크
 # 수를 딕셔너리 하나에 모두 담아 저장합니다.

@@ -280,6 +280,15 @@ def test_a_term_not_glossed_where_it_first_appears_is_flagged():
     )
 
 
+def test_a_fixed_word_that_contains_a_term_is_not_that_term():
+    read = glossary.read()
+    assert "파이썬 클래스" in read.fixed_words
+    text = "`nn.Module`을 상속한 파이썬 클래스를 만듭니다.\n정답 클래스(class)는 숫자입니다."
+    assert glossary.unglossed_terms(text, read.terms, "lesson.py", read.fixed_words) == []
+    findings = glossary.unglossed_terms(text, read.terms, "lesson.py")
+    assert [(f.line, f.kind, f.term.korean) for f in findings] == [(1, "unglossed", "클래스")]
+
+
 def test_a_spelling_the_glossary_avoids_is_flagged():
     avoided = glossary.read().avoided
     text = (
