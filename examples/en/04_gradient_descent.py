@@ -5,7 +5,7 @@
 # move every parameter a little against its gradient. Training a network is that
 # step repeated, thousands of times. This lesson builds the repetition, the
 # training loop, on a problem small enough to check every answer: fitting a
-# straight line to 512 noisy points. We write the loop by hand first, then let an
+# plane to 512 noisy points. We write the loop by hand first, then let an
 # optimizer do the update, then feed the data in mini-batches with PyTorch's
 # `Dataset` and `DataLoader`. With the loop in place we can watch what the two
 # most important settings of training, the learning rate and the batch size, do
@@ -49,13 +49,18 @@ device = get_device()
 print("device:", device)
 
 # %% [markdown]
-# ## A line to learn
+# ## A plane to learn
 #
-# We make up data whose answer we know. Each sample has two features x₁ and x₂,
-# drawn from a standard normal distribution, and a target
-# y = 3·x₁ − 2·x₂ + 1 plus a little noise (standard deviation 0.1). A model that
-# learns the weights (3, −2) and the bias 1 has found the rule; the noise it
-# cannot predict, so the best possible mean squared error is about 0.1² = 0.01.
+# We make up data whose answer we know. Each sample has two features $x_1$ and
+# $x_2$, drawn from a standard normal distribution, and a target
+#
+# $$y = 3x_1 - 2x_2 + 1 + \varepsilon,$$
+#
+# where the noise $\varepsilon$ has standard deviation 0.1. With two features, the
+# points $(x_1, x_2, y)$ lie close to a plane in three dimensions rather than a line.
+# A model that learns the weights $(3, -2)$ and the bias 1 has found the rule; the
+# noise it cannot predict, so the best possible mean squared error is about
+# $0.1^2 = 0.01$.
 
 # %%
 num_samples = 512
@@ -71,17 +76,24 @@ assert X.shape == (512, 2) and y.shape == (512, 1)
 # %% [markdown]
 # ## Gradient descent by hand
 #
-# The model is ŷ = X wᵀ + b, with weights `w` and bias `b` starting at zero. One
-# iteration of gradient descent is the step from Lesson 3:
+# The model is $\hat{y} = X w^\top + b$, with weights `w` and bias `b` starting at
+# zero, and the loss is the mean squared error over the $n = 512$ samples:
 #
-# 1. forward pass: predictions and the mean squared error on all 512 samples;
+# $$L = \frac{1}{n} \sum_{i=1}^{n} (\hat{y}_i - y_i)^2.$$
+#
+# One iteration of gradient descent is the step from Lesson 3:
+#
+# 1. forward pass: predictions and the loss on all 512 samples;
 # 2. `loss.backward()` fills `w.grad` and `b.grad`;
-# 3. update every parameter: w ← w − learning rate × gradient, under
-#    `torch.no_grad()` because the update is not part of the model;
+# 3. update every parameter against its gradient, with learning rate $\eta$,
+#    under `torch.no_grad()` because the update is not part of the model:
+#
+#    $$w \leftarrow w - \eta \nabla_w L, \qquad b \leftarrow b - \eta \nabla_b L;$$
+#
 # 4. clear the gradients, because `backward()` adds to them.
 #
-# We repeat it 100 times with a learning rate of 0.1 and print the loss now and
-# then. It starts at the mean of y², about 14, and falls to the noise level.
+# We repeat it 100 times with $\eta = 0.1$ and print the loss now and then. It
+# starts at the mean of $y^2$, about 14, and falls to the noise level.
 
 # %%
 X_device, y_device = X.to(device), y.to(device)
@@ -107,7 +119,7 @@ assert abs(losses[0] - (y**2).mean().item()) < 1e-3 and losses[-1] < 0.015
 assert torch.allclose(w.cpu(), true_weight, atol=0.02) and abs(b.item() - 1) < 0.02
 
 # %% [markdown]
-# A straight line has an exact least-squares solution, so we can check what
+# A plane fitted by least squares has an exact solution, so we can check what
 # gradient descent found. `torch.linalg.lstsq` solves for the weights and the bias
 # (a column of ones in the input stands for the bias) directly. Both answers agree
 # to four decimal places: 100 small steps downhill reached the bottom.
@@ -184,8 +196,8 @@ assert len(batches) == 8 and sorted(torch.cat(batches).tolist()) == list(range(n
 
 
 # %%
-class LineDataset(Dataset):
-    """Samples (x, y) of the noisy line, one per index."""
+class PlaneDataset(Dataset):
+    """Samples (x, y) of the noisy plane, one per index."""
 
     def __init__(self, features, targets):
         self.features = features
@@ -198,7 +210,7 @@ class LineDataset(Dataset):
         return self.features[index], self.targets[index]
 
 
-dataset = LineDataset(X, y)
+dataset = PlaneDataset(X, y)
 features, target = dataset[0]
 print("len(dataset):", len(dataset))
 print("dataset[0]:", [round(v, 3) for v in features.tolist()], "->", round(target.item(), 3))
@@ -418,7 +430,7 @@ assert torch.allclose(torch.tensor(history.train_loss), by_hand, rtol=1e-4)
 # ## Summary
 #
 # - Training is a loop: forward pass, loss, `backward()`, update, clear the
-#   gradients. By hand, 100 full-batch steps found the exact least-squares line.
+#   gradients. By hand, 100 full-batch steps found the exact least-squares plane.
 # - `torch.optim.SGD` does the same update in `optimizer.step()`, and
 #   `optimizer.zero_grad()` clears the gradients.
 # - Full-batch gradient descent uses all samples per step, stochastic uses one,

@@ -8,7 +8,7 @@
 # parts, build a model, write the training loop by hand, then hand the same loop
 # to `nnguide.fit`, and finally measure the model on images it has never seen,
 # with its accuracy, a confusion matrix and the mistakes it makes. The finished
-# model recognises more than 95 % of the test images.
+# model recognises more than 95% of the test images.
 #
 # **What you will learn**
 #
@@ -92,7 +92,7 @@ plt.show()
 # - it turns the pixels into `float32` tensors and divides them by 16, so they lie
 #   between 0 and 1 (inputs of a similar, small scale make training easier), and
 #   the labels into `int64` class indices, as `nn.CrossEntropyLoss` expects;
-# - it holds back 20 % of the images as a **test set**, 360 of 1,797;
+# - it holds back 20% of the images as a **test set**, 360 of 1,797;
 # - it splits **stratified**: each digit's share is the same in both parts, and
 #   the split is the same on every run (it is seeded).
 
@@ -116,14 +116,18 @@ assert torch.equal(load_digits(test_fraction=0.2, seed=0).y_test, y_test)
 # ## A validation set
 #
 # While we develop a model we compare settings and watch its progress, and each
-# look at a data set influences our choices. If we looked at the test set all the
-# time, its accuracy would no longer be a fair estimate for new data. So we split
-# a **validation set** off the training part, 20 % of it, with
-# `torch.utils.data.random_split`, and look at the test set only once, at the end.
+# look at a data set influences our choices. If we chose anything by the test
+# set's accuracy, that accuracy would no longer be a fair estimate for new data.
+# So we split a **validation set** off the training part, 20% of it, with
+# `torch.utils.data.random_split`, and make every choice with it. The test set
+# decides nothing: we measure the finished model on it, and then study its errors,
+# without going back to change the model.
 #
 # Then come the loaders from Lesson 4. The training loader shuffles with a seeded
-# generator; the validation and test loaders keep a fixed order, and because no
-# gradients are stored during evaluation they can use larger batches.
+# generator; the validation and test loaders keep a fixed order. They can also use
+# larger batches: evaluation runs under `torch.no_grad()`, which records no
+# computational graph, so none of the intermediate results (activations) of the
+# forward pass are kept for a backward pass, and a batch needs far less memory.
 
 # %%
 train_set, val_set = random_split(
@@ -154,9 +158,16 @@ assert len(make_train_loader()) == 18
 # `log_softmax` itself (Lesson 3). The predicted digit is the index of the largest
 # logit, `argmax`.
 #
-# Before training, the model is guessing. Its loss should be close to log 10 ≈ 2.30,
-# the loss of giving every class the same probability, and its accuracy close to
-# one in ten.
+# The loss is the cross-entropy. For one image of class $y$ with logits
+# $z_0, \dots, z_9$ it is the negative log of the probability the softmax gives the
+# right class, the negative log-likelihood of that class, averaged over the batch:
+#
+# $$L = -\log \frac{e^{z_y}}{\sum_{j=0}^{9} e^{z_j}}$$
+#
+# Before training, the model is guessing. Its loss should be close to
+# $\log 10 \approx 2.30$, the loss of giving every class the same probability
+# $\frac{1}{10}$, and its accuracy close to one in ten. Computed under
+# `torch.no_grad()`, the logits have no `grad_fn`: no graph was recorded.
 
 # %%
 torch.manual_seed(0)
@@ -171,8 +182,10 @@ with torch.no_grad():
 untrained_loss = loss_fn(logits, targets).item()
 untrained_accuracy = (logits.argmax(dim=1) == targets).float().mean().item()
 print(f"untrained: loss {untrained_loss:.3f} (log 10 = 2.303), accuracy {untrained_accuracy:.3f}")
+print("graph recorded under no_grad:", logits.grad_fn is not None)
 assert count_parameters(model) == 64 * 64 + 64 + 64 * 10 + 10 == 4810
 assert abs(untrained_loss - 2.303) < 0.1 and untrained_accuracy < 0.25
+assert logits.grad_fn is None and model(inputs).grad_fn is not None
 
 # %% [markdown]
 # ## The training loop by hand
@@ -184,11 +197,14 @@ assert abs(untrained_loss - 2.303) < 0.1 and untrained_accuracy < 0.25
 #   ours has none, but switching is a habit worth having from the start.
 # - Measuring runs under `torch.no_grad()`: no graph is recorded, which saves
 #   memory and time. (Lesson 6 shows `torch.inference_mode`, a stricter version.)
-# - Accuracy: the share of validation images whose largest logit is the right digit.
+# - Accuracy: the share of validation images whose largest logit is the right digit,
 #
-# The optimizer is `torch.optim.Adam`, which adapts the step size of every
-# parameter as it goes and is a common first choice for classifiers. Ten epochs
-# of 18 mini-batches each are enough here.
+#   $$\text{accuracy} = \frac{\text{number of correct predictions}}{\text{number of images}}.$$
+#
+# The optimizer is `torch.optim.Adam`, a common first choice for classifiers. It
+# keeps running averages of each parameter's gradients and squared gradients and
+# scales each parameter's step by them (Lesson 6 looks inside). Ten epochs of 18
+# mini-batches each are enough here.
 
 # %%
 optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
@@ -263,9 +279,11 @@ plt.show()
 # %% [markdown]
 # ## Test accuracy
 #
-# Training is over, and now, once, the test set. `nnguide.evaluate` returns the
-# mean loss and the accuracy on a loader. The model reads more than 95 % of the
-# 360 test digits correctly.
+# Training is over and the model is final, so now it meets the test set.
+# `nnguide.evaluate` returns the mean loss and the accuracy on a loader. The model
+# reads more than 95% of the 360 test digits correctly. The rest of the lesson
+# studies these test predictions; that is fine as long as nothing in the model is
+# changed because of what we see.
 
 # %%
 test_metrics = evaluate(model, test_loader, loss_fn=loss_fn, device=device)
@@ -326,7 +344,10 @@ plt.show()
 # images it misclassified, the model was typically far less sure than on those it
 # got right (compare the medians). A low top probability is a useful warning sign,
 # though not a reliable one. Looking at errors like this is often the best guide to
-# what to improve next: more data, a different model, or better labels.
+# what to improve next: more data, a different model, or better labels. Once you
+# change the model because of these test images, though, the test set has helped
+# choose it, and a fair estimate needs new data that the model has never been
+# tuned on.
 
 # %%
 model.eval()
@@ -356,16 +377,17 @@ assert confidence[wrong].median() < confidence[right].median() - 0.3
 #
 # - The digits data set has 1,797 8×8 images of the digits 0 to 9; `load_digits`
 #   returns them as scaled tensors with a stratified, seeded test split.
-# - Keep a test set aside until the end, and watch a validation set while
-#   training.
+# - Make every choice with the validation set; measure the finished model on the
+#   test set, and change nothing because of it.
 # - A classifier outputs logits; `nn.CrossEntropyLoss` takes logits and class
 #   indices; the prediction is the `argmax`, and a softmax turns logits into
 #   probabilities.
-# - Switch `model.train()` and `model.eval()`, and measure without gradients.
+# - Switch `model.train()` and `model.eval()`, and measure under `torch.no_grad()`,
+#   which records no graph and keeps no activations.
 # - `nnguide.fit` runs the same loop and returns a `History`; `plot_history` draws
 #   it. `evaluate`, `predict`, `confusion_matrix` and `plot_confusion_matrix`
 #   measure the result.
-# - A small MLP with 4,810 parameters reaches more than 95 % test accuracy after ten
+# - A small MLP with 4,810 parameters reaches more than 95% test accuracy after ten
 #   epochs; on its mistakes it is typically much less sure than on its correct
 #   answers.
 #

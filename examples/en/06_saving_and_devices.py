@@ -16,7 +16,7 @@
 # - what a `state_dict` is, and how to save and load one with `torch.save` and
 #   `torch.load`
 # - why you save the `state_dict` rather than the model object, and what
-#   `weights_only=True` and `map_location` are for
+#   `weights_only=True` (safety) and `map_location` (devices) are for
 # - how to write a checkpoint and resume training from it
 # - how to choose a device at run time and move models and data there
 # - `torch.inference_mode` and how it differs from `torch.no_grad`
@@ -31,6 +31,10 @@
 # so running the page leaves nothing behind.
 
 # %%
+import contextlib
+import io
+import pickle
+import re
 import tempfile
 from pathlib import Path
 
@@ -76,14 +80,15 @@ assert test_accuracy >= 0.95
 #
 # Everything a model has learnt is in its parameters (and, for some layers such as
 # batch normalization, in buffers of running statistics). `model.state_dict()`
-# collects them in a dictionary from names to tensors. The names follow the
-# module structure: `0.weight` is the weight of the layer at index 0 of our
-# `nn.Sequential`. The ReLU at index 1 has no parameters and no entry.
+# collects them in a dictionary that maps each name to a tensor. The names follow
+# the module structure: `0.weight` is the weight of the layer at index 0 of the
+# model's `nn.Sequential`. The ReLU at index 1 has no parameters and no entry.
 #
-# The tensors in a `state_dict` are the model's own tensors, not copies: they
-# share memory with the parameters, so training the model further changes them
-# too. To keep a snapshot in memory, copy it; to keep it beyond the program, save
-# it to a file.
+# The tensors in a `state_dict` are not copies. They are detached from autograd
+# (`requires_grad` is `False`, and there is no graph behind them) but share their
+# storage with the parameters, so training the model further changes them too. To
+# keep a snapshot in memory, clone them; to keep it beyond the program, save it to
+# a file.
 
 # %%
 state = model.state_dict()
@@ -92,7 +97,15 @@ for name, tensor in state.items():
 print("values in total:", sum(tensor.numel() for tensor in state.values()))
 assert list(state) == ["0.weight", "0.bias", "2.weight", "2.bias"]
 assert sum(tensor.numel() for tensor in state.values()) == count_parameters(model) == 4810
+print(
+    "requires_grad: state_dict tensor",
+    state["0.weight"].requires_grad,
+    "  parameter",
+    model[0].weight.requires_grad,
+)
 assert state["0.weight"].data_ptr() == model[0].weight.data_ptr()
+assert not state["0.weight"].requires_grad and state["0.weight"].grad_fn is None
+assert model[0].weight.requires_grad
 
 # %% [markdown]
 # ## Saving and loading weights
@@ -104,9 +117,10 @@ assert state["0.weight"].data_ptr() == model[0].weight.data_ptr()
 #
 # - `weights_only=True` (the default since PyTorch 2.6) only unpacks tensors and
 #   plain containers. A `.pt` file is a Python pickle, and unpickling a file from
-#   an untrusted source can otherwise run arbitrary code.
+#   an untrusted source can otherwise run arbitrary code. This is the setting that
+#   protects you; the Devices section below shows it at work.
 # - `map_location` puts the tensors on the device you name, so a file saved on a
-#   GPU loads on a machine without one.
+#   GPU loads on a machine without one. It is about devices, not safety.
 #
 # After loading, the restored model gives exactly the same outputs as the original:
 # not just close, `torch.equal`.
@@ -145,7 +159,7 @@ assert evaluate(restored, test_loader, device=device)["accuracy"] == test_accura
 
 # %%
 try:
-    MLP([64, 32, 10]).load_state_dict(torch.load(path, weights_only=True))
+    MLP([64, 32, 10]).load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
 except RuntimeError as error:
     message = str(error)
 print(message.splitlines()[0])
@@ -155,11 +169,19 @@ assert "size mismatch for 0.weight" in message
 # %% [markdown]
 # ## Checkpoints
 #
-# To stop training and resume it later, the weights are not enough. Adam keeps a
-# running average of past gradients for every parameter, and the data loader's
-# random generator decides the order of the next epochs. A **checkpoint** saves
-# all of it in one dictionary: model, optimizer, loader generator and the epoch
-# count.
+# To stop training and resume it later, the weights are not enough. Adam keeps
+# a state of its own for every parameter: a step count $t$ and running averages of
+# the gradient $g_t$ and of its square,
+#
+# $$m_t = \beta_1 m_{t-1} + (1 - \beta_1)\, g_t, \qquad v_t = \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2,$$
+#
+# and it moves each weight by $\eta\, \hat{m}_t / (\sqrt{\hat{v}_t} + \epsilon)$, where
+# $\hat{m}_t = m_t / (1 - \beta_1^t)$ and $\hat{v}_t = v_t / (1 - \beta_2^t)$ correct the
+# averages for starting at zero. PyTorch calls them `step`, `exp_avg` and
+# `exp_avg_sq`. On top of that, the data loader's random generator decides the
+# order of the next epochs. A **checkpoint** saves all of it in one dictionary:
+# the model's and the optimizer's `state_dict`, the loader's generator state and
+# the epoch count.
 #
 # The test: one model trains for 4 epochs without a break. A second trains for 2,
 # is saved, and is "forgotten"; a brand-new model, optimizer and loader load the
@@ -192,6 +214,12 @@ checkpoint = {
     "epoch": 2,
 }
 torch.save(checkpoint, Path(folder.name) / "checkpoint.pt")
+adam_state = checkpoint["optimizer"]["state"][0]
+print(
+    "Adam's state of the first parameter:", sorted(adam_state), " steps:", int(adam_state["step"])
+)
+assert sorted(adam_state) == ["exp_avg", "exp_avg_sq", "step"]
+assert adam_state["step"] == 2 * len(loader_b)
 del model_b, optimizer_b, loader_b
 
 model_c, optimizer_c, loader_c = new_run()
@@ -247,13 +275,45 @@ assert model.to(device) is model and x.dtype == torch.float32 and y.dtype == tor
 
 # %% [markdown]
 # `map_location` also works the other way round: whatever device a file was saved
-# from, `map_location="cpu"` loads every tensor onto the CPU, the safe choice for a
-# file of unknown origin.
+# from, `map_location="cpu"` loads every tensor onto the CPU, which is what you
+# want on a machine without a GPU.
 
 # %%
 on_cpu = torch.load(path, map_location="cpu", weights_only=True)
 print("devices after map_location='cpu':", {tensor.device.type for tensor in on_cpu.values()})
 assert all(tensor.device.type == "cpu" for tensor in on_cpu.values())
+
+# %% [markdown]
+# Loading onto the CPU is a matter of devices, not of trust. What protects you from
+# a malicious file is `weights_only=True`. A pickle may name any Python function
+# to be called while it is loaded; the file below holds a tensor and an object
+# whose pickle calls `print`, a harmless stand-in for what an attacker's file
+# could run. With `weights_only=False` the call happens during loading. With
+# `weights_only=True`, `torch.load` refuses the file before anything runs, whatever
+# `map_location` says.
+
+
+# %%
+class Payload:
+    """An object whose pickle calls print() when it is loaded."""
+
+    def __reduce__(self):
+        return (print, ("unpickling called print()",))
+
+
+untrusted = Path(folder.name) / "untrusted.pt"
+torch.save({"0.bias": torch.zeros(2), "extra": Payload()}, untrusted)
+
+with contextlib.redirect_stdout(io.StringIO()) as captured:
+    torch.load(untrusted, map_location="cpu", weights_only=False)
+print("weights_only=False, printed while loading:", captured.getvalue().strip())
+try:
+    torch.load(untrusted, map_location="cpu", weights_only=True)
+except pickle.UnpicklingError as error:
+    refusal = re.search(r"Unsupported global: GLOBAL \w+", str(error)).group(0)
+print("weights_only=True refuses the file:", refusal)
+assert captured.getvalue().strip() == "unpickling called print()"
+assert refusal == "Unsupported global: GLOBAL print"
 
 # %% [markdown]
 # ## Inference mode
@@ -265,9 +325,14 @@ assert all(tensor.device.type == "cpu" for tensor in on_cpu.values())
 # run a model for prediction. Both give outputs without `requires_grad` and with the
 # same values.
 #
-# The price: an inference tensor can never join autograd later. Using one in a
-# computation that needs gradients is an error, and PyTorch's message says how to
-# get around it (clone it outside inference mode).
+# The price: autograd can never *save* an inference tensor for the backward pass.
+# An inference tensor may still enter a computation that autograd records, as long
+# as the gradient does not depend on its values. With a weight $w$ that requires
+# gradients and an inference tensor $t$, `(w + t).sum().backward()` works, because
+# the derivative of $w + t$ with respect to $w$ is 1 whatever $t$ is. For `w * t`
+# the derivative is $t$ itself, autograd would have to save $t$, and PyTorch raises
+# an error whose message says how to get around it (clone the tensor outside
+# inference mode, or use `torch.no_grad()`).
 
 # %%
 model.eval()
@@ -280,11 +345,15 @@ print("is_inference: ", no_grad_logits.is_inference(), inference_logits.is_infer
 assert torch.equal(no_grad_logits, inference_logits)
 assert inference_logits.is_inference() and not no_grad_logits.is_inference()
 
+w = torch.ones(10, device=device, requires_grad=True)
+(w + inference_logits).sum().backward()
+print("(w + t).sum().backward() works, w.grad[:3] =", w.grad[:3].tolist())
 try:
-    (model[2].weight.sum() * inference_logits).sum().backward()
+    (w * inference_logits).sum().backward()
 except RuntimeError as error:
     message = str(error)
 print(message)
+assert torch.equal(w.grad, torch.full((10,), float(len(images)), device=device))
 assert message.startswith("Inference tensors cannot be saved for backward")
 
 # %% [markdown]
@@ -325,13 +394,14 @@ assert identical and torch.equal(model(images), again(images))
 
 # %% [markdown]
 # Some limits to know. Other libraries have their own generators: seed Python's
-# `random` and NumPy too if your code uses them. On GPUs a few operations are
-# nondeterministic by default; `torch.use_deterministic_algorithms(True)` makes
-# PyTorch use deterministic versions or raise an error where none exists (some
-# CUDA operations also need the environment variable
-# `CUBLAS_WORKSPACE_CONFIG=:4096:8`). And results are only guaranteed to repeat on
-# the same PyTorch version and hardware: a seed makes a run repeatable, not
-# portable.
+# `random` and NumPy too if your code uses them. On a GPU, seeds alone are not
+# enough: several operations are nondeterministic by default, and
+# `torch.use_deterministic_algorithms(True)` makes PyTorch use deterministic
+# versions or raise an error where none exists (some CUDA operations also need the
+# environment variable `CUBLAS_WORKSPACE_CONFIG=:4096:8`, and cuDNN's
+# `torch.backends.cudnn.benchmark` should stay `False`). Even then, PyTorch does not
+# promise identical results across releases, platforms or between CPU and GPU: a
+# seed makes a run repeatable on the same software and hardware, not portable.
 
 # %%
 torch.use_deterministic_algorithms(True)
@@ -342,30 +412,36 @@ assert not torch.are_deterministic_algorithms_enabled()
 # %% [markdown]
 # ## Cleaning up
 #
-# Finally the temporary folder goes, with both files in it.
+# Finally the temporary folder goes, with the three files in it.
 
 # %%
 folder.cleanup()
-print("files left:", path.exists(), (Path(folder.name) / "checkpoint.pt").exists())
+print(
+    "files left:", path.exists(), (Path(folder.name) / "checkpoint.pt").exists(), untrusted.exists()
+)
 assert not Path(folder.name).exists()
 
 # %% [markdown]
 # ## Summary
 #
-# - `model.state_dict()` maps names such as `0.weight` to the model's own tensors;
+# - `model.state_dict()` maps names such as `0.weight` to tensors that share storage
+#   with the parameters but are detached from autograd;
 #   `torch.save` writes it to a file, and `load_state_dict(torch.load(path,
 #   weights_only=True))` restores it into a model of the same architecture, with
 #   identical outputs. A mismatched architecture is refused with a clear error.
-# - Save state dicts rather than whole model objects; load with
-#   `weights_only=True`, and use `map_location` to choose the device.
-# - A checkpoint of model, optimizer, loader generator and epoch lets training
-#   resume exactly as if it had never stopped.
+# - Save state dicts rather than whole model objects. Load with
+#   `weights_only=True`, which is what keeps a malicious file from running code,
+#   and use `map_location` to choose the device.
+# - A checkpoint of model, optimizer (for Adam: step count and the running
+#   averages of gradients and squared gradients), loader generator and epoch lets
+#   training resume exactly as if it had never stopped.
 # - Choose the device once at run time with `get_device()`; `model.to(device)`
 #   moves a module in place, `x = x.to(device)` returns a new tensor.
-# - `torch.inference_mode()` is the leanest way to predict; its outputs cannot be
-#   used for gradients later.
+# - `torch.inference_mode()` is the leanest way to predict; autograd can never
+#   save its outputs for a backward pass (`w + t` works, `w * t` does not).
 # - Seeds make initial weights and entire training runs repeatable on the same
-#   software and hardware.
+#   software and hardware; on a GPU this also needs deterministic algorithms, and
+#   even then it is not guaranteed for every operation.
 #
 # ## Further reading
 #
@@ -375,5 +451,6 @@ assert not Path(folder.name).exists()
 #   https://pytorch.org/docs/stable/notes/randomness.html
 # - PyTorch documentation, "Autograd mechanics", section on inference mode:
 #   https://pytorch.org/docs/stable/notes/autograd.html
-# - Where to go next: convolutional networks for images, which read the digits'
-#   pixels as a grid rather than a row of 64 numbers.
+# - Next lesson: overfitting and regularization, where the validation set decides
+#   which epoch's `state_dict` to keep. Lesson 8 then builds a convolutional network
+#   that reads the digits as images rather than as rows of 64 numbers.

@@ -1,23 +1,22 @@
 # %% [markdown]
 # # 저장, 불러오기, 장치
 #
-# 학습한 모델(model)은 간직할 수 있어야 가치가 있습니다. 프로그램을 끄고, 내일 다시
-# 오거나 다른 컴퓨터로 옮겨도 똑같은 답을 얻어야 합니다. 입문 과정의 마지막인 이번
-# 강의는 그 실용적인 면을 다룹니다. 학습한 분류기의 가중치(weight)를 파일로 저장해
-# 새 모델에 불러오고, 멈춘 곳에서 학습을 이어 갈 수 있는 체크포인트를 저장하고,
-# 모델을 장치 사이에서 옮기고, `torch.inference_mode`로 예측만 하도록 모델을
-# 실행하고, 시드로 학습 전체를 반복 가능하게 만듭니다. 그때마다 페이지가 약속을
-# 확인합니다. 출력이 비슷한 정도가 아니라 완전히 같습니다.
+# 학습한 모델(model)은 저장해 두었다가 다시 쓸 수 있어야 쓸모가 있습니다. 프로그램을
+# 껐다가 다음 날 다시 켜도, 다른 컴퓨터로 옮겨도 똑같은 답을 내야 합니다. 입문 과정의
+# 마지막인 이번 강의에서는 이를 위한 실무 기술을 다룹니다. 학습한 분류기의 가중치(weight)를
+# 파일로 저장했다가 새 모델에 불러오고, 멈춘 곳에서 학습(training)을 이어 갈 수 있도록
+# 체크포인트(checkpoint)를 저장하고, 모델을 장치(device) 사이에서 옮기고,
+# `torch.inference_mode`로 예측만 하도록 모델을 실행하고, 시드(seed)로 학습 전체를
+# 재현합니다. 그때마다 출력이 비슷한 정도가 아니라 완전히 같은지 코드로 확인합니다.
 #
 # **이번 강의에서 배울 내용**
 #
-# - `state_dict`가 무엇이고, `torch.save`와 `torch.load`로 어떻게 저장하고
-#   불러오는지
-# - 모델 객체가 아니라 `state_dict`를 저장하는 이유, `weights_only=True`와
-#   `map_location`의 쓰임
+# - `state_dict`란 무엇이고 `torch.save`와 `torch.load`로 어떻게 저장하고 불러오는지
+# - 모델 객체 대신 `state_dict`를 저장하는 이유, 그리고 `weights_only=True`(안전)와
+#   `map_location`(장치)이 하는 일
 # - 체크포인트를 저장하고 거기서 학습을 이어 가는 방법
 # - 실행할 때 장치를 고르고 모델과 데이터를 그 장치로 옮기는 방법
-# - `torch.inference_mode`와, 그것이 `torch.no_grad`와 다른 점
+# - `torch.inference_mode`가 `torch.no_grad`와 어떻게 다른지
 # - 시드로 초기 가중치와 학습 전체를 재현하는 방법
 #
 # **사전 지식:** 5강(`fit`으로 숫자 분류기 학습하기).
@@ -25,10 +24,14 @@
 # %% [markdown]
 # ## 준비 { #setup }
 #
-# 이번 강의의 파일은 마지막에 지워지는 임시 폴더에 저장하므로, 이 페이지를 실행해도
-# 아무것도 남지 않습니다.
+# 이번 강의에서 만드는 파일은 마지막에 지워지는 임시 폴더에 저장하므로, 이 페이지를
+# 실행해도 아무것도 남지 않습니다.
 
 # %%
+import contextlib
+import io
+import pickle
+import re
 import tempfile
 from pathlib import Path
 
@@ -49,10 +52,11 @@ print("장치:", device)
 # %% [markdown]
 # ## 학습한 모델 { #a-trained-model }
 #
-# 먼저 저장할 가치가 있는 것이 필요합니다. 5강의 숫자 분류기를 몇 줄로 다시
-# 학습시킵니다. `nnguide.digits_loaders`는 `load_digits`와 같은 층화 분할 위에서,
-# 섞는 학습 로더와 테스트 로더를 돌려줍니다. 이번에는 설정을 바꾸지 않으므로 검증
-# 세트 없이 학습 이미지 1,437장을 모두 씁니다.
+# 먼저 저장할 모델이 있어야 합니다. 5강의 숫자 분류기를 몇 줄로 다시 학습시킵니다.
+# `nnguide.digits_loaders`는 `load_digits`와 똑같이 층화(stratification)로 나눈 데이터에서
+# 학습 로더와 테스트 로더를 만들어 돌려줍니다. 학습 로더는 샘플(sample)을 섞어서
+# 내줍니다. 이번에는 설정을 고를 일이 없으므로 검증 세트(validation set) 없이 학습 이미지
+# 1,437장을 모두 씁니다.
 
 # %%
 train_loader, test_loader = digits_loaders(batch_size=64, seed=0)
@@ -63,21 +67,22 @@ model = MLP([64, 64, 10])
 optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
 history = fit(model, train_loader, loss_fn=loss_fn, optimizer=optimizer, epochs=10, device=device)
 test_accuracy = evaluate(model, test_loader, device=device)["accuracy"]
-print(f"10 에포크 뒤 학습 손실 {history.train_loss[-1]:.4f}, 테스트 정확도 {test_accuracy:.1%}")
+print(f"10에포크 뒤 학습 손실 {history.train_loss[-1]:.4f}, 테스트 정확도 {test_accuracy:.1%}")
 assert test_accuracy >= 0.95
 
 # %% [markdown]
 # ## state_dict { #the-state_dict }
 #
-# 모델이 배운 것은 모두 매개변수(parameter)에 들어 있습니다(배치 정규화 같은 일부
-# 계층(layer)은 이동 통계를 버퍼에도 담습니다). `model.state_dict()`는 이것들을
-# 이름에서 텐서(tensor)로 가는 딕셔너리로 모읍니다. 이름은 모듈 구조를 따릅니다.
-# `0.weight`는 우리 `nn.Sequential`의 0번 계층의 가중치입니다. 1번의 ReLU는
+# 모델이 배운 것은 모두 매개변수(parameter)에 들어 있습니다. 배치 정규화 같은 일부
+# 계층(layer)은 이동 통계를 버퍼(buffer)에도 담아 둡니다. `model.state_dict()`는 이것들을
+# 모아 이름마다 텐서(tensor)를 하나씩 대응시킨 딕셔너리로 돌려줍니다. 이름은 모듈 구조를
+# 따릅니다. `0.weight`는 모델 안의 `nn.Sequential`에서 0번 계층의 가중치입니다. 1번의 ReLU는
 # 매개변수가 없어서 항목도 없습니다.
 #
-# `state_dict`의 텐서는 복사본이 아니라 모델 자신의 텐서입니다. 매개변수와 메모리를
-# 공유하므로, 모델을 더 학습시키면 이 텐서도 바뀝니다. 메모리에 스냅숏을 남기려면
-# 복사하고, 프로그램이 끝난 뒤에도 남기려면 파일로 저장하세요.
+# `state_dict`의 텐서는 복사본이 아닙니다. 자동 미분(autograd)과는 분리되어 있지만
+# (`requires_grad`가 `False`이고, 뒤에 계산 그래프(computational graph)도 없습니다) 매개변수와
+# 같은 저장 공간을 씁니다. 그래서 모델을 더 학습시키면 이 텐서도 함께 바뀝니다. 지금 상태를
+# 메모리에 남겨 두려면 텐서를 복제하고, 프로그램이 끝난 뒤에도 남기려면 파일로 저장하세요.
 
 # %%
 state = model.state_dict()
@@ -86,24 +91,33 @@ for name, tensor in state.items():
 print("값의 총 개수:", sum(tensor.numel() for tensor in state.values()))
 assert list(state) == ["0.weight", "0.bias", "2.weight", "2.bias"]
 assert sum(tensor.numel() for tensor in state.values()) == count_parameters(model) == 4810
+print(
+    "requires_grad: state_dict의 텐서",
+    state["0.weight"].requires_grad,
+    "  매개변수",
+    model[0].weight.requires_grad,
+)
 assert state["0.weight"].data_ptr() == model[0].weight.data_ptr()
+assert not state["0.weight"].requires_grad and state["0.weight"].grad_fn is None
+assert model[0].weight.requires_grad
 
 # %% [markdown]
 # ## 가중치 저장하고 불러오기 { #saving-and-loading-weights }
 #
-# `torch.save`는 `state_dict`를 파일에 씁니다. 확장자는 보통 `.pt`입니다. 이를
-# 쓰려면 같은 구조의 모델을 만들고(새로 만든 무작위 가중치라 출력이 다릅니다),
-# `torch.load`가 읽은 것을 `load_state_dict`에 넘깁니다. `torch.load`의 두 인자는
-# 습관으로 만들어 둘 만합니다.
+# `torch.save`는 `state_dict`를 파일에 씁니다. 확장자로는 보통 `.pt`를 씁니다. 저장한
+# 가중치를 쓰려면 먼저 같은 구조의 모델을 만들고(새로 만든 모델은 가중치가 무작위라 출력이
+# 다릅니다), `torch.load`로 읽은 내용을 `load_state_dict`에 넘깁니다. `torch.load`를
+# 호출할 때는 두 인자를 늘 챙기는 것이 좋습니다.
 #
-# - `weights_only=True`(PyTorch 2.6부터 기본값)는 텐서와 단순한 컨테이너만 풉니다.
-#   `.pt` 파일은 파이썬 피클(pickle)이라, 그렇지 않으면 믿을 수 없는 출처의 파일을
-#   풀 때 임의의 코드가 실행될 수 있습니다.
-# - `map_location`은 텐서를 지정한 장치에 놓으므로, GPU에서 저장한 파일을 GPU가 없는
-#   컴퓨터에서도 불러올 수 있습니다.
+# - `weights_only=True`(PyTorch 2.6부터 기본값)는 텐서와 단순한 컨테이너만 풉니다. `.pt`
+#   파일은 파이썬 피클(pickle)이라서, 이 설정이 없으면 믿을 수 없는 출처의 파일을 불러오는
+#   순간 임의의 코드가 실행될 수 있습니다. 여러분을 지켜 주는 것은 이 설정이며, 아래 장치 절에서
+#   실제로 확인합니다.
+# - `map_location`은 텐서를 지정한 장치에 올립니다. 그래서 GPU에서 저장한 파일도 GPU가 없는
+#   컴퓨터에서 불러올 수 있습니다. 이 인자는 장치를 정할 뿐 안전과는 관계가 없습니다.
 #
-# 불러온 뒤의 모델은 원래 모델과 정확히 같은 출력을 냅니다. 비슷한 정도가 아니라
-# `torch.equal`입니다.
+# 불러온 모델은 원래 모델과 정확히 같은 출력을 냅니다. 비슷한 정도가 아니라 `torch.equal`로
+# 비교해도 같습니다.
 
 # %%
 path = Path(folder.name) / "digits_mlp.pt"
@@ -127,19 +141,19 @@ assert torch.equal(model(images), restored(images))
 assert evaluate(restored, test_loader, device=device)["accuracy"] == test_accuracy
 
 # %% [markdown]
-# 왜 `torch.save(model, path)`로 모델 전체를 저장하지 않을까요? 그렇게 하면 모델
-# 객체를 피클로 저장하는데, 객체는 자기 클래스를 임포트 경로로 가리킵니다. 그러면
-# 같은 코드를 같은 이름으로 임포트할 수 있는 곳에서만 파일을 불러올 수 있고,
-# `weights_only=False`도 필요합니다. `state_dict`는 이름과 텐서일 뿐이고, 모델을
-# 만드는 코드는 여러분의 프로그램에 남습니다.
+# `torch.save(model, path)`로 모델 전체를 저장하면 어떨까요? 이 방법은 모델 객체를 통째로
+# 피클로 저장하는데, 피클에는 모델을 정의한 코드가 아니라 그 코드의 임포트 경로만 기록됩니다.
+# 그래서 같은 코드를 같은 이름으로 임포트할 수 있는 곳에서만 파일을 불러올 수 있고, 불러올
+# 때 `weights_only=False`도 필요합니다. `state_dict`에는 이름과 텐서만 있고, 모델을 만드는
+# 코드는 여러분의 프로그램에 그대로 남습니다.
 #
-# 대신 구조가 맞아야 합니다. `load_state_dict`는 모든 이름과 모양을 확인하고,
-# 맞지 않으면 무엇이 다른지 알려 주는 오류로 거절합니다. 여기서는 은닉층(hidden
-# layer)의 노드(node)가 64개가 아니라 32개입니다.
+# 대신 구조가 맞아야 합니다. `load_state_dict`는 이름과 모양(shape)을 하나하나 확인하고,
+# 맞지 않으면 무엇이 다른지 밝힌 오류를 냅니다. 아래 예에서는 은닉층(hidden layer)의
+# 노드(node)가 64개가 아니라 32개입니다.
 
 # %%
 try:
-    MLP([64, 32, 10]).load_state_dict(torch.load(path, weights_only=True))
+    MLP([64, 32, 10]).load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
 except RuntimeError as error:
     message = str(error)
 print(message.splitlines()[0])
@@ -149,14 +163,22 @@ assert "size mismatch for 0.weight" in message
 # %% [markdown]
 # ## 체크포인트 { #checkpoints }
 #
-# 학습을 멈췄다가 나중에 이어 가려면 가중치만으로는 부족합니다. Adam은 매개변수마다
-# 지난 기울기(gradient)의 이동 평균을 들고 있고, 데이터 로더의 난수 생성기가 다음
-# 에포크(epoch)들의 순서를 정합니다. **체크포인트(checkpoint)**는 이 모두를
-# 딕셔너리 하나에 저장합니다. 모델, 옵티마이저, 로더의 생성기, 에포크 수입니다.
+# 학습을 멈췄다가 나중에 이어 가려면 가중치만으로는 부족합니다. Adam은 매개변수마다 걸음 수
+# $t$와 함께 기울기(gradient) $g_t$의 이동 평균 $m_t$, 기울기 제곱의 이동 평균 $v_t$를 따로
+# 저장합니다.
 #
-# 시험해 봅시다. 첫 번째 모델은 쉬지 않고 4 에포크를 학습합니다. 두 번째 모델은
-# 2 에포크를 학습한 뒤 저장되고 "잊힙니다". 완전히 새로 만든 모델, 옵티마이저,
-# 로더가 체크포인트를 불러와 남은 2 에포크를 학습합니다. 최종 두 모델은 똑같습니다.
+# $$m_t = \beta_1 m_{t-1} + (1 - \beta_1)\, g_t, \qquad v_t = \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2$$
+#
+# 그리고 가중치를 $\eta\, \hat{m}_t / (\sqrt{\hat{v}_t} + \epsilon)$만큼 옮깁니다. 여기서
+# $\hat{m}_t = m_t / (1 - \beta_1^t)$와 $\hat{v}_t = v_t / (1 - \beta_2^t)$는 0에서 출발한 탓에
+# 작게 나온 평균을 바로잡은 값입니다. PyTorch는 이 세 가지를 `step`, `exp_avg`, `exp_avg_sq`라는 이름으로
+# 저장합니다. 게다가 다음 에포크(epoch)들의 순서는 데이터 로더의 난수 생성기가 정합니다.
+# **체크포인트**는 모델과 옵티마이저(optimizer)의 `state_dict`, 로더 생성기의 상태, 에포크
+# 수를 딕셔너리 하나에 모두 담아 저장합니다.
+#
+# 다음과 같이 확인합니다. 첫 번째 모델은 4에포크를 쉬지 않고 학습합니다. 두 번째 모델은
+# 2에포크를 학습한 뒤 저장되고 메모리에서 지워집니다. 완전히 새로 만든 모델, 옵티마이저,
+# 로더가 체크포인트를 불러와 남은 2에포크를 학습합니다. 마지막에 두 모델은 똑같습니다.
 
 
 # %%
@@ -185,6 +207,12 @@ checkpoint = {
     "epoch": 2,
 }
 torch.save(checkpoint, Path(folder.name) / "checkpoint.pt")
+adam_state = checkpoint["optimizer"]["state"][0]
+print(
+    "첫 번째 매개변수에 대한 Adam의 상태:", sorted(adam_state), " 걸음 수:", int(adam_state["step"])
+)
+assert sorted(adam_state) == ["exp_avg", "exp_avg_sq", "step"]
+assert adam_state["step"] == 2 * len(loader_b)
 del model_b, optimizer_b, loader_b
 
 model_c, optimizer_c, loader_c = new_run()
@@ -201,21 +229,21 @@ assert same
 # %% [markdown]
 # ## 장치 { #devices }
 #
-# `get_device()`는 이 컴퓨터에 있는 가장 좋은 장치를 돌려줍니다. CUDA GPU, 애플
-# GPU(`mps`), 또는 CPU입니다. `get_device("cpu")`처럼 장치를 지정할 수도 있습니다.
-# 컴퓨터에 없는 GPU를 요청하면 나중에 학습 루프 깊숙한 곳에서가 아니라 그 자리에서
-# 분명한 메시지와 함께 실패합니다. 이 페이지가 실행된 장치는 아래에 출력됩니다.
+# `get_device()`는 이 컴퓨터에서 쓸 수 있는 가장 좋은 장치를 돌려줍니다. CUDA GPU가 있으면
+# CUDA GPU를, 없으면 Apple GPU(`mps`)를, 둘 다 없으면 CPU를 고릅니다. `get_device("cpu")`처럼
+# 장치를 직접 지정할 수도 있습니다. 컴퓨터에 없는 GPU를 요청하면 한참 뒤 학습 루프(training
+# loop) 깊은 곳에서가 아니라 그 자리에서 분명한 메시지와 함께 실패합니다. 이 페이지를 실행한
+# 장치는 아래에 출력됩니다.
 #
-# 장치 오류는 거의 모두 두 가지 규칙으로 해결됩니다.
+# 장치 오류는 거의 다 다음 두 규칙으로 해결됩니다.
 #
-# - 한 연산에 들어가는 텐서는 모두 같은 장치에 있어야 하므로, 입력은 모델이 있는
-#   곳으로 보냅니다. 그곳이 어디인지는 `next(model.parameters()).device`로 알 수
-#   있습니다.
-# - `model.to(device)`는 모듈의 매개변수를 제자리에서 옮기고 같은 모듈을
-#   돌려줍니다. `tensor.to(device)`는 텐서를 바꾸지 않고 그 장치에 있는 텐서를
-#   돌려줍니다(이미 그 장치에 있었던 게 아니라면 새 텐서입니다). 그러니
-#   `x = x.to(device)`라고 쓰세요. dtype을 바꿀 때도 똑같이 동작하므로, 아래
-#   코드는 어느 컴퓨터에서나 보이도록 dtype 변경으로 이를 확인합니다.
+# - 한 연산에 들어가는 텐서는 모두 같은 장치에 있어야 합니다. 그러니 입력을 모델이 있는
+#   장치로 보내세요. 모델이 어디 있는지는 `next(model.parameters()).device`로 알 수 있습니다.
+# - `model.to(device)`는 모듈의 매개변수를 제자리에서 옮기고 같은 모듈을 돌려줍니다. 반면
+#   `tensor.to(device)`는 텐서를 바꾸지 않고 그 장치에 있는 텐서를 돌려줍니다(이미 그 장치에
+#   있던 텐서가 아니면 새 텐서입니다). 그래서 `x = x.to(device)`처럼 써야 합니다.
+#   자료형(dtype)을 바꿀 때도 똑같이 동작하므로, 아래 코드는 어느 컴퓨터에서나 확인할 수
+#   있도록 자료형을 바꿔서 보여 줍니다.
 
 # %%
 print("이 페이지의 장치:", device, "  모델이 있는 장치:", next(model.parameters()).device)
@@ -240,9 +268,9 @@ assert next(model.parameters()).device.type == device.type
 assert model.to(device) is model and x.dtype == torch.float32 and y.dtype == torch.float64
 
 # %% [markdown]
-# `map_location`은 반대 방향으로도 쓸 수 있습니다. 파일을 어느 장치에서 저장했든
-# `map_location="cpu"`는 모든 텐서를 CPU로 불러옵니다. 출처를 모르는 파일에는 이
-# 방법이 안전합니다.
+# `map_location`은 반대 방향으로도 쓸 수 있습니다. 어느 장치에서 저장한 파일이든
+# `map_location="cpu"`를 주면 모든 텐서를 CPU로 불러옵니다. GPU가 없는 컴퓨터에서 필요한 것이
+# 바로 이것입니다.
 
 # %%
 on_cpu = torch.load(path, map_location="cpu", weights_only=True)
@@ -252,18 +280,53 @@ print(
 assert all(tensor.device.type == "cpu" for tensor in on_cpu.values())
 
 # %% [markdown]
+# CPU로 불러오는 것은 장치의 문제이지 신뢰의 문제가 아닙니다. 악의적인 파일로부터 여러분을
+# 지켜 주는 것은 `weights_only=True`입니다. 피클에는 불러오는 도중에 호출할 파이썬 함수를
+# 무엇이든 적어 넣을 수 있습니다. 아래 파일에는 텐서 하나와, 피클을 풀 때 `print`를 호출하는
+# 객체가 들어 있습니다. 공격자의 파일이라면 무엇이 실행될지 모르는 자리에 해가 없는
+# `print`를 넣은 것입니다. `weights_only=False`로 불러오면 불러오는 도중에 이 호출이
+# 일어납니다. `weights_only=True`이면 `map_location`을 어떻게 주든 `torch.load`가 아무것도
+# 실행하지 않고 파일을 거부합니다.
+
+
+# %%
+class Payload:
+    """피클을 풀 때 print()를 호출하는 객체입니다."""
+
+    def __reduce__(self):
+        return (print, ("피클을 푸는 도중 print()가 호출되었습니다",))
+
+
+untrusted = Path(folder.name) / "untrusted.pt"
+torch.save({"0.bias": torch.zeros(2), "extra": Payload()}, untrusted)
+
+with contextlib.redirect_stdout(io.StringIO()) as captured:
+    torch.load(untrusted, map_location="cpu", weights_only=False)
+print("weights_only=False로 불러오는 도중 출력된 내용:", captured.getvalue().strip())
+try:
+    torch.load(untrusted, map_location="cpu", weights_only=True)
+except pickle.UnpicklingError as error:
+    refusal = re.search(r"Unsupported global: GLOBAL \w+", str(error)).group(0)
+print("weights_only=True는 파일을 거부합니다:", refusal)
+assert captured.getvalue().strip() == "피클을 푸는 도중 print()가 호출되었습니다"
+assert refusal == "Unsupported global: GLOBAL print"
+
+# %% [markdown]
 # ## 추론 모드 { #inference-mode }
 #
-# 예측에는 기울기가 필요 없습니다. 5강에서는 `torch.no_grad()`를 썼습니다.
-# `torch.inference_mode()`는 한 걸음 더 나아갑니다. 그 안에서 만든 텐서는
-# *추론 텐서(inference tensor)*로 표시되므로, PyTorch는 `no_grad`가 유지하는
-# 기록(제자리 연산 확인용 버전 카운터)까지 생략할 수 있습니다. 그래서 예측용으로
-# 모델을 실행할 때 권장하는 방법입니다. 두 방법 모두 `requires_grad`가 없는, 값이
-# 같은 출력을 냅니다.
+# 예측할 때는 기울기가 필요 없습니다. 5강에서는 `torch.no_grad()`를 썼는데,
+# `torch.inference_mode()`는 한 걸음 더 나아갑니다. 그 안에서 만든 텐서에는 추론
+# 텐서(inference tensor)라는 표시가 붙고, PyTorch는 `no_grad`에서도 유지하는 기록(제자리
+# 연산을 검사하는 버전 카운터)까지 생략합니다. 그래서 예측만 할 때는 추론 모드를 권장합니다.
+# 두 방법 모두 `requires_grad`가 꺼진, 값이 같은 출력을 냅니다.
 #
-# 대가도 있습니다. 추론 텐서는 나중에 자동 미분(autograd)에 끼어들 수 없습니다.
-# 기울기가 필요한 계산에 쓰면 오류가 나고, PyTorch의 메시지가 우회 방법(추론 모드
-# 밖에서 복제하기)을 알려 줍니다.
+# 대가는 자동 미분이 추론 텐서를 역전파(backpropagation)에 쓰려고 *저장*할 수 없다는
+# 점입니다. 기울기가 추론 텐서의 값에 좌우되지 않는다면, 자동 미분이 기록하는 계산에 추론
+# 텐서를 넣어도 괜찮습니다. 기울기가 필요한 가중치 $w$와 추론 텐서 $t$가 있을 때
+# `(w + t).sum().backward()`는 동작합니다. $w + t$를 $w$로 미분하면 $t$와 상관없이 1이기
+# 때문입니다. 반면 `w * t`를 $w$로 미분한 도함수(derivative)는 $t$ 자체이므로 자동 미분이
+# $t$를 저장해야 하고, 그래서 PyTorch가 오류를 냅니다. 오류 메시지에는 해결 방법(추론 모드
+# 밖에서 텐서를 복제하거나 `torch.no_grad()`를 쓰기)도 나옵니다.
 
 # %%
 model.eval()
@@ -276,24 +339,28 @@ print("is_inference: ", no_grad_logits.is_inference(), inference_logits.is_infer
 assert torch.equal(no_grad_logits, inference_logits)
 assert inference_logits.is_inference() and not no_grad_logits.is_inference()
 
+w = torch.ones(10, device=device, requires_grad=True)
+(w + inference_logits).sum().backward()
+print("(w + t).sum().backward()는 동작합니다. w.grad[:3] =", w.grad[:3].tolist())
 try:
-    (model[2].weight.sum() * inference_logits).sum().backward()
+    (w * inference_logits).sum().backward()
 except RuntimeError as error:
     message = str(error)
 print(message)
+assert torch.equal(w.grad, torch.full((10,), float(len(images)), device=device))
 assert message.startswith("Inference tensors cannot be saved for backward")
 
 # %% [markdown]
 # ## 재현성 { #reproducibility }
 #
-# 신경망(neural network)은 무작위 가중치에서 출발하고 로더는 무작위로 섞으므로,
-# 난수 생성기가 같은 시드에서 출발하지 않으면 실행할 때마다 결과가 다릅니다.
-# `torch.manual_seed(s)`는 PyTorch의 전역 생성기에 시드를 줍니다. 같은 시드는 같은
-# 초기 가중치를, 다른 시드는 다른 초기 가중치를 줍니다. 우리 로더는 시드를 정한
-# 자기만의 생성기도 가지고 있습니다.
+# 신경망(neural network)은 무작위 가중치에서 출발하고 로더는 샘플을 무작위로 섞으므로, 난수
+# 생성기가 같은 시드에서 출발하지 않으면 실행할 때마다 결과가 달라집니다.
+# `torch.manual_seed(s)`는 PyTorch의 전역 난수 생성기에 시드를 줍니다. 시드가 같으면 초기
+# 가중치가 같고, 시드가 다르면 초기 가중치도 다릅니다. 이 강의의 로더는 시드를 정한 생성기를
+# 따로 씁니다.
 #
-# 이것을 모으면 학습 전체가 똑같이 반복됩니다. 첫 절의 방법 그대로 시드 0으로 다시
-# 학습하면, 모든 가중치가, 따라서 모든 출력이 첫 번째 모델과 같은 모델을 얻습니다.
+# 이 둘을 합치면 학습 전체가 똑같이 재현됩니다. 첫 절과 같은 방법으로 시드 0에서 다시
+# 학습하면 가중치 하나하나가, 따라서 모든 출력이 첫 번째 모델과 같은 모델이 나옵니다.
 
 # %%
 torch.manual_seed(42)
@@ -319,13 +386,14 @@ print("출력이 똑같은가:", torch.equal(model(images), again(images)))
 assert identical and torch.equal(model(images), again(images))
 
 # %% [markdown]
-# 알아 둘 한계가 있습니다. 다른 라이브러리에는 자기만의 생성기가 있으므로, 코드에서
-# 파이썬의 `random`이나 NumPy를 쓴다면 그것들에도 시드를 주세요. GPU에서는 몇몇
-# 연산이 기본적으로 비결정적입니다. `torch.use_deterministic_algorithms(True)`를
-# 켜면 PyTorch는 결정적인 구현을 쓰고, 그런 구현이 없으면 오류를 냅니다(일부 CUDA
-# 연산은 환경 변수 `CUBLAS_WORKSPACE_CONFIG=:4096:8`도 필요합니다). 그리고 결과가
-# 똑같이 반복된다는 보장은 같은 PyTorch 버전과 같은 하드웨어에서만 성립합니다.
-# 시드는 실행을 반복 가능하게 할 뿐, 다른 환경으로 옮겨도 같게 만들지는 않습니다.
+# 알아 둘 한계도 있습니다. 다른 라이브러리에는 각자의 난수 생성기가 있으므로, 코드에서
+# 파이썬의 `random`이나 NumPy를 쓴다면 그쪽에도 시드를 주세요. GPU에서는 시드만으로
+# 부족합니다. 기본적으로 비결정적인 연산이 여럿 있어서, `torch.use_deterministic_algorithms(True)`를
+# 켜야 PyTorch가 결정적인 구현을 쓰고 그런 구현이 없으면 오류를 냅니다. 일부 CUDA 연산은 환경
+# 변수 `CUBLAS_WORKSPACE_CONFIG=:4096:8`도 필요하고, cuDNN의 `torch.backends.cudnn.benchmark`는
+# `False`로 두어야 합니다. 이렇게 해도 PyTorch는 버전이나 플랫폼이 다르거나 CPU와 GPU처럼
+# 장치가 다르면 같은 결과를 약속하지 않습니다. 시드는 같은 소프트웨어와 하드웨어에서 실행을 재현할 뿐, 다른
+# 환경에서도 같은 결과를 보장하지는 않습니다.
 
 # %%
 torch.use_deterministic_algorithms(True)
@@ -334,32 +402,35 @@ torch.use_deterministic_algorithms(False)
 assert not torch.are_deterministic_algorithms_enabled()
 
 # %% [markdown]
-# ## 정리하기 { #cleaning-up }
+# ## 임시 파일 지우기 { #cleaning-up }
 #
-# 마지막으로 임시 폴더를 그 안의 두 파일과 함께 지웁니다.
+# 마지막으로 임시 폴더를 안에 든 파일 세 개와 함께 지웁니다.
 
 # %%
 folder.cleanup()
-print("남은 파일:", path.exists(), (Path(folder.name) / "checkpoint.pt").exists())
+print(
+    "남은 파일:", path.exists(), (Path(folder.name) / "checkpoint.pt").exists(), untrusted.exists()
+)
 assert not Path(folder.name).exists()
 
 # %% [markdown]
 # ## 요약 { #summary }
 #
-# - `model.state_dict()`는 `0.weight` 같은 이름을 모델 자신의 텐서에 대응시킵니다.
-#   `torch.save`로 파일에 쓰고, `load_state_dict(torch.load(path,
-#   weights_only=True))`로 같은 구조의 모델에 되살리면 출력이 똑같습니다. 구조가
-#   다르면 분명한 오류와 함께 거절됩니다.
-# - 모델 객체 전체가 아니라 state_dict를 저장하세요. 불러올 때는
-#   `weights_only=True`를 쓰고, `map_location`으로 장치를 고릅니다.
-# - 모델, 옵티마이저, 로더의 생성기, 에포크를 담은 체크포인트가 있으면 학습을
-#   멈춘 적이 없었던 것처럼 정확히 이어 갈 수 있습니다.
-# - 장치는 실행할 때 `get_device()`로 한 번 고릅니다. `model.to(device)`는 모듈을
-#   제자리에서 옮기고, `x = x.to(device)`는 새 텐서를 돌려줍니다.
-# - `torch.inference_mode()`는 가장 가벼운 예측 방법이며, 그 출력은 나중에 기울기
-#   계산에 쓸 수 없습니다.
-# - 시드가 있으면 같은 소프트웨어와 하드웨어에서 초기 가중치와 학습 전체가 똑같이
-#   반복됩니다.
+# - `model.state_dict()`는 `0.weight` 같은 이름마다 텐서를 대응시킵니다. 이 텐서는 매개변수와
+#   저장 공간을 공유하지만 자동 미분과는 분리되어 있습니다. `torch.save`로 파일에 쓰고
+#   `load_state_dict(torch.load(path, weights_only=True))`로 같은 구조의 모델에 되살리면
+#   출력이 똑같습니다. 구조가 다르면 분명한 오류가 납니다.
+# - 모델 객체 전체가 아니라 `state_dict`를 저장하세요. 불러올 때는 악의적인 파일이 코드를
+#   실행하지 못하게 막아 주는 `weights_only=True`를 쓰고, 장치는 `map_location`으로 고릅니다.
+# - 모델, 옵티마이저(Adam이라면 걸음 수와 기울기, 기울기 제곱의 이동 평균), 로더의 생성기,
+#   에포크 수를 담은 체크포인트가 있으면 학습을 한 번도 멈추지 않은 것처럼 정확히 이어 갈 수
+#   있습니다.
+# - 장치는 실행할 때 `get_device()`로 한 번 고릅니다. `model.to(device)`는 모듈을 제자리에서
+#   옮기고, `x = x.to(device)`는 새 텐서를 돌려줍니다.
+# - `torch.inference_mode()`는 가장 가벼운 예측 방법입니다. 자동 미분은 그 출력을 역전파에
+#   쓰려고 저장할 수 없습니다(`w + t`는 되고 `w * t`는 안 됩니다).
+# - 시드를 고정하면 같은 소프트웨어와 하드웨어에서 초기 가중치와 학습 전체가 재현됩니다.
+#   GPU에서는 결정적 알고리즘도 켜야 하고, 그래도 모든 연산에서 보장되지는 않습니다.
 #
 # ## 더 읽을거리 { #further-reading }
 #
@@ -370,5 +441,6 @@ assert not Path(folder.name).exists()
 #   https://pytorch.org/docs/stable/notes/randomness.html
 # - PyTorch 문서, "Autograd mechanics"의 추론 모드 절:
 #   https://pytorch.org/docs/stable/notes/autograd.html
-# - 다음으로 배울 것: 이미지를 위한 합성곱 신경망. 숫자의 픽셀을 숫자 64개의 행이
-#   아니라 격자로 읽습니다.
+# - 다음 강의: 과적합(overfitting)과 규제(regularization). 검증 세트로 어느 에포크의
+#   `state_dict`를 남길지 정합니다. 이어지는 8강에서는 숫자를 이미지로 읽는 합성곱
+#   신경망(convolutional neural network)을 만듭니다.
