@@ -51,10 +51,9 @@ system-deps:
 examples: setup
 	$(BIN)/python -m tools.execute
 
+# Builds into a folder of its own, then swaps it into site/ (tools/publish.py).
 docs: setup
-	rm -rf .cache/site-new
-	$(BIN)/mkdocs build --strict --site-dir .cache/site-new
-	rm -rf site && mv .cache/site-new site
+	$(BIN)/python -m tools.publish
 
 serve: setup
 	$(BIN)/mkdocs serve --dev-addr $(HOST) --livereload

@@ -30,6 +30,7 @@ The theme override ``overrides/main.html`` reads ``config.extra.nnguide_page``
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import logging
 import os
@@ -73,6 +74,7 @@ class Build:
         self.default_404: str | None = None
         self.render_cache: render.RenderCache | None = None
         self.segmenter: search.Segmenter | None = None
+        self.site_lock: Any = None  # held from the first pre-build to the last post-build
 
     @property
     def language(self) -> site_config.Language:
@@ -98,6 +100,8 @@ def on_pre_build(config: Any) -> None:
     project = _build.project
     assert project is not None
     language = project.language(config.theme.get("language") or project.default.code)
+    if not _build.building:
+        _lock_site(project, config.site_dir)
     _build.building.append(language)
     _build.sections.pop(language.code, None)
     _build.pages.pop(language.code, None)
@@ -272,8 +276,30 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
     return context
 
 
+def _lock_site(project: site_config.Project, site_dir: str) -> None:
+    """One build at a time writes a site folder; another one waits for it."""
+    from filelock import FileLock, Timeout
+
+    digest = hashlib.sha256(str(Path(site_dir).resolve()).encode()).hexdigest()[:16]
+    project.cache_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(project.cache_dir / f"site-{digest}.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        log.warning("Another build is writing %s; waiting for it to finish", site_dir)
+        lock.acquire()
+    _build.site_lock = lock
+
+
+def _unlock_site() -> None:
+    if _build.site_lock is not None:
+        _build.site_lock.release()
+        _build.site_lock = None
+
+
 def on_build_error(error: Exception) -> None:
     _build.building.clear()
+    _unlock_site()
 
 
 @event_priority(-110)  # after mkdocs-static-i18n (-100) built the other languages
@@ -285,6 +311,13 @@ def on_post_build(config: Any) -> None:
         _build.sections[language.code] = list(_build.sections[language.code])
     if _build.building:
         return  # a nested language build: the outermost build writes every index
+    try:
+        _write_indexes(config)
+    finally:
+        _unlock_site()
+
+
+def _write_indexes(config: Any) -> None:
     project, segmenter = _build.project, _build.segmenter
     search_plugin = _search_plugin(config)
     if project is None or search_plugin is None or not search_plugin.config.enabled:

@@ -18,10 +18,7 @@ pytestmark = pytest.mark.slow
 
 # Facts each lesson page must show, produced by executing its script.
 EXPECTED_OUTPUTS = {
-<<<<<<< HEAD
     "01_building_networks": ["9,313", "torch.Size([32, 1])", "torch.Size([64, 128])", "8192"],
-=======
-    "01_building_networks": ["9,313", "torch.Size([32, 1])", "torch.Size([64, 128])"],
     "04_gradient_descent": ["[100, 100, 100, 100, 100, 12]"],
     "05_training_a_classifier": ["4810", "torch.int64"],
     "06_saving_and_devices": [
@@ -29,7 +26,6 @@ EXPECTED_OUTPUTS = {
         "Unsupported global: GLOBAL print",
         "Inference tensors cannot be saved for backward",
     ],
->>>>>>> lessons46
 }
 # Lesson 5's test accuracy as printed on the page, per language.
 ACCURACY = {"en": r"test accuracy (\d+\.\d)%", "ko": r"테스트 정확도 (\d+\.\d)%"}

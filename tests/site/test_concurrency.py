@@ -1,0 +1,66 @@
+"""Two builds at once in one tree: each waits for the other, and the site is complete."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, mkdocs_env
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the working tree with its executed notebooks and caches."""
+    copy = tmp_path / "project"
+    shutil.copytree(
+        ROOT, copy, ignore=shutil.ignore_patterns(".venv*", ".git", "site", "__pycache__")
+    )
+    return copy
+
+
+def pages(site) -> set[str]:
+    return {path.relative_to(site).as_posix() for path in site.rglob("*.html")}
+
+
+def run_together(project, *commands) -> list[subprocess.CompletedProcess]:
+    processes = [
+        subprocess.Popen(
+            command,
+            cwd=project,
+            env=mkdocs_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for command in commands
+    ]
+    results = []
+    for process in processes:
+        out, err = process.communicate(timeout=900)
+        results.append(subprocess.CompletedProcess(process.args, process.returncode, out, err))
+    return results
+
+
+def test_two_mkdocs_builds_into_one_folder_take_turns(project, built_site):
+    expected = pages(built_site.root)
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"]
+    first, second = run_together(project, command, command)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "waiting for it" in first.stderr + second.stderr
+    assert pages(project / "site") == expected
+
+
+def test_two_make_docs_at_once_leave_a_complete_site(project, built_site):
+    expected = pages(built_site.root)
+    command = [sys.executable, "-m", "tools.publish"]
+    results = run_together(project, command, command)
+    for result in results:
+        assert result.returncode == 0, result.stderr[-3000:]
+    assert pages(project / "site") == expected
+    assert not list((project / ".cache").glob("site-*/")), "no build folder is left behind"
