@@ -16,7 +16,7 @@ help:
 	@echo "make serve    set up (first run) and serve the site at http://$(HOST) with live reload"
 	@echo "make test     set up (first run) and run ruff, the unit tests, doctests, examples, site and browser tests"
 	@echo "make docs     build the site into site/ (strict; site/ is replaced only by a complete build)"
-	@echo "make examples execute the example scripts that changed"
+	@echo "make examples execute the example scripts that changed (SHARD=i/N: one shard of them)"
 	@echo "make benchmark  run benchmarks/summary.py and benchmarks/build.py"
 	@echo "make translation-status  Korean pages whose English counterpart changed after them"
 	@echo "make canary   test in a fresh .venv-canary with the newest allowed versions; report what changed"
@@ -48,8 +48,9 @@ system-deps:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null; \
 	else echo "Install Chromium (/usr/bin/chromium) and a Korean font (fonts-nanum) for the browser tests" >&2; exit 1; fi
 
+# SHARD=i/N runs only shard i of N (balanced by recorded run times); SHARD=gpu the GPU scripts.
 examples: setup
-	$(BIN)/python -m tools.execute
+	$(BIN)/python -m tools.execute $(if $(SHARD),--shard $(SHARD))
 
 # Builds into a folder of its own, then swaps it into site/ (tools/publish.py).
 docs: setup

@@ -621,15 +621,92 @@ def _timed_execute(example: Example, limit: int, threads: int):
     return notebook, time.perf_counter() - started
 
 
+GPU_SHARD = "gpu"
+
+
+def needs_gpu(example: Example) -> bool:
+    """Whether the script asks for a GPU runner: ``nnguide: {device: gpu}`` in its header.
+
+    The header is jupytext's YAML block at the top of the script::
+
+        # ---
+        # nnguide:
+        #   device: gpu
+        # ---
+    """
+    import jupytext
+
+    header = jupytext.reads(read_source(example.script, example.label), fmt="py:percent")
+    return header.metadata.get("nnguide", {}).get("device") == "gpu"
+
+
+def recorded_seconds(example: Example) -> float:
+    """The script's last recorded run time (from its executed notebook), else 1 s."""
+    try:
+        record = json.loads(example.notebook.read_text(encoding="utf-8"))["metadata"]
+        return float(record[METADATA_KEY]["run_seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 1.0
+
+
+def split(examples: list[Example], count: int, seconds=recorded_seconds) -> list[list[Example]]:
+    """Deal the scripts into ``count`` shards of about equal total run time.
+
+    Longest first, each to the shard with the least time so far (the lowest number on
+    a tie); the same recorded times give the same split on every machine.
+    """
+    if count < 1:
+        raise ValueError(f"the number of shards must be at least 1, got {count}")
+    shards: list[list[Example]] = [[] for _ in range(count)]
+    totals = [0.0] * count
+    for example in sorted(examples, key=lambda ex: (-seconds(ex), ex.label)):
+        target = min(range(count), key=lambda index: (totals[index], index))
+        shards[target].append(example)
+        totals[target] += seconds(example)
+    return shards
+
+
+def shard(project: config.Project, spec: str, log=print) -> list[Example] | None:
+    """The scripts of shard ``spec`` ("i/N" or "gpu"); None if this runner cannot run it."""
+    examples = discover(project)
+    gpu = [example for example in examples if needs_gpu(example)]
+    if spec == GPU_SHARD:
+        import torch
+
+        if not torch.cuda.is_available():
+            names = ", ".join(example.label for example in gpu) or "none"
+            log(f"Shard gpu: no GPU on this runner; skipped {len(gpu)} script(s): {names}")
+            return None
+        return gpu
+    match = re.fullmatch(r"(\d+)/(\d+)", spec)
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise ValueError(f"SHARD must be 'i/N' with 1 <= i <= N, or 'gpu'; got {spec!r}")
+    cpu = [example for example in examples if example not in gpu]
+    return split(cpu, int(match.group(2)))[int(match.group(1)) - 1]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=None, help="parallel kernels (default: cores)")
     parser.add_argument("--force", action="store_true", help="execute even when cached")
     project = config.load()
     parser.add_argument("--lang", action="append", choices=project.codes, help="only this language")
+    parser.add_argument(
+        "--shard",
+        help="only shard i of N ('1/2'), split by recorded run times; 'gpu': the GPU scripts",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     examples = None if args.lang is None else discover(project, tuple(args.lang))
+    if args.shard:
+        try:
+            examples = shard(project, args.shard)
+        except (ValueError, ExampleError) as error:
+            print(error, file=sys.stderr)
+            return 2
+        if examples is None:
+            return 0
+        print(f"Shard {args.shard}: " + ", ".join(example.label for example in examples))
     try:
         results = build(examples, project=project, jobs=args.jobs, force=args.force)
     except ExampleError as error:

@@ -1,0 +1,113 @@
+"""Sharded execution: `make examples SHARD=i/N` splits the scripts by recorded run time."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, mkdocs_env
+from tests.tools.test_execute import make_project, run
+from tools import execute
+
+
+def fake_examples(count: int) -> list[execute.Example]:
+    return [
+        execute.Example(
+            "en", f"{i:02d}_x", Path(f"{i:02d}.py"), Path(f"{i:02d}.ipynb"), f"s{i:02d}"
+        )
+        for i in range(count)
+    ]
+
+
+def test_the_split_balances_recorded_times_and_is_deterministic():
+    examples = fake_examples(6)
+    times = {"s00": 9.0, "s01": 7.0, "s02": 6.0, "s03": 5.0, "s04": 4.0, "s05": 1.0}
+    shards = execute.split(examples, 2, seconds=lambda ex: times[ex.label])
+    labels = [[ex.label for ex in part] for part in shards]
+    assert labels == [["s00", "s03", "s04"], ["s01", "s02", "s05"]]
+    totals = [sum(times[label] for label in part) for part in labels]
+    assert totals == [18.0, 14.0]
+    again = execute.split(list(reversed(examples)), 2, seconds=lambda ex: times[ex.label])
+    assert [[ex.label for ex in part] for part in again] == labels
+    with pytest.raises(ValueError, match="at least 1, got 0"):
+        execute.split(examples, 0)
+
+
+def shard_run(project: Path, spec: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tools.execute", "--shard", spec],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_shards_are_disjoint_and_cover_every_script_then_nothing_runs(tmp_path):
+    project = make_project(tmp_path)
+    first, second = shard_run(project, "1/2"), shard_run(project, "2/2")
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    ran = [set(re.findall(r"Executed (\S+)", r.stdout)) for r in (first, second)]
+    assert ran[0] and ran[1] and not ran[0] & ran[1]
+    assert ran[0] | ran[1] == {"examples/en/01_first.py", "examples/en/02_second.py"}
+    assert run(project)[:2] == (0, 2)
+
+
+def test_a_gpu_script_has_a_shard_of_its_own_skipped_without_a_gpu(tmp_path):
+    project = make_project(tmp_path)
+    script = project / "examples" / "en" / "02_second.py"
+    script.write_text("# ---\n# nnguide:\n#   device: gpu\n# ---\n\n" + script.read_text())
+    gpu = shard_run(project, "gpu")
+    import torch
+
+    if torch.cuda.is_available():
+        assert "Executed examples/en/02_second.py" in gpu.stdout
+    else:
+        assert gpu.returncode == 0
+        assert (
+            "Shard gpu: no GPU on this runner; skipped 1 script(s): examples/en/02_second.py"
+            in (gpu.stdout)
+        )
+    cpu = shard_run(project, "1/1")
+    assert "Executed examples/en/01_first.py" in cpu.stdout
+    assert "02_second" not in cpu.stdout
+    bad = shard_run(project, "3/2")
+    assert bad.returncode == 2 and "SHARD must be 'i/N'" in bad.stderr
+
+
+@pytest.mark.slow
+def test_make_examples_in_two_shards_then_make_docs_executes_nothing(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(
+        ROOT, project, ignore=shutil.ignore_patterns(".venv*", ".git", "site", "__pycache__")
+    )
+    venv = Path(sys.executable).parent.parent
+    make = ["make", f"VENV={venv}", "CONSTRAINTS="]
+    env = {**mkdocs_env(), "MAKEFLAGS": ""}
+    subprocess.run([*make, "clean"], cwd=project, check=True, env=env, capture_output=True)
+    outputs = []
+    for spec in ("1/2", "2/2"):
+        result = subprocess.run(
+            [*make, "examples", f"SHARD={spec}"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1200,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        outputs.append(set(re.findall(r"Executed (\S+)", result.stdout)))
+    every = {p.relative_to(project).as_posix() for p in project.glob("examples/*/[0-9]*.py")}
+    assert outputs[0] and outputs[1] and not outputs[0] & outputs[1]
+    assert outputs[0] | outputs[1] == every
+    docs = subprocess.run(
+        [*make, "docs"], cwd=project, env=env, capture_output=True, text=True, timeout=1200
+    )
+    assert docs.returncode == 0, docs.stderr[-3000:]
+    assert "Examples: 0 executed" in docs.stderr
+    assert (project / "site" / "index.html").is_file()
