@@ -5,10 +5,10 @@
 # 하는 일은 입력에 가중치(weight) 행렬을 곱하고 편향(bias)을 더한 다음, 그 결과를
 # 활성화 함수(activation function)에 통과시키는 것이 전부입니다. 이번 강의에서는 작은
 # 신경망 하나를 PyTorch로 세 번 만듭니다. 처음에는 계층을 하나씩 손으로 연결하고,
-# 다음에는 `nn.Sequential` 하나로 묶고, 마지막에는 `nn.Module`을 상속한 클래스로
-# 작성합니다. 단계마다 텐서(tensor)의 모양을 확인하고, 끝에서는 계층별 출력 모양과
-# 매개변수(parameter) 개수를 보여 주는 표를 읽습니다. 이 페이지의 출력은 모두 바로
-# 위의 코드를 실행해서 얻은 것입니다.
+# 다음에는 `nn.Sequential` 하나로 묶고, 마지막에는 `nn.Module`을 상속한 파이썬
+# 클래스로 작성합니다. 단계마다 텐서(tensor)의 모양(shape)을 확인하고, 끝에서는 계층별
+# 출력 모양과 매개변수(parameter) 개수를 보여 주는 표를 읽습니다. 이 페이지의 출력은
+# 모두 바로 위의 코드를 실행해서 얻은 것입니다.
 #
 # **이번 강의에서 배울 내용**
 #
@@ -29,7 +29,7 @@
 #
 # PyTorch와 이번 강의에 필요한 `nnguide`의 도우미 몇 가지를 불러옵니다. 실행할
 # 때마다 같은 숫자가 나오도록 난수 시드(seed)를 고정하고, 계산할 장치(device)는
-# `get_device()`로 고릅니다. NVIDIA GPU(CUDA)나 애플 실리콘 GPU(MPS)가 있으면 그
+# `get_device()`로 고릅니다. NVIDIA GPU(CUDA)나 Apple 실리콘 GPU(MPS)가 있으면 그
 # GPU를, 없으면 CPU를 돌려줍니다. 아래 코드는 CPU에서도 몇 초면 모두 실행됩니다.
 
 # %%
@@ -518,7 +518,7 @@ assert model_summary.non_trainable_params == 0
 assert round(model_summary.params_size_mb, 2) == 0.04
 
 # %% [markdown]
-# Output Shape 열의 `-1`은 배치 차원을 뜻합니다. 요약을 만들 때는 작은 배치로 모델을
+# `Output Shape` 열의 `-1`은 배치 차원을 뜻합니다. 요약을 만들 때는 작은 배치로 모델을
 # 실행했지만, 이 모양은 배치 크기와 상관없이 그대로입니다. 노트북에서는 셀의 마지막
 # 줄에 요약 객체를 두면 표로 표시됩니다.
 

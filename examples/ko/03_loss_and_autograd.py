@@ -204,11 +204,11 @@ assert from_probabilities[3:].tolist() == [100.0, 100.0]
 # %% [markdown]
 # ## 여러 클래스의 교차 엔트로피 { #cross-entropy-for-several-classes }
 #
-# 클래스(class)가 $C$개이면 모델은 샘플(sample)마다 로짓 $C$개, 곧 모양이 $(N, C)$인 텐서를
-# 내놓습니다. `nn.CrossEntropyLoss`는 이 로짓과 함께 목표값으로 보통
-# *클래스 인덱스*(class index)를 받습니다. 모양이 $(N,)$이고 자료형이
-# 정수(`torch.long`)인 텐서입니다. 이 손실은 로짓에 `log_softmax`를 적용한 뒤 정답 클래스 $y_i$의 로그 확률에 음수를
-# 붙여 평균을 냅니다.
+# 클래스(class)가 $C$개이면 모델은 샘플(sample)마다 로짓 $C$개, 곧 모양(shape)이
+# $(N, C)$인 텐서를 내놓습니다. `nn.CrossEntropyLoss`는 이 로짓과 함께 목표값으로 보통
+# *클래스 인덱스*(class index)를 받습니다. 모양이 $(N,)$이고 자료형(dtype)이
+# 정수(`torch.long`)인 텐서입니다. 이 손실은 로짓에 `log_softmax`를 적용한 뒤 정답
+# 클래스 $y_i$의 로그 확률에 음수를 붙여 평균을 냅니다.
 #
 # $$\mathrm{CE} = -\frac{1}{N} \sum_{i=1}^{N} \log p_{i, y_i}, \qquad p_{i,c} = \frac{e^{z_{i,c}}}{\sum_{k=1}^{C} e^{z_{i,k}}}$$
 #
@@ -374,7 +374,7 @@ assert torch.allclose(layer.weight.grad, grad_w) and torch.allclose(layer.bias.g
 # float32는 1.2 근처의 손실을 약 $1.2 \times 10^{-7}$ 간격으로만 나타낼 수 있어서,
 # $h = 10^{-6}$이면 어림값도 약 0.06 간격으로만 움직입니다. 아래에 출력되는 float32
 # 값이 둘째 자리에서부터 틀리는 까닭입니다. 이 확인은 CPU에서 합니다. CPU는 어디서나
-# float64를 지원하지만, 애플의 MPS는 지원하지 않습니다.
+# float64를 지원하지만, Apple의 MPS는 지원하지 않습니다.
 #
 # `torch.autograd.gradcheck`는 같은 검사를 함수의 모든 입력에 대해 자동으로 하고,
 # 자동 미분과 유한 차분이 일치하면 `True`를 돌려줍니다.
@@ -473,8 +473,8 @@ assert torch.allclose(layer.weight.grad, full_grad)
 #
 # $$w \leftarrow w - \eta \, \frac{\partial L}{\partial w}$$
 #
-# 이 갱신 자체는 모델의 계산이 아니므로 `torch.no_grad()` 안에서 합니다. 다음
-# 강의에서는 이 한 걸음을 되풀이하는 학습 루프(training loop)를 만듭니다.
+# 이 갱신(update) 자체는 모델의 계산이 아니므로 `torch.no_grad()` 안에서 합니다.
+# 다음 강의에서는 이 한 걸음을 되풀이하는 학습 루프(training loop)를 만듭니다.
 
 # %%
 learning_rate = 0.1
