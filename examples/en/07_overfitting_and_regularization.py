@@ -218,6 +218,7 @@ for name, history in decay_histories.items():
 mild, strong = decay_histories["weight decay 0.003"], decay_histories["weight decay 0.03"]
 assert decay_norms["weight decay 0.003"] < 0.7 * decay_norms["no weight decay"]
 assert mild.val_loss[-1] < baseline.val_loss[-1]
+assert mild.val_loss[-1] - min(mild.val_loss) < (baseline.val_loss[-1] - min(baseline.val_loss)) / 2
 assert strong.train_loss[-1] > 0.2 and min(strong.val_loss) > min(baseline.val_loss)
 
 # %%

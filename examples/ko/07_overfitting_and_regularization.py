@@ -5,19 +5,19 @@
 # 외울 수 있습니다. 그러면 학습 손실은 계속 내려가는데 새 데이터에서는 오히려
 # 나빠집니다. 이것이 **과적합**(overfitting)입니다. 이번 강의에서는 일부러 과적합을
 # 일으킵니다. 큰 신경망을 숫자 이미지 150장만으로 오래 학습시켜, 검증 손실이 방향을
-# 바꿔 다시 오르게 만듭니다. 그다음 흔히 쓰는 처방인 가중치 감쇠, 드롭아웃, 조기
-# 종료를 같은 분할에서 하나씩 재 봅니다. 옵티마이저(optimizer) 세 가지도 한 그림에서
-# 비교하고, 하이퍼파라미터가 무엇인지 설명합니다. 모든 결정은 검증 세트로 내리고,
+# 바꿔 다시 오르게 만듭니다. 그다음 흔히 쓰는 처방인 가중치 감쇠(weight decay),
+# 드롭아웃(dropout), 조기 종료(early stopping)를 같은 분할에서 하나씩 재 봅니다. 옵티마이저(optimizer) 세 가지도 한 그림에서
+# 비교하고, 하이퍼파라미터(hyperparameter)가 무엇인지 설명합니다. 모든 결정은 검증 세트로 내리고,
 # 테스트 세트는 마지막에 딱 한 번만 씁니다.
 #
 # **이번 강의에서 배울 내용**
 #
 # - 학습 곡선과 검증 곡선에 나타나는 과소적합(underfitting)과 과적합의 모습
-# - 하이퍼파라미터(hyperparameter)란 무엇이고, 왜 검증 세트로 골라야 하는지
-# - 가중치 감쇠(weight decay)와, 얼마나 세면 지나친지
-# - 드롭아웃(dropout)과, 드롭아웃에 `model.eval()`이 중요한 이유
+# - 하이퍼파라미터란 무엇이고, 왜 검증 세트로 골라야 하는지
+# - 가중치 감쇠와, 얼마나 세면 지나친지
+# - 드롭아웃과, 드롭아웃에 `model.eval()`이 중요한 이유
 # - 가장 좋았던 에포크(epoch)의 `state_dict`를 간직하는 `nnguide.EarlyStopping`으로
-#   하는 조기 종료(early stopping)
+#   하는 조기 종료
 # - SGD, 모멘텀(momentum)을 더한 SGD, Adam을 한 그림에서 비교하기
 #
 # **사전 지식:** 5강(`fit`으로 숫자 분류기 학습하기, 검증 세트와 테스트 세트), 6강
@@ -182,7 +182,7 @@ assert settings["lr"] == 0.001 and settings["weight_decay"] == 0
 #
 # $$L_\text{total} = L + \frac{\lambda}{2} \sum_i w_i^2 .$$
 #
-# 이 벌점의 기울기는 가중치마다 기울기에 $\lambda w_i$를 더하므로, 한 걸음마다 모든
+# 이 벌점의 기울기(gradient)는 가중치마다 기울기에 $\lambda w_i$를 더하므로, 한 걸음마다 모든
 # 가중치를 0 쪽으로 조금씩 끌어당깁니다. 이름도 여기서 왔습니다. PyTorch에서는
 # 옵티마이저의 `weight_decay` 인자입니다. (Adam은 이 항도 나머지 기울기처럼 가중치마다의
 # 걸음 크기로 나눕니다. `torch.optim.AdamW`는 감쇠를 따로 직접 적용하는데, Adam과
@@ -214,6 +214,7 @@ for name, history in decay_histories.items():
 mild, strong = decay_histories["가중치 감쇠 0.003"], decay_histories["가중치 감쇠 0.03"]
 assert decay_norms["가중치 감쇠 0.003"] < 0.7 * decay_norms["가중치 감쇠 없음"]
 assert mild.val_loss[-1] < baseline.val_loss[-1]
+assert mild.val_loss[-1] - min(mild.val_loss) < (baseline.val_loss[-1] - min(baseline.val_loss)) / 2
 assert strong.train_loss[-1] > 0.2 and min(strong.val_loss) > min(baseline.val_loss)
 
 # %%
@@ -331,7 +332,7 @@ assert stopper.best_state["0.weight"].data_ptr() != model[0].weight.data_ptr()
 # %% [markdown]
 # ## 옵티마이저 비교 { #optimizers-compared }
 #
-# 옵티마이저도 하이퍼파라미터입니다. 기본 **SGD**는 기울기(gradient)의 반대 방향으로 한
+# 옵티마이저도 하이퍼파라미터입니다. 기본 **SGD**는 기울기의 반대 방향으로 한
 # 걸음 갑니다. $w \leftarrow w - \eta \nabla L$입니다. **모멘텀을 더한 SGD**는 지난
 # 기울기를 누적한 $v$를 따라 걸으므로, 작은 요철을 만나도 속도를 잃지 않고 언덕을 굴러
 # 내려가는 공과 비슷합니다.
