@@ -67,12 +67,12 @@ test_set = TensorDataset(X_test, y_test)
 val_loader = DataLoader(val_set, batch_size=500)
 test_loader = DataLoader(test_set, batch_size=500)
 loss_fn = nn.CrossEntropyLoss()
-EPOCHS = 80
+EPOCHS = 60
 
 
 def make_train_loader():
     return DataLoader(
-        train_set, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(0)
+        train_set, batch_size=50, shuffle=True, generator=torch.Generator().manual_seed(0)
     )
 
 
@@ -120,7 +120,7 @@ assert small_history.train_loss[-1] > 0.5 and small_history.val_accuracy[-1] < 0
 # Now a large network: two hidden layers of 256 nodes, 85,002 parameters for 150
 # images. `make_mlp` builds it with a fixed seed, so every call starts from the
 # same weights (the optional dropout layers come in a later section). Adam
-# trains it for 80 epochs.
+# trains it for 60 epochs.
 #
 # The curves tell the story. The training loss falls towards 0: in the end the
 # network classifies every training image correctly. The validation loss falls
@@ -143,7 +143,7 @@ def make_mlp(dropout=0.0):
 
 
 model = make_mlp()
-baseline = train(model, torch.optim.Adam(model.parameters(), lr=0.001))
+baseline = train(model, torch.optim.Adam(model.parameters(), lr=0.002))
 best = min(range(EPOCHS), key=baseline.val_loss.__getitem__)
 train_accuracy = evaluate(model, DataLoader(train_set, batch_size=150))["accuracy"]
 print("parameters:", count_parameters(model))
@@ -171,10 +171,10 @@ plt.show()
 # in `param_groups`; these are the ones of the run above.
 
 # %%
-optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
+optimizer = torch.optim.Adam(model.parameters(), lr=0.002)
 settings = {key: optimizer.param_groups[0][key] for key in ("lr", "betas", "weight_decay")}
 print("Adam:", settings, "  batch size:", make_train_loader().batch_size, "  epochs:", EPOCHS)
-assert settings["lr"] == 0.001 and settings["weight_decay"] == 0
+assert settings["lr"] == 0.002 and settings["weight_decay"] == 0
 
 # %% [markdown]
 # ## Weight decay
@@ -206,7 +206,7 @@ decay_histories = {"no weight decay": baseline}
 decay_norms = {"no weight decay": weight_norm(model).item()}
 for strength in (0.003, 0.03):
     decayed = make_mlp()
-    optimizer = torch.optim.Adam(decayed.parameters(), lr=0.001, weight_decay=strength)
+    optimizer = torch.optim.Adam(decayed.parameters(), lr=0.002, weight_decay=strength)
     name = f"weight decay {strength}"
     decay_histories[name] = train(decayed, optimizer)
     decay_norms[name] = weight_norm(decayed).item()
@@ -279,7 +279,7 @@ assert not torch.equal(*noisy) and torch.equal(*fixed)
 # than without dropout.
 
 # %%
-dropout_history = train(model, torch.optim.Adam(model.parameters(), lr=0.001))
+dropout_history = train(model, torch.optim.Adam(model.parameters(), lr=0.002))
 for name, history in (("without dropout", baseline), ("dropout 0.5", dropout_history)):
     lowest = min(range(EPOCHS), key=history.val_loss.__getitem__)
     print(
@@ -312,11 +312,11 @@ plt.show()
 #
 # We train the network of the overfitting section again, one epoch at a time
 # with `fit(..., epochs=1)`, with a patience of 10 epochs. Because everything is
-# seeded, the run repeats the first 80-epoch run exactly until it stops.
+# seeded, the run repeats the first 60-epoch run exactly until it stops.
 
 # %%
 model = make_mlp()
-optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
+optimizer = torch.optim.Adam(model.parameters(), lr=0.002)
 loader = make_train_loader()
 stopper = EarlyStopping(patience=10)
 val_losses = []
@@ -365,7 +365,7 @@ for name, momentum in (("SGD", 0.0), ("SGD with momentum 0.9", 0.9)):
 optimizer_histories["Adam"] = baseline
 for name, history in optimizer_histories.items():
     print(
-        f"{name:21}  training loss after 10 / 20 / 80 epochs: {history.train_loss[9]:.3f} / "
+        f"{name:21}  training loss after 10 / 20 / 60 epochs: {history.train_loss[9]:.3f} / "
         f"{history.train_loss[19]:.3f} / {history.train_loss[-1]:.4f}"
         f"   lowest validation loss {min(history.val_loss):.3f}"
     )
@@ -402,7 +402,7 @@ choice = min(scores, key=scores.get)
 print("choice:", choice)
 
 model = make_mlp(dropout=0.5)
-optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
+optimizer = torch.optim.Adam(model.parameters(), lr=0.002)
 loader = make_train_loader()
 stopper = EarlyStopping(patience=10)
 for _ in range(EPOCHS):

@@ -66,12 +66,12 @@ test_set = TensorDataset(X_test, y_test)
 val_loader = DataLoader(val_set, batch_size=500)
 test_loader = DataLoader(test_set, batch_size=500)
 loss_fn = nn.CrossEntropyLoss()
-EPOCHS = 80
+EPOCHS = 60
 
 
 def make_train_loader():
     return DataLoader(
-        train_set, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(0)
+        train_set, batch_size=50, shuffle=True, generator=torch.Generator().manual_seed(0)
     )
 
 
@@ -117,7 +117,7 @@ assert small_history.train_loss[-1] > 0.5 and small_history.val_accuracy[-1] < 0
 #
 # 이번에는 큰 신경망입니다. 256개 노드짜리 은닉층 두 개로, 이미지 150장에 매개변수가
 # 85,002개입니다. `make_mlp`는 시드를 고정하고 신경망을 만들므로, 부를 때마다 같은
-# 가중치에서 시작합니다(선택 인자인 드롭아웃 계층은 뒤의 절에서 씁니다). Adam으로 80
+# 가중치에서 시작합니다(선택 인자인 드롭아웃 계층은 뒤의 절에서 씁니다). Adam으로 60
 # 에포크 동안 학습시킵니다.
 #
 # 곡선을 보면 알 수 있습니다. 학습 손실은 0을 향해 내려가고, 마지막에는 학습 이미지를
@@ -140,7 +140,7 @@ def make_mlp(dropout=0.0):
 
 
 model = make_mlp()
-baseline = train(model, torch.optim.Adam(model.parameters(), lr=0.001))
+baseline = train(model, torch.optim.Adam(model.parameters(), lr=0.002))
 best = min(range(EPOCHS), key=baseline.val_loss.__getitem__)
 train_accuracy = evaluate(model, DataLoader(train_set, batch_size=150))["accuracy"]
 print("매개변수 수:", count_parameters(model))
@@ -168,10 +168,10 @@ plt.show()
 # 위 실행의 값은 다음과 같습니다.
 
 # %%
-optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
+optimizer = torch.optim.Adam(model.parameters(), lr=0.002)
 settings = {key: optimizer.param_groups[0][key] for key in ("lr", "betas", "weight_decay")}
 print("Adam:", settings, "  배치 크기:", make_train_loader().batch_size, "  에포크:", EPOCHS)
-assert settings["lr"] == 0.001 and settings["weight_decay"] == 0
+assert settings["lr"] == 0.002 and settings["weight_decay"] == 0
 
 # %% [markdown]
 # ## 가중치 감쇠 { #weight-decay }
@@ -202,7 +202,7 @@ decay_histories = {"가중치 감쇠 없음": baseline}
 decay_norms = {"가중치 감쇠 없음": weight_norm(model).item()}
 for strength in (0.003, 0.03):
     decayed = make_mlp()
-    optimizer = torch.optim.Adam(decayed.parameters(), lr=0.001, weight_decay=strength)
+    optimizer = torch.optim.Adam(decayed.parameters(), lr=0.002, weight_decay=strength)
     name = f"가중치 감쇠 {strength}"
     decay_histories[name] = train(decayed, optimizer)
     decay_norms[name] = weight_norm(decayed).item()
@@ -271,7 +271,7 @@ assert not torch.equal(*noisy) and torch.equal(*fixed)
 # 드롭아웃이 없을 때보다 더 낮은 최솟값에 닿습니다.
 
 # %%
-dropout_history = train(model, torch.optim.Adam(model.parameters(), lr=0.001))
+dropout_history = train(model, torch.optim.Adam(model.parameters(), lr=0.002))
 for name, history in (("드롭아웃 없음", baseline), ("드롭아웃 0.5", dropout_history)):
     lowest = min(range(EPOCHS), key=history.val_loss.__getitem__)
     print(
@@ -303,11 +303,11 @@ plt.show()
 #
 # 과적합 절의 신경망을 `fit(..., epochs=1)`로 한 에포크씩, 인내 에포크를 10으로 두고
 # 다시 학습시킵니다. 모든 것이 시드로 고정되어 있으므로, 이 실행은 멈출 때까지 처음의
-# 80 에포크 실행을 그대로 되풀이합니다.
+# 60 에포크 실행을 그대로 되풀이합니다.
 
 # %%
 model = make_mlp()
-optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
+optimizer = torch.optim.Adam(model.parameters(), lr=0.002)
 loader = make_train_loader()
 stopper = EarlyStopping(patience=10)
 val_losses = []
@@ -354,7 +354,7 @@ for name, momentum in (("SGD", 0.0), ("SGD + 모멘텀 0.9", 0.9)):
 optimizer_histories["Adam"] = baseline
 for name, history in optimizer_histories.items():
     print(
-        f"{name:21}  에포크 10 / 20 / 80 뒤의 학습 손실: {history.train_loss[9]:.3f} / "
+        f"{name:21}  에포크 10 / 20 / 60 뒤의 학습 손실: {history.train_loss[9]:.3f} / "
         f"{history.train_loss[19]:.3f} / {history.train_loss[-1]:.4f}"
         f"   가장 낮은 검증 손실 {min(history.val_loss):.3f}"
     )
@@ -390,7 +390,7 @@ choice = min(scores, key=scores.get)
 print("선택:", choice)
 
 model = make_mlp(dropout=0.5)
-optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
+optimizer = torch.optim.Adam(model.parameters(), lr=0.002)
 loader = make_train_loader()
 stopper = EarlyStopping(patience=10)
 for _ in range(EPOCHS):
