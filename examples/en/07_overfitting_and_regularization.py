@@ -212,7 +212,8 @@ for strength in (0.003, 0.03):
     decay_norms[name] = weight_norm(decayed).item()
 for name, history in decay_histories.items():
     print(
-        f"{name:16}  weight norm {decay_norms[name]:5.2f}   training loss {history.train_loss[-1]:.3f}"
+        f"{name:16}  weight norm {decay_norms[name]:5.2f}"
+        f"   training loss {history.train_loss[-1]:.3f}"
         f"   validation loss: lowest {min(history.val_loss):.3f}, last {history.val_loss[-1]:.3f}"
     )
 mild, strong = decay_histories["weight decay 0.003"], decay_histories["weight decay 0.03"]

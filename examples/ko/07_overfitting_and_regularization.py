@@ -6,9 +6,10 @@
 # 나빠집니다. 이것이 **과적합**(overfitting)입니다. 이번 강의에서는 일부러 과적합을
 # 일으킵니다. 큰 신경망을 숫자 이미지 150장만으로 오래 학습시켜, 검증 손실이 방향을
 # 바꿔 다시 오르게 만듭니다. 그다음 흔히 쓰는 처방인 가중치 감쇠(weight decay),
-# 드롭아웃(dropout), 조기 종료(early stopping)를 같은 분할에서 하나씩 재 봅니다. 옵티마이저(optimizer) 세 가지도 한 그림에서
-# 비교하고, 하이퍼파라미터(hyperparameter)가 무엇인지 설명합니다. 모든 결정은 검증 세트로 내리고,
-# 테스트 세트는 마지막에 딱 한 번만 씁니다.
+# 드롭아웃(dropout), 조기 종료(early stopping)를 같은 분할에서 하나씩 재 봅니다.
+# 옵티마이저(optimizer) 세 가지도 한 그림에서 비교하고, 하이퍼파라미터
+# (hyperparameter)가 무엇인지 설명합니다. 모든 결정은 검증 세트로 내리고, 테스트
+# 세트는 마지막에 딱 한 번만 씁니다.
 #
 # **이번 강의에서 배울 내용**
 #
@@ -208,7 +209,8 @@ for strength in (0.003, 0.03):
     decay_norms[name] = weight_norm(decayed).item()
 for name, history in decay_histories.items():
     print(
-        f"{name:16}  가중치 노름 {decay_norms[name]:5.2f}   학습 손실 {history.train_loss[-1]:.3f}"
+        f"{name:16}  가중치 노름 {decay_norms[name]:5.2f}"
+        f"   학습 손실 {history.train_loss[-1]:.3f}"
         f"   검증 손실 최솟값 {min(history.val_loss):.3f}, 마지막 값 {history.val_loss[-1]:.3f}"
     )
 mild, strong = decay_histories["가중치 감쇠 0.003"], decay_histories["가중치 감쇠 0.03"]
