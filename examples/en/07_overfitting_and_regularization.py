@@ -28,6 +28,11 @@
 #
 # Besides the training helpers of Lesson 5 we import `EarlyStopping` and
 # `plot_histories`, which draws several runs on one plot.
+#
+# This lesson trains nine small networks, thousands of tiny steps in all. On a
+# CPU, PyTorch splits each operation among several threads; for matrices this
+# small, coordinating the threads costs more than it saves, most of all on a busy
+# machine. `torch.set_num_threads(1)` makes PyTorch use one.
 
 # %%
 import matplotlib.pyplot as plt
@@ -44,9 +49,11 @@ from nnguide.plotting import plot_history, set_style
 from nnguide.training import evaluate, fit
 
 torch.manual_seed(0)
+torch.set_num_threads(1)
 set_style()
 device = get_device()
-print("device:", device)
+print("device:", device, "  threads:", torch.get_num_threads())
+assert torch.get_num_threads() == 1
 
 # %% [markdown]
 # ## A small training set

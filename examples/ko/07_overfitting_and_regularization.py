@@ -29,6 +29,11 @@
 #
 # 5강의 학습 도우미와 함께, `EarlyStopping`과 여러 실행을 한 그림에 그리는
 # `plot_histories`를 불러옵니다.
+#
+# 이번 강의에서는 작은 신경망 아홉 개를 학습시키며, 모두 합쳐 수천 번의 작은 걸음을
+# 밟습니다. CPU에서 PyTorch는 연산 하나를 여러 스레드에 나눠 맡기는데, 이렇게 작은
+# 행렬에서는 스레드끼리 맞추는 비용이 얻는 것보다 크고, 다른 작업으로 바쁜 컴퓨터라면
+# 더욱 그렇습니다. `torch.set_num_threads(1)`로 스레드를 하나만 쓰게 합니다.
 
 # %%
 import matplotlib.pyplot as plt
@@ -45,9 +50,11 @@ from nnguide.plotting import plot_history, set_style
 from nnguide.training import evaluate, fit
 
 torch.manual_seed(0)
+torch.set_num_threads(1)
 set_style()
 device = get_device()
-print("장치:", device)
+print("장치:", device, "  스레드 수:", torch.get_num_threads())
+assert torch.get_num_threads() == 1
 
 # %% [markdown]
 # ## 작은 학습 세트 { #a-small-training-set }
