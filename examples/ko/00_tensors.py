@@ -34,6 +34,8 @@
 # 컴퓨터에서 가장 좋은 것을 고릅니다.
 
 # %%
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -106,6 +108,7 @@ print("int64 입력을 받은 nn.Linear:", message)
 print(".float() 뒤:", layer(torch.tensor([[1, 2, 3]]).float()).shape)
 assert torch.tensor([1, 2]).dtype == torch.int64 and torch.tensor([1.0]).dtype == torch.float32
 assert torch.tensor(np.array([1.0])).dtype == torch.float64
+assert torch.zeros(1, dtype=torch.float64).element_size() == 2 * torch.zeros(1).element_size() == 8
 assert (torch.tensor([1, 2, 3]) / 2).dtype == torch.float32
 assert "same dtype" in message
 assert torch.tensor([1.5, 2.7]).long().tolist() == [1, 2]
@@ -269,7 +272,12 @@ wrong = ((predictions - targets) ** 2).mean()
 right = ((predictions.squeeze(1) - targets) ** 2).mean()
 print("predictions - targets의 모양:", tuple((predictions - targets).shape))
 print("평균 제곱 오차, 틀린 값:", round(wrong.item(), 4), "  맞는 값:", right.item())
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    mse = nn.MSELoss()(predictions, targets)
+print("nn.MSELoss의 경고:", str(caught[0].message).split(". ")[0])
 assert (predictions - targets).shape == (3, 3)
+assert mse == wrong and "different to the input size" in str(caught[0].message)
 assert right == 0 and wrong > 1
 
 # %% [markdown]
