@@ -1,7 +1,10 @@
 """nnguide: layer and model helpers for a bilingual guide to neural networks in PyTorch."""
 
+from nnguide.comparison import plot_histories
+from nnguide.conv import conv_output_size, plot_filters
 from nnguide.data import DigitsSplit, digits_loaders, load_digits
 from nnguide.device import get_device
+from nnguide.early_stopping import EarlyStopping
 from nnguide.layers import ACTIVATIONS, activation, linear_forward
 from nnguide.models import MLP, count_parameters
 from nnguide.plotting import plot_confusion_matrix, plot_history, set_style
@@ -14,6 +17,7 @@ __all__ = [
     "ACTIVATIONS",
     "MLP",
     "DigitsSplit",
+    "EarlyStopping",
     "History",
     "LayerInfo",
     "ModelSummary",
@@ -21,6 +25,7 @@ __all__ = [
     "accuracy",
     "activation",
     "confusion_matrix",
+    "conv_output_size",
     "count_parameters",
     "digits_loaders",
     "evaluate",
@@ -29,6 +34,8 @@ __all__ = [
     "linear_forward",
     "load_digits",
     "plot_confusion_matrix",
+    "plot_filters",
+    "plot_histories",
     "plot_history",
     "predict",
     "set_style",

@@ -1,0 +1,435 @@
+# %% [markdown]
+# # 텐서
+#
+# 신경망(neural network)이 읽고 계산하고 배우는 것은 모두 텐서(tensor)에 담깁니다.
+# 데이터 세트의 이미지도, 계층(layer)의 가중치(weight)도, 신경망이 내놓는
+# 로짓(logit)도, 학습에 쓰는 기울기(gradient)도 텐서입니다. 텐서는 숫자를 담은
+# n차원 배열이면서, 원소의 자료형(dtype)과 자신이 놓인 장치(device)까지 알고 있습니다.
+# 다음 강의부터는 거의 모든 줄에서 텐서를 쓰므로, 이번 강의에서 그 바탕이 되는 규칙을
+# 한데 모았습니다. 텐서를 만드는 법, 자료형이 손실 함수(loss function)에 왜 중요한지,
+# 모양(shape)을 바꾸는 법, 모양이 다른 텐서끼리 계산하는 규칙, 원소를 골라내는 법,
+# 한 차원을 따라 합을 구하는 법, NumPy와 메모리를 나눠 쓰는 방식, GPU로 옮기는 법을
+# 차례로 봅니다. 규칙마다 코드에 `assert`를 두었으므로, PyTorch의 동작이 달라지면 이
+# 페이지부터 빌드에 실패합니다.
+#
+# **이번 강의에서 배울 내용**
+#
+# - 텐서를 만들고 `shape`, `dtype`, `device`를 읽는 법
+# - 입력은 `float32`, 클래스 레이블은 `int64`여야 하는 이유와, 어기면 생기는 일
+# - `view`, `reshape`, 연속 메모리
+# - 브로드캐스팅(broadcasting) 규칙과, 그 규칙이 가리는 모양 버그
+# - 슬라이스, 불리언 마스크, 인덱스 텐서로 원소 고르기와 `argmax`
+# - 한 차원을 따라 줄이기(`sum`, `mean`, `max`)와 `keepdim`
+# - NumPy와 주고받기, 메모리 공유
+# - 텐서를 장치로 옮기기
+#
+# **사전 지식:** 파이썬 기초(리스트, 반복문, 함수). NumPy를 알면 도움이 되지만 몰라도
+# 됩니다.
+
+# %% [markdown]
+# ## 준비 { #setup }
+#
+# PyTorch와 NumPy를 불러오고, 아래의 무작위 텐서가 실행할 때마다 같게 나오도록 PyTorch
+# 난수 생성기의 시드(seed)를 고정합니다. 장치는 `nnguide.get_device()`에 물어 이
+# 컴퓨터에서 가장 좋은 것을 고릅니다.
+
+# %%
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from torch import nn
+
+from nnguide.device import get_device
+from nnguide.plotting import set_style
+
+torch.manual_seed(0)
+set_style()
+device = get_device()
+print("PyTorch", torch.__version__, "  장치:", device)
+
+# %% [markdown]
+# ## 텐서 만들기 { #creating-tensors }
+#
+# `torch.tensor`는 중첩된 파이썬 리스트를 텐서로 복사합니다. 텐서의 **모양**은 차원마다
+# 원소가 몇 개인지 나열한 것입니다. 2행 3열 행렬의 모양은 `(2, 3)`이고, `ndim`은 차원의
+# 수, `numel()`은 원소의 수입니다. 정해진 모양의 텐서를 만드는 함수도 있습니다.
+# `zeros`, `ones`, `full`, 정수 범위를 만드는 `arange`, 같은 간격의 점을 만드는
+# `linspace`, $[0, 1)$ 구간의 균등 분포에서 뽑는 `rand`, 표준 정규 분포에서 뽑는
+# `randn`입니다. 1강에서처럼 특성(feature)이 128개인 샘플(sample) 32개를 담은
+# 미니배치(mini-batch)는 모양이 `(32, 128)`인 텐서입니다.
+
+# %%
+x = torch.tensor([[1, 2, 3], [4, 5, 6]])
+print(x)
+print("shape:", x.shape, "  ndim:", x.ndim, "  numel:", x.numel())
+print("arange(5):  ", torch.arange(5))
+print("linspace:   ", torch.linspace(0, 1, steps=5))
+print("zeros(2, 2):", torch.zeros(2, 2).tolist())
+batch = torch.rand(32, 128)
+print(
+    "rand(32, 128):",
+    tuple(batch.shape),
+    " 값 범위",
+    round(batch.min().item(), 4),
+    "~",
+    round(batch.max().item(), 4),
+)
+assert x.shape == (2, 3) and x.ndim == 2 and x.numel() == 6
+assert torch.equal(torch.arange(5), torch.tensor([0, 1, 2, 3, 4]))
+assert torch.equal(torch.linspace(0, 1, steps=5), torch.tensor([0.0, 0.25, 0.5, 0.75, 1.0]))
+assert batch.shape == (32, 128) and batch.min() >= 0 and batch.max() < 1
+
+# %% [markdown]
+# ## 자료형 { #data-types }
+#
+# 텐서의 원소는 모두 하나의 **자료형**을 씁니다. PyTorch는 파이썬 정수에서 `int64`를,
+# 파이썬 실수에서 `float32`를 고릅니다. NumPy 배열은 제 자료형을 그대로 가져오는데,
+# 실수 배열이면 보통 `float64`입니다. 정수끼리 나누면 실수가 나옵니다. `.float()`,
+# `.long()`, `.to(dtype)`은 자료형을 바꾼 새 텐서를 돌려줍니다.
+#
+# 신경망은 `float32`로 계산합니다. `float64`는 메모리를 두 배로 쓰고 더 느리며, 늘어난
+# 정밀도가 학습에 도움이 되지도 않습니다. 계층의 가중치는 `float32`이고 행렬 곱은 서로
+# 다른 자료형을 섞지 않으므로, `int64`나 `float64` 입력은 조용히 변환되지 않고 오류가
+# 납니다.
+
+# %%
+print("정수에서:", torch.tensor([1, 2]).dtype, "  실수에서:", torch.tensor([1.0, 2.0]).dtype)
+print("NumPy 실수 배열에서:", torch.tensor(np.array([1.0, 2.0])).dtype)
+print("int64 / 2:", torch.tensor([1, 2, 3]) / 2)
+layer = nn.Linear(3, 2)
+print("nn.Linear의 가중치:", layer.weight.dtype)
+try:
+    layer(torch.tensor([[1, 2, 3]]))
+except RuntimeError as error:
+    message = str(error)
+print("int64 입력을 받은 nn.Linear:", message)
+print(".float() 뒤:", layer(torch.tensor([[1, 2, 3]]).float()).shape)
+assert torch.tensor([1, 2]).dtype == torch.int64 and torch.tensor([1.0]).dtype == torch.float32
+assert torch.tensor(np.array([1.0])).dtype == torch.float64
+assert torch.zeros(1, dtype=torch.float64).element_size() == 2 * torch.zeros(1).element_size() == 8
+assert (torch.tensor([1, 2, 3]) / 2).dtype == torch.float32
+assert "same dtype" in message
+assert torch.tensor([1.5, 2.7]).long().tolist() == [1, 2]
+
+# %% [markdown]
+# 손실 함수도 자료형을 가립니다. `nn.CrossEntropyLoss`는 모양이 `(N, C)`인 로짓과 함께,
+# 목표값으로 모양이 `(N,)`인 `int64` **클래스 인덱스**를 받습니다. 같은 숫자라도
+# `float32`로 담으면 거부하고 `int32`도 거부하며, 오류 메시지에 받아들이는 자료형이
+# 나옵니다. (모양이 `(N, C)`인 실수 목표값은 받아들이지만 뜻이 다릅니다. 클래스
+# 인덱스가 아니라 클래스마다의 확률(probability)로 읽습니다.) `nnguide.load_digits`가
+# 이미지는 `float32`로, 레이블은 `int64`로 돌려주는 까닭이 여기에 있습니다.
+
+# %%
+logits = torch.randn(4, 3)
+labels = torch.tensor([0, 2, 1, 2])
+loss_fn = nn.CrossEntropyLoss()
+print("int64 목표값:", round(loss_fn(logits, labels).item(), 4))
+for wrong_type in (torch.float32, torch.int32):
+    try:
+        loss_fn(logits, labels.to(wrong_type))
+    except RuntimeError as error:
+        print(f"{wrong_type} 목표값:", error)
+        assert "expected target dtype to be Long" in str(error)
+probabilities = nn.functional.one_hot(labels, num_classes=3).float()
+print("실수 원-핫 목표값 (4, 3):", round(loss_fn(logits, probabilities).item(), 4))
+assert labels.dtype == torch.int64
+assert torch.allclose(loss_fn(logits, probabilities), loss_fn(logits, labels))
+
+# %% [markdown]
+# ## view와 reshape로 모양 바꾸기 { #shape-view-and-reshape }
+#
+# `view`는 같은 원소에 다른 모양을 붙입니다. 원소 수는 그대로여야 하며, 크기 하나는
+# "남는 만큼"이라는 뜻의 `-1`로 둘 수 있습니다. view는 복사본이 아닙니다. 원래
+# 텐서와 메모리를 함께 쓰므로, 한쪽을 바꾸면 다른 쪽도 바뀝니다.
+#
+# 이것이 가능한 까닭은 텐서의 원소가 메모리 한 덩어리에 놓이고, 차원마다 몇 칸씩
+# 건너뛸지를 **스트라이드**(stride)가 정하기 때문입니다. 스트라이드가 $(s_0, s_1)$인
+# 텐서의 원소 $(i, j)$는 다음 위치에 있습니다.
+#
+# $$\text{offset}(i, j) = i \cdot s_0 + j \cdot s_1 .$$
+#
+# 새로 만든 `(2, 3)` 텐서의 스트라이드는 `(3, 1)`입니다. 행이 차례로 이어져 있는
+# 이런 배치를 **연속**(contiguous)이라고 합니다.
+
+# %%
+a = torch.arange(6)
+b = a.view(2, 3)
+c = a.view(3, -1)
+print("b:", b.tolist(), "  스트라이드:", b.stride(), "  연속:", b.is_contiguous())
+print("c:", c.tolist())
+b[0, 0] = 100
+print("b[0, 0] = 100 뒤의 a:", a.tolist())
+assert b.shape == (2, 3) and c.shape == (3, 2) and b.stride() == (3, 1)
+assert a[0] == 100 and b.data_ptr() == a.data_ptr()
+a[0] = 0
+
+# %% [markdown]
+# 전치(transpose)는 원소를 옮기지 않고 스트라이드만 맞바꾸므로, 결과는 연속이 아닙니다.
+# 행이 더는 메모리에 차례로 놓여 있지 않습니다. `view`는 이 상태를 새 스트라이드로
+# 나타낼 수 없어 오류를 내고, 오류 메시지가 직접 `reshape`를 권합니다. `reshape`는 할
+# 수 있으면 view를, 그럴 수 없으면 복사본을 돌려줍니다. 복사를 드러내 놓고 하려면
+# `.contiguous()`를 씁니다.
+
+# %%
+t = b.T
+print("t = b.T:", t.tolist(), "  스트라이드:", t.stride(), "  연속:", t.is_contiguous())
+try:
+    t.view(6)
+except RuntimeError as error:
+    message = str(error)
+print("t.view(6):", message)
+print("t.reshape(6):", t.reshape(6).tolist())
+assert t.stride() == (1, 3) and not t.is_contiguous()
+assert "Use .reshape(...) instead" in message
+assert torch.equal(t.reshape(6), t.contiguous().view(6))
+assert t.reshape(6).data_ptr() != t.data_ptr()
+
+# %% [markdown]
+# 모델마다 나오는 모양 도구가 세 가지 더 있습니다. `unsqueeze(d)`는 `d` 자리에 크기
+# 1인 차원을 끼워 넣고, `squeeze(d)`는 그런 차원을 뺍니다. `flatten(start_dim=1)`은
+# 배치 차원 뒤의 모든 차원을 하나로 펼치는데, 완전 연결 계층 앞에서 `nn.Flatten`이 하는
+# 일이 바로 이것입니다. 8×8 픽셀 흑백 이미지 16장의 배치는 모양이 `(16, 1, 8, 8)`,
+# 곧 배치, 채널(channel), 높이, 너비 순입니다.
+
+# %%
+images = torch.rand(16, 8, 8)
+with_channel = images.unsqueeze(1)
+print(
+    "unsqueeze(1):",
+    tuple(with_channel.shape),
+    "  squeeze(1):",
+    tuple(with_channel.squeeze(1).shape),
+)
+print("flatten(start_dim=1):", tuple(with_channel.flatten(start_dim=1).shape))
+assert with_channel.shape == (16, 1, 8, 8)
+assert with_channel.flatten(start_dim=1).shape == nn.Flatten()(with_channel).shape == (16, 64)
+
+# %% [markdown]
+# ## 브로드캐스팅 { #broadcasting }
+#
+# 모양이 `(4, 3)`인 배치에 모양이 `(3,)`인 편향(bias)을 더하면, 모양이 달라도 계산이
+# 됩니다. PyTorch가 작은 텐서를 빠진 차원을 따라 되풀이한 것처럼 다루기 때문이며, 실제로
+# 복사하지는 않습니다. 이것을 **브로드캐스팅**이라고 합니다. 두 모양을
+# 마지막 차원부터 맞춰 놓고 다음 규칙을 적용합니다.
+#
+# 1. 앞쪽에 없는 차원은 크기 1로 봅니다.
+# 2. 두 크기가 같거나 한쪽이 1이면 맞습니다.
+# 3. 결과의 각 차원은 두 크기 중 큰 쪽을 따릅니다.
+#
+# 그래서 열 `(3, 1)`과 행 `(1, 4)`를 더하면 모든 합을 담은 `(3, 4)` 표가 나오고,
+# `(2, 3)`과 `(2,)`는 마지막 차원의 3과 2가 달라 맞지 않습니다.
+# `torch.broadcast_shapes`는 계산 없이 규칙만 적용해 결과 모양을 알려 줍니다.
+
+# %%
+batch = torch.ones(4, 3)
+bias = torch.tensor([10.0, 20.0, 30.0])
+print(f"(4, 3) + (3,): {(batch + bias)[0].tolist()} (행 {(batch + bias).shape[0]}개 모두)")
+column = torch.tensor([[0], [10], [20]])
+row = torch.tensor([[1, 2, 3, 4]])
+table = column + row
+print("(3, 1) + (1, 4) ->", tuple(table.shape))
+print(table)
+try:
+    torch.ones(2, 3) + torch.ones(2)
+except RuntimeError as error:
+    message = str(error)
+print("(2, 3) + (2,):", message)
+assert torch.equal((batch + bias)[3], bias + 1)
+assert table.shape == (3, 4) and table[2, 3] == 24
+assert torch.broadcast_shapes((8, 1, 6), (7, 1)) == (8, 7, 6)
+assert "must match the size of tensor b (2) at non-singleton dimension 1" in message
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(8, 2.6), width_ratios=[1, 4, 4])
+panels = [
+    (column, "열 (3, 1)"),
+    (row.expand(3, 4), "행 (1, 4), 브로드캐스팅"),
+    (table, "열 + 행 (3, 4)"),
+]
+for ax, (values, title) in zip(axes, panels, strict=True):
+    ax.imshow(values, cmap="Blues", vmin=-10, vmax=30)
+    for (i, j), value in np.ndenumerate(values.numpy()):
+        ax.text(j, i, str(value), ha="center", va="center")
+    ax.set_title(title, fontsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+plt.show()
+
+# %% [markdown]
+# 브로드캐스팅은 버그를 가리기도 합니다. 출력이 하나인 모델의 예측은 모양이 `(N, 1)`인데,
+# 목표값의 모양이 `(N,)`이면 둘의 차이는 오차 `N`개가 아니라 모든 예측에서 모든 목표값을
+# 뺀 `(N, N)` 표가 됩니다. 그 평균도 숫자 하나로 나오지만, 틀린 숫자입니다.
+# `nn.MSELoss`는 바로 이 경우에 경고를 내지만 직접 쓴 식은 아무 말도 하지 않습니다.
+# 먼저 모양부터 맞추세요.
+
+# %%
+predictions = torch.tensor([[1.0], [2.0], [3.0]])
+targets = torch.tensor([1.0, 2.0, 3.0])
+wrong = ((predictions - targets) ** 2).mean()
+right = ((predictions.squeeze(1) - targets) ** 2).mean()
+print("predictions - targets의 모양:", tuple((predictions - targets).shape))
+print("평균 제곱 오차, 틀린 값:", round(wrong.item(), 4), "  맞는 값:", right.item())
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    mse = nn.MSELoss()(predictions, targets)
+print("nn.MSELoss의 경고:", str(caught[0].message).split(". ")[0])
+assert (predictions - targets).shape == (3, 3)
+assert mse == wrong and "different to the input size" in str(caught[0].message)
+assert right == 0 and wrong > 1
+
+# %% [markdown]
+# ## 인덱싱 { #indexing }
+#
+# 슬라이스는 파이썬 리스트처럼 쓰되 차원마다 하나씩 씁니다. `x[0]`은 첫 행, `x[:, 1]`은
+# 둘째 열, `x[1:3]`은 1행과 2행입니다. 슬라이스는 view라서 메모리를 함께 씁니다. 다음
+# 두 가지 인덱스는 복사본을 만듭니다.
+#
+# - 같은 모양의 **불리언 마스크**는 `True`인 자리의 원소를 골라 1차원 텐서로
+#   돌려줍니다.
+# - **정수 텐서**(또는 리스트)는 행을 통째로 고르며, 순서를 바꾸거나 같은 행을 여러 번
+#   골라도 됩니다. 차원마다 인덱스 텐서를 하나씩 주면 `x[rows, cols]`는 원소
+#   `x[rows[k], cols[k]]`를 고릅니다.
+
+# %%
+x = torch.tensor([[3, -1, 4], [-1, 5, -9], [2, 6, -5]])
+print(
+    "x[0]:", x[0].tolist(), "  x[:, 1]:", x[:, 1].tolist(), "  x[1:3].shape:", tuple(x[1:3].shape)
+)
+mask = x > 0
+print("mask x > 0:", mask.tolist())
+print("x[mask]:", x[mask].tolist())
+print("x[[2, 0, 0]]:", x[[2, 0, 0]].tolist())
+print("x[[0, 1, 2], [2, 1, 0]]:", x[[0, 1, 2], [2, 1, 0]].tolist())
+assert x[:, 1].data_ptr() == x.data_ptr() + 1 * x.element_size()
+assert x[mask].tolist() == [3, 4, 5, 2, 6] and mask.dtype == torch.bool
+assert x[[0, 1, 2], [2, 1, 0]].tolist() == [4, 5, 2]
+
+# %% [markdown]
+# 분류기에서는 인덱싱을 두 가지로 늘 씁니다. `argmax(dim=1)`은 행마다 가장 큰 로짓의
+# 인덱스, 곧 예측한 클래스를 돌려줍니다. 이를 레이블과 비교하면 불리언 텐서가 나오고,
+# 이를 실수로 바꿔 평균하면 정확도(accuracy)입니다. 그리고
+# `logits[torch.arange(N), labels]`는 샘플마다 정답 클래스의 로짓을 골라내는데,
+# 교차 엔트로피(cross-entropy)가 바로 이 값으로 만들어집니다.
+
+# %%
+logits = torch.tensor([[2.0, 0.5, -1.0], [0.1, 0.2, 3.0], [1.0, 4.0, 0.0], [0.3, 0.1, 0.2]])
+labels = torch.tensor([0, 2, 2, 1])
+predicted = logits.argmax(dim=1)
+accuracy = (predicted == labels).float().mean().item()
+true_class_logits = logits[torch.arange(4), labels]
+print("예측:", predicted.tolist(), "  레이블:", labels.tolist(), "  정확도:", accuracy)
+print("정답 클래스의 로짓:", [round(v, 2) for v in true_class_logits.tolist()])
+assert predicted.tolist() == [0, 2, 1, 0] and accuracy == 0.5
+assert torch.allclose(loss_fn(logits, labels), (logits.logsumexp(dim=1) - true_class_logits).mean())
+
+# %% [markdown]
+# ## 한 차원을 따라 줄이기 { #reductions-along-a-dimension }
+#
+# `sum`, `mean`, `max`, `min`, `argmax`는 텐서를 줄입니다. `dim` 없이 부르면 전체를 숫자
+# 하나로 줄이고, `dim`을 주면 그 차원만 줄여 모양에서 그 차원이 사라집니다. 모양이
+# `(N, F)`인 배치에서 `dim=0`은 행을 따라 내려가며 특성마다 값 하나를, `dim=1`은 각 행을
+# 따라가며 샘플마다 값 하나를 냅니다. 샘플에 대한 평균은 다음과 같습니다.
+#
+# $$\bar{x}_j = \frac{1}{N} \sum_{i=1}^{N} x_{ij} .$$
+#
+# `max(dim=...)`는 값과 인덱스를 함께 돌려줍니다. `keepdim=True`를 주면 줄인 차원이
+# 크기 1로 남는데, 각 행을 그 행의 합으로 나눌 때 브로드캐스팅에 바로 이 모양이
+# 필요합니다.
+
+# %%
+scores = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+print(
+    "sum():",
+    scores.sum().item(),
+    "  sum(dim=0):",
+    scores.sum(dim=0).tolist(),
+    "  sum(dim=1):",
+    scores.sum(dim=1).tolist(),
+)
+print("mean(dim=0):", scores.mean(dim=0).tolist())
+values, indices = scores.max(dim=1)
+print("max(dim=1): 값", values.tolist(), " 인덱스", indices.tolist())
+row_sums = scores.sum(dim=1, keepdim=True)
+shares = scores / row_sums
+print("sum(dim=1, keepdim=True):", tuple(row_sums.shape), "  각 행을 그 행의 합으로 나눈 값:")
+print(shares)
+assert scores.sum(dim=0).shape == (3,) and scores.sum(dim=1).shape == (2,)
+assert torch.equal(scores.mean(dim=0), torch.tensor([2.5, 3.5, 4.5]))
+assert indices.tolist() == [2, 2] and row_sums.shape == (2, 1)
+assert torch.allclose(shares.sum(dim=1), torch.ones(2))
+assert scores.sum(dim=1).shape != row_sums.shape
+
+# %% [markdown]
+# ## NumPy와 주고받기 { #numpy-interoperability }
+#
+# `torch.from_numpy`는 NumPy 배열을 복사하지 않고 텐서로 감싸고, `tensor.numpy()`는
+# 반대 방향으로 같은 일을 합니다. 두 이름이 메모리 한 덩어리를 함께 가리키므로, 어느
+# 쪽으로 바꾸든 양쪽에 보입니다. `torch.tensor(array)`는 복사합니다. NumPy의 기본
+# 실수 자료형은 `float64`이니, 신경망에 넣기 전에 `.float()`로 바꾸세요.
+
+# %%
+array = np.zeros(3)
+shared = torch.from_numpy(array)
+copied = torch.tensor(array)
+shared[0] = 7.0
+print("shared[0] = 7 뒤의 array:", array, "  복사본:", copied.tolist())
+back = shared.numpy()
+back[1] = 8.0
+print("back[1] = 8 뒤의 텐서:   ", shared.tolist())
+print("자료형:", shared.dtype, "->", shared.float().dtype)
+assert array[0] == 7.0 and copied[0] == 0.0 and shared[1] == 8.0
+assert np.shares_memory(array, back) and shared.dtype == torch.float64
+
+# %% [markdown]
+# ## 장치로 옮기기 { #moving-to-a-device }
+#
+# 텐서는 CPU나 GPU 중 한 장치에 놓입니다. `x.to(device)`는 그 장치에 있는 텐서를
+# 돌려주고(이미 거기 있으면 같은 텐서) `x`는 그대로 두므로, `x = x.to(device)`로
+# 씁니다. 연산 하나에 쓰는 텐서는 모두 같은 장치에 있어야 하고 `.numpy()`는 CPU에서만
+# 되므로, 결과는 `.cpu()`로 되가져옵니다. 기울기를 추적하는 텐서라면 먼저 떼어 내야
+# (`.detach()`) 합니다. 장치는 6강에서 자세히 다룹니다.
+
+# %%
+x = torch.arange(4.0)
+on_device = x.to(device)
+print("x의 장치", x.device, "  x.to(device)의 장치", on_device.device)
+result = (on_device * 2).cpu().numpy()
+print("CPU로 되가져온 NumPy 배열:", result)
+weight = torch.ones(2, requires_grad=True)
+try:
+    weight.numpy()
+except RuntimeError as error:
+    message = str(error)
+print("weight.numpy():", message)
+print("weight.detach().numpy():", weight.detach().numpy())
+assert x.device.type == "cpu" and on_device.device.type == device.type
+assert result.tolist() == [0.0, 2.0, 4.0, 6.0]
+assert "Use tensor.detach().numpy() instead" in message
+
+# %% [markdown]
+# ## 요약 { #summary }
+#
+# - 텐서에는 `shape`, `dtype`, `device`가 있습니다. 신경망은 `float32`로 계산하고,
+#   `nn.CrossEntropyLoss`는 클래스 인덱스를 `int64`로 받으며, 모양이 `(N,)`인
+#   `float32`나 `int32` 레이블은 거부합니다.
+# - `view`는 복사 없이 모양을 바꾸지만 연속 메모리가 필요합니다. 전치한 뒤에는 필요할
+#   때 복사하는 `reshape`를 씁니다.
+# - 브로드캐스팅은 모양을 마지막 차원부터 맞추며, 크기가 같거나 1이어야 합니다.
+#   `(N, 1)`에서 `(N,)`를 빼면 소리 없이 `(N, N)` 표가 됩니다.
+# - 슬라이스는 view이고, 불리언 마스크와 인덱스 텐서는 복사본을 만듭니다.
+#   `argmax(dim=1)`이 예측한 클래스를 줍니다.
+# - `dim`을 따라 줄이면 그 차원이 사라지고, `keepdim=True`는 브로드캐스팅을 위해 크기
+#   1로 남깁니다.
+# - `torch.from_numpy`와 `.numpy()`는 메모리를 함께 쓰고, `torch.tensor`는 복사합니다.
+# - `x = x.to(device)`로 옮기고, `.numpy()` 앞에는 `.cpu()`와 `.detach()`를 붙입니다.
+#
+# ## 더 읽을거리 { #further-reading }
+#
+# - PyTorch 문서, "Tensors": https://pytorch.org/docs/stable/tensors.html
+# - PyTorch 문서, "Broadcasting semantics":
+#   https://pytorch.org/docs/stable/notes/broadcasting.html
+# - PyTorch 문서, "Tensor Views": https://pytorch.org/docs/stable/tensor_view.html
+# - 다음 강의: 계층을 쌓아 신경망 만들기.
