@@ -56,8 +56,9 @@ examples: setup
 docs: setup
 	$(BIN)/python -m tools.publish
 
+# --dirty: a save rebuilds only the pages that changed (a full build runs at start).
 serve: setup
-	$(BIN)/mkdocs serve --dev-addr $(HOST) --livereload
+	NNGUIDE_STRICT=false $(BIN)/mkdocs serve --dev-addr $(HOST) --livereload --dirty
 
 lint: setup
 	$(BIN)/ruff check .

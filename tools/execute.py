@@ -38,6 +38,7 @@ import argparse
 import concurrent.futures
 import copy
 import datetime as dt
+import functools
 import hashlib
 import importlib.metadata
 import io
@@ -172,9 +173,18 @@ def read_source(path: Path, label: str) -> str:
 
 def read_script(example: Example):
     """Read a jupytext percent script as a notebook, with stable cell ids ``cell-<i>``."""
+    stat = example.script.stat()
+    return copy.deepcopy(
+        _parse_script(example.script, example.label, stat.st_mtime_ns, stat.st_size)
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_script(path: Path, label: str, mtime_ns: int, size: int):
+    """The parsed script, once per version of the file (``mkdocs serve`` reads it often)."""
     import jupytext
 
-    notebook = jupytext.reads(read_source(example.script, example.label), fmt="py:percent")
+    notebook = jupytext.reads(read_source(path, label), fmt="py:percent")
     for index, cell in enumerate(notebook.cells):
         cell["id"] = f"cell-{index}"
     return notebook
@@ -634,10 +644,7 @@ def needs_gpu(example: Example) -> bool:
         #   device: gpu
         # ---
     """
-    import jupytext
-
-    header = jupytext.reads(read_source(example.script, example.label), fmt="py:percent")
-    return header.metadata.get("nnguide", {}).get("device") == "gpu"
+    return read_script(example).metadata.get("nnguide", {}).get("device") == "gpu"
 
 
 def recorded_seconds(example: Example) -> float:

@@ -21,7 +21,9 @@ steps, through public MkDocs objects and the plugins' documented options:
 * ``on_post_build``: the search step (:mod:`tools.search`) writes one index per
   language, Korean segmented (cached by text hash), and each language's sitemap.
 * ``on_post_template``: the default language's ``404.html`` stays at the root.
-* ``on_serve``: ``mkdocs serve`` also watches ``examples/`` and ``nnguide/``.
+* ``on_serve``: ``mkdocs serve`` also watches ``examples/`` and ``nnguide/``. With
+  ``--dirty`` (``make serve``) only changed pages are rebuilt; the search indexes keep
+  the other pages' entries.
 
 The theme override ``overrides/main.html`` reads ``config.extra.nnguide_page``
 (set here per language) to point Material's search at the language's own index.
@@ -35,6 +37,7 @@ import json
 import logging
 import os
 import posixpath
+import shutil
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -69,8 +72,11 @@ class Build:
     def __init__(self) -> None:
         self.project: site_config.Project | None = None
         self.building: list[site_config.Language] = []  # the language builds under way
-        self.sections: dict[str, list[dict[str, Any]]] = {}  # language -> search entries
-        self.pages: dict[str, list[str]] = {}  # language -> page URLs
+        # language -> page URL -> the page's search entries (kept across dirty rebuilds)
+        self.sections: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        self.seen: dict[str, int] = {}  # language -> entries of its index already taken
+        self.dirty = False  # `mkdocs serve --dirty`: only changed pages are rebuilt
+        self.seeded: set[str] = set()  # languages whose dirty render cache was filled
         self.default_404: str | None = None
         self.render_cache: render.RenderCache | None = None
         self.segmenter: search.Segmenter | None = None
@@ -84,6 +90,27 @@ class Build:
 
 
 _build = Build()
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _build.dirty = dirty
+
+
+def _render_cache_dir(project: site_config.Project, code: str) -> Path:
+    """mkdocs-jupyter's cache folder (its ``cache_dir`` option) for one language.
+
+    mkdocs-jupyter evicts the entries a build did not use. A dirty rebuild renders only
+    the changed pages, so ``mkdocs serve --dirty`` gets a copy of its own, which keeps
+    the full builds' entries intact.
+    """
+    folder = project.cache_dir / "mkdocs-jupyter" / code
+    if not _build.dirty:
+        return folder
+    serving = project.cache_dir / "mkdocs-jupyter" / "dirty" / code
+    if code not in _build.seeded and folder.is_dir():
+        shutil.copytree(folder, serving, dirs_exist_ok=True)
+        _build.seeded.add(code)
+    return serving
 
 
 def on_config(config: Any) -> Any:
@@ -103,15 +130,16 @@ def on_pre_build(config: Any) -> None:
     if not _build.building:
         _lock_site(project, config.site_dir)
     _build.building.append(language)
-    _build.sections.pop(language.code, None)
-    _build.pages.pop(language.code, None)
+    _build.seen[language.code] = 0
+    if not _build.dirty:
+        _build.sections[language.code] = {}
     config.extra["nnguide_page"] = {
         "root": language.root,
         "terms": "search/terms.json" if language.segmenter else None,
     }
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is not None:
-        jupyter.config["cache_dir"] = str(project.cache_dir / "mkdocs-jupyter" / language.code)
+        jupyter.config["cache_dir"] = str(_render_cache_dir(project, language.code))
     if not language.default:
         return  # the examples of every language were brought up to date by the first build
     if os.environ.get("NNGUIDE_EXECUTE", "1") == "0":
@@ -270,9 +298,11 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
         return context
     # The search plugin makes a new index for each language's build and has just
     # added this page's sections to it (hooks run after plugins).
-    language = _build.language
-    _build.sections[language.code] = search_plugin.search_index.entries
-    _build.pages.setdefault(language.code, []).append(page.url)
+    code = _build.language.code
+    entries = search_plugin.search_index.entries
+    start = _build.seen.get(code, 0)
+    _build.sections.setdefault(code, {})[page.url] = [dict(entry) for entry in entries[start:]]
+    _build.seen[code] = len(entries)
     return context
 
 
@@ -304,11 +334,7 @@ def on_build_error(error: Exception) -> None:
 
 @event_priority(-110)  # after mkdocs-static-i18n (-100) built the other languages
 def on_post_build(config: Any) -> None:
-    language = _build.building.pop()
-    if language.code in _build.sections:
-        # A copy: mkdocs-static-i18n later refills the last build's index with every
-        # language's entries.
-        _build.sections[language.code] = list(_build.sections[language.code])
+    _build.building.pop()
     if _build.building:
         return  # a nested language build: the outermost build writes every index
     try:
@@ -326,9 +352,10 @@ def _write_indexes(config: Any) -> None:
     segmenter.used.clear()
     site = Path(config.site_dir)
     for language in project.languages:
-        entries = _build.sections.get(language.code)
-        if entries is None:
+        pages = _build.sections.get(language.code)
+        if not pages:
             continue
+        entries = [entry for page_entries in pages.values() for entry in page_entries]
         options = search_plugin.config
         index_config = search.search_config(options, language.code, bool(language.segmenter))
         count = search.write_index(
@@ -340,7 +367,7 @@ def _write_indexes(config: Any) -> None:
         )
         # Every page of the language, tutorials included (mkdocs-static-i18n's own
         # sitemap lists the pages it saw as documentation pages).
-        urls = [url[len(language.root) :] for url in _build.pages.get(language.code, [])]
+        urls = [url[len(language.root) :] for url in pages]
         prefix = f"{config.site_url.rstrip('/')}/{language.root}" if config.site_url else ""
         sitemap = search.sitemap(urls, prefix).encode()
         write_atomic(site / language.root / "sitemap.xml", sitemap)
