@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 from tests.browser.conftest import SCREENSHOTS
-from tests.conftest import LANGUAGES, LESSONS, ROOT
+from tests.conftest import LANGUAGES, LESSONS, PROJECT, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -25,6 +25,19 @@ SCHEMES = {"light": "default", "dark": "slate"}
 FONT_WARNINGS = re.compile(
     r"Glyph \d+ .*missing from|findfont: Font family|missing from font", re.I
 )
+
+
+# Rendered formulas on the page, and TeX commands left as text outside code.
+MATH_PROBE = r"""() => {
+  const article = document.querySelector("article")
+  if (!article) return {rendered: 0, raw: []}
+  const clone = article.cloneNode(true)
+  clone.querySelectorAll(".katex, pre, code, script").forEach((e) => e.remove())
+  const raw = clone.textContent.match(
+    /\\(frac|sum|sigma|mathrm|begin|left|right|cdot|partial|nabla|sqrt|lfloor|leftarrow)\b/g
+  ) || []
+  return {rendered: article.querySelectorAll(".katex").length, raw: raw.slice(0, 5)}
+}"""
 
 
 def lessons(lang: str) -> list[str]:
@@ -55,6 +68,7 @@ def visits(site, browser):
             "console": list(current["console"]),
             "requests": list(current["requests"]),
             "failed": list(current["failed"]),
+            "math": page.evaluate(MATH_PROBE),
         }
     context.close()
     return records
@@ -201,3 +215,15 @@ def test_tutorial_screenshots(site, browser, lang, name, scheme):
     page.screenshot(path=str(target), full_page=True)
     context.close()
     assert target.stat().st_size > 50_000
+
+
+def test_math_is_rendered_on_every_page_that_has_some_and_no_tex_is_left(visits):
+    raw = {path: record["math"]["raw"] for path, record in visits.items() if record["math"]["raw"]}
+    assert raw == {}, "TeX left as text"
+    for lang in LANGUAGES:
+        for name in lessons(lang):
+            source = (ROOT / "examples" / lang / f"{name}.py").read_text(encoding="utf-8")
+            path = PROJECT.language(lang).root + f"tutorials/{name}/"
+            has_math = bool(re.search(r"\$[^$\n]+\$", source))
+            rendered = visits[path]["math"]["rendered"]
+            assert (rendered > 0) == has_math, f"{path}: {rendered} formulas rendered"
