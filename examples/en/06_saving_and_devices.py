@@ -453,5 +453,5 @@ assert not Path(folder.name).exists()
 #   https://pytorch.org/docs/stable/notes/autograd.html
 # - Next lesson: [lesson 7, overfitting and regularization](../07_overfitting_and_regularization/),
 #   where the validation set decides which epoch's `state_dict` to keep.
-#   [Lesson 8, a first convolutional network](../08_first_cnn/), then reads the digits as
-#   images rather than as rows of 64 numbers.
+#   [Lesson 8](../08_first_cnn/) then builds a first convolutional network that reads
+#   the digits as images rather than as rows of 64 numbers.
