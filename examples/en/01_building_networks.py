@@ -20,7 +20,8 @@
 # - how to read a model summary and count parameters.
 #
 # **Prerequisites**: basic Python and a first look at PyTorch tensors (creating one
-# and reading its `.shape`). No calculus is needed yet.
+# and reading its `.shape`); if tensors are new to you, start with
+# [lesson 0](../00_tensors/). No calculus is needed yet.
 
 # %% [markdown]
 # ## Setup

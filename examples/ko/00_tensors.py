@@ -2,8 +2,8 @@
 # # 텐서
 #
 # 신경망(neural network)이 읽고 계산하고 배우는 것은 모두 텐서(tensor)에 담깁니다.
-# 데이터 세트의 이미지도, 계층(layer)의 가중치(weight)도, 신경망이 내놓는
-# 로짓(logit)도, 학습에 쓰는 기울기(gradient)도 텐서입니다. 텐서는 숫자를 담은
+# 데이터 세트(data set)의 이미지도, 계층(layer)의 가중치(weight)도, 신경망이 내놓는
+# 로짓(logit)도, 학습(training)에 쓰는 기울기(gradient)도 텐서입니다. 텐서는 숫자를 담은
 # n차원 배열이면서, 원소의 자료형(dtype)과 자신이 놓인 장치(device)까지 알고 있습니다.
 # 다음 강의부터는 거의 모든 줄에서 텐서를 쓰므로, 이번 강의에서 그 바탕이 되는 규칙을
 # 한데 모았습니다. 텐서를 만드는 법, 자료형이 손실 함수(loss function)에 왜 중요한지,
@@ -15,7 +15,7 @@
 # **이번 강의에서 배울 내용**
 #
 # - 텐서를 만들고 `shape`, `dtype`, `device`를 읽는 법
-# - 입력은 `float32`, 클래스 레이블은 `int64`여야 하는 이유와, 어기면 생기는 일
+# - 입력은 `float32`, 정답은 `int64`여야 하는 이유와, 어기면 생기는 일
 # - `view`, `reshape`, 연속 메모리
 # - 브로드캐스팅(broadcasting) 규칙과, 그 규칙이 가리는 모양 버그
 # - 슬라이스, 불리언 마스크, 인덱스 텐서로 원소 고르기와 `argmax`
@@ -56,7 +56,7 @@ print("PyTorch", torch.__version__, "  장치:", device)
 # 원소가 몇 개인지 나열한 것입니다. 2행 3열 행렬의 모양은 `(2, 3)`이고, `ndim`은 차원의
 # 수, `numel()`은 원소의 수입니다. 정해진 모양의 텐서를 만드는 함수도 있습니다.
 # `zeros`, `ones`, `full`, 정수 범위를 만드는 `arange`, 같은 간격의 점을 만드는
-# `linspace`, $[0, 1)$ 구간의 균등 분포에서 뽑는 `rand`, 표준 정규 분포에서 뽑는
+# `linspace`, $[0, 1)$ 구간의 균등 분포에서 뽑는 `rand`, 표준 정규 분포(standard normal distribution)에서 뽑는
 # `randn`입니다. 1강에서처럼 특성(feature)이 128개인 샘플(sample) 32개를 담은
 # 미니배치(mini-batch)는 모양이 `(32, 128)`인 텐서입니다.
 
@@ -115,11 +115,11 @@ assert torch.tensor([1.5, 2.7]).long().tolist() == [1, 2]
 
 # %% [markdown]
 # 손실 함수도 자료형을 가립니다. `nn.CrossEntropyLoss`는 모양이 `(N, C)`인 로짓과 함께,
-# 목표값으로 모양이 `(N,)`인 `int64` **클래스 인덱스**를 받습니다. 같은 숫자라도
+# 목표값(target)으로 모양이 `(N,)`인 `int64` **클래스 인덱스**(class index)를 받습니다. 같은 숫자라도
 # `float32`로 담으면 거부하고 `int32`도 거부하며, 오류 메시지에 받아들이는 자료형이
 # 나옵니다. (모양이 `(N, C)`인 실수 목표값은 받아들이지만 뜻이 다릅니다. 클래스
-# 인덱스가 아니라 클래스마다의 확률(probability)로 읽습니다.) `nnguide.load_digits`가
-# 이미지는 `float32`로, 레이블은 `int64`로 돌려주는 까닭이 여기에 있습니다.
+# 인덱스가 아니라 각 클래스(class)에 준 확률(probability)로 읽습니다.) `nnguide.load_digits`가
+# 이미지는 `float32`로, 레이블(label)은 `int64`로 돌려주는 까닭이 여기에 있습니다.
 
 # %%
 logits = torch.randn(4, 3)
@@ -187,9 +187,9 @@ assert torch.equal(t.reshape(6), t.contiguous().view(6))
 assert t.reshape(6).data_ptr() != t.data_ptr()
 
 # %% [markdown]
-# 모델마다 나오는 모양 도구가 세 가지 더 있습니다. `unsqueeze(d)`는 `d` 자리에 크기
+# 모델(model)을 만들 때마다 쓰는 모양 도구가 세 가지 더 있습니다. `unsqueeze(d)`는 `d` 자리에 크기
 # 1인 차원을 끼워 넣고, `squeeze(d)`는 그런 차원을 뺍니다. `flatten(start_dim=1)`은
-# 배치 차원 뒤의 모든 차원을 하나로 펼치는데, 완전 연결 계층 앞에서 `nn.Flatten`이 하는
+# 배치 차원 뒤의 모든 차원을 하나로 펼치는데, 완전 연결 계층(fully connected layer) 앞에서 `nn.Flatten`이 하는
 # 일이 바로 이것입니다. 8×8 픽셀 흑백 이미지 16장의 배치는 모양이 `(16, 1, 8, 8)`,
 # 곧 배치, 채널(channel), 높이, 너비 순입니다.
 
