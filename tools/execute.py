@@ -635,16 +635,14 @@ GPU_SHARD = "gpu"
 
 
 def needs_gpu(example: Example) -> bool:
-    """Whether the script asks for a GPU runner: ``nnguide: {device: gpu}`` in its header.
+    """Whether the script asks for a GPU runner, in jupytext's header at its top::
 
-    The header is jupytext's YAML block at the top of the script::
-
-        # ---
-        # nnguide:
-        #   device: gpu
-        # ---
+    # ---
+    # jupyter:
+    #   nnguide_device: gpu
+    # ---
     """
-    return read_script(example).metadata.get("nnguide", {}).get("device") == "gpu"
+    return read_script(example).metadata.get("nnguide_device") == "gpu"
 
 
 def recorded_seconds(example: Example) -> float:

@@ -316,7 +316,7 @@ def _lock_site(project: site_config.Project, site_dir: str) -> None:
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        log.warning("Another build is writing %s; waiting for it to finish", site_dir)
+        log.info("Another build is writing %s; waiting for it to finish", site_dir)
         lock.acquire()
     _build.site_lock = lock
 

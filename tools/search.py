@@ -227,8 +227,13 @@ class Vocabulary:
                 self.suffixes.add(piece)
 
     def as_json(self) -> dict[str, list[str]]:
-        """The vocabulary as written to ``terms.json``."""
-        return {"terms": sorted(self.terms), "suffixes": sorted(self.suffixes)}
+        """The vocabulary as written to ``terms.json``.
+
+        A word Kiwi once read as a noun but that is a common particle ("와") is left
+        out of the terms: the query side would otherwise keep it as a search word.
+        """
+        terms = self.terms - set(COMMON_SUFFIXES)
+        return {"terms": sorted(terms), "suffixes": sorted(self.suffixes)}
 
 
 class _Recorder:

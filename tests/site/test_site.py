@@ -190,12 +190,13 @@ def test_a_failing_example_fails_the_build_and_keeps_the_old_site(tmp_path):
             ".venv", ".git", "site", ".cache", "__pycache__", "*.egg-info"
         ),
     )
-    script = project / "examples" / "ko" / LESSONS[0]
-    script = script.with_suffix(".py")
-    source = script.read_text(encoding="utf-8")
-    script.write_text(
-        source + '\n# %%\nraise RuntimeError("deliberately broken")\n', encoding="utf-8"
-    )
+    # The same code in every language (the build checks that first).
+    for lang in LANGUAGES:
+        script = project / "examples" / lang / f"{LESSONS[0]}.py"
+        source = script.read_text(encoding="utf-8")
+        script.write_text(
+            source + '\n# %%\nraise RuntimeError("deliberately broken")\n', encoding="utf-8"
+        )
     line = len(source.splitlines()) + 3
     site = tmp_path / "site"
     site.mkdir()

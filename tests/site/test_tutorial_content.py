@@ -41,6 +41,8 @@ def script_facts(lang: str, name: str) -> tuple[list[str], list[tuple[str, str]]
             for match in _HEADING.finditer(cell.source):
                 text = match.group(2)
                 explicit = _ANCHOR.search(text)
+                text = text.replace("`", "")  # inline code shows as text on the page
+                explicit = _ANCHOR.search(text)
                 if explicit:
                     headings.append((text[: explicit.start()].strip(), explicit.group(1)))
                 else:

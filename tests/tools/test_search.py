@@ -121,7 +121,7 @@ def test_each_language_has_its_own_index(built_site):
     assert {"", "api/layers/", "glossary/"} <= en_pages
     assert not any(doc["location"].startswith("ko/") for doc in en["docs"] + ko["docs"])
     titles = {doc["location"]: doc["title"].replace(ZWSP, "") for doc in ko["docs"]}
-    assert titles["#who-it-is-for"] == "누구를 위한 자료인가요"
+    assert titles["#who-it-is-for"] == "대상 독자"
     lessons = [doc for doc in en["docs"] if doc["location"].startswith("tutorials/")]
     assert not any(re.search(r"[\uac00-\ud7a3]", doc["text"]) for doc in lessons)
     assert en["config"]["lang"] == ["en"] and ko["config"]["lang"] == ["ko"]
