@@ -330,6 +330,9 @@ def search_config(base: dict[str, Any], language: str, segmented: bool = False) 
     }
 
 
+PAGE_TOP_BOOST = 0.5
+
+
 def write_index(
     site_dir: Path,
     root: str,
@@ -353,8 +356,16 @@ def write_index(
     """
     vocabulary = Vocabulary() if segmenter is not None else None
     docs = []
+    sectioned = {
+        entry["location"].partition("#")[0] for entry in entries if "#" in entry["location"]
+    }
     for entry in entries:
         entry = dict(entry)
+        if "#" not in entry["location"] and entry["location"] in sectioned:
+            # A page's top (its introduction) names everything the page covers; the
+            # section that answers a question should rank above it (Material's
+            # per-document `boost`, as set by a page's `search.boost`).
+            entry["boost"] = entry.get("boost", 1) * PAGE_TOP_BOOST
         if root and entry["location"].startswith(root):
             entry["location"] = entry["location"][len(root) :]
         if segmenter is not None and vocabulary is not None:
