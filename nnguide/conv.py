@@ -183,7 +183,8 @@ def plot_filters(
         if index < count:
             image = ax.imshow(images[index].numpy(), cmap="RdBu_r", vmin=-limit, vmax=limit)
             ax.set_title(f"{labels['filter']} {index}", fontsize=9)
-    fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8)
+    if image is not None:  # there is at least one filter, so always
+        fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8)
     if filters.shape[1] > 1:
         title = f"{title or ''} ({labels['channel']} {channel})".strip()
     if title is not None:

@@ -102,7 +102,7 @@ class EarlyStopping:
         """Whether ``patience`` epochs have passed since the best one."""
         return self.epochs > 0 and self.epochs - self.best_epoch >= self.patience
 
-    def step(self, val_loss: float, model: nn.Module) -> bool:
+    def step(self, val_loss: float | torch.Tensor, model: nn.Module) -> bool:
         """Record one epoch's validation loss; copy the weights if it is the best.
 
         Args:
@@ -118,7 +118,7 @@ class EarlyStopping:
             TypeError: If ``val_loss`` is not a number or ``model`` not a module.
         """
         if isinstance(val_loss, torch.Tensor) and val_loss.numel() == 1:
-            val_loss = val_loss.item()
+            val_loss = float(val_loss.item())
         if isinstance(val_loss, bool) or not isinstance(val_loss, (int, float)):
             raise TypeError(f"val_loss must be a number, got {type(val_loss).__name__}")
         if not isinstance(model, nn.Module):
