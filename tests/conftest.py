@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -19,6 +20,19 @@ DEFAULT_LANGUAGE = PROJECT.default.code
 LESSONS = sorted(
     path.stem for path in (PROJECT.examples_dir / DEFAULT_LANGUAGE).glob("[0-9][0-9]_*.py")
 )
+
+
+def copy_project(target: Path, *, caches: bool = True) -> Path:
+    """A copy of the working tree at ``target``: sources, executed notebooks, caches.
+
+    No virtualenv, git data or built site; ``caches=False`` leaves out ``.cache``
+    (execution state, render and search caches) too.
+    """
+    left_out = [".venv*", ".git", "site", "__pycache__", "*.egg-info"]
+    shutil.copytree(
+        ROOT, target, ignore=shutil.ignore_patterns(*left_out, *([] if caches else [".cache"]))
+    )
+    return target
 
 
 def mkdocs_env() -> dict[str, str]:

@@ -326,24 +326,21 @@ def _describe_failure(example: Example, text: str, notebook, limit: int, timed_o
     return f"{example.label}: the kernel stopped without an error message"
 
 
-class _ThisInterpreter:
-    """Kernel specs that start ipykernel with the build's own Python interpreter."""
+def _kernel_manager():
+    """A kernel manager that starts ipykernel with the build's own Python interpreter."""
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
 
-    @staticmethod
-    def manager(log_level: str = "ERROR"):
-        from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-        from jupyter_client.manager import AsyncKernelManager
+    class Specs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str, *args, **kwargs) -> KernelSpec:
+            return KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name=f"Python {sys.version_info.major}.{sys.version_info.minor}",
+                language="python",
+                resource_dir="",
+            )
 
-        class Specs(KernelSpecManager):
-            def get_kernel_spec(self, kernel_name: str, *args, **kwargs) -> KernelSpec:
-                return KernelSpec(
-                    argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                    display_name=f"Python {sys.version_info.major}.{sys.version_info.minor}",
-                    language="python",
-                    resource_dir="",
-                )
-
-        return AsyncKernelManager(kernel_name="python3", kernel_spec_manager=Specs())
+    return AsyncKernelManager(kernel_name="python3", kernel_spec_manager=Specs())
 
 
 def _timeout(project: config.Project) -> int:
@@ -394,7 +391,7 @@ def execute(example: Example, limit: int, threads: int | None = None):
     ]
     client = nbclient.NotebookClient(
         work,
-        km=_ThisInterpreter.manager(),
+        km=_kernel_manager(),
         timeout_func=lambda cell: max(1, int(deadline - time.monotonic() + 0.999)),
         interrupt_on_timeout=True,
         allow_errors=False,

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, mkdocs_env
+from tests.conftest import copy_project, mkdocs_env
 
 pytestmark = pytest.mark.slow
 
@@ -16,11 +16,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def project(tmp_path):
     """A copy of the working tree with its executed notebooks and caches."""
-    copy = tmp_path / "project"
-    shutil.copytree(
-        ROOT, copy, ignore=shutil.ignore_patterns(".venv*", ".git", "site", "__pycache__")
-    )
-    return copy
+    return copy_project(tmp_path / "project")
 
 
 def pages(site) -> set[str]:

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.conftest import LESSONS, ROOT, mkdocs_env, run_mkdocs_build
+from tests.conftest import LESSONS, copy_project, mkdocs_env, run_mkdocs_build
 from tools import config
 
 pytestmark = pytest.mark.slow
@@ -30,12 +30,7 @@ JAPANESE = """        - locale: ja
 @pytest.fixture(scope="module")
 def three_languages(tmp_path_factory):
     """A copy of the project with a Japanese stub (English text) as a third language."""
-    project = tmp_path_factory.mktemp("three") / "project"
-    shutil.copytree(
-        ROOT,
-        project,
-        ignore=shutil.ignore_patterns(".venv*", ".git", "site", "__pycache__", "*.egg-info"),
-    )
+    project = copy_project(tmp_path_factory.mktemp("three") / "project")
     shutil.copytree(project / "docs" / "en", project / "docs" / "ja")
     shutil.copytree(project / "examples" / "en", project / "examples" / "ja")
     text = (project / "mkdocs.yml").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, mkdocs_env
+from tests.conftest import ROOT, copy_project, mkdocs_env
 from tests.tools.test_execute import make_project, run
 from tools import execute
 
@@ -97,10 +97,7 @@ def test_two_shards_then_the_docs_build_executes_nothing(tmp_path):
     env = mkdocs_env()
     runners = []
     for index in (1, 2):
-        runner = tmp_path / f"runner{index}"
-        shutil.copytree(
-            ROOT, runner, ignore=shutil.ignore_patterns(".venv*", ".git", "site", "__pycache__")
-        )
+        runner = copy_project(tmp_path / f"runner{index}")
         subprocess.run(["make", "clean"], cwd=runner, check=True, env=env, capture_output=True)
         assert not list(runner.glob("docs/*/tutorials/*.ipynb"))
         runners.append(runner)
