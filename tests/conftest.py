@@ -41,12 +41,14 @@ def mkdocs_env() -> dict[str, str]:
     return env
 
 
-def run_mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    """``mkdocs build --strict`` of ``project`` into ``site_dir``."""
+def run_mkdocs_build(
+    project: Path, site_dir: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """``mkdocs build --strict`` of ``project`` into ``site_dir`` (``env``: extra variables)."""
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
         cwd=project,
-        env=mkdocs_env(),
+        env={**mkdocs_env(), **(env or {})},
         capture_output=True,
         text=True,
         timeout=900,
@@ -68,5 +70,22 @@ def built_site(tmp_path_factory) -> BuiltSite:
     """The whole site, built once per test session from the working tree."""
     site_dir = tmp_path_factory.mktemp("site")
     result = run_mkdocs_build(ROOT, site_dir)
+    assert result.returncode == 0, result.stderr[-5000:]
+    return BuiltSite(site_dir, result.stderr)
+
+
+# What the Pages workflow sets from the repository it runs in (.github/workflows/pages.yml).
+HOSTED = {
+    "SITE_URL": "https://nnguide.github.io/nnguide/",
+    "REPO_URL": "https://github.com/nnguide/nnguide",
+    "EDIT_URI": "edit/main/docs/",
+}
+
+
+@pytest.fixture(scope="session")
+def hosted_site(tmp_path_factory) -> BuiltSite:
+    """The whole site as the Pages workflow builds it: with site and repository URLs."""
+    site_dir = tmp_path_factory.mktemp("hosted")
+    result = run_mkdocs_build(ROOT, site_dir, HOSTED)
     assert result.returncode == 0, result.stderr[-5000:]
     return BuiltSite(site_dir, result.stderr)

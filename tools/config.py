@@ -32,12 +32,21 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Labels:
-    """Words a tutorial page adds around the rendered notebook, in one language."""
+    """Words the build adds to pages (tutorials, build status), in one language."""
 
     download: str
     script: str
     notebook: str
     runtime: str  # a format string with ``{seconds}``
+    # with ``{date}``, ``{python}``, ``{torch}``, ``{device}`` and ``{memory}``
+    provenance: str
+    figure: str  # a figure's alt text, with ``{number}`` and ``{description}``
+    # the build-status table: lesson, run time, peak memory, ran on, this build, executed
+    status_columns: tuple[str, ...]
+    executed: str  # "this build" column: the script ran
+    cached: str  # "this build" column: its notebook came from the cache
+
+    STATUS_COLUMNS = 6
 
 
 @dataclass(frozen=True)
@@ -116,7 +125,16 @@ def _labels(raw: Any, code: str) -> Labels:
     unknown = sorted(set(raw) - set(names))
     if unknown:
         raise ConfigError(f"{CONFIG_FILE}: {where} has unknown labels {unknown}")
-    return Labels(**{name: str(value) for name, value in values.items()})
+    columns = values.pop("status_columns")
+    if not isinstance(columns, list) or len(columns) != Labels.STATUS_COLUMNS:
+        raise ConfigError(
+            f"{CONFIG_FILE}: {where}: status_columns must be a list of "
+            f"{Labels.STATUS_COLUMNS} column titles, got {columns!r}"
+        )
+    return Labels(
+        status_columns=tuple(str(column) for column in columns),
+        **{name: str(value) for name, value in values.items()},
+    )
 
 
 def from_mapping(data: dict[str, Any], root: Path) -> Project:

@@ -14,6 +14,8 @@ cache key hashes:
 * the script's code cells with comments and blank lines removed (prose edits in
   Markdown cells or comments never execute anything),
 * every source file of the ``nnguide`` package,
+* the code the kernel runs before and after the script (figure descriptions, the
+  report of what ran where),
 * the Python version and the versions of the distributions the kernel **actually
   imported** the last time the script ran (recorded in the notebook's metadata from
   the kernel's ``sys.modules``, so a package reached only through another one counts).
@@ -84,15 +86,34 @@ def _nnguide_setup():
 
     sys.stderr = MarkedStderr(sys.stderr)
 
+    def describe(figure):
+        # A figure's text form (the page's alt text): its titles, in the lesson's language.
+        # As a MIME bundle: the inline backend resets the per-format printers of figures.
+        titles = [figure.get_suptitle()] if figure.get_suptitle() else []
+        if not titles:
+            for axes in figure.get_axes():
+                title = axes.get_title() or axes.get_title("left") or axes.get_title("right")
+                if title and title not in titles:
+                    titles.append(title)
+        if len(titles) > 4:
+            titles = [*titles[:3], "…"]
+        text = "; ".join(" ".join(title.split()) for title in titles)
+        return {"text/plain": text or repr(figure)}
+
+    shell = get_ipython()  # noqa: F821 (the kernel's builtin)
+    formatter = shell.display_formatter.mimebundle_formatter
+    formatter.for_type_by_name("matplotlib.figure", "Figure", describe)
+
 
 _nnguide_setup()
 del _nnguide_setup
 """
 
-# Run in the kernel after the script: the distributions whose modules it imported.
+# Run in the kernel after the script: the distributions whose modules it imported, and
+# where it ran (Python, PyTorch, the device it used, the kernel's peak memory).
 _REPORT = r"""
 def _nnguide_report():
-    import importlib.metadata as metadata, json, sys
+    import importlib.metadata as metadata, json, platform, sys
 
     providers = metadata.packages_distributions()
     names = set()
@@ -104,11 +125,39 @@ def _nnguide_report():
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = None
-    print(json.dumps(versions))
+    try:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak *= 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB elsewhere
+    except ImportError:  # Windows
+        peak = None
+    device, device_peak = "CPU", None
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        if torch.cuda.is_initialized():
+            device = f"CUDA ({torch.cuda.get_device_name()})"
+            device_peak = torch.cuda.max_memory_allocated()
+        elif torch.backends.mps.is_available() and torch.mps.driver_allocated_memory() > 0:
+            device = "MPS"
+    print(json.dumps({
+        "distributions": versions,
+        "python": platform.python_version(),
+        "torch": getattr(torch, "__version__", None),
+        "device": device,
+        "peak_memory": peak,
+        "device_peak_memory": device_peak,
+    }))
 
 
 _nnguide_report()
 """
+
+
+# What the kernel runs around a script changes its outputs too: it is part of the key.
+_HARNESS = hashlib.sha256((_SETUP + _REPORT).encode()).hexdigest()
+# Where a script ran, recorded with its notebook (shown on its page and the status page).
+PROVENANCE = ("python", "torch", "device", "peak_memory", "device_peak_memory")
 
 
 class ExampleError(RuntimeError):
@@ -225,10 +274,11 @@ def installed_versions(names) -> dict[str, str | None]:
 
 
 def cache_key(notebook, package_digest: str, versions: dict[str, str | None]) -> str:
-    """The execution key: code cells, ``nnguide`` sources, Python, imported distributions."""
+    """The execution key: code cells, harness, ``nnguide`` sources, Python, distributions."""
     code = [code_without_comments(c.source) for c in notebook.cells if c.cell_type == "code"]
     payload = {
         "code": code,
+        "harness": _HARNESS,
         "nnguide": package_digest,
         "python": sys.version,
         "versions": versions,
@@ -420,13 +470,14 @@ def execute(example: Example, limit: int, threads: int | None = None):
         if cell.cell_type == "code" and cell.get("execution_count"):
             cell.execution_count -= 1  # the setup cell was the first
     _reject_stderr(example, text, notebook)
-    versions = json.loads("".join(o.get("text", "") for o in report.outputs) or "{}")
+    reported = json.loads("".join(o.get("text", "") for o in report.outputs) or "{}")
     notebook.metadata[METADATA_KEY] = {
         "key": None,  # set by build(), which knows the package digest
-        "distributions": versions,
+        "distributions": reported.get("distributions", {}),
         "run_seconds": round(_cells_seconds(notebook) or total, 2),
         "executed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "script": example.label,
+        **{name: reported.get(name) for name in PROVENANCE},
     }
     return notebook
 
@@ -611,7 +662,7 @@ def _example_stamps(example: Example) -> list:
 def _environment_stamps(project: config.Project) -> list:
     installed = {Path(entry).resolve() for entry in sys.path if entry}
     paths = sorted(project.package_dir.rglob("*.py")) + sorted(installed - {project.root})
-    return [sys.executable, sys.version, *_stamps(paths)]
+    return [sys.executable, sys.version, _HARNESS, *_stamps(paths)]
 
 
 def _remove_orphans(project: config.Project, examples: list[Example]) -> None:

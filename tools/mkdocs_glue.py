@@ -31,6 +31,7 @@ The theme override ``overrides/main.html`` reads ``config.extra.nnguide_page``
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import json
@@ -38,6 +39,7 @@ import logging
 import os
 import posixpath
 import shutil
+from html import escape as html_escape
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -51,6 +53,7 @@ from tools import execute, render, search
 from tools.files import write_atomic
 
 log = logging.getLogger("mkdocs.hooks.nnguide")
+STATUS_PAGE = "build-status.md"  # docs/<lang>/build-status.md: the table is added per build
 
 
 class TutorialFile(File):
@@ -81,6 +84,7 @@ class Build:
         self.render_cache: render.RenderCache | None = None
         self.segmenter: search.Segmenter | None = None
         self.site_lock: Any = None  # held from the first pre-build to the last post-build
+        self.executed: set[str] = set()  # scripts (labels) executed by this build
 
     @property
     def language(self) -> site_config.Language:
@@ -154,6 +158,7 @@ def on_pre_build(config: Any) -> None:
     except execute.ExampleError as error:
         raise PluginError(str(error)) from None
     executed = [r.example.label for r in results if r.executed]
+    _build.executed = set(executed)
     log.info(
         "Examples: %d executed%s, %d up to date",
         len(executed),
@@ -263,8 +268,9 @@ def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
     lang, name = source
     assert _build.render_cache is not None and _build.project is not None
     notebook_text = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+    labels = _build.project.language(lang).labels
     try:
-        rendered = _build.render_cache.render(html, notebook_text)
+        rendered = _build.render_cache.render(html, notebook_text, labels.figure)
     except render.RenderError as error:
         raise PluginError(f"{page.file.src_uri}: {error}") from None
     out_dir = Path(page.file.abs_dest_path).parent
@@ -274,7 +280,7 @@ def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
             out_dir.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
     page.toc = get_toc(rendered.toc)
-    labels = _build.project.language(lang).labels
+    _set_edit_url(page, config, lang, name)
     header = (
         f'<p class="nb-downloads">{labels.download}: '
         f'<a href="{name}.py" download>{labels.script}</a> · '
@@ -285,7 +291,98 @@ def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
     footer = ""
     if seconds is not None:
         footer = f'<p class="nb-runtime">{labels.runtime.format(seconds=seconds)}</p>'
+    provenance = _provenance(metadata)
+    if provenance:
+        footer += f'<p class="nb-provenance">{labels.provenance.format(**provenance)}</p>'
     return rendered.title + header + rendered.body + footer
+
+
+def _memory(size: Any) -> str | None:
+    return f"{size / 2**20:,.0f} MiB" if isinstance(size, int | float) else None
+
+
+def _provenance(metadata: dict[str, Any]) -> dict[str, str] | None:
+    """Where and when a notebook was executed, from its metadata (None if not recorded)."""
+    try:
+        executed = dt.datetime.fromisoformat(metadata["executed_at"])
+        facts = {name: metadata[name] for name in ("python", "torch", "device")}
+    except (KeyError, TypeError, ValueError):
+        return None
+    memory = _memory(metadata.get("peak_memory")) or "?"
+    device_memory = _memory(metadata.get("device_peak_memory"))
+    if device_memory:
+        memory += f" (GPU {device_memory})"
+    date = executed.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return {
+        **{name: html_escape(str(value)) for name, value in facts.items()},
+        "date": date,
+        "memory": memory,
+    }
+
+
+def _set_edit_url(page: Any, config: Any, lang: str, name: str) -> None:
+    """A tutorial's edit link points at its script, not at the generated notebook."""
+    if not page.edit_url:
+        return
+    assert _build.project is not None
+    project = _build.project
+    docs = project.docs_dir.relative_to(project.root).as_posix() + "/"
+    prefix = page.edit_url[: -len(page.file.src_uri)]
+    if not prefix.endswith(docs):
+        return  # edit_uri does not point at the docs folder: leave MkDocs' link
+    script = (project.examples_dir / lang / f"{name}.py").relative_to(project.root)
+    page.edit_url = prefix[: -len(docs)] + script.as_posix()
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
+    """The build-status page gets its table: every lesson of its language, from this build."""
+    project = _build.project
+    assert project is not None
+    parts = PurePosixPath(page.file.src_uri).parts
+    if len(parts) != 2 or parts[0] not in project.codes or parts[1] != STATUS_PAGE:
+        return markdown
+    return markdown.rstrip() + "\n\n" + _status_table(project, parts[0]) + "\n"
+
+
+def _status_table(project: site_config.Project, code: str) -> str:
+    labels = project.language(code).labels
+    rows = ["| " + " | ".join(labels.status_columns) + " |", "|---|--:|--:|---|---|---|"]
+    total = 0.0
+    for example in execute.discover(project, languages=(code,)):
+        try:
+            notebook = json.loads(example.notebook.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        metadata = notebook.get("metadata", {}).get(execute.METADATA_KEY, {})
+        title = _notebook_title(notebook) or example.name
+        seconds = float(metadata.get("run_seconds") or 0.0)
+        total += seconds
+        facts = _provenance(metadata) or {}
+        ran_on = " · ".join(
+            value
+            for value in (
+                facts.get("device"),
+                facts.get("python") and f"Python {facts['python']}",
+                facts.get("torch") and f"PyTorch {facts['torch']}",
+            )
+            if value
+        )
+        built = labels.executed if example.label in _build.executed else labels.cached
+        link = f"[{title}]({project.tutorials}/{example.name}.ipynb)"
+        cells = [link, f"{seconds:.2f} s", facts.get("memory", ""), ran_on, built]
+        rows.append("| " + " | ".join([*cells, facts.get("date", "")]) + " |")
+    rows.append(f"| **Σ** | **{total:.2f} s** | | | | |")
+    return "\n".join(rows)
+
+
+def _notebook_title(notebook: dict[str, Any]) -> str | None:
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        for line in "".join(cell.get("source", "")).splitlines():
+            if line.startswith("# "):
+                return render.strip_anchor(line[2:]).replace("|", "\\|")
+    return None
 
 
 def _search_plugin(config: Any) -> Any:

@@ -11,7 +11,8 @@ notebook it came from:
   permalink, and the table of contents is built from those ids;
 * a code cell becomes ``<div class="nb-cell">`` holding a Material code block (same
   colours and copy button as the Markdown pages) and one ``<div class="nb-output">``
-  per output: text in ``<pre>``, figures as image files next to the page, HTML such
+  per output: text in ``<pre>``, figures as image files next to the page (alt text:
+  the figure's titles, which the execute step records as its text form), HTML such
   as tables as it is;
 * every notebook cell must be found, and each code block's text must be its cell's
   source: if mkdocs-jupyter's markup ever changes so that content would be lost,
@@ -36,7 +37,7 @@ from typing import Any
 from tools.files import write_atomic
 
 # Bump when the transform's output changes, so cached pages are rebuilt.
-VERSION = "1"
+VERSION = "2"
 
 _EXPLICIT_ANCHOR = re.compile(r"\s*\{\s*#([\w-]+)\s*\}\s*$")
 _CELL_ID = re.compile(r"^cell-id=cell-(\d+)$")
@@ -84,6 +85,11 @@ def _inner_html(element: Any) -> str:
     parts = [html.escape(element.text)] if element.text else []
     parts += [lxml_html.tostring(child, encoding="unicode", method="html") for child in element]
     return "".join(parts)
+
+
+def strip_anchor(text: str) -> str:
+    """A Markdown heading's text without its trailing ``{ #anchor }``."""
+    return _EXPLICIT_ANCHOR.sub("", text).strip()
 
 
 def _strip_explicit_anchor(heading: Any) -> str | None:
@@ -174,7 +180,8 @@ def _code_block(cell: Any, index: int, source: str) -> Any:
     return wrapper
 
 
-def _outputs(cell: Any, figures: dict[str, bytes]) -> list[str]:
+def _outputs(cell: Any, figures: dict[str, bytes], alts: list[str]) -> list[str]:
+    """The cell's outputs; its images take their alt texts, in order, from ``alts``."""
     parts = []
     for output in cell.xpath(f".//div[{_has_class('jp-OutputArea-output')}]"):
         classes = _classes(output)
@@ -183,6 +190,8 @@ def _outputs(cell: Any, figures: dict[str, bytes]) -> list[str]:
             images = output.xpath(".//img")
             for image in images:
                 _extract_figure(image, figures)
+                if alts:
+                    image.set("alt", alts.pop(0))
             body = "".join(_to_html(image) for image in images)
         elif "jp-RenderedText" in classes:
             pres = output.xpath(".//pre")
@@ -209,13 +218,38 @@ def _extract_figure(image: Any, figures: dict[str, bytes]) -> None:
     image.set("loading", "lazy")
 
 
-def transform(content: str, notebook: dict[str, Any]) -> Page:
+def _alt_texts(cells: list[dict[str, Any]], template: str) -> dict[int, list[str]]:
+    """Alt text of every image output, per cell: ``template`` with its number and text.
+
+    The execute step describes each figure in its ``text/plain`` form by its titles
+    (in the lesson's language); a figure without titles keeps matplotlib's
+    ``<Figure size ...>`` text, and gets only its number.
+    """
+    alts: dict[int, list[str]] = {}
+    number = 0
+    for index, cell in enumerate(cells):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if not any(mime in data for mime in _IMAGE_TYPES):
+                continue
+            number += 1
+            text = " ".join("".join(data.get("text/plain", "")).split())
+            if text.startswith("<") and text.endswith(">"):
+                text = ""
+            alt = template.format(number=number, description=text)
+            alts.setdefault(index, []).append(alt.strip().rstrip(":").strip())
+    return alts
+
+
+def transform(content: str, notebook: dict[str, Any], figure_label: str = "{description}") -> Page:
     """Rebuild mkdocs-jupyter's HTML of ``notebook`` as a light page.
 
     Args:
         content: The HTML mkdocs-jupyter made of the notebook.
         notebook: The notebook (parsed JSON) it was made from; its cells' ids are
             ``cell-<index>``, as the execute step writes them.
+        figure_label: The alt text of a figure, with ``{number}`` and ``{description}``
+            (its titles), in the page's language.
 
     Returns:
         The page; figures are returned as files to write next to the page.
@@ -242,6 +276,7 @@ def transform(content: str, notebook: dict[str, Any]) -> Page:
         raise RenderError(f"cells {missing} of the notebook are not in mkdocs-jupyter's HTML")
 
     headings = _Headings()
+    alts = _alt_texts(cells, figure_label)
     figures: dict[str, bytes] = {}
     parts: list[str] = []
     for index in sorted(found):
@@ -257,7 +292,7 @@ def transform(content: str, notebook: dict[str, Any]) -> Page:
                 parts.append(_inner_html(block).strip())
             continue
         code = _code_block(element, index, source)
-        outputs = _outputs(element, figures)
+        outputs = _outputs(element, figures, alts.get(index, []))
         parts.append(f'<div class="nb-cell">{_to_html(code)}{"".join(outputs)}</div>')
     body = "\n".join(parts)
     title, _, rest = body.partition("</h1>")
@@ -279,8 +314,9 @@ class RenderCache:
         self.folder = Path(folder)
 
     @staticmethod
-    def key(content: str, notebook_text: str) -> str:
+    def key(content: str, notebook_text: str, figure_label: str = "") -> str:
         digest = hashlib.sha256(VERSION.encode())
+        digest.update(figure_label.encode("utf-8"))
         digest.update(content.encode("utf-8"))
         digest.update(notebook_text.encode("utf-8"))
         return digest.hexdigest()
@@ -305,11 +341,11 @@ class RenderCache:
         entry["figures"] = sorted(page.figures)
         write_atomic(self.folder / f"{key}.json", json.dumps(entry).encode("utf-8"))
 
-    def render(self, content: str, notebook_text: str) -> Page:
+    def render(self, content: str, notebook_text: str, figure_label: str = "{description}") -> Page:
         """The transformed page, from the cache or made now (and cached)."""
-        key = self.key(content, notebook_text)
+        key = self.key(content, notebook_text, figure_label)
         page = self.get(key)
         if page is None:
-            page = transform(content, json.loads(notebook_text))
+            page = transform(content, json.loads(notebook_text), figure_label)
             self.put(key, page)
         return page

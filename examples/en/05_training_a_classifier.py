@@ -368,6 +368,7 @@ for ax, index in zip(axes.flat, wrong.tolist(), strict=False):
         fontsize=9,
     )
     ax.axis("off")
+fig.suptitle("Test images the model got wrong, with its prediction", y=1.12)
 plt.show()
 assert len(wrong) == 360 - matrix.trace().item()
 assert confidence[wrong].median() < confidence[right].median() - 0.3

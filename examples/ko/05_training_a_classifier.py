@@ -364,6 +364,7 @@ for ax, index in zip(axes.flat, wrong.tolist(), strict=False):
         fontsize=9,
     )
     ax.axis("off")
+fig.suptitle("모델이 잘못 분류한 테스트 이미지와 그 예측", y=1.12)
 plt.show()
 assert len(wrong) == 360 - matrix.trace().item()
 assert confidence[wrong].median() < confidence[right].median() - 0.3

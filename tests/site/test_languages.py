@@ -24,6 +24,11 @@ JAPANESE = """        - locale: ja
               script: Pythonスクリプト(.py)
               notebook: 実行済みノートブック(.ipynb)
               runtime: "スクリプトの実行時間: {seconds:.2f} 秒"
+              provenance: "{date} に {device} で実行 (Python {python}, PyTorch {torch}); 最大メモリ {memory}"
+              figure: "図 {number}: {description}"
+              status_columns: [レッスン, 実行時間, 最大メモリ, 実行環境, このビルド, 実行日時]
+              executed: 実行
+              cached: キャッシュ
 """
 
 

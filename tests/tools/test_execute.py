@@ -48,7 +48,9 @@ LANGUAGE = """        - locale: {code}
           default: {default}
           name: {code}
           extra:
-            labels: {{download: d, script: s, notebook: n, runtime: "r {{seconds}}"}}
+            labels: {{download: d, script: s, notebook: n, runtime: "r {{seconds}}",
+                      provenance: "p {{date}}", figure: "f {{number}}", executed: e, cached: c,
+                      status_columns: [l, t, m, o, b, d]}}
 """
 
 
