@@ -18,7 +18,7 @@ Adding a language is one entry in ``mkdocs.yml`` plus its ``docs/<code>/`` and
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,8 @@ class Labels:
     script: str
     notebook: str
     runtime: str  # a format string with ``{seconds}``
+    # Before the lessons an API entry lists; a language without it uses the default's.
+    used_in: str = field(default="", metadata={"fallback": True})
 
 
 @dataclass(frozen=True)
@@ -109,14 +111,30 @@ def _i18n(plugins: list[Any]) -> dict[str, Any]:
     raise ConfigError(f"{CONFIG_FILE}: plugins needs the 'i18n' plugin with its languages")
 
 
-def _labels(raw: Any, code: str) -> Labels:
+def _labels(raw: Any, code: str, default: bool) -> Labels:
+    """A language's labels; one marked ``fallback`` may be left out but by the default language."""
     where = f"the i18n language {code!r} (extra.labels)"
     names = [f.name for f in fields(Labels)]
-    values = {name: _require(raw, name, where) for name in names}
+    optional = {f.name for f in fields(Labels) if f.metadata.get("fallback") and not default}
+    values = {
+        name: _require(raw, name, where)
+        for name in names
+        if name not in optional or (isinstance(raw, dict) and name in raw)
+    }
     unknown = sorted(set(raw) - set(names))
     if unknown:
         raise ConfigError(f"{CONFIG_FILE}: {where} has unknown labels {unknown}")
     return Labels(**{name: str(value) for name, value in values.items()})
+
+
+def _fill_fallbacks(labels: Labels, default: Labels) -> Labels:
+    """Labels a language left out, taken from the default language."""
+    missing = {
+        f.name: getattr(default, f.name)
+        for f in fields(Labels)
+        if f.metadata.get("fallback") and not getattr(labels, f.name)
+    }
+    return replace(labels, **missing)
 
 
 def from_mapping(data: dict[str, Any], root: Path) -> Project:
@@ -144,7 +162,9 @@ def from_mapping(data: dict[str, Any], root: Path) -> Project:
                 name=_require(entry, "name", f"the i18n language {code!r}"),
                 default=bool(entry.get("default", False)),
                 labels=_labels(
-                    _require(extra, "labels", f"the i18n language {code!r} extra"), code
+                    _require(extra, "labels", f"the i18n language {code!r} extra"),
+                    code,
+                    bool(entry.get("default", False)),
                 ),
                 segmenter=segmenter,
             )
@@ -153,6 +173,10 @@ def from_mapping(data: dict[str, Any], root: Path) -> Project:
     if len(defaults) != 1:
         raise ConfigError(f"{CONFIG_FILE}: exactly one i18n language must be the default")
     languages.sort(key=lambda language: not language.default)
+    languages = [
+        replace(language, labels=_fill_fallbacks(language.labels, languages[0].labels))
+        for language in languages
+    ]
     timeout = settings.get("timeout", 600)
     if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0:
         raise ConfigError(f"{CONFIG_FILE}: extra.nnguide.timeout must be seconds > 0")
