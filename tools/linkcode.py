@@ -42,9 +42,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-# Bump when the links made of the same code change.
-VERSION = "1"
-
 INVENTORY = Path(__file__).with_name("pytorch_objects.txt")
 ROOTS = ("torch", "nnguide")
 PACKAGE = "nnguide"
@@ -151,17 +148,29 @@ class Resolver:
     inventory: dict[str, str] = field(default_factory=read_inventory)
     _by_object: dict[int, str] | None = field(default=None, repr=False)
     _cache: dict[str, Link | None] = field(default_factory=dict, repr=False)
+    _fingerprint: str = field(default="", repr=False)
 
     @classmethod
     def for_docs(cls, api_dir: Path) -> Resolver:
         return cls(documented_modules(api_dir))
 
     def fingerprint(self) -> str:
-        """Changes when the same code could link differently (for the render cache)."""
-        digest = hashlib.sha256(VERSION.encode())
+        """Changes when the same code could link differently (for the render cache).
+
+        It hashes the documented modules, the inventory, this module's source and the
+        nnguide package's sources (its public names decide what links).
+        """
+        if self._fingerprint:
+            return self._fingerprint
+        digest = hashlib.sha256(Path(__file__).read_bytes())
+        package = Path(importlib.import_module(PACKAGE).__file__ or "").parent
+        for source in sorted(package.rglob("*.py")):
+            digest.update(source.relative_to(package).as_posix().encode())
+            digest.update(source.read_bytes())
         digest.update("\n".join(sorted(self.modules)).encode())
         digest.update("\n".join(f"{k} {v}" for k, v in sorted(self.inventory.items())).encode())
-        return digest.hexdigest()
+        self._fingerprint = digest.hexdigest()
+        return self._fingerprint
 
     def _objects(self) -> dict[int, str]:
         if self._by_object is None:

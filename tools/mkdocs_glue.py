@@ -299,9 +299,7 @@ def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
 
 def _find_lesson_usage(project: site_config.Project) -> None:
     """Which lessons use which nnguide objects, per language (from the scripts, with ast)."""
-    api_dir = project.docs_dir / project.default.code / "api"
-    if _build.resolver is None or _build.resolver.modules != linkcode.documented_modules(api_dir):
-        _build.resolver = linkcode.Resolver.for_docs(api_dir)
+    _build.resolver = linkcode.Resolver.for_docs(project.docs_dir / project.default.code / "api")
     _build.usage = {}
     _build.code_links = {}
     for example in execute.discover(project):
