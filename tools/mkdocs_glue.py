@@ -16,8 +16,11 @@ steps, through public MkDocs objects and the plugins' documented options:
   raw files: static-i18n issue #198), and each tutorial's ``.py`` and executed
   ``.ipynb`` are added to the site beside its page.
 * ``on_page_content``: the render step (:mod:`tools.render`) makes the tutorial
-  page from mkdocs-jupyter's HTML (cached by its hash), and adds the downloads and
-  the script's run time.
+  page from mkdocs-jupyter's HTML (cached by its hash), with the code's names linked
+  (:mod:`tools.linkcode`), and adds the downloads and the script's run time. On an
+  API page, each object's entry lists the lessons of its language that use it
+  (found once per build from the scripts, with ``ast``); the build logs, at INFO
+  level, how many code names were linked and the public API no lesson uses.
 * ``on_post_build``: the search step (:mod:`tools.search`) writes one index per
   language, Korean segmented (cached by text hash), and each language's sitemap.
 * ``on_post_template``: the default language's ``404.html`` stays at the root.
