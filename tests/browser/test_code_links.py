@@ -66,7 +66,7 @@ def test_the_copy_button_copies_the_plain_code(site, browser, lang):
     page.evaluate(RECORD_COPY)
     block = page.locator("article .highlight", has=page.locator("a.nb-code-link")).first
     block.hover()
-    block.locator("button.md-clipboard").click()
+    block.locator("button[data-md-type=copy]").click()
     page.wait_for_function("window.__copied !== null")
     copied = page.evaluate("window.__copied")
     context.close()
