@@ -306,7 +306,10 @@ def _find_lesson_usage(project: site_config.Project) -> None:
     _build.usage = {}
     _build.code_links = {}
     for example in execute.discover(project):
-        notebook = execute.read_script(example)
+        try:
+            notebook = execute.read_script(example)
+        except execute.ExampleError as error:
+            raise PluginError(str(error)) from None
         sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
         title = example.name
         for cell in notebook.cells:
