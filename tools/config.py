@@ -32,7 +32,11 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Labels:
-    """Words the build adds to pages (tutorials, build status), in one language."""
+    """Words the build adds to pages (tutorials, API entries, build status), in one language.
+
+    The default language declares every label; another language may leave some out,
+    and takes the default language's for them.
+    """
 
     download: str
     script: str
@@ -45,6 +49,7 @@ class Labels:
     status_columns: tuple[str, ...]
     executed: str  # "this build" column: the script ran
     cached: str  # "this build" column: its notebook came from the cache
+    used_in: str  # before the lessons an API entry lists
 
     STATUS_COLUMNS = 6
 
@@ -118,13 +123,17 @@ def _i18n(plugins: list[Any]) -> dict[str, Any]:
     raise ConfigError(f"{CONFIG_FILE}: plugins needs the 'i18n' plugin with its languages")
 
 
-def _labels(raw: Any, code: str) -> Labels:
+def _labels(raw: Any, code: str, fallback: dict[str, Any] | None) -> Labels:
+    """A language's labels; those it leaves out come from ``fallback`` (the default's)."""
     where = f"the i18n language {code!r} (extra.labels)"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{CONFIG_FILE}: {where} must be a mapping of labels")
     names = [f.name for f in fields(Labels)]
-    values = {name: _require(raw, name, where) for name in names}
     unknown = sorted(set(raw) - set(names))
     if unknown:
         raise ConfigError(f"{CONFIG_FILE}: {where} has unknown labels {unknown}")
+    merged = {**(fallback or {}), **raw}
+    values = {name: _require(merged, name, where) for name in names}
     columns = values.pop("status_columns")
     if not isinstance(columns, list) or len(columns) != Labels.STATUS_COLUMNS:
         raise ConfigError(
@@ -144,11 +153,19 @@ def from_mapping(data: dict[str, Any], root: Path) -> Project:
         ConfigError: If a setting is missing or wrong; the message names it.
     """
     settings = _require(data.get("extra") or {}, "nnguide", "extra")
-    languages = []
-    for entry in _require(_i18n(data.get("plugins") or []), "languages", "the i18n plugin"):
+    entries = [
+        entry
+        for entry in _require(_i18n(data.get("plugins") or []), "languages", "the i18n plugin")
+        if entry.get("build", True)
+    ]
+    defaults = [entry for entry in entries if entry.get("default", False)]
+    if len(defaults) != 1:
+        raise ConfigError(f"{CONFIG_FILE}: exactly one i18n language must be the default")
+    entries.sort(key=lambda entry: not entry.get("default", False))
+    languages: list[Language] = []
+    fallback: dict[str, Any] | None = None  # the default language's labels
+    for entry in entries:
         code = _require(entry, "locale", "each i18n language")
-        if not entry.get("build", True):
-            continue
         extra = entry.get("extra") or {}
         segmenter = extra.get("search_segmenter")
         if segmenter not in (None, "kiwi"):
@@ -156,21 +173,17 @@ def from_mapping(data: dict[str, Any], root: Path) -> Project:
                 f"{CONFIG_FILE}: language {code!r}: search_segmenter must be 'kiwi' or "
                 f"absent, got {segmenter!r}"
             )
+        raw = _require(extra, "labels", f"the i18n language {code!r} extra")
         languages.append(
             Language(
                 code=code,
                 name=_require(entry, "name", f"the i18n language {code!r}"),
                 default=bool(entry.get("default", False)),
-                labels=_labels(
-                    _require(extra, "labels", f"the i18n language {code!r} extra"), code
-                ),
+                labels=_labels(raw, code, fallback),
                 segmenter=segmenter,
             )
         )
-    defaults = [language for language in languages if language.default]
-    if len(defaults) != 1:
-        raise ConfigError(f"{CONFIG_FILE}: exactly one i18n language must be the default")
-    languages.sort(key=lambda language: not language.default)
+        fallback = fallback or raw
     timeout = settings.get("timeout", 600)
     if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0:
         raise ConfigError(f"{CONFIG_FILE}: extra.nnguide.timeout must be seconds > 0")

@@ -16,8 +16,11 @@ steps, through public MkDocs objects and the plugins' documented options:
   raw files: static-i18n issue #198), and each tutorial's ``.py`` and executed
   ``.ipynb`` are added to the site beside its page.
 * ``on_page_content``: the render step (:mod:`tools.render`) makes the tutorial
-  page from mkdocs-jupyter's HTML (cached by its hash), and adds the downloads and
-  the script's run time.
+  page from mkdocs-jupyter's HTML (cached by its hash), with the code's names linked
+  (:mod:`tools.linkcode`), and adds the downloads and the script's run time. On an
+  API page, each object's entry lists the lessons of its language that use it
+  (found once per build from the scripts, with ``ast``); the build logs, at INFO
+  level, how many code names were linked and the public API no lesson uses.
 * ``on_post_build``: the search step (:mod:`tools.search`) writes one index per
   language, Korean segmented (cached by text hash), and each language's sitemap.
 * ``on_post_template``: the default language's ``404.html`` stays at the root.
@@ -38,8 +41,9 @@ import json
 import logging
 import os
 import posixpath
+import re
 import shutil
-from html import escape as html_escape
+from html import escape
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -49,7 +53,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
 from tools import config as site_config
-from tools import execute, render, search
+from tools import execute, linkcode, render, search
 from tools.files import write_atomic
 
 log = logging.getLogger("mkdocs.hooks.nnguide")
@@ -85,6 +89,11 @@ class Build:
         self.segmenter: search.Segmenter | None = None
         self.site_lock: Any = None  # held from the first pre-build to the last post-build
         self.executed: set[str] = set()  # scripts (labels) executed by this build
+        self.resolver: linkcode.Resolver | None = None
+        # language -> nnguide API identifier -> the lessons using it: (name, title)
+        self.usage: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        # language -> lesson -> code names linked: (to the API pages, to PyTorch)
+        self.code_links: dict[str, dict[str, tuple[int, int]]] = {}
 
     @property
     def language(self) -> site_config.Language:
@@ -133,6 +142,7 @@ def on_pre_build(config: Any) -> None:
     language = project.language(config.theme.get("language") or project.default.code)
     if not _build.building:
         _lock_site(project, config.site_dir)
+        _find_lesson_usage(project)
     _build.building.append(language)
     _build.seen[language.code] = 0
     if not _build.dirty:
@@ -264,15 +274,16 @@ def on_files(files: Files, config: Any) -> Files:
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
     source = _tutorial_source(page.file)
     if source is None:
-        return html
+        return _add_lesson_lists(html, page)
     lang, name = source
     assert _build.render_cache is not None and _build.project is not None
     notebook_text = Path(page.file.abs_src_path).read_text(encoding="utf-8")
     labels = _build.project.language(lang).labels
     try:
-        rendered = _build.render_cache.render(html, notebook_text, labels.figure)
+        rendered = _build.render_cache.render(html, notebook_text, _build.resolver, labels.figure)
     except render.RenderError as error:
         raise PluginError(f"{page.file.src_uri}: {error}") from None
+    _count_code_links(lang, name, rendered.body)
     out_dir = Path(page.file.abs_dest_path).parent
     for figure, data in rendered.figures.items():
         target = out_dir / figure
@@ -314,7 +325,7 @@ def _provenance(metadata: dict[str, Any]) -> dict[str, str] | None:
         memory += f" (GPU {device_memory})"
     date = executed.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return {
-        **{name: html_escape(str(value)) for name, value in facts.items()},
+        **{name: escape(str(value)) for name, value in facts.items()},
         "date": date,
         "memory": memory,
     }
@@ -368,21 +379,109 @@ def _status_table(project: site_config.Project, code: str) -> str:
             if value
         )
         built = labels.executed if example.label in _build.executed else labels.cached
-        link = f"[{title}]({project.tutorials}/{example.name}.ipynb)"
+        link = f"[{title.replace('|', '&#124;')}]({project.tutorials}/{example.name}.ipynb)"
         cells = [link, f"{seconds:.2f} s", facts.get("memory", ""), ran_on, built]
         rows.append("| " + " | ".join([*cells, facts.get("date", "")]) + " |")
     rows.append(f"| **Σ** | **{total:.2f} s** | | | | |")
     return "\n".join(rows)
 
 
-def _notebook_title(notebook: dict[str, Any]) -> str | None:
+def _notebook_title(notebook: Any) -> str | None:
+    """The text of a notebook's ``# title`` (parsed JSON or nbformat), without its anchor."""
     for cell in notebook.get("cells", []):
         if cell.get("cell_type") != "markdown":
             continue
         for line in "".join(cell.get("source", "")).splitlines():
             if line.startswith("# "):
-                return render.strip_anchor(line[2:]).replace("|", "\\|")
+                return render.strip_anchor(line[2:])
     return None
+
+
+def _find_lesson_usage(project: site_config.Project) -> None:
+    """Which lessons use which nnguide objects, per language (from the scripts, with ast)."""
+    _build.resolver = linkcode.Resolver.for_docs(project.docs_dir / project.default.code / "api")
+    _build.usage = {}
+    _build.code_links = {}
+    for example in execute.discover(project):
+        try:
+            notebook = execute.read_script(example)
+        except execute.ExampleError as error:
+            raise PluginError(str(error)) from None
+        sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+        title = _notebook_title(notebook) or example.name
+        usage = _build.usage.setdefault(example.lang, {})
+        for identifier in linkcode.lesson_usage(sources, _build.resolver):
+            usage.setdefault(identifier, []).append((example.name, title))
+    for usage in _build.usage.values():
+        for lessons in usage.values():
+            lessons.sort()
+
+
+_DOC_HEADING = re.compile(
+    r'<h[1-6] id="(?P<id>[\w.]+)" class="doc doc-heading">.*?</h[1-6]>.*?'
+    r'<div class="doc doc-contents[^"]*">',
+    re.S,
+)
+
+
+def _add_lesson_lists(html: str, page: Any) -> str:
+    """On an API page, each object's entry lists the lessons that use it."""
+    project = _build.project
+    assert project is not None
+    parts = PurePosixPath(page.file.src_uri).parts
+    if len(parts) < 3 or parts[0] not in project.codes or parts[1] != "api":
+        return html
+    language = project.language(parts[0])
+    usage = _build.usage.get(language.code, {})
+
+    def add(match: re.Match[str]) -> str:
+        lessons = usage.get(match["id"])
+        if not lessons:
+            return match[0]
+        links = ", ".join(
+            f'<a href="{_relative(f"{language.root}{project.tutorials}/{name}/", page.url)}">'
+            f"{escape(title)}</a>"
+            for name, title in lessons
+        )
+        label = escape(language.labels.used_in)
+        return f'{match[0]}<p class="nb-used-in"><strong>{label}</strong> {links}</p>'
+
+    return _DOC_HEADING.sub(add, html)
+
+
+def _relative(url: str, from_url: str) -> str:
+    """The folder ``url`` relative to the page at ``from_url`` (both site-relative folders)."""
+    return posixpath.relpath(url.rstrip("/"), from_url.rstrip("/") or ".") + "/"
+
+
+def _count_code_links(lang: str, name: str, body: str) -> None:
+    api = len(re.findall(r'<autoref [^>]*class="nb-code-link"', body))
+    total = body.count('class="nb-code-link"')
+    _build.code_links.setdefault(lang, {})[name] = (api, total - api)
+
+
+def _report_code_links() -> None:
+    """Log the code names linked per language and the public objects no lesson uses."""
+    if _build.resolver is None or _build.project is None:
+        return
+    public = linkcode.public_api(_build.resolver)
+    for language in _build.project.languages:
+        pages = _build.code_links.get(language.code)
+        if pages:
+            api = sum(counts[0] for counts in pages.values())
+            torch = sum(counts[1] for counts in pages.values())
+            log.info(
+                "Linked code (%s): %d names in %d lessons: %d to the API pages, %d to PyTorch",
+                language.code,
+                api + torch,
+                len(pages),
+                api,
+                torch,
+            )
+        unused = sorted(public - set(_build.usage.get(language.code, {})))
+        log.info(
+            "nnguide API used by no lesson (%s): %s", language.code, ", ".join(unused) or "none"
+        )
 
 
 def _search_plugin(config: Any) -> Any:
@@ -435,6 +534,7 @@ def on_post_build(config: Any) -> None:
     if _build.building:
         return  # a nested language build: the outermost build writes every index
     try:
+        _report_code_links()
         _write_indexes(config)
     finally:
         _unlock_site()

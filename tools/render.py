@@ -32,17 +32,22 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from tools import linkcode
 from tools.files import write_atomic
 
 # Bump when the transform's output changes, so cached pages are rebuilt.
-VERSION = "2"
+VERSION = "3"
 
 _EXPLICIT_ANCHOR = re.compile(r"\s*\{\s*#([\w-]+)\s*\}\s*$")
 _CELL_ID = re.compile(r"^cell-id=cell-(\d+)$")
 _IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+class _Linker(Protocol):
+    def __call__(self, code: Any) -> object: ...
 
 
 class RenderError(RuntimeError):
@@ -153,8 +158,11 @@ class _Headings:
         return root
 
 
-def _code_block(cell: Any, index: int, source: str) -> Any:
-    """The cell's code as a Material code block; checks it against the notebook."""
+def _code_block(cell: Any, index: int, source: str, linker: _Linker | None = None) -> Any:
+    """The cell's code as a Material code block; checks it against the notebook.
+
+    ``linker`` wraps the block's documented names in links (:mod:`tools.linkcode`).
+    """
     from lxml import etree
 
     blocks = cell.xpath(f".//div[{_has_class('highlight-ipynb')}]/pre")
@@ -177,6 +185,10 @@ def _code_block(cell: Any, index: int, source: str) -> Any:
             code.text = (code.text or "") + (child.tail or "")
             continue
         code.append(child)
+    if linker is not None:
+        linker(code)
+        if "".join(code.itertext()).strip() != source.strip():
+            raise RenderError(f"code cell {index}: linking names changed the code's text")
     return wrapper
 
 
@@ -241,13 +253,20 @@ def _alt_texts(cells: list[dict[str, Any]], template: str) -> dict[int, list[str
     return alts
 
 
-def transform(content: str, notebook: dict[str, Any], figure_label: str = "{description}") -> Page:
+def transform(
+    content: str,
+    notebook: dict[str, Any],
+    resolver: linkcode.Resolver | None = None,
+    figure_label: str = "{description}",
+) -> Page:
     """Rebuild mkdocs-jupyter's HTML of ``notebook`` as a light page.
 
     Args:
         content: The HTML mkdocs-jupyter made of the notebook.
         notebook: The notebook (parsed JSON) it was made from; its cells' ids are
             ``cell-<index>``, as the execute step writes them.
+        resolver: Links the code's torch and nnguide names to their documentation
+            (:mod:`tools.linkcode`); None leaves the code plain.
         figure_label: The alt text of a figure, with ``{number}`` and ``{description}``
             (its titles), in the page's language.
 
@@ -275,6 +294,17 @@ def transform(content: str, notebook: dict[str, Any], figure_label: str = "{desc
     if missing:
         raise RenderError(f"cells {missing} of the notebook are not in mkdocs-jupyter's HTML")
 
+    linker: _Linker | None = None
+    if resolver is not None:
+        code_sources = [
+            "".join(cell.get("source", "")) for cell in cells if cell.get("cell_type") == "code"
+        ]
+        aliases = linkcode.imports(code_sources)
+        active = resolver
+
+        def linker(code: Any) -> object:
+            return linkcode.link_code(code, aliases, active)
+
     headings = _Headings()
     alts = _alt_texts(cells, figure_label)
     figures: dict[str, bytes] = {}
@@ -291,7 +321,7 @@ def transform(content: str, notebook: dict[str, Any], figure_label: str = "{desc
                     headings.fix(heading)
                 parts.append(_inner_html(block).strip())
             continue
-        code = _code_block(element, index, source)
+        code = _code_block(element, index, source, linker)
         outputs = _outputs(element, figures, alts.get(index, []))
         parts.append(f'<div class="nb-cell">{_to_html(code)}{"".join(outputs)}</div>')
     body = "\n".join(parts)
@@ -314,8 +344,9 @@ class RenderCache:
         self.folder = Path(folder)
 
     @staticmethod
-    def key(content: str, notebook_text: str, figure_label: str = "") -> str:
+    def key(content: str, notebook_text: str, links: str = "", figure_label: str = "") -> str:
         digest = hashlib.sha256(VERSION.encode())
+        digest.update(links.encode())
         digest.update(figure_label.encode("utf-8"))
         digest.update(content.encode("utf-8"))
         digest.update(notebook_text.encode("utf-8"))
@@ -341,11 +372,18 @@ class RenderCache:
         entry["figures"] = sorted(page.figures)
         write_atomic(self.folder / f"{key}.json", json.dumps(entry).encode("utf-8"))
 
-    def render(self, content: str, notebook_text: str, figure_label: str = "{description}") -> Page:
+    def render(
+        self,
+        content: str,
+        notebook_text: str,
+        resolver: linkcode.Resolver | None = None,
+        figure_label: str = "{description}",
+    ) -> Page:
         """The transformed page, from the cache or made now (and cached)."""
-        key = self.key(content, notebook_text, figure_label)
+        links = resolver.fingerprint() if resolver else ""
+        key = self.key(content, notebook_text, links, figure_label)
         page = self.get(key)
         if page is None:
-            page = transform(content, json.loads(notebook_text), figure_label)
+            page = transform(content, json.loads(notebook_text), resolver, figure_label)
             self.put(key, page)
         return page

@@ -1,0 +1,82 @@
+"""tools/config.py: page labels; a language that leaves one out takes the default's."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from tests.conftest import ROOT
+from tools import config
+
+LABELS = {
+    "download": "Download",
+    "script": "Script",
+    "notebook": "Notebook",
+    "runtime": "{seconds} s",
+    "provenance": "{date} {python} {torch} {device} {memory}",
+    "figure": "Figure {number}: {description}",
+    "status_columns": ["Lesson", "Time", "Memory", "Ran on", "Build", "Date"],
+    "executed": "executed",
+    "cached": "cached",
+    "used_in": "Used in the lessons:",
+}
+SETTINGS = {
+    "extra": {"nnguide": {}},
+    "plugins": [
+        {
+            "i18n": {
+                "languages": [
+                    {
+                        "locale": "en",
+                        "name": "English",
+                        "default": True,
+                        "extra": {"labels": LABELS},
+                    },
+                    {"locale": "xx", "name": "Stub", "extra": {"labels": dict(LABELS)}},
+                ]
+            }
+        }
+    ],
+}
+
+
+def settings_without(code: str, label: str) -> dict:
+    data = copy.deepcopy(SETTINGS)
+    for language in data["plugins"][0]["i18n"]["languages"]:
+        if language["locale"] == code:
+            del language["extra"]["labels"][label]
+    return data
+
+
+@pytest.mark.parametrize("label", sorted(LABELS))
+def test_a_language_without_a_label_takes_the_default_language_s(label):
+    project = config.from_mapping(settings_without("xx", label), ROOT)
+    assert getattr(project.language("xx").labels, label) == getattr(
+        project.language("en").labels, label
+    )
+
+
+@pytest.mark.parametrize("label", sorted(LABELS))
+def test_the_default_language_must_declare_every_label(label):
+    with pytest.raises(config.ConfigError, match=rf"the i18n language 'en' .* needs '{label}'"):
+        config.from_mapping(settings_without("en", label), ROOT)
+
+
+def test_an_unknown_label_is_named():
+    data = copy.deepcopy(SETTINGS)
+    data["plugins"][0]["i18n"]["languages"][1]["extra"]["labels"]["dowload"] = "x"
+    with pytest.raises(config.ConfigError, match=r"'xx' .* unknown labels \['dowload'\]"):
+        config.from_mapping(data, ROOT)
+
+
+def test_status_columns_must_name_every_column():
+    data = copy.deepcopy(SETTINGS)
+    data["plugins"][0]["i18n"]["languages"][1]["extra"]["labels"]["status_columns"] = ["a"]
+    with pytest.raises(config.ConfigError, match="status_columns must be a list of 6"):
+        config.from_mapping(data, ROOT)
+
+
+def test_the_site_declares_used_in_in_every_language():
+    for language in config.load().languages:
+        assert language.labels.used_in.strip()
