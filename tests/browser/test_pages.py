@@ -232,3 +232,68 @@ def test_math_is_rendered_on_every_page_that_has_some_and_no_tex_is_left(visits)
             has_math = bool(re.search(r"\$[^$\n]+\$", source))
             rendered = visits[path]["math"]["rendered"]
             assert (rendered > 0) == has_math, f"{path}: {rendered} formulas rendered"
+
+
+# Line boxes of the article's Korean text: every place where a line ends between two
+# Hangul syllables (inside a word) and how many lines ended after a space.
+LINE_BREAKS = r"""() => {
+  const hangul = /[\uac00-\ud7a3]/
+  const walker = document.createTreeWalker(
+    document.querySelector("article"), NodeFilter.SHOW_TEXT,
+    {acceptNode: (n) => n.parentElement.closest("pre, code, .katex, script, style")
+      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT})
+  const inside = []
+  let between = 0
+  const range = document.createRange()
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent
+    let previousTop = null
+    for (let i = 0; i < text.length; i++) {
+      range.setStart(node, i)
+      range.setEnd(node, i + 1)
+      const rects = range.getClientRects()
+      if (!rects.length || !text[i].trim()) continue
+      const top = rects[0].top
+      if (previousTop !== null && top > previousTop + 2) {
+        let j = i - 1
+        while (j >= 0 && !text[j].trim()) j--
+        if (j < i - 1) between++
+        else if (hangul.test(text[i]) && hangul.test(text[j]))
+          inside.push(text.slice(Math.max(0, j - 6), i + 6))
+      }
+      previousTop = top
+    }
+  }
+  return {inside, between}
+}"""
+
+
+@pytest.mark.parametrize(
+    "path", ["ko/", "ko/tutorials/05_training_a_classifier/", "ko/build-status/"]
+)
+def test_korean_lines_break_between_words_not_inside_them(site, browser, path):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(site.url + path)
+    found = page.evaluate(LINE_BREAKS)
+    context.close()
+    assert found["between"] > 20, "a narrow page wraps many lines between words"
+    assert found["inside"] == [], f"lines broken inside Korean words: {found['inside'][:5]}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_figure_has_alt_text_in_the_page_language(site, browser, lang):
+    context = browser.new_context()
+    page = context.new_page()
+    described = 0
+    prefix = PROJECT.language(lang).labels.figure.split("{")[0]
+    for name in lessons(lang):
+        page.goto(site.page_url(lang, f"tutorials/{name}/"))
+        for alt in page.eval_on_selector_all("article img", "imgs => imgs.map(i => i.alt)"):
+            assert alt.startswith(prefix) and len(alt) > len(prefix) + 3, (name, alt)
+            assert "No description" not in alt
+            if lang == "ko":
+                assert re.search(r"[\uac00-\ud7a3]", alt[len(prefix) :]), (name, alt)
+            described += 1
+    context.close()
+    assert described >= len(lessons(lang)), "the tutorials have figures"
