@@ -381,22 +381,20 @@ def compounds(entries: Iterable[dict[str, Any]], separator: str) -> dict[str, li
 
     Returns:
         Each such name in lowercase, with its lowercase index words:
-        ``{"crossentropyloss": ["cross", "entropy", "loss"]}``; a lowercase
-        spelling that is itself an index word is left out.
+        ``{"crossentropyloss": ["cross", "entropy", "loss"]}``. A name whose
+        lowercase spelling is also an index word ("numpy", from ``x.numpy()``) is
+        kept: the prose names it far more often in capitals ("NumPy").
     """
     split = re.compile(separator)
     found: dict[str, list[str]] = {}
-    words: set[str] = set()
     for entry in entries:
         for field in ("title", "text"):
             plain = _TAG.sub(" ", str(entry.get(field, "")))
-            words.update(word.lower() for word in split.split(plain) if word)
             for name in set(_IDENTIFIER.findall(plain)):
                 parts = [part.lower() for part in split.split(name) if part]
                 if len(parts) > 1:
                     found.setdefault(name.lower(), parts)
-    # A spelling that is also an index word (numpy, from tensor.numpy()) stays a word.
-    return {key: found[key] for key in sorted(found) if key not in words}
+    return dict(sorted(found.items()))
 
 
 def write_index(

@@ -293,3 +293,43 @@ def test_english_api_names_are_found_inside_dotted_names(site, search_boxes):
     results = search_boxes["en"].search("Sequential")
     link = urlparse(site.page_url("en", "tutorials/01_building_networks/")).path
     assert f"{link}#one-module-with-sequential" in results[0]
+
+
+def test_english_stop_words_and_inflections_change_nothing(site, search_boxes):
+    box = search_boxes["en"]
+    results = box.search("how to save a model")
+    assert results == box.search("save model"), "stop words are not prefix searches"
+    assert results[0][0] == urlparse(site.page_url("en", "tutorials/06_saving_and_devices/")).path
+    assert box.search("gradients accumulates") == box.search("gradient accumulate")
+    box.search("accumulated gradients")
+    missing = box.page.eval_on_selector(
+        ".md-search-result__item",
+        """item => [...item.querySelectorAll(".md-search-result__terms")]
+            .filter(terms => !terms.closest("details")).map(terms => terms.textContent)""",
+    )
+    assert missing == [], "the best result has both words, in some inflection"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_lowercase_code_names_find_what_their_capitals_find(site, search_boxes, lang):
+    box = search_boxes[lang]
+    for name in ("CrossEntropyLoss", "DataLoader", "LeakyReLU"):
+        results = box.search(name.lower())
+        assert results, f"nothing for {name.lower()!r}"
+        assert results == box.search(name)
+
+
+@pytest.mark.parametrize(
+    ("query", "term"),
+    [
+        ("에폭", "에포크"),  # the glossary's avoided spelling
+        ("웨이트 디케이를", "가중치 감쇠"),  # two words, with a particle
+        ("크로스엔트로피", "교차 엔트로피"),
+        ("소프트멕스", "소프트맥스"),  # one wrong letter
+        ("드랍아웃", "드롭아웃"),
+    ],
+)
+def test_korean_variant_spellings_find_the_glossarys_term(search_boxes, query, term):
+    results = search_boxes["ko"].search(query)
+    assert results, f"nothing for {query!r}"
+    assert results == search_boxes["ko"].search(term)

@@ -64,10 +64,11 @@
     "would yet you your"
   ).split(" "))
 
-  /* Words of a Korean question that name no topic ("왜", "뭐예요", "방법") */
+  /* Korean words that name no topic: of a question ("왜", "뭐예요", "방법") and
+     the bound nouns ("수", "것"), which as prefixes would match any word */
   var QUESTION_WORDS = new Set((
     "왜 뭐 뭐예요 뭔가요 뭔지 무엇 무엇인가요 어떻게 어떤 언제 어디 방법 이유 차이 " +
-    "안 돼요 되나요 하나요 나요 요 법"
+    "안 돼요 되나요 하나요 나요 요 법 수 것 때 등 데"
   ).split(" "))
 
   var config = JSON.parse(document.getElementById("__config").textContent)
