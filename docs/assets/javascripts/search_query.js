@@ -1,22 +1,24 @@
 /*
  * Search queries rewritten before Material's search worker sees them.
  *
- * Material appends a wildcard to every query word, and lunr runs a word with a
- * wildcard past the index's pipeline: the stemmer never sees it ("saving*" does
- * not meet "save", whose index word is its stem) and a stop word becomes a prefix
- * search ("a*" matches "API"). Each word the reader typed is therefore sent twice,
- * as "word^1" (lunr's boost syntax: Material adds no wildcard, so lunr stems it,
- * and drops it if it is a stop word) and as "word" (Material's prefix search, for
- * the word being typed); English stop words are left out of a query that has
- * other words.
+ * English words. Material appends a wildcard to every query word, so a stop
+ * word becomes a prefix search ("a*" matches "API" in a title) and "saving*"
+ * never meets "save". Stop words (lunr's English list) are left out of a query
+ * that has other words, and each other word is sent as the start its inflected
+ * forms share, which Material's wildcard completes: "gradients" -> "gradient",
+ * "saving" -> "sav", "accumulated" -> "accumulat", "losses" -> "loss". The
+ * index keeps whole words (no stemmer), so Material's highlighting and its list
+ * of missing words still see the words of the page.
  *
  * Code names. The index's separator splits "CrossEntropyLoss" at capitals into
  * "cross", "entropy", "loss"; <language root>/search/compounds.json (written by
- * tools/search.py) lists such names in lowercase, and "crossentropyloss" becomes
- * "+cross +entropy +loss" (each part required). The namespace parts of a dotted
- * name are matched as whole words: Material matches every query term as a
- * prefix, so the "nn" of "nn.Module" would also match "nnguide", the name in
- * every page title: "nn.Module" -> "nn^1 Module^1 Module".
+ * tools/search.py) lists such names in lowercase, and "crossentropyloss" or
+ * "CrossEntropyLoss" becomes "+cross* +entropy* +loss*" (each part required).
+ * The namespace parts of a dotted name are matched as whole words: Material
+ * matches every query term as a prefix, so the "nn" of "nn.Module" would also
+ * match "nnguide", the name in every page title: "nn.Module" -> "nn^1 module"
+ * ("^1" is lunr's boost syntax; Material leaves a boosted term without its
+ * trailing wildcard).
  *
  * Segmented languages (Korean). Their search index is segmented at build time
  * (tools/search.py): particles and endings are cut off the words they follow
@@ -32,6 +34,7 @@
  *   "nn.Sequential을"  -> "nn.Sequential" (particle after an API name)
  *   "에폭", "웨이트 디케이" -> "에포크", "가중치 감쇠" (the glossary's term)
  *   "소프트멕스"       -> "소프트맥스"    (one wrong, missing or extra letter)
+ *   "zero_grad는 왜 하나요" -> "zero_grad" (question words and endings left out)
  *
  * It wraps Worker.prototype.postMessage and rewrites only query messages
  * ({type: 2, data: "..."}, Material's SearchMessageType.QUERY); queries wait,
@@ -184,6 +187,8 @@
   function korean(word, vocab) {
     if (!HANGUL.test(word) || vocab.terms.has(word))
       return [word]
+    if (vocab.suffixes.has(word))
+      return []  /* an ending on its own: "하나요", "되나요" */
     var best = null
     var limit = Math.min(MAX_SUFFIX, word.length - 1)
     for (var k = 0; k <= limit; k++) {
@@ -282,13 +287,16 @@
   }
 
   function rewrite(query, vocab) {
+    var typed = synonyms(query.trim().split(/\s+/).filter(Boolean), vocab)
     var words = []
-    synonyms(query.trim().split(/\s+/).filter(Boolean), vocab).forEach(function (word) {
+    typed.forEach(function (word) {
       if (SYNTAX.test(word))
         words.push(word)  /* lunr query syntax typed by the reader: left as it is */
       else
         words.push.apply(words, korean(word, vocab))
     })
+    if (!words.length)
+      words = typed  /* only an ending, or the first letter of a word being typed */
     var content = words.filter(function (word) {
       return !STOP_WORDS.has(word.toLowerCase()) && !QUESTION_WORDS.has(word)
     })
