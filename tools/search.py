@@ -364,9 +364,10 @@ def search_config(base: dict[str, Any], language: str, segmented: bool = False) 
     }
 
 
-# Material multiplies the score of a page's top entry by up to 4 times more than a
-# section's (its own boost for "no parent"), and it shows a page's sections only
-# when they score at least as high as the page's best entry.
+# Material shows a page's sections only when they score at least as high as the
+# page's best entry, and a page's top entry (its introduction) names every topic of
+# the page: it would hide the section that answers. Its weight, relative to a
+# section's (assets/javascripts/workers/search_rank.js ranks both alike).
 PAGE_TOP_BOOST = 0.05
 
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*")

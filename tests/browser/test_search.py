@@ -6,6 +6,8 @@ of a page); a query is a page hit when its page is among the first three results
 and a section hit when its section is one of the links those results show without
 expanding "more". The latency of a query is measured in the browser, from the
 keystroke that starts the search to the last change of the result list it causes.
+The report lists the misses of the headings and tune splits, never the held-out
+split's, which only counts.
 """
 
 from __future__ import annotations
@@ -228,7 +230,8 @@ def report(lang: str, measurement: Measurement) -> str:
         f"max {max(latencies):.1f} ms over {len(latencies)} queries"
     )
     for split, score in measurement.scores.items():
-        lines += [f"  miss [{split}] {miss}" for miss in score.misses]
+        if split != "held-out":  # its misses are not shown: nothing is tuned on them
+            lines += [f"  miss [{split}] {miss}" for miss in score.misses]
     return "\n".join(lines)
 
 
@@ -254,8 +257,8 @@ def test_recall_at_3(measurements, lang):
     assert measurement.foreign == [], f"results from the other language: {measurement.foreign}"
     headings, held_out = measurement.scores["headings"], measurement.scores["held-out"]
     assert headings.section_recall >= HEADINGS_SECTION_RECALL, "\n".join(headings.misses)
-    assert held_out.page_recall >= HELD_OUT_PAGE_RECALL, "\n".join(held_out.misses)
-    assert held_out.section_recall >= HELD_OUT_SECTION_RECALL, "\n".join(held_out.misses)
+    assert held_out.page_recall >= HELD_OUT_PAGE_RECALL, "held-out page recall"
+    assert held_out.section_recall >= HELD_OUT_SECTION_RECALL, "held-out section recall"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
