@@ -19,7 +19,16 @@ prefix, and "nn.Sequential을" is never found by "Sequential". This module:
   (:class:`Segmenter`), so only changed sections are analysed again;
 * writes ``<lang>/search/terms.json``, the index's Korean words and the particles
   and endings seen, for the query side (``assets/javascripts/search_query.js``
-  strips particles from a query and splits "활성화함수" into "활성화 함수").
+  strips particles from a query and splits "활성화함수" into "활성화 함수"), and the
+  spellings the glossary says not to use, each with the term to search instead
+  ("에폭" -> "에포크", "크로스 엔트로피" -> "교차 엔트로피");
+* writes ``<lang>/search/compounds.json`` for every language: the code names that
+  the index's separator splits at capitals ("CrossEntropyLoss" is indexed as
+  "cross", "entropy", "loss"), by their lowercase spelling, so that a reader who
+  types "crossentropyloss" finds them (:func:`compounds`);
+* gives a page's top entry (its introduction) a fraction of the weight of its
+  sections (:data:`PAGE_TOP_BOOST`), so the section that answers a question is the
+  one Material shows.
 
 Which languages are segmented is set per language in ``mkdocs.yml``
 (``extra.search_segmenter: kiwi``); the MkDocs glue decides where the browser
@@ -51,7 +60,8 @@ _FOREIGN_TAGS = {"SL", "SH", "SN"}
 _SYMBOL_TAGS = {"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW", "SB"}
 
 # Particles and endings a reader may type after a term even where the guide's
-# text never uses that form; the ones the text does use are collected at build time.
+# text never uses that form (the questions readers type end in 해요체, the text is
+# in 합니다체); the ones the text does use are collected at build time.
 # fmt: off
 COMMON_SUFFIXES = (
     "은", "는", "이", "가", "을", "를", "의", "에", "에서", "에게", "께", "와", "과", "로",
@@ -59,7 +69,10 @@ COMMON_SUFFIXES = (
     "란", "이란", "라는", "이라는", "에는", "에서는", "으로는", "로는", "와는", "과는", "에도",
     "으로도", "로도", "만의", "이다", "입니다", "이에요", "예요", "하기", "하는", "하면",
     "하여", "해서", "합니다", "했다", "했습니다", "된", "되는", "됩니다", "적", "적인", "들",
-    "들이", "들은", "들을", "들의",
+    "들이", "들은", "들을", "들의", "끼리", "랑은", "이랑은",
+    # endings of a question or a wish: 하나요, 되나요, 뭔가요, 할까요, 하려면
+    "나요", "하나요", "되나요", "가요", "인가요", "까요", "할까요", "해요", "돼요", "려면",
+    "으려면", "하려면",
 )
 # fmt: on
 
@@ -208,12 +221,29 @@ class _Shifted:
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 
 
+def synonyms() -> dict[str, str]:
+    """The Korean spellings the glossary says not to use, each with the term to use.
+
+    Keys have their spaces removed ("웨이트디케이"), since readers write these
+    either way; spellings without Hangul ("Python") are left out.
+    """
+    if not glossary.GLOSSARY.is_file():
+        return {}
+    found: dict[str, str] = {}
+    for avoided in glossary.read().avoided:
+        key = re.sub(r"\s+", "", avoided.spelling)
+        if HANGUL.search(key) and key != re.sub(r"\s+", "", avoided.preferred):
+            found.setdefault(key, avoided.preferred)
+    return found
+
+
 class Vocabulary:
     """The Korean words and the particles/endings of a segmented index."""
 
     def __init__(self) -> None:
         self.terms: set[str] = set()
         self.suffixes: set[str] = set(COMMON_SUFFIXES)
+        self.synonyms: dict[str, str] = synonyms()
 
     def add(self, pieces: list[tuple[str, str]]) -> None:
         """Record the ``(piece, kind)`` pairs of one segmented word."""
@@ -233,7 +263,11 @@ class Vocabulary:
         out of the terms: the query side would otherwise keep it as a search word.
         """
         terms = self.terms - set(COMMON_SUFFIXES)
-        return {"terms": sorted(terms), "suffixes": sorted(self.suffixes)}
+        return {
+            "terms": sorted(terms),
+            "suffixes": sorted(self.suffixes),
+            "synonyms": dict(sorted(self.synonyms.items())),
+        }
 
 
 class _Recorder:
@@ -330,7 +364,38 @@ def search_config(base: dict[str, Any], language: str, segmented: bool = False) 
     }
 
 
-PAGE_TOP_BOOST = 0.5
+# Material shows a page's sections only when they score at least as high as the
+# page's best entry, and a page's top entry (its introduction) names every topic of
+# the page: it would hide the section that answers. Its weight, relative to a
+# section's (assets/javascripts/workers/search_rank.js ranks both alike).
+PAGE_TOP_BOOST = 0.05
+
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+def compounds(entries: Iterable[dict[str, Any]], separator: str) -> dict[str, list[str]]:
+    """The code names that ``separator`` splits into several index words.
+
+    Args:
+        entries: Search entries (``title`` and ``text`` may contain HTML tags).
+        separator: The index's separator, a regular expression.
+
+    Returns:
+        Each such name in lowercase, with its lowercase index words:
+        ``{"crossentropyloss": ["cross", "entropy", "loss"]}``. A name whose
+        lowercase spelling is also an index word ("numpy", from ``x.numpy()``) is
+        kept: the prose names it far more often in capitals ("NumPy").
+    """
+    split = re.compile(separator)
+    found: dict[str, list[str]] = {}
+    for entry in entries:
+        for field in ("title", "text"):
+            plain = _TAG.sub(" ", str(entry.get(field, "")))
+            for name in set(_IDENTIFIER.findall(plain)):
+                parts = [part.lower() for part in split.split(name) if part]
+                if len(parts) > 1:
+                    found.setdefault(name.lower(), parts)
+    return dict(sorted(found.items()))
 
 
 def write_index(
@@ -374,6 +439,8 @@ def write_index(
         docs.append(entry)
     folder = Path(site_dir) / root / "search"
     data = {"config": config, "docs": docs}
+    names = compounds(docs, config["separator"])
+    write_atomic(folder / "compounds.json", json.dumps(names, separators=(",", ":")).encode())
     write_atomic(
         folder / "search_index.json",
         json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import jupytext
 import pytest
@@ -76,7 +77,7 @@ def test_every_code_line_and_heading_of_the_script_is_on_its_page(built_site, la
 
 
 def test_every_page_names_a_search_worker_that_exists(built_site):
-    """overrides/main.html copies Material's page configuration, worker file name included."""
+    """overrides/main.html copies Material's page configuration; its worker and Material's exist."""
     for page in built_site.root.rglob("index.html"):
         match = re.search(
             r'<script id="__config" type="application/json">(.*?)</script>',
@@ -85,5 +86,9 @@ def test_every_page_names_a_search_worker_that_exists(built_site):
         )
         assert match, page
         config = json.loads(match.group(1))
-        worker = (page.parent / config["search"]).resolve()
+        url = urlsplit(config["search"])
+        worker = (page.parent / url.path).resolve()
         assert worker.is_file(), f"{page}: search worker {config['search']} does not exist"
+        # search_rank.js loads Material's worker, named by its "material" parameter
+        (material,) = parse_qs(url.query)["material"]
+        assert (worker.parent / material).is_file(), f"{page}: no worker {material}"

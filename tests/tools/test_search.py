@@ -102,6 +102,50 @@ def test_write_index_makes_locations_relative_and_ships_the_vocabulary(tmp_path)
     assert not list(tmp_path.rglob("*.tmp")), "temp files are renamed into place"
 
 
+def test_synonyms_are_the_glossarys_avoided_korean_spellings():
+    synonyms = search.synonyms()
+    assert synonyms["에폭"] == "에포크"
+    assert synonyms["웨이트디케이"] == "가중치 감쇠"  # spaces removed from the key
+    assert synonyms["크로스엔트로피"] == "교차 엔트로피"
+    assert synonyms["렐루"] == "ReLU"  # from the names kept in Latin script
+    assert "Python" not in synonyms, "a spelling without Hangul is not a Korean synonym"
+    assert search.Vocabulary().as_json()["synonyms"] == dict(sorted(synonyms.items()))
+
+
+def test_compounds_are_the_code_names_split_at_capitals():
+    separator = r"[\s\-,:!=\[\]()\"`/]+|\.(?!\d)|&[lg]t;|(?!\b)(?=[A-Z][a-z])"
+    entries = [
+        {"title": "DataLoader", "text": "<code>nn.CrossEntropyLoss</code> and LeakyReLU"},
+        {"title": "NumPy", "text": "x.numpy() gives a NumPy array; MLP and relu stay"},
+    ]
+    assert search.compounds(entries, separator) == {
+        "crossentropyloss": ["cross", "entropy", "loss"],
+        "dataloader": ["data", "loader"],
+        "leakyrelu": ["leaky", "relu"],
+        "numpy": ["num", "py"],
+    }, "single words (relu) and names without a capital inside (MLP) are not compounds"
+
+
+def test_write_index_weighs_page_tops_and_ships_the_compounds(tmp_path):
+    base = {"separator": r"[\s\-.]+|(?!\b)(?=[A-Z][a-z])", "pipeline": [], "fields": {}}
+    entries = [
+        {"location": "tutorials/x/", "title": "Lesson", "text": "intro"},
+        {"location": "tutorials/x/#dataloader", "title": "DataLoader", "text": "batches"},
+        {"location": "glossary/", "title": "Glossary", "text": "terms"},
+    ]
+    search.write_index(tmp_path, "", search.search_config(base, "en"), entries)
+    data = json.loads((tmp_path / "search" / "search_index.json").read_text("utf-8"))
+    boosts = {doc["location"]: doc.get("boost") for doc in data["docs"]}
+    assert boosts == {
+        "tutorials/x/": search.PAGE_TOP_BOOST,
+        "tutorials/x/#dataloader": None,
+        "glossary/": None,  # a page without sections keeps its weight
+    }
+    compounds = json.loads((tmp_path / "search" / "compounds.json").read_text("utf-8"))
+    assert compounds == {"dataloader": ["data", "loader"]}
+    assert not (tmp_path / "search" / "terms.json").exists(), "English is not segmented"
+
+
 # ---------------------------------------------------------------------------
 # The built site
 

@@ -1,27 +1,44 @@
 /*
  * Search queries rewritten before Material's search worker sees them.
  *
+ * English words. Material appends a wildcard to every query word, so a stop
+ * word becomes a prefix search ("a*" matches "API" in a title) and "saving*"
+ * never meets "save". Stop words (lunr's English list) are left out of a query
+ * that has other words, and each other word is sent as the start its inflected
+ * forms share, which Material's wildcard completes: "gradients" -> "gradient",
+ * "saving" -> "sav", "accumulated" -> "accumulat", "losses" -> "loss". The
+ * index keeps whole words (no stemmer), so Material's highlighting and its list
+ * of missing words still see the words of the page.
+ *
+ * Code names. The index's separator splits "CrossEntropyLoss" at capitals into
+ * "cross", "entropy", "loss"; <language root>/search/compounds.json (written by
+ * tools/search.py) lists such names in lowercase, and "crossentropyloss" or
+ * "CrossEntropyLoss" becomes "+cross* +entropy* +loss*" (each part required).
+ * The namespace parts of a dotted name are matched as whole words: Material
+ * matches every query term as a prefix, so the "nn" of "nn.Module" would also
+ * match "nnguide", the name in every page title: "nn.Module" -> "nn^1 module"
+ * ("^1" is lunr's boost syntax; Material leaves a boosted term without its
+ * trailing wildcard).
+ *
  * Segmented languages (Korean). Their search index is segmented at build time
  * (tools/search.py): particles and endings are cut off the words they follow
  * ("가중치|와"), and the build names a vocabulary file in Material's page
  * configuration (__config "nnguide.terms", <language root>/search/terms.json)
- * that lists the index's Korean words and the particles and endings. Each query
- * word is rewritten the same way:
+ * that lists the index's Korean words, the particles and endings, and the
+ * spellings the glossary says not to use with the term to search instead. Each
+ * query word is rewritten the same way:
  *
  *   "가중치와"         -> "가중치"        (particle stripped)
  *   "활성화 함수를"    -> "활성화 함수"
  *   "활성화함수"       -> "활성화 함수"   (split into words of the index)
  *   "nn.Sequential을"  -> "nn.Sequential" (particle after an API name)
- *
- * Every page. Material matches every query term as a prefix, so the "nn" of
- * "nn.Module" also matches "nnguide", the name in every page title, and the home
- * page wins. The namespace parts of a dotted name are matched as whole words:
- * "nn.Module" -> "nn^1 Module" ("^1" is lunr's boost syntax; Material leaves a
- * boosted term without its trailing wildcard).
+ *   "에폭", "웨이트 디케이" -> "에포크", "가중치 감쇠" (the glossary's term)
+ *   "소프트멕스"       -> "소프트맥스"    (one wrong, missing or extra letter)
+ *   "zero_grad는 왜 하나요" -> "zero_grad" (question words and endings left out)
  *
  * It wraps Worker.prototype.postMessage and rewrites only query messages
  * ({type: 2, data: "..."}, Material's SearchMessageType.QUERY); queries wait,
- * in order, until terms.json has loaded, so none is sent unrewritten.
+ * in order, until the vocabulary files have loaded, so none is sent unrewritten.
  */
 (function () {
   "use strict"
@@ -33,41 +50,74 @@
   var HANGUL = /[\uac00-\ud7a3]/
   var HANGUL_RUN = /[\uac00-\ud7a3]+|[^\uac00-\ud7a3]+/g
   var DOTTED = /^([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\.([A-Za-z_]\w*)$/
+  var SYNTAX = /^[+-]|[*~^:]/
   var MAX_SUFFIX = 6
-  var EMPTY = { terms: new Set(), prefixes: new Set(), suffixes: new Set() }
+  var MAX_PHRASE = 3
+  var MIN_FUZZY = 3
+
+  /* lunr's English stop words (lunr.stopWordFilter) */
+  var STOP_WORDS = new Set((
+    "a able about across after all almost also am among an and any are as at be " +
+    "because been but by can cannot could dear did do does either else ever every " +
+    "for from get got had has have he her hers him his how however i if in into is " +
+    "it its just least let like likely may me might most must my neither no nor " +
+    "not of off often on only or other our own rather said say says she should " +
+    "since so some than that the their them then there these they this tis to too " +
+    "twas us wants was we were what when where which while who whom why will with " +
+    "would yet you your"
+  ).split(" "))
+
+  /* Korean words that name no topic: of a question ("왜", "뭐예요", "방법") and
+     the bound nouns ("수", "것"), which as prefixes would match any word */
+  var QUESTION_WORDS = new Set((
+    "왜 뭐 뭐예요 뭔가요 뭔지 무엇 무엇인가요 어떻게 어떤 언제 어디 방법 이유 차이 " +
+    "안 돼요 되나요 하나요 나요 요 법 수 것 때 등 데"
+  ).split(" "))
 
   var config = JSON.parse(document.getElementById("__config").textContent)
+  var base = new URL(config.base, location.href)
   var terms = config.nnguide && config.nnguide.terms
 
-  /* Korean vocabulary: terms, every prefix of a term (a word being typed), suffixes */
-  function loadVocabulary() {
-    var base = new URL(config.base, location.href)
-    return fetch(new URL(terms, base))
+  function load(path) {
+    return fetch(new URL(path, base))
       .then(function (response) {
         if (!response.ok)
-          throw new Error("terms.json: HTTP " + response.status)
+          throw new Error(path + ": HTTP " + response.status)
         return response.json()
       })
-      .then(function (data) {
-        var prefixes = new Set()
-        data.terms.forEach(function (term) {
-          for (var i = 1; i <= term.length; i++)
-            prefixes.add(term.slice(0, i))
-        })
-        return {
-          terms: new Set(data.terms),
-          prefixes: prefixes,
-          suffixes: new Set(data.suffixes)
-        }
-      })
       .catch(function () {
-        return EMPTY
+        return null
       })
   }
 
-  var vocabulary = terms
-    ? loadVocabulary()
-    : Promise.resolve(EMPTY)
+  /* The vocabulary: Korean terms, every prefix of a term (a word being typed),
+     suffixes, glossary synonyms, and the code names split at capitals */
+  function vocabularyOf(korean, names) {
+    var data = korean || { terms: [], suffixes: [], synonyms: {} }
+
+    var prefixes = new Set()
+    var byLength = {}
+    data.terms.forEach(function (term) {
+      for (var i = 1; i <= term.length; i++)
+        prefixes.add(term.slice(0, i))
+      ;(byLength[term.length] = byLength[term.length] || []).push(term)
+    })
+    return {
+      terms: new Set(data.terms),
+      prefixes: prefixes,
+      byLength: byLength,
+      suffixes: new Set(data.suffixes),
+      synonyms: data.synonyms || {},
+      compounds: names || {}
+    }
+  }
+
+  var vocabulary = Promise.all([
+    terms ? load(terms) : Promise.resolve(null),
+    load("search/compounds.json")
+  ]).then(function (files) {
+    return vocabularyOf(files[0], files[1])
+  })
 
   /* Fewest index terms that make up a run of Hangul; the last may be a prefix */
   function cover(run, vocab) {
@@ -103,12 +153,45 @@
     return words
   }
 
+  /* Whether a and b differ by one letter replaced, added or left out */
+  function oneEditApart(a, b) {
+    if (Math.abs(a.length - b.length) > 1)
+      return false
+    var i = 0
+    while (i < a.length && i < b.length && a[i] === b[i])
+      i++
+    if (a.length === b.length)
+      return a.slice(i + 1) === b.slice(i + 1)
+    return a.length < b.length
+      ? a.slice(i) === b.slice(i + 1)
+      : a.slice(i + 1) === b.slice(i)
+  }
+
+  /* The index term one letter away from a Hangul word, or null */
+  function nearest(head, vocab) {
+    if (head.length < MIN_FUZZY || !/^[\uac00-\ud7a3]+$/.test(head))
+      return null
+    for (var d = 0; d <= 1; d++)
+      for (var sign = -1; sign <= 1; sign += 2) {
+        var candidates = vocab.byLength[head.length + d * sign] || []
+        for (var i = 0; i < candidates.length; i++)
+          if (oneEditApart(head, candidates[i]))
+            return candidates[i]
+        if (d === 0)
+          break
+      }
+    return null
+  }
+
   /* A Korean word as index words: kept if indexed, else a suffix stripped and split */
   function korean(word, vocab) {
     if (!HANGUL.test(word) || vocab.terms.has(word))
       return [word]
+    if (vocab.suffixes.has(word))
+      return []  /* an ending on its own: "하나요", "되나요" */
     var best = null
-    for (var k = 0; k <= Math.min(MAX_SUFFIX, word.length - 1); k++) {
+    var limit = Math.min(MAX_SUFFIX, word.length - 1)
+    for (var k = 0; k <= limit; k++) {
       var suffix = word.slice(word.length - k)
       if (k > 0 && !vocab.suffixes.has(suffix))
         continue
@@ -116,29 +199,117 @@
       if (words !== null && (!best || words.length < best.length))
         best = words
     }
+    for (k = 0; !best && k <= limit; k++) {
+      suffix = word.slice(word.length - k)
+      if (k > 0 && !vocab.suffixes.has(suffix))
+        continue
+      var near = nearest(word.slice(0, word.length - k), vocab)
+      if (near)
+        best = [near]
+    }
     return best || [word]
   }
 
-  /* "torch.nn.Linear" -> "torch^1 nn^1 Linear" */
-  function dotted(word) {
-    var match = DOTTED.exec(word)
-    if (!match)
-      return word
-    return match[1].split(".").map(function (part) {
-      return part + "^1"
-    }).concat([match[2]]).join(" ")
+  /* The glossary's term for a spelling it says not to use, with any particle */
+  function synonym(text, vocab) {
+    if (vocab.synonyms.hasOwnProperty(text))
+      return vocab.synonyms[text]
+    for (var k = 1; k <= Math.min(MAX_SUFFIX, text.length - 1); k++) {
+      var head = text.slice(0, text.length - k)
+      if (vocab.suffixes.has(text.slice(text.length - k)) &&
+          vocab.synonyms.hasOwnProperty(head))
+        return vocab.synonyms[head]
+    }
+    return null
   }
 
-  function rewriteWord(word, vocab) {
-    if (/^[+-]|[*~^]/.test(word))
-      return word  /* lunr query syntax typed by the reader: left as it is */
-    return korean(word, vocab).map(dotted).join(" ")
+  /* Words (and runs of words: "웨이트 디케이") replaced by the glossary's terms */
+  function synonyms(words, vocab) {
+    var out = []
+    for (var i = 0; i < words.length; i++) {
+      var found = null
+      for (var n = Math.min(MAX_PHRASE, words.length - i); n > 0 && !found; n--) {
+        var phrase = words.slice(i, i + n)
+        if (!phrase.some(function (word) { return SYNTAX.test(word) })) {
+          var term = synonym(phrase.join(""), vocab)
+          if (term)
+            found = { term: term, length: n }
+        }
+      }
+      if (found) {
+        out.push.apply(out, found.term.split(/\s+/))
+        i += found.length - 1
+      } else {
+        out.push(words[i])
+      }
+    }
+    return out
+  }
+
+  /* The start every inflected form of an English word shares: "gradients" ->
+     "gradient", "saving" -> "sav" (meets "save"), "accumulated" -> "accumulat",
+     "losses" -> "loss", "probabilities" -> "probabilit" */
+  function common(word) {
+    var lower = word.toLowerCase()
+    if (!/^[a-z]+$/.test(lower) || lower.length < 4)
+      return word
+    var stem = lower
+      .replace(/ies$/, "")
+      .replace(/([sxz]|[cs]h)es$/, "$1")
+      .replace(/([^su])s$/, "$1")
+    if (stem === lower) {
+      var cut = lower.replace(/(?:ing|ed)$/, "")
+      if (cut !== lower && cut.length >= 3 && /[aeiouy]/.test(cut))
+        stem = /([^aeiouls])\1$/.test(cut) ? cut.slice(0, -1) : cut
+    }
+    return stem
+  }
+
+  /* A word without Hangul as query clauses: a prefix Material completes with a
+     wildcard, or each part of a code name, required ("+part*") */
+  function latin(word, vocab) {
+    var lower = word.toLowerCase()
+    if (vocab.compounds.hasOwnProperty(lower))
+      return vocab.compounds[lower].map(function (part) {
+        return "+" + part + "*"
+      })
+    return [common(word)]
+  }
+
+  /* "torch.nn.Linear" -> "torch^1 nn^1 Linear" */
+  function dotted(word, vocab) {
+    var match = DOTTED.exec(word)
+    if (!match)
+      return HANGUL.test(word) ? [word] : latin(word, vocab)
+    return match[1].split(".").map(function (part) {
+      return part + "^1"
+    }).concat(latin(match[2], vocab))
   }
 
   function rewrite(query, vocab) {
-    return query.split(/(\s+)/).map(function (part) {
-      return /^\s*$/.test(part) ? part : rewriteWord(part, vocab)
-    }).join("")
+    var typed = synonyms(query.trim().split(/\s+/).filter(Boolean), vocab)
+    var words = []
+    typed.forEach(function (word) {
+      if (SYNTAX.test(word))
+        words.push(word)  /* lunr query syntax typed by the reader: left as it is */
+      else
+        words.push.apply(words, korean(word, vocab))
+    })
+    if (!words.length)
+      words = typed  /* only an ending, or the first letter of a word being typed */
+    var content = words.filter(function (word) {
+      return !STOP_WORDS.has(word.toLowerCase()) && !QUESTION_WORDS.has(word)
+    })
+    if (content.length)
+      words = content
+    var clauses = []
+    words.forEach(function (word) {
+      if (SYNTAX.test(word))
+        clauses.push(word)
+      else
+        clauses.push.apply(clauses, dotted(word, vocab))
+    })
+    return clauses.join(" ")
   }
 
   var postMessage = Worker.prototype.postMessage
