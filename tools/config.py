@@ -18,6 +18,7 @@ Adding a language is one entry in ``mkdocs.yml`` plus its ``docs/<code>/`` and
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,12 @@ class Labels:
     script: str
     notebook: str
     runtime: str  # a format string with ``{seconds}``
+    colab: str  # the link that opens the tutorial's notebook in Google Colab
+    install: str  # the comment of the downloaded notebook's first cell, which installs nnguide
+
+
+# Labels another language may leave out: it gets the default language's.
+OPTIONAL_LABELS = ("colab", "install")
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ class Project:
     languages: tuple[Language, ...]
     timeout: int  # seconds one example script may run
     vendor: dict[str, Path]  # site folder -> installed folder whose files the site serves
+    notebooks_branch: str = "notebooks"  # the branch "Open in Colab" reads the notebooks from
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -109,9 +117,12 @@ def _i18n(plugins: list[Any]) -> dict[str, Any]:
     raise ConfigError(f"{CONFIG_FILE}: plugins needs the 'i18n' plugin with its languages")
 
 
-def _labels(raw: Any, code: str) -> Labels:
+def _labels(raw: Any, code: str, fallback: dict[str, Any] | None) -> Labels:
+    """The labels of one language; ``fallback``: the default language's (None for it)."""
     where = f"the i18n language {code!r} (extra.labels)"
     names = [f.name for f in fields(Labels)]
+    if fallback is not None and isinstance(raw, dict):
+        raw = {**{name: fallback[name] for name in OPTIONAL_LABELS if name in fallback}, **raw}
     values = {name: _require(raw, name, where) for name in names}
     unknown = sorted(set(raw) - set(names))
     if unknown:
@@ -127,7 +138,16 @@ def from_mapping(data: dict[str, Any], root: Path) -> Project:
     """
     settings = _require(data.get("extra") or {}, "nnguide", "extra")
     languages = []
-    for entry in _require(_i18n(data.get("plugins") or []), "languages", "the i18n plugin"):
+    entries = _require(_i18n(data.get("plugins") or []), "languages", "the i18n plugin")
+    fallback = next(
+        (
+            (entry.get("extra") or {}).get("labels")
+            for entry in entries
+            if isinstance(entry, dict) and entry.get("default", False)
+        ),
+        None,
+    )
+    for entry in entries:
         code = _require(entry, "locale", "each i18n language")
         if not entry.get("build", True):
             continue
@@ -144,7 +164,9 @@ def from_mapping(data: dict[str, Any], root: Path) -> Project:
                 name=_require(entry, "name", f"the i18n language {code!r}"),
                 default=bool(entry.get("default", False)),
                 labels=_labels(
-                    _require(extra, "labels", f"the i18n language {code!r} extra"), code
+                    _require(extra, "labels", f"the i18n language {code!r} extra"),
+                    code,
+                    None if entry.get("default", False) else fallback,
                 ),
                 segmenter=segmenter,
             )
@@ -169,7 +191,18 @@ def from_mapping(data: dict[str, Any], root: Path) -> Project:
             str(folder).strip("/"): root / source
             for folder, source in (settings.get("vendor") or {}).items()
         },
+        notebooks_branch=_branch(settings.get("notebooks_branch", "notebooks")),
     )
+
+
+def _branch(value: Any) -> str:
+    """A git branch name as ``extra.nnguide.notebooks_branch`` gives it."""
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*", value):
+        raise ConfigError(
+            f"{CONFIG_FILE}: extra.nnguide.notebooks_branch must be a git branch name, "
+            f"got {value!r}"
+        )
+    return value
 
 
 @functools.lru_cache(maxsize=8)

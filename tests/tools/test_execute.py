@@ -48,7 +48,9 @@ LANGUAGE = """        - locale: {code}
           default: {default}
           name: {code}
           extra:
-            labels: {{download: d, script: s, notebook: n, runtime: "r {{seconds}}"}}
+            labels:
+              {{download: d, script: s, notebook: n, runtime: "r {{seconds}}",
+                colab: c, install: i}}
 """
 
 
