@@ -41,12 +41,14 @@ def mkdocs_env() -> dict[str, str]:
     return env
 
 
-def run_mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    """``mkdocs build --strict`` of ``project`` into ``site_dir``."""
+def run_mkdocs_build(
+    project: Path, site_dir: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """``mkdocs build --strict`` of ``project`` into ``site_dir`` (``env``: extra variables)."""
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
         cwd=project,
-        env=mkdocs_env(),
+        env={**mkdocs_env(), **(env or {})},
         capture_output=True,
         text=True,
         timeout=900,
