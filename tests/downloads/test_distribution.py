@@ -87,6 +87,8 @@ def test_one_version_everywhere(distributions):
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'dynamic = ["version"]' in pyproject
     assert 'version = { attr = "nnguide.__version__" }' in pyproject
-    assert not re.search(r"^version\s*=", pyproject, flags=re.MULTILINE), "a second source"
+    project = re.search(r"^\[project\]\n(.*?)^\[", pyproject, flags=re.MULTILINE | re.DOTALL)
+    assert project is not None
+    assert not re.search(r"^version\s*=", project.group(1), flags=re.MULTILINE), "a second source"
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert re.findall(r"^## (\S+)", changelog, flags=re.MULTILINE)[0] == VERSION

@@ -277,7 +277,8 @@ def venv(tmp_path_factory, distributions) -> Venv:
     subprocess.run([sys.executable, "-m", "venv", str(root)], check=True, timeout=300)
     env = reader_env(tmp)
     env["PATH"] = f"{root / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-    pip = [str(root / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    # No byte-compiling of every installed module: the runs compile what they import.
+    pip = [str(root / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-compile"]
     wheel = f"{distributions.wheel}[plot,data]"
     for command in (
         [*pip, *torch_requirement()],
@@ -368,9 +369,12 @@ def test_every_download_runs_in_a_fresh_virtualenv(venv, downloaded, tmp_path):
         assert report["nnguide"].startswith(site_packages), (run.what, report)
         assert report["first"] == downloads.INSTALL_CELL_ID
         assert report["first_outputs"] == [], "nnguide is installed: the cell does nothing"
+    slowest = sorted(runs, key=lambda run: -run.seconds)[:3]
     print(
         f"\n{len(scripts)} scripts and {len(notebooks)} notebooks ran in {elapsed:.0f} s "
-        f"({JOBS} at a time; {sum(run.seconds for run in runs):.0f} s of runs)"
+        f"({JOBS} at a time; {sum(run.seconds for run in runs):.0f} s of runs; slowest: "
+        + ", ".join(f"{run.what} {run.seconds:.0f} s" for run in slowest)
+        + ")"
     )
 
 
