@@ -11,7 +11,7 @@ from nnguide.plotting import plot_confusion_matrix, plot_history, set_style
 from nnguide.summary import LayerInfo, ModelSummary, summary
 from nnguide.training import History, accuracy, confusion_matrix, evaluate, fit, predict
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "ACTIVATIONS",

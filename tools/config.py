@@ -18,6 +18,7 @@ Adding a language is one entry in ``mkdocs.yml`` plus its ``docs/<code>/`` and
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,8 @@ class Labels:
     executed: str  # "this build" column: the script ran
     cached: str  # "this build" column: its notebook came from the cache
     used_in: str  # before the lessons an API entry lists
+    colab: str  # the link that opens the tutorial's notebook in Google Colab
+    install: str  # the comment of the downloaded notebook's first cell, which installs nnguide
 
     STATUS_COLUMNS = 6
 
@@ -83,6 +86,7 @@ class Project:
     languages: tuple[Language, ...]
     timeout: int  # seconds one example script may run
     vendor: dict[str, Path]  # site folder -> installed folder whose files the site serves
+    notebooks_branch: str = "notebooks"  # the branch "Open in Colab" reads the notebooks from
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -200,7 +204,18 @@ def from_mapping(data: dict[str, Any], root: Path) -> Project:
             str(folder).strip("/"): root / source
             for folder, source in (settings.get("vendor") or {}).items()
         },
+        notebooks_branch=_branch(settings.get("notebooks_branch", "notebooks")),
     )
+
+
+def _branch(value: Any) -> str:
+    """A git branch name as ``extra.nnguide.notebooks_branch`` gives it."""
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*", value):
+        raise ConfigError(
+            f"{CONFIG_FILE}: extra.nnguide.notebooks_branch must be a git branch name, "
+            f"got {value!r}"
+        )
+    return value
 
 
 @functools.lru_cache(maxsize=8)

@@ -13,11 +13,13 @@ steps, through public MkDocs objects and the plugins' documented options:
 * ``on_files``: the installed front-end files (KaTeX, ``extra.nnguide.vendor``) are
   served from the site; tutorial notebooks become documentation pages (mkdocs-static-i18n
   rebuilds the file list with plain ``File`` objects, which would publish them as
-  raw files: static-i18n issue #198), and each tutorial's ``.py`` and executed
-  ``.ipynb`` are added to the site beside its page.
+  raw files: static-i18n issue #198), and each tutorial's ``.py`` and portable
+  ``.ipynb`` (the download step, :mod:`tools.downloads`, cached by hash) are added to
+  the site beside its page, with a zip of them all per language.
 * ``on_page_content``: the render step (:mod:`tools.render`) makes the tutorial
   page from mkdocs-jupyter's HTML (cached by its hash), with the code's names linked
-  (:mod:`tools.linkcode`), and adds the downloads and the script's run time. On an
+  (:mod:`tools.linkcode`), and adds the downloads ("Open in Colab" too when ``repo_url`` is a GitHub
+  repository), the script's run time and where it ran. On an
   API page, each object's entry lists the lessons of its language that use it
   (found once per build from the scripts, with ``ast``); the build logs, at INFO
   level, how many code names were linked and the public API no lesson uses.
@@ -53,7 +55,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
 from tools import config as site_config
-from tools import execute, linkcode, render, search
+from tools import downloads, execute, linkcode, render, search
 from tools.files import write_atomic
 
 log = logging.getLogger("mkdocs.hooks.nnguide")
@@ -86,6 +88,7 @@ class Build:
         self.seeded: set[str] = set()  # languages whose dirty render cache was filled
         self.default_404: str | None = None
         self.render_cache: render.RenderCache | None = None
+        self.downloads: downloads.Downloads | None = None
         self.segmenter: search.Segmenter | None = None
         self.site_lock: Any = None  # held from the first pre-build to the last post-build
         self.executed: set[str] = set()  # scripts (labels) executed by this build
@@ -131,6 +134,7 @@ def on_config(config: Any) -> Any:
     if _build.project != project:
         _build.project = project
         _build.render_cache = render.RenderCache(project.cache_dir / "render")
+        _build.downloads = downloads.Downloads(project)
         _build.segmenter = search.Segmenter(project.cache_dir / "search")
     return config
 
@@ -255,6 +259,7 @@ def on_files(files: Files, config: Any) -> Files:
     for vendored in _vendor_files(project, config):
         if files.get_file_from_path(vendored.src_uri) is None:
             files.append(vendored)
+    tutorials = []
     for file in list(files):
         source = _tutorial_source(file)
         if source is None or isinstance(file, TutorialFile):
@@ -266,9 +271,55 @@ def on_files(files: Files, config: Any) -> Files:
         files.append(tutorial)
         folder = posixpath.dirname(tutorial.dest_uri)
         script = project.examples_dir / lang / f"{name}.py"
-        for dest, path in ((f"{folder}/{name}.py", script), (f"{folder}/{name}.ipynb", None)):
-            files.append(File.generated(config, dest, abs_src_path=str(path or file.abs_src_path)))
+        files.append(File.generated(config, f"{folder}/{name}.py", abs_src_path=str(script)))
+        language = project.language(lang)
+        tutorials.append(
+            downloads.Tutorial(language, name, script, Path(file.abs_src_path), folder)
+        )
+    for download in _download_files(project, config, tutorials):
+        files.append(download)
     return files
+
+
+def _download_files(
+    project: site_config.Project, config: Any, tutorials: list[downloads.Tutorial]
+) -> list[File]:
+    """Each tutorial's portable notebook, and per language a zip of scripts and notebooks.
+
+    The zip's source path is ``<lang>/<tutorials>/<ARCHIVE>``, so a home page links it
+    as ``tutorials/<ARCHIVE>`` and strict mode checks the link.
+    """
+    made = _build.downloads
+    assert made is not None
+    found = []
+    by_language: dict[str, list[downloads.Tutorial]] = {}
+    try:
+        for tutorial in tutorials:
+            content = made.notebook(tutorial, config.site_url or "")
+            found.append(File.generated(config, tutorial.notebook_path, content=content))
+            by_language.setdefault(tutorial.language.code, []).append(tutorial)
+        for code, group in by_language.items():
+            archive = File.generated(
+                config,
+                f"{code}/{project.tutorials}/{downloads.ARCHIVE}",
+                content=made.archive(code, group, config.site_url or ""),
+            )
+            root = project.language(code).root
+            archive.dest_uri = f"{root}{project.tutorials}/{downloads.ARCHIVE}"
+            found.append(archive)
+    except downloads.DownloadError as error:
+        raise PluginError(str(error)) from None
+    return found
+
+
+def _colab_link(config: Any, page: Any, name: str, label: str) -> str:
+    """`` · <a>`` to the page's notebook in Colab, or "" where ``repo_url`` is not GitHub."""
+    assert _build.project is not None
+    folder = posixpath.dirname(page.file.dest_uri)
+    url = downloads.colab_url(
+        config.repo_url or "", _build.project.notebooks_branch, f"{folder}/{name}.ipynb"
+    )
+    return f' · <a href="{url}" class="nb-colab">{label}</a>' if url else ""
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
@@ -295,7 +346,8 @@ def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
     header = (
         f'<p class="nb-downloads">{labels.download}: '
         f'<a href="{name}.py" download>{labels.script}</a> · '
-        f'<a href="{name}.ipynb" download>{labels.notebook}</a></p>'
+        f'<a href="{name}.ipynb" download>{labels.notebook}</a>'
+        f"{_colab_link(config, page, name, labels.colab)}</p>"
     )
     metadata = json.loads(notebook_text).get("metadata", {}).get(execute.METADATA_KEY, {})
     seconds = metadata.get("run_seconds")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -115,7 +114,14 @@ def test_lesson_page_links_to_its_counterpart_and_downloads(built_site, lang, na
     notebook = nbformat.read(resolve(built_site.root, base, downloads[".ipynb"]), as_version=4)
     nbformat.validate(notebook)
     assert any(cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
-    assert notebook.metadata["nnguide"]["script"] == f"examples/{lang}/{name}.py"
+    # The portable notebook (tools/downloads.py): the lesson's code after an install cell.
+    assert "nnguide" not in notebook.metadata, "the build's record is not for readers"
+    executed = nbformat.read(PROJECT.tutorials_dir(lang) / f"{name}.ipynb", as_version=4)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert code[0].id == "install-nnguide"
+    assert [cell.source for cell in code[1:]] == [
+        cell.source for cell in executed.cells if cell.cell_type == "code"
+    ]
 
 
 @pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang in ACCURACY])

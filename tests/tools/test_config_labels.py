@@ -20,6 +20,8 @@ LABELS = {
     "executed": "executed",
     "cached": "cached",
     "used_in": "Used in the lessons:",
+    "colab": "Open in Colab",
+    "install": "Installs nnguide where it is missing.",
 }
 SETTINGS = {
     "extra": {"nnguide": {}},

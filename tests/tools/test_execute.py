@@ -50,7 +50,8 @@ LANGUAGE = """        - locale: {code}
           extra:
             labels: {{download: d, script: s, notebook: n, runtime: "r {{seconds}}",
                       provenance: "p {{date}}", figure: "f {{number}}", executed: e, cached: c,
-                      status_columns: [l, t, m, o, b, d], used_in: u}}
+                      status_columns: [l, t, m, o, b, d], used_in: u,
+                      colab: c, install: i}}
 """
 
 
