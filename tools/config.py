@@ -139,7 +139,7 @@ def _labels(raw: Any, code: str, fallback: dict[str, Any] | None) -> Labels:
     merged = {**(fallback or {}), **raw}
     values = {name: _require(merged, name, where) for name in names}
     columns = values.pop("status_columns")
-    if not isinstance(columns, list) or len(columns) != Labels.STATUS_COLUMNS:
+    if not isinstance(columns, list | tuple) or len(columns) != Labels.STATUS_COLUMNS:
         raise ConfigError(
             f"{CONFIG_FILE}: {where}: status_columns must be a list of "
             f"{Labels.STATUS_COLUMNS} column titles, got {columns!r}"
