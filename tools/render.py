@@ -26,13 +26,15 @@ build or per ``mkdocs serve`` reload.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from tools import linkcode
 from tools.files import write_atomic
@@ -44,10 +46,6 @@ _EXPLICIT_ANCHOR = re.compile(r"\s*\{\s*#([\w-]+)\s*\}\s*$")
 _CELL_ID = re.compile(r"^cell-id=cell-(\d+)$")
 _IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-
-
-class _Linker(Protocol):
-    def __call__(self, code: Any) -> object: ...
 
 
 class RenderError(RuntimeError):
@@ -158,7 +156,9 @@ class _Headings:
         return root
 
 
-def _code_block(cell: Any, index: int, source: str, linker: _Linker | None = None) -> Any:
+def _code_block(
+    cell: Any, index: int, source: str, linker: Callable[[Any], object] | None = None
+) -> Any:
     """The cell's code as a Material code block; checks it against the notebook.
 
     ``linker`` wraps the block's documented names in links (:mod:`tools.linkcode`).
@@ -294,16 +294,13 @@ def transform(
     if missing:
         raise RenderError(f"cells {missing} of the notebook are not in mkdocs-jupyter's HTML")
 
-    linker: _Linker | None = None
+    linker = None
     if resolver is not None:
         code_sources = [
             "".join(cell.get("source", "")) for cell in cells if cell.get("cell_type") == "code"
         ]
         aliases = linkcode.imports(code_sources)
-        active = resolver
-
-        def linker(code: Any) -> object:
-            return linkcode.link_code(code, aliases, active)
+        linker = functools.partial(linkcode.link_code, aliases=aliases, resolver=resolver)
 
     headings = _Headings()
     alts = _alt_texts(cells, figure_label)
