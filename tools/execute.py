@@ -55,7 +55,7 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools import config
+from tools import config, files
 from tools.files import write_atomic
 
 METADATA_KEY = "nnguide"
@@ -251,15 +251,6 @@ def code_without_comments(source: str) -> str:
     except (tokenize.TokenError, IndentationError, SyntaxError):
         stripped = source
     return "\n".join(line.rstrip() for line in stripped.splitlines() if line.strip())
-
-
-def _package_digest(package_dir: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(package_dir.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".typed", ".json", ".txt"}:
-            digest.update(path.relative_to(package_dir).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def installed_versions(names) -> dict[str, str | None]:
@@ -580,7 +571,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
     problems = parity.check(project, sorted({example.name for example in to_check}))
     if problems:
         raise ExampleError("Translations differ in code:\n" + "\n".join(problems))
-    package_digest = _package_digest(project.package_dir)
+    package_digest = files.package_digest(project.package_dir)
     stale: list[Example] = []
     for example in to_check:
         fresh = read_script(example)

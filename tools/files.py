@@ -1,7 +1,8 @@
-"""Small file helpers shared by the build steps: atomic writes."""
+"""Small file helpers shared by the build steps: atomic writes, a package's digest."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -23,3 +24,13 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
+
+
+def package_digest(package_dir: Path) -> str:
+    """A hash of a package's source files (their paths and bytes), to key caches on."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(package_dir).rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".typed", ".json", ".txt"}:
+            digest.update(path.relative_to(package_dir).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tools.files import package_digest
+
 INVENTORY = Path(__file__).with_name("pytorch_objects.txt")
 ROOTS = ("torch", "nnguide")
 PACKAGE = "nnguide"
@@ -164,9 +166,7 @@ class Resolver:
             return self._fingerprint
         digest = hashlib.sha256(Path(__file__).read_bytes())
         package = Path(importlib.import_module(PACKAGE).__file__ or "").parent
-        for source in sorted(package.rglob("*.py")):
-            digest.update(source.relative_to(package).as_posix().encode())
-            digest.update(source.read_bytes())
+        digest.update(package_digest(package).encode())
         digest.update("\n".join(sorted(self.modules)).encode())
         digest.update("\n".join(f"{k} {v}" for k, v in sorted(self.inventory.items())).encode())
         self._fingerprint = digest.hexdigest()
