@@ -53,6 +53,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
 
 from tools import config as site_config
 from tools import downloads, execute, linkcode, render, search
@@ -490,20 +491,15 @@ def _add_lesson_lists(html: str, page: Any) -> str:
         lessons = usage.get(match["id"])
         if not lessons:
             return match[0]
+        folder = f"{language.root}{project.tutorials}"
         links = ", ".join(
-            f'<a href="{_relative(f"{language.root}{project.tutorials}/{name}/", page.url)}">'
-            f"{escape(title)}</a>"
+            f'<a href="{get_relative_url(f"{folder}/{name}/", page.url)}">{escape(title)}</a>'
             for name, title in lessons
         )
         label = escape(language.labels.used_in)
         return f'{match[0]}<p class="nb-used-in"><strong>{label}</strong> {links}</p>'
 
     return _DOC_HEADING.sub(add, html)
-
-
-def _relative(url: str, from_url: str) -> str:
-    """The folder ``url`` relative to the page at ``from_url`` (both site-relative folders)."""
-    return posixpath.relpath(url.rstrip("/"), from_url.rstrip("/") or ".") + "/"
 
 
 def _count_code_links(lang: str, name: str, body: str) -> None:
