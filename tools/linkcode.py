@@ -264,19 +264,24 @@ def _parse(source: str) -> ast.AST | None:
         return None  # an IPython magic or a cell that is not Python: nothing to link
 
 
+def _trees(sources: Iterable[str]) -> list[ast.AST]:
+    return [tree for tree in map(_parse, sources) if tree is not None]
+
+
 def imports(sources: Iterable[str]) -> dict[str, str]:
     """Name -> full dotted name, for the torch and nnguide names the code imports.
 
     A name that the code also binds in another way (``F = ...``, ``def f(nn): ...``)
     is left out: it does not always stand for the import.
     """
+    return _imports(_trees(sources))
+
+
+def _imports(trees: list[ast.AST]) -> dict[str, str]:
     aliases: dict[str, str] = {}
     bound: set[str] = set()
     conflicting: set[str] = set()
-    for source in sources:
-        tree = _parse(source)
-        if tree is None:
-            continue
+    for tree in trees:
         bound |= _bound_names(tree)
         for node in ast.walk(tree):
             pairs: list[tuple[str, str]] = []
@@ -336,13 +341,10 @@ def resolve_chain(
 
 def lesson_usage(sources: Iterable[str], resolver: Resolver) -> set[str]:
     """The nnguide API identifiers a lesson's code cells use (imports included)."""
-    sources = list(sources)
-    aliases = imports(sources)
+    trees = _trees(sources)
+    aliases = _imports(trees)
     used = set()
-    for source in sources:
-        tree = _parse(source)
-        if tree is None:
-            continue
+    for tree in trees:
         for parts in _chains(tree):
             found = resolve_chain(parts, aliases, resolver)
             if found and found[1].is_api:

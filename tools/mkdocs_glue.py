@@ -96,6 +96,8 @@ class Build:
         self.resolver: linkcode.Resolver | None = None
         # language -> nnguide API identifier -> the lessons using it: (name, title)
         self.usage: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        # (resolver fingerprint, a lesson's code cells) -> the API identifiers it uses
+        self.lesson_usage: dict[tuple[str, tuple[str, ...]], set[str]] = {}
         # language -> lesson -> code names linked: (to the API pages, to PyTorch)
         self.code_links: dict[str, dict[str, tuple[int, int]]] = {}
 
@@ -460,10 +462,14 @@ def _find_lesson_usage(project: site_config.Project) -> None:
             notebook = execute.read_script(example)
         except execute.ExampleError as error:
             raise PluginError(str(error)) from None
-        sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+        sources = tuple(cell.source for cell in notebook.cells if cell.cell_type == "code")
         title = _notebook_title(notebook) or example.name
         usage = _build.usage.setdefault(example.lang, {})
-        for identifier in linkcode.lesson_usage(sources, _build.resolver):
+        # Every build (and `mkdocs serve` reload) asks; a lesson's code is parsed once.
+        key = (_build.resolver.fingerprint(), sources)
+        if key not in _build.lesson_usage:
+            _build.lesson_usage[key] = linkcode.lesson_usage(sources, _build.resolver)
+        for identifier in _build.lesson_usage[key]:
             usage.setdefault(identifier, []).append((example.name, title))
     for usage in _build.usage.values():
         for lessons in usage.values():
