@@ -295,8 +295,9 @@ assert len(batch_losses) == 5 * 8 and epoch_losses[-1] < 0.015
 # - **0.6** steps past the bottom each time, so the weights swing from one side to
 #   the other, but the swings shrink and the loss still falls.
 # - **1.2** is too large: each step overshoots by more than it corrects, and the
-#   loss grows without limit. A loss that climbs to huge values or `nan` in the
-#   first few iterations almost always means the learning rate is too large.
+#   loss grows without limit: training diverges, or "explodes". A loss that
+#   climbs to huge values or `nan` in the first few iterations almost always means
+#   the learning rate is too large.
 
 # %%
 learning_rates = [0.01, 0.1, 0.6, 1.2]

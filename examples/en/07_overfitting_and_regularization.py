@@ -132,8 +132,9 @@ assert small_history.train_loss[-1] > 0.5 and small_history.val_accuracy[-1] < 0
 # The curves tell the story. The training loss falls towards 0: in the end the
 # network classifies every training image correctly. The validation loss falls
 # too, for a while, reaches its lowest point, and then rises again, while the
-# training loss keeps falling. From there on the network learns details of its
-# 150 images that do not carry over to other images of digits.
+# training loss keeps falling. From there on the network memorizes its training
+# data: it learns details of its 150 images that do not carry over to other images
+# of digits.
 
 
 # %%
@@ -192,8 +193,10 @@ assert settings["lr"] == 0.002 and settings["weight_decay"] == 0
 #
 # $$L_\text{total} = L + \frac{\lambda}{2} \sum_i w_i^2 .$$
 #
-# Its gradient adds $\lambda w_i$ to the gradient of every weight, so each step
-# also pulls every weight a little towards 0, hence the name. In PyTorch it is
+# The penalty is proportional to the squared L2 norm of the weights, so weight
+# decay is also called L2 regularization. Its gradient adds $\lambda w_i$ to the gradient of
+# every weight, so each step also pulls every weight a little towards 0, hence
+# the name. In PyTorch it is
 # the optimizer's `weight_decay` argument. (Adam divides this term by its
 # per-weight step sizes like the rest of the gradient; `torch.optim.AdamW` applies
 # the decay directly instead, which often works better with Adam.)
