@@ -26,9 +26,10 @@ prefix, and "nn.Sequential을" is never found by "Sequential". This module:
   the index's separator splits at capitals ("CrossEntropyLoss" is indexed as
   "cross", "entropy", "loss"), by their lowercase spelling, so that a reader who
   types "crossentropyloss" finds them (:func:`compounds`);
-* gives a page's top entry (its introduction) a fraction of the weight of its
-  sections (:data:`PAGE_TOP_BOOST`), so the section that answers a question is the
-  one Material shows.
+* gives a page's top entry (its introduction), and the sections that most pages
+  repeat (:func:`recap_anchors`), a fraction of the weight of the other sections
+  (:data:`PAGE_TOP_BOOST`), so the section that answers a question is the one
+  Material shows.
 
 Which languages are segmented is set per language in ``mkdocs.yml``
 (``extra.search_segmenter: kiwi``); the MkDocs glue decides where the browser
@@ -369,6 +370,10 @@ def search_config(base: dict[str, Any], language: str, segmented: bool = False) 
 # the page: it would hide the section that answers. Its weight, relative to a
 # section's (assets/javascripts/workers/search_rank.js ranks both alike).
 PAGE_TOP_BOOST = 0.05
+# A section whose heading most lessons repeat ("Setup", "Summary", "Further reading":
+# the same anchor on at least this many pages) sets up or recaps its page rather than
+# answering one question; it weighs like the page's top entry.
+RECAP_MIN_PAGES = 3
 
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
@@ -398,6 +403,23 @@ def compounds(entries: Iterable[dict[str, Any]], separator: str) -> dict[str, li
     return dict(sorted(found.items()))
 
 
+def recap_anchors(locations: Iterable[str]) -> set[str]:
+    """The section anchors that at least :data:`RECAP_MIN_PAGES` pages share.
+
+    Args:
+        locations: Search entry locations, ``"tutorials/x/#summary"``.
+
+    Returns:
+        The shared anchors, e.g. ``{"setup", "summary", "further-reading"}``.
+    """
+    pages: dict[str, set[str]] = {}
+    for location in locations:
+        page, _, anchor = location.partition("#")
+        if anchor:
+            pages.setdefault(anchor, set()).add(page)
+    return {anchor for anchor, found in pages.items() if len(found) >= RECAP_MIN_PAGES}
+
+
 def write_index(
     site_dir: Path,
     root: str,
@@ -421,15 +443,19 @@ def write_index(
     """
     vocabulary = Vocabulary() if segmenter is not None else None
     docs = []
+    entries = list(entries)
     sectioned = {
         entry["location"].partition("#")[0] for entry in entries if "#" in entry["location"]
     }
+    recaps = recap_anchors(entry["location"] for entry in entries)
     for entry in entries:
         entry = dict(entry)
-        if "#" not in entry["location"] and entry["location"] in sectioned:
-            # A page's top (its introduction) names everything the page covers; the
-            # section that answers a question should rank above it (Material's
-            # per-document `boost`, as set by a page's `search.boost`).
+        page, _, anchor = entry["location"].partition("#")
+        if (not anchor and page in sectioned) or anchor in recaps:
+            # A page's top (its introduction) names everything the page covers, and
+            # its recap sections repeat it; the section that answers a question
+            # should rank above them (Material's per-document `boost`, as set by a
+            # page's `search.boost`).
             entry["boost"] = entry.get("boost", 1) * PAGE_TOP_BOOST
         if root and entry["location"].startswith(root):
             entry["location"] = entry["location"][len(root) :]

@@ -29,12 +29,13 @@ QUERIES = Path(__file__).with_name("search_queries.yml")
 SPLITS = ("headings", "tune", "held-out")
 HEADINGS_SECTION_RECALL = 0.95
 # The goals for the held-out learner queries are page recall@3 >= 95 % and section
-# recall@3 >= 90 %; the search does not reach the section goal yet. These floors are
-# the levels it reaches (en and ko, 23 queries each: one query is 4.3 %), so a change
-# that loses a held-out query fails; the report prints the goals beside the results.
+# recall@3 >= 90 %; the search does not reach them in every language yet. These floors
+# are the levels it reaches in the weaker language (23 queries each: one query is
+# 4.3 %), so a change that loses a held-out query there fails; the report prints the
+# goals beside the results.
 HELD_OUT_PAGE_GOAL, HELD_OUT_SECTION_GOAL = 0.95, 0.90
 HELD_OUT_PAGE_RECALL = 0.91
-HELD_OUT_SECTION_RECALL = 0.60
+HELD_OUT_SECTION_RECALL = 0.73
 MEDIAN_LATENCY_MS = 100
 MIN_QUERIES = 20
 MIN_LEARNER_QUERIES = 60

@@ -126,12 +126,25 @@ def test_compounds_are_the_code_names_split_at_capitals():
     }, "single words (relu) and names without a capital inside (MLP) are not compounds"
 
 
+def test_recap_anchors_are_the_headings_most_pages_repeat():
+    locations = [f"tutorials/{n}/" for n in "abc"]
+    locations += [f"tutorials/{n}/#summary" for n in "abc"]
+    locations += ["tutorials/a/#setup", "tutorials/b/#setup", "tutorials/a/#loss"]
+    assert search.RECAP_MIN_PAGES == 3
+    assert search.recap_anchors(locations) == {"summary"}
+    assert search.recap_anchors(locations[:5]) == set(), "two pages are not most pages"
+
+
 def test_write_index_weighs_page_tops_and_ships_the_compounds(tmp_path):
     base = {"separator": r"[\s\-.]+|(?!\b)(?=[A-Z][a-z])", "pipeline": [], "fields": {}}
     entries = [
         {"location": "tutorials/x/", "title": "Lesson", "text": "intro"},
         {"location": "tutorials/x/#dataloader", "title": "DataLoader", "text": "batches"},
-        {"location": "glossary/", "title": "Glossary", "text": "terms"},
+        {"location": "glossary/", "title": "Glossary", "text": "terms", "boost": 0.5},
+    ]
+    entries += [
+        {"location": f"tutorials/{n}/#summary", "title": "Summary", "text": "recap"}
+        for n in "xyz"
     ]
     search.write_index(tmp_path, "", search.search_config(base, "en"), entries)
     data = json.loads((tmp_path / "search" / "search_index.json").read_text("utf-8"))
@@ -139,7 +152,8 @@ def test_write_index_weighs_page_tops_and_ships_the_compounds(tmp_path):
     assert boosts == {
         "tutorials/x/": search.PAGE_TOP_BOOST,
         "tutorials/x/#dataloader": None,
-        "glossary/": None,  # a page without sections keeps its weight
+        "glossary/": 0.5,  # a page without sections keeps the weight it has
+        **{f"tutorials/{n}/#summary": search.PAGE_TOP_BOOST for n in "xyz"},
     }
     compounds = json.loads((tmp_path / "search" / "compounds.json").read_text("utf-8"))
     assert compounds == {"dataloader": ["data", "loader"]}

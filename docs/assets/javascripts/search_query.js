@@ -55,8 +55,9 @@
   var MAX_PHRASE = 3
   var MIN_FUZZY = 3
 
-  /* lunr's English stop words (lunr.stopWordFilter) */
-  var STOP_WORDS = new Set((
+  /* lunr's English stop words (lunr.stopWordFilter), and the words that join
+     the two things a question compares ("mse vs bce") */
+  var STOP_WORDS = new Set(("vs versus " +
     "a able about across after all almost also am among an and any are as at be " +
     "because been but by can cannot could dear did do does either else ever every " +
     "for from get got had has have he her hers him his how however i if in into is " +
