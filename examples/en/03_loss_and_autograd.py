@@ -5,9 +5,10 @@
 # smaller. This lesson covers both halves of that sentence. First the loss: the
 # three loss functions you will meet most (mean squared error, binary
 # cross-entropy and cross-entropy), what each expects as input and as target, and
-# how PyTorch computes them. Then the "how to change the weights" part: autograd,
-# PyTorch's automatic differentiation, which records the computation as a graph
-# and computes every gradient with one call to `backward()`. We do not take
+# how PyTorch computes them (other texts call a loss function a cost function or
+# an objective). Then the "how to change the weights" part: autograd, PyTorch's
+# automatic differentiation, which records the computation as a graph and
+# computes every gradient with one call to `backward()`. We do not take
 # autograd on trust: we check its answer against a gradient worked out by hand and
 # against finite differences.
 #
@@ -101,7 +102,8 @@ assert type(loss.grad_fn).__name__ == "PowBackward0"
 #
 # `loss.backward()` runs through that graph from the loss to the leaves, applying
 # the chain rule at every node, and adds the result to `.grad` of every leaf that
-# requires gradients. This is backpropagation. By hand, the chain rule gives
+# requires gradients. This is backpropagation, "backprop" for short. By hand, the
+# chain rule gives
 #
 # $$\frac{\partial L}{\partial w} = \frac{\partial L}{\partial \hat y} \cdot \frac{\partial \hat y}{\partial w} = 2(\hat y - 10) \cdot x = 2 \cdot (-3) \cdot 2 = -12,$$
 #

@@ -118,8 +118,9 @@ assert torch.equal(load_digits(test_fraction=0.2, seed=0).y_test, y_test)
 # While we develop a model we compare settings and watch its progress, and each
 # look at a data set influences our choices. If we chose anything by the test
 # set's accuracy, that accuracy would no longer be a fair estimate for new data.
-# So we split a **validation set** off the training part, 20% of it, with
-# `torch.utils.data.random_split`, and make every choice with it. The test set
+# So we split a **validation set** (also called a development or dev set) off the
+# training part, 20% of it, with `torch.utils.data.random_split`, and make every
+# choice with it. The test set
 # decides nothing: we measure the finished model on it, and then study its errors,
 # without going back to change the model.
 #

@@ -134,7 +134,7 @@ assert small_history.train_loss[-1] > 0.5 and small_history.val_accuracy[-1] < 0
 # too, for a while, reaches its lowest point, and then rises again, while the
 # training loss keeps falling. From there on the network memorizes its training
 # data: it learns details of its 150 images that do not carry over to other images
-# of digits.
+# of digits, and it generalizes worse to new data.
 
 
 # %%
