@@ -143,8 +143,7 @@ def test_write_index_weighs_page_tops_and_ships_the_compounds(tmp_path):
         {"location": "glossary/", "title": "Glossary", "text": "terms", "boost": 0.5},
     ]
     entries += [
-        {"location": f"tutorials/{n}/#summary", "title": "Summary", "text": "recap"}
-        for n in "xyz"
+        {"location": f"tutorials/{n}/#summary", "title": "Summary", "text": "recap"} for n in "xyz"
     ]
     search.write_index(tmp_path, "", search.search_config(base, "en"), entries)
     data = json.loads((tmp_path / "search" / "search_index.json").read_text("utf-8"))
