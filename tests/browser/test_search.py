@@ -346,3 +346,21 @@ def test_korean_variant_spellings_find_the_glossarys_term(search_boxes, query, t
     results = search_boxes["ko"].search(query)
     assert results, f"nothing for {query!r}"
     assert results == search_boxes["ko"].search(term)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(
+    ("query", "lesson", "anchor"),
+    [
+        # The section that introduces it names it ten times; lesson 2's shorter preview
+        # names it three times, and lunr's own ranking put that preview first.
+        ("requires_grad", "03_loss_and_autograd", "tensors-that-track-gradients"),
+        ("state_dict", "06_saving_and_devices", "the-state_dict"),
+    ],
+)
+def test_the_section_that_explains_a_name_comes_first(
+    site, search_boxes, lang, query, lesson, anchor
+):
+    results = search_boxes[lang].search(query)
+    page = urlparse(site.page_url(lang, f"tutorials/{lesson}/")).path
+    assert results[0] == [page, f"{page}#{anchor}"], results[:3]
