@@ -1,4 +1,5 @@
-"""tools/config.py: page labels; a language that leaves one out takes the default's."""
+"""tools/config.py: page labels (a language that leaves one out takes the default's)
+and the notebooks branch."""
 
 from __future__ import annotations
 
@@ -59,6 +60,14 @@ def test_a_language_without_a_label_takes_the_default_language_s(label):
     )
 
 
+def test_a_language_s_own_labels_are_used():
+    data = copy.deepcopy(SETTINGS)
+    data["plugins"][0]["i18n"]["languages"][1]["extra"]["labels"]["download"] = "ダウンロード"
+    project = config.from_mapping(data, ROOT)
+    assert project.language("xx").labels.download == "ダウンロード"
+    assert project.language("en").labels.download == "Download"
+
+
 @pytest.mark.parametrize("label", sorted(LABELS))
 def test_the_default_language_must_declare_every_label(label):
     with pytest.raises(config.ConfigError, match=rf"the i18n language 'en' .* needs '{label}'"):
@@ -82,3 +91,11 @@ def test_status_columns_must_name_every_column():
 def test_the_site_declares_used_in_in_every_language():
     for language in config.load().languages:
         assert language.labels.used_in.strip()
+
+
+def test_the_notebooks_branch_has_a_default_and_must_be_a_branch_name():
+    assert config.from_mapping(copy.deepcopy(SETTINGS), ROOT).notebooks_branch == "notebooks"
+    data = copy.deepcopy(SETTINGS)
+    data["extra"]["nnguide"]["notebooks_branch"] = "no branch"
+    with pytest.raises(config.ConfigError, match="notebooks_branch"):
+        config.from_mapping(data, ROOT)

@@ -13,7 +13,7 @@ import pytest
 
 import nnguide
 from tests.conftest import PROJECT
-from tools import config, downloads
+from tools import downloads
 
 EXECUTED = {
     "cells": [
@@ -206,49 +206,3 @@ def test_export_lays_out_the_notebooks_branch(tmp_path):
     )
     with pytest.raises(downloads.DownloadError, match="no tutorial notebooks"):
         downloads.export(tmp_path / "out" / "ko" / "nothing", tmp_path / "again")
-
-
-def test_labels_missing_from_another_language_come_from_the_default():
-    data = {
-        "extra": {"nnguide": {}},
-        "plugins": [
-            {
-                "i18n": {
-                    "languages": [
-                        {
-                            "locale": "en",
-                            "default": True,
-                            "name": "English",
-                            "extra": {"labels": dict(vars(PROJECT.language("en").labels))},
-                        },
-                        {
-                            "locale": "ja",
-                            "name": "日本語",
-                            "extra": {
-                                "labels": {
-                                    "download": "ダウンロード",
-                                    "script": "s",
-                                    "notebook": "n",
-                                    "runtime": "r",
-                                }
-                            },
-                        },
-                    ]
-                }
-            }
-        ],
-    }
-    project = config.from_mapping(data, PROJECT.root)
-    assert project.language("ja").labels.colab == PROJECT.language("en").labels.colab
-    assert project.language("ja").labels.download == "ダウンロード"
-    assert project.notebooks_branch == "notebooks"
-    english = data["plugins"][0]["i18n"]["languages"][0]["extra"]["labels"]
-    data["plugins"][0]["i18n"]["languages"][0]["extra"]["labels"] = {
-        name: value for name, value in english.items() if name != "colab"
-    }
-    with pytest.raises(config.ConfigError, match=r"'en'.*needs 'colab'"):
-        config.from_mapping(data, PROJECT.root)
-    data["plugins"][0]["i18n"]["languages"][0]["extra"]["labels"] = english
-    data["extra"]["nnguide"]["notebooks_branch"] = "no branch"
-    with pytest.raises(config.ConfigError, match="notebooks_branch"):
-        config.from_mapping(data, PROJECT.root)
