@@ -9,6 +9,7 @@ from nnguide.layers import ACTIVATIONS, activation, linear_forward
 from nnguide.models import MLP, count_parameters
 from nnguide.plotting import plot_confusion_matrix, plot_history, set_style
 from nnguide.summary import LayerInfo, ModelSummary, summary
+from nnguide.tables import display_width, format_table, pad
 from nnguide.training import History, accuracy, confusion_matrix, evaluate, fit, predict
 
 __version__ = "0.2.0"
@@ -28,11 +29,14 @@ __all__ = [
     "conv_output_size",
     "count_parameters",
     "digits_loaders",
+    "display_width",
     "evaluate",
     "fit",
+    "format_table",
     "get_device",
     "linear_forward",
     "load_digits",
+    "pad",
     "plot_confusion_matrix",
     "plot_filters",
     "plot_histories",
