@@ -238,8 +238,7 @@ def plot_filters(
     labels = _LABELS[check_str(language, "language", choices=tuple(_LABELS))]
     filters = _filters(weight)
     columns = check_int(columns, "columns", minimum=1)
-    channel = check_int(channel, "channel")
-    if not 0 <= channel < filters.shape[1]:
+    if not 0 <= check_int(channel, "channel") < filters.shape[1]:
         raise ValueError(
             f"channel must be an input channel from 0 to {filters.shape[1] - 1}, got {channel!r}"
         )
