@@ -1,9 +1,18 @@
 """Argument checks shared by the public functions of nnguide.
 
 Every check takes the argument's name, so that its `TypeError` or `ValueError`
-says which argument was wrong, what it was and what was expected. Integers go
-through `operator.index`, so NumPy and PyTorch integer scalars are accepted
-wherever a Python `int` is, and `bool` is rejected everywhere an int is meant.
+says which argument was wrong, what it was (its ``repr``) and what was expected.
+The same rules hold in every module:
+
+- Integers go through `operator.index`, so NumPy integer scalars and
+  one-element integer tensors are accepted wherever a Python `int` is.
+- Real numbers: ints, floats, NumPy integer and floating scalars and one-element
+  real tensors; NaN and infinities only where an argument says so.
+- Bools of every kind (Python, NumPy, bool tensors) are refused where a number
+  is meant; a NumPy bool is accepted where a bool is.
+- A str argument is checked for its type before its value, so an unhashable
+  value such as ``["en"]`` is a `TypeError` naming the argument.
+- Seeds are ints from 0 to 2**64 - 1 (`check_seed`).
 """
 
 from __future__ import annotations

@@ -205,11 +205,13 @@ def plot_filters(
     scale.
 
     Args:
-        weight: An `torch.nn.Conv2d` layer, or its weight tensor.
-        channel: Which input channel's weights to draw (0 for a grayscale input).
-        columns: Images per row, at least 1.
-        title: Optional title of the figure. When the layer has more than one
-            input channel, the channel drawn is added to it.
+        weight: An `torch.nn.Conv2d` layer, or its floating-point weight tensor.
+        channel: Which input channel's weights to draw (0 for a grayscale
+            input): an int (NumPy integers and one-element integer tensors
+            count) from 0 to ``in_channels - 1``.
+        columns: Images per row: an int, at least 1.
+        title: Optional title of the figure, a str. When the layer has more
+            than one input channel, the channel drawn is added to it.
         language: Language of the labels, ``"en"`` or ``"ko"``.
 
     Returns:
@@ -217,9 +219,12 @@ def plot_filters(
 
     Raises:
         TypeError: If ``weight`` is neither a `torch.nn.Conv2d` nor a
-            floating-point tensor, or ``channel``/``columns`` is not an int.
+            floating-point tensor, ``channel``/``columns`` is not an int (a bool
+            is not), ``title`` is not a str or ``None``, or ``language`` is not
+            a str (an unhashable ``["en"]`` included).
         ValueError: If the weight tensor is not 4-D, ``channel`` is not an input
-            channel, ``columns`` < 1, or ``language`` is unknown.
+            channel, ``columns`` < 1, or ``language`` is unknown. Each message
+            names the argument and its value.
         ModuleNotFoundError: If matplotlib is not installed.
 
     Shape:

@@ -30,7 +30,11 @@ How it relates to the other tools:
   leaf layer holds (``nn.MultiheadAttention``'s projection, ``weight_norm``'s
   originals), `summary()` counts them all; its forward/backward size counts
   only layers with parameters, `summary()` every layer's output (as
-  torchsummary); its sizes are in 10**6 bytes, `summary()`'s in 2**20. Use
+  torchsummary); it counts a pruned weight (``torch.nn.utils.prune``) by the
+  entries its mask keeps, `summary()` counts the parameter ``weight_orig``
+  whole, as `count_parameters()` does; an ``nn.TransformerEncoder`` given a
+  padding mask makes torchinfo fail, `summary()` runs it without its
+  nested-tensor shortcut; its sizes are in 10**6 bytes, `summary()`'s in 2**20. Use
   torchinfo when you need its extra columns; `summary()` is smaller, faster,
   and keeps the one-row-per-layer table of the course material.
 
@@ -43,10 +47,11 @@ where it was.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import html
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -320,6 +325,9 @@ def _format_params(layer: LayerInfo) -> str:
 
 def _describe(value: Any) -> tuple[OutputShape, int]:
     """Return the shape structure of a layer output and its size in bytes."""
+    if isinstance(value, torch.Tensor) and value.is_nested:
+        parts = value.unbind()
+        return None, sum(part.numel() * part.element_size() for part in parts)
     if isinstance(value, torch.Tensor):
         return tuple(value.shape), value.numel() * value.element_size()
     if isinstance(value, (list, tuple)):
@@ -462,7 +470,10 @@ def _make_input(shape: tuple[int, ...], dtype: torch.dtype, device: torch.device
 
 
 def _describe_inputs(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-    shapes = [str(tuple(tensor.shape)) for tensor in _tensors([args, kwargs])]
+    shapes = [
+        "nested" if tensor.is_nested else str(tuple(tensor.shape))
+        for tensor in _tensors([args, kwargs])
+    ]
     if not shapes:
         return "input without tensors"
     if len(shapes) == 1:
@@ -782,7 +793,7 @@ def _record_calls(model: nn.Module, inputs: _Inputs) -> list[_Call]:
     handles = [module.register_forward_hook(record) for module in leaves]
     try:
         model.eval()
-        with torch.no_grad():
+        with torch.no_grad(), _without_nested_tensors(model):
             model(*inputs.args, **inputs.kwargs)
     except Exception as error:
         failure = failed_call(error)
@@ -797,6 +808,28 @@ def _record_calls(model: nn.Module, inputs: _Inputs) -> list[_Call]:
         for handle in handles:
             handle.remove()
     return calls
+
+
+@contextlib.contextmanager
+def _without_nested_tensors(model: nn.Module) -> Iterator[None]:
+    """Run every ``nn.TransformerEncoder`` on padded tensors, as in training.
+
+    In eval mode without gradients an encoder given a padding mask packs its
+    input into a nested tensor, which has no shape to report; its layers
+    return outputs of the same shapes without that shortcut.
+    """
+    encoders = [
+        (module, module.use_nested_tensor)
+        for module in model.modules()
+        if isinstance(module, nn.TransformerEncoder) and hasattr(module, "use_nested_tensor")
+    ]
+    for module, _ in encoders:
+        module.use_nested_tensor = False
+    try:
+        yield
+    finally:
+        for module, setting in encoders:
+            module.use_nested_tensor = setting
 
 
 def _batch_hint(inputs: _Inputs) -> str:

@@ -12,6 +12,7 @@ import torchinfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
+from torch.nn.utils import prune
 
 from nnguide import count_parameters, summary
 from tests.nnguide.model_zoo import MODELS, Frozen, Tied, input_dtypes, torchinfo_arguments
@@ -199,3 +200,40 @@ def test_generated_rnns_agree_with_torchinfo(cell, batch_first, layers, sequence
     }
     assert_agree(model, kwargs)
     assert summary(model, **kwargs).batch_size == batch
+
+
+def test_an_encoder_with_a_padding_mask_runs_where_torchinfo_fails():
+    torch.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(8, nhead=2, dim_feedforward=16, batch_first=True)
+    encoder = nn.TransformerEncoder(layer, num_layers=2)
+    source = torch.rand(2, 5, 8)
+    mask = torch.zeros(2, 5, dtype=torch.bool)
+    mask[0, 3:] = True
+    inputs = {"src": source, "src_key_padding_mask": mask}
+    with pytest.raises(RuntimeError), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torchinfo.summary(encoder, input_data=inputs, verbose=0)
+    result = summary(encoder, input_data=inputs)
+    assert len(result.layers) == 14
+    assert {layer.output_shape for layer in result.layers} == {(2, 5, 8), (2, 5, 16)}
+    assert result.total_params == count_parameters(encoder)
+    assert encoder.use_nested_tensor is True  # the shortcut is switched back on
+
+
+def test_a_nested_tensor_output_has_no_shape():
+    class Ragged(nn.Module):
+        def forward(self, x):
+            return torch.nested.nested_tensor([x[0, :2], x[1, :3]])
+
+    row = summary(Ragged(), (4,)).layers[0]
+    assert row.output_shape is None and row.output_shape_text == "-"
+
+
+def test_pruned_weights_are_where_torchinfo_counts_the_mask():
+    model = nn.Sequential(nn.Linear(4, 3))
+    prune.l1_unstructured(model[0], "weight", amount=0.5)
+    ours = summary(model, (4,))
+    theirs = torchinfo.summary(model, input_size=(2, 4), verbose=0)
+    # weight_orig (12) and bias (3) are parameters; torchinfo counts the 6 weights left.
+    assert ours.total_params == count_parameters(model) == 15
+    assert theirs.total_params == 6 + 3
