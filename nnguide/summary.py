@@ -558,7 +558,8 @@ def summary(
             ``batch_size`` or ``input_data``; if a recurrent layer read its batch
             from another dimension than ``batch_dim`` (a sequence-first
             ``nn.LSTM`` without ``batch_dim=1``), or a first ``nn.Linear`` got
-            ``input_size=(1, n)`` plus a batch (a batch given twice); if ``dtypes`` has
+            ``input_size=(1, n)`` or ``(batch_size, n)`` plus a batch (a batch
+            given twice); if ``dtypes`` has
             the wrong length or names a quantized dtype, ``device`` does not
             match the model's, ``input_data`` holds meta tensors for a model
             that is not on the meta device, or the inputs built from
@@ -871,18 +872,23 @@ def _check_batch_position(model: nn.Module, calls: list[_Call], inputs: _Inputs)
 
 
 def _check_batch_given_twice(model: nn.Module, calls: list[_Call], inputs: _Inputs) -> None:
-    """Refuse ``input_size=(1, n)`` read by a first ``nn.Linear`` as one-row samples."""
+    """Refuse ``input_size=(1, n)`` or ``(batch_size, n)`` read by a first ``nn.Linear``.
+
+    An ``nn.Linear`` accepts any number of leading dimensions, so a batch given
+    in ``input_size`` as well would run silently, one table row per sample row.
+    """
     if not inputs.added_batch or inputs.batch_dim != 0 or not calls:
         return
     module, _, _, first = calls[0]
     shape = first[1:] if first is not None else ()
-    if isinstance(module, nn.Linear) and len(shape) == 2 and shape[0] == 1:
+    if isinstance(module, nn.Linear) and len(shape) == 2 and shape[0] in (1, inputs.batch):
+        looks = "starts with 1" if shape[0] == 1 else f"starts with batch_size={inputs.batch}"
         raise ValueError(
-            f"input_size={inputs.input_size!r} starts with 1, so {module_label(model, module)} "
-            f"received inputs of shape {first}: {inputs.batch} samples of one row each. "
-            "input_size is the shape of one input without the batch dimension: write "
+            f"input_size={inputs.input_size!r} {looks}, so {module_label(model, module)} "
+            f"received inputs of shape {first}: {inputs.batch} samples of {shape[0]} row(s) "
+            "each. input_size is the shape of one input without the batch dimension: write "
             f"input_size={shape[1:]!r}, or pass batch_dim=None if input_size includes the "
-            "batch (or input_data for sequences of length 1)"
+            "batch (or input_data for short sequences of vectors)"
         )
 
 

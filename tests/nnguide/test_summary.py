@@ -344,6 +344,14 @@ def test_a_batch_of_one_given_to_an_mlp_is_refused():
     ):
         summary(lecture_network(), (1, 128))
     assert summary(lecture_network(), (1, 128), batch_dim=None).layers[0].output_shape == (1, 64)
+    with pytest.raises(
+        ValueError,
+        match=r"^input_size=\(32, 128\) starts with batch_size=32, so layer \"0\" \(Linear\) "
+        r"received inputs of shape \(32, 32, 128\)",
+    ):
+        summary(lecture_network(), (32, 128), batch_size=32)
+    # A sequence of vectors whose length is not the batch size is a valid input.
+    assert summary(lecture_network(), (5, 128)).layers[0].output_shape == (2, 5, 64)
 
 
 @pytest.mark.parametrize(
