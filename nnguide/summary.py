@@ -326,8 +326,7 @@ def _format_params(layer: LayerInfo) -> str:
 def _describe(value: Any) -> tuple[OutputShape, int]:
     """Return the shape structure of a layer output and its size in bytes."""
     if isinstance(value, torch.Tensor) and value.is_nested:
-        parts = value.unbind()
-        return None, sum(part.numel() * part.element_size() for part in parts)
+        return None, sum(part.numel() * part.element_size() for part in value.unbind())
     if isinstance(value, torch.Tensor):
         return tuple(value.shape), value.numel() * value.element_size()
     if isinstance(value, (list, tuple)):
