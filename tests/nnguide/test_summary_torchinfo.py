@@ -48,6 +48,10 @@ def assert_agree(model: nn.Module, kwargs: dict[str, Any]) -> None:
         for layer in theirs.summary_list
         if layer.is_leaf_layer
     ]
+    # Each row's parameters: those it counts first plus those an earlier row counted.
+    assert [layer.num_params + layer.shared_params for layer in ours.layers] == [
+        layer.num_params for layer in theirs.summary_list if layer.is_leaf_layer
+    ]
     # Bytes, per dtype: parameters as the model holds them.
     param_bytes = sum(p.numel() * p.element_size() for p in model.parameters())
     assert ours.params_size_mb * 2**20 == param_bytes
