@@ -61,7 +61,7 @@ def main() -> None:
     ratios = []
     for name, (make_model, make_kwargs) in MODELS.items():
         model, kwargs = make_model(), make_kwargs()
-        theirs_kwargs = torchinfo_arguments(kwargs)
+        theirs_kwargs = torchinfo_arguments(kwargs, model)
         ours, theirs = median_times(
             lambda model=model, kwargs=kwargs: nnguide.summary(model, **kwargs),
             lambda model=model, kwargs=theirs_kwargs: torchinfo.summary(model, verbose=0, **kwargs),

@@ -1,9 +1,18 @@
 """Argument checks shared by the public functions of nnguide.
 
 Every check takes the argument's name, so that its `TypeError` or `ValueError`
-says which argument was wrong, what it was and what was expected. Integers go
-through `operator.index`, so NumPy and PyTorch integer scalars are accepted
-wherever a Python `int` is, and `bool` is rejected everywhere an int is meant.
+says which argument was wrong, what it was (its ``repr``) and what was expected.
+The same rules hold in every module:
+
+- Integers go through `operator.index`, so NumPy integer scalars and
+  one-element integer tensors are accepted wherever a Python `int` is.
+- Real numbers: ints, floats, NumPy integer and floating scalars and one-element
+  real tensors; NaN and infinities only where an argument says so.
+- Bools of every kind (Python, NumPy, bool tensors) are refused where a number
+  is meant; a NumPy bool is accepted where a bool is.
+- A str argument is checked for its type before its value, so an unhashable
+  value such as ``["en"]`` is a `TypeError` naming the argument.
+- Seeds are ints from 0 to 2**64 - 1 (`check_seed`).
 """
 
 from __future__ import annotations
@@ -42,44 +51,127 @@ def describe_tensor(tensor: torch.Tensor) -> str:
     return f"{dtype} tensor of shape {tuple(tensor.shape)}"
 
 
-def check_int(value: object, name: str, *, minimum: int | None = None) -> int:
-    """Return ``value`` as an int, or raise an error naming ``name``.
-
-    Anything `operator.index` accepts is an int (``numpy.int64`` included);
-    ``bool`` is not.
-    """
+def is_boolean(value: object) -> bool:
+    """Whether ``value`` is a bool of any kind: Python, NumPy or a bool tensor."""
     if isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, got bool {value!r}")
+        return True
+    dtype = getattr(value, "dtype", None)
+    if isinstance(dtype, torch.dtype):
+        return dtype == torch.bool
+    return getattr(dtype, "kind", None) == "b"
+
+
+def check_int(
+    value: object, name: str, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """Return ``value`` as an int, or raise an error naming ``name`` and the value.
+
+    Anything `operator.index` accepts is an int: Python ints, NumPy integer
+    scalars (``numpy.int64(3)``) and integer tensors of one element
+    (``torch.tensor(3)``). Bools of every kind are not.
+
+    Raises:
+        TypeError: If ``value`` is not an integer, or is a bool.
+        ValueError: If it is below ``minimum`` or above ``maximum``.
+    """
+    if is_boolean(value):
+        raise TypeError(f"{name} must be an int, got {describe(value)}")
     try:
         number = operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
+    except (TypeError, RuntimeError, ValueError):
         raise TypeError(f"{name} must be an int, got {describe(value)}") from None
     if minimum is not None and number < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {number}")
+        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
+    if maximum is not None and number > maximum:
+        raise ValueError(f"{name} must be at most {maximum}, got {value!r}")
+    return number
+
+
+SEED_MAX = 2**64 - 1
+
+
+def check_seed(value: object, name: str = "seed") -> int:
+    """Return a random seed as an int from 0 to 2**64 - 1, or raise naming ``name``.
+
+    `torch.manual_seed` accepts that range and also reads a negative seed
+    ``s`` as ``2**64 + s`` (so -1 and 2**64 - 1 give the same numbers); nnguide
+    refuses negative seeds instead of aliasing them.
+
+    Raises:
+        TypeError: If ``value`` is not an int (or is a bool).
+        ValueError: If it is negative or larger than 2**64 - 1.
+    """
+    number = check_int(value, name)
+    if not 0 <= number <= SEED_MAX:
+        raise ValueError(
+            f"{name} must be an int from 0 to 2**64 - 1 = {SEED_MAX}, the seeds "
+            f"torch.manual_seed accepts without aliasing, got {value!r}"
+        )
     return number
 
 
 def check_bool(value: object, name: str) -> bool:
-    """Return ``value`` if it is ``True`` or ``False``, or raise a `TypeError`."""
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be a bool, got {describe(value)}")
-    return value
+    """Return ``value`` if it is ``True`` or ``False``, or raise a `TypeError`.
+
+    A NumPy bool (``numpy.True_``) is read as the Python bool it stands for.
+    """
+    if isinstance(value, bool):
+        return value
+    if is_boolean(value) and not isinstance(value, torch.Tensor):
+        return bool(value)
+    raise TypeError(f"{name} must be a bool, got {describe(value)}")
 
 
-def check_float(value: object, name: str, *, what: str = "a number") -> float:
-    """Return a finite real number as a float (ints included, bool not)."""
-    if isinstance(value, (bool, str, complex)) or not hasattr(value, "__float__"):
+def check_float(
+    value: object,
+    name: str,
+    *,
+    what: str = "a number",
+    minimum: float | None = None,
+    finite: bool = True,
+) -> float:
+    """Return a real number as a float, or raise an error naming ``name`` and the value.
+
+    Accepted: ints, floats, NumPy integer and floating scalars, and real tensors
+    of one element (``torch.tensor(0.5)``). Refused: bools of every kind,
+    strings, complex numbers. With ``finite`` (the default), NaN and
+    infinities are refused; NaN is refused whenever ``minimum`` is given.
+
+    Raises:
+        TypeError: If ``value`` is not a real number.
+        ValueError: If it is not finite (with ``finite``), NaN (with
+            ``minimum``) or below ``minimum``.
+    """
+    if is_boolean(value) or isinstance(value, (str, bytes, complex)):
         raise TypeError(f"{name} must be {what}, got {describe(value)}")
-    if isinstance(value, torch.Tensor) and (value.numel() != 1 or value.is_complex()):
-        raise TypeError(f"{name} must be {what}, got a {describe_tensor(value)}")
+    if isinstance(value, torch.Tensor):
+        if value.numel() != 1 or value.is_complex():
+            raise TypeError(f"{name} must be {what}, got a {describe_tensor(value)}")
+    elif not hasattr(value, "__float__") or _numpy_kind(value) == "c":
+        raise TypeError(f"{name} must be {what}, got {describe(value)}")
     number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be a finite number, got {number}")
+    if finite and not math.isfinite(number):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if minimum is not None and not number >= minimum:
+        raise ValueError(f"{name} must be at least {minimum:g}, got {value!r}")
     return number
 
 
+def _numpy_kind(value: object) -> str:
+    """The NumPy dtype kind of a NumPy scalar (``"c"`` for complex), else ``""``."""
+    return str(getattr(getattr(value, "dtype", None), "kind", ""))
+
+
 def check_str(value: object, name: str, *, choices: Sequence[str] | None = None) -> str:
-    """Return ``value`` if it is a str (one of ``choices`` when given)."""
+    """Return ``value`` if it is a str (one of ``choices`` when given).
+
+    The type is checked first, so an unhashable value such as ``["en"]`` gets a
+    `TypeError` that names the argument, not "unhashable type".
+
+    Raises:
+        TypeError: If ``value`` is not a str.
+        ValueError: If it is not one of ``choices``.
+    """
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, got {describe(value)}")
     if choices is not None and value not in choices:

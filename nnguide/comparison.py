@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from nnguide._validation import check_bool, check_str, describe
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -69,10 +71,13 @@ def plot_histories(
         The axes.
 
     Raises:
-        TypeError: If ``histories`` is not a mapping of names to histories, or
-            ``ax`` is not an Axes.
+        TypeError: If ``histories`` is not a mapping of names to histories,
+            ``ax`` is not an Axes, ``title`` not a str or ``None``,
+            ``log_scale`` not a bool, or ``metric`` or ``language`` not a str
+            (an unhashable ``["en"]`` included).
         ValueError: If ``histories`` is empty, ``metric`` or ``language`` is
-            unknown, or a run has not recorded ``metric``.
+            unknown, or a run has not recorded ``metric``. Each message names
+            the argument and its value.
         ModuleNotFoundError: If matplotlib is not installed.
 
     Examples:
@@ -89,35 +94,34 @@ def plot_histories(
         >>> ax.lines[3].get_xdata().tolist()  # Adam's lowest validation loss: epoch 2
         [2]
     """
-    if language not in _LABELS:
-        raise ValueError(
-            f"language must be one of {', '.join(map(repr, _LABELS))}, got {language!r}"
-        )
-    labels = _LABELS[language]
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {', '.join(map(repr, METRICS))}, got {metric!r}")
+    labels = _LABELS[check_str(language, "language", choices=tuple(_LABELS))]
+    check_str(metric, "metric", choices=METRICS)
     if not isinstance(histories, Mapping):
         raise TypeError(
             "histories must be a mapping of run names to nnguide.History objects, "
-            f"got {type(histories).__name__}"
+            f"got {describe(histories)}"
         )
     if not histories:
-        raise ValueError("histories is empty: pass at least one run")
+        raise ValueError("histories is empty: pass at least one run, got {}")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a str or None, got {describe(title)}")
     curves: dict[str, list[float]] = {}
     for name, history in histories.items():
         if not hasattr(history, metric):
             raise TypeError(
-                f"histories[{name!r}] must be an nnguide.History, got {type(history).__name__}"
+                f"histories[{name!r}] must be an nnguide.History, got {describe(history)}"
             )
         try:
             values = [float(value) for value in getattr(history, metric)]
         except (TypeError, ValueError) as error:
-            raise TypeError(f"histories[{name!r}].{metric} must be a list of numbers") from error
+            raise TypeError(
+                f"histories[{name!r}].{metric} must be a list of numbers, "
+                f"got {describe(getattr(history, metric))}"
+            ) from error
         if not values:
             raise ValueError(f"histories[{name!r}] has no {metric}: was fit() given a val_loader?")
         curves[str(name)] = values
-    if not isinstance(log_scale, bool):
-        raise TypeError(f"log_scale must be a bool, got {type(log_scale).__name__}")
+    log_scale = check_bool(log_scale, "log_scale")
     try:
         import matplotlib.pyplot as plt
         from matplotlib.axes import Axes
@@ -127,7 +131,7 @@ def plot_histories(
     if ax is None:
         _, ax = plt.subplots()
     elif not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {describe(ax)}")
 
     for name, values in curves.items():
         epochs = list(range(1, len(values) + 1))

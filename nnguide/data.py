@@ -15,12 +15,13 @@ from typing import NamedTuple
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from nnguide._validation import check_bool, check_float, check_int
+from nnguide._validation import check_bool, check_float, check_int, check_seed
 
 __all__ = ["DigitsSplit", "digits_loaders", "load_digits"]
 
 _NUM_CLASSES = 10
 _MAX_PIXEL = 16.0
+_DIGITS = 1797  # images in scikit-learn's copy of the data set
 
 
 class DigitsSplit(NamedTuple):
@@ -42,16 +43,19 @@ class DigitsSplit(NamedTuple):
     y_test: torch.Tensor
 
 
-def _check_test_fraction(test_fraction: float, num_samples: int) -> None:
+def _check_test_fraction(given: object, num_samples: int) -> float:
+    """The test fraction as a float in (0, 1) that leaves every digit in both parts."""
+    test_fraction = check_float(given, "test_fraction", what="a float between 0 and 1")
     if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be strictly between 0 and 1, got {test_fraction!r}")
+        raise ValueError(f"test_fraction must be strictly between 0 and 1, got {given!r}")
     num_test = math.ceil(test_fraction * num_samples)
     if num_test < _NUM_CLASSES or num_samples - num_test < _NUM_CLASSES:
         raise ValueError(
-            f"test_fraction={test_fraction!r} leaves {num_test} test and "
+            f"test_fraction={given!r} leaves {num_test} test and "
             f"{num_samples - num_test} training images of {num_samples}; each part needs "
             f"at least one image of each of the {_NUM_CLASSES} digits"
         )
+    return test_fraction
 
 
 def _read_digits() -> tuple[torch.Tensor, torch.Tensor]:
@@ -114,7 +118,9 @@ def load_digits(
     Args:
         test_fraction: Share of the images held out for testing, between 0 and 1.
             With the default 0.2, 360 of the 1,797 images are test images.
-        seed: Seed of the random split.
+        seed: Seed of the random split: an int from 0 to 2**64 - 1 (the
+            seeds `torch.manual_seed` accepts; a negative seed, which torch
+            would read as 2**64 + seed, is refused). NumPy integers count.
         normalize: If ``True``, divide pixel values (integers 0–16) by 16 so they
             lie in [0, 1]; the scale is fixed, so no statistic of the test part
             leaks into training. If ``False``, keep the raw values 0–16.
@@ -123,10 +129,12 @@ def load_digits(
         A `DigitsSplit` named tuple ``(X_train, X_test, y_train, y_test)``.
 
     Raises:
-        TypeError: If ``test_fraction`` is not a number, ``seed`` not an int or
-            ``normalize`` not a bool.
-        ValueError: If ``test_fraction`` is not strictly between 0 and 1 or leaves a
-            part too small to hold every digit.
+        TypeError: If ``test_fraction`` is not a real number (a bool is not),
+            ``seed`` not an int or ``normalize`` not a bool.
+        ValueError: If ``test_fraction`` is not strictly between 0 and 1 (NaN
+            and infinities included) or leaves a part too small to hold every
+            digit, or ``seed`` is outside 0 to 2**64 - 1. Each message names
+            the argument and its value.
         ModuleNotFoundError: If scikit-learn is not installed.
 
     Examples:
@@ -138,15 +146,15 @@ def load_digits(
         >>> float(X_train.max())
         1.0
     """
-    seed = check_int(seed, "seed")
-    check_bool(normalize, "normalize")
-    test_fraction = check_float(test_fraction, "test_fraction", what="a float between 0 and 1")
+    seed = check_seed(seed)
+    normalize = check_bool(normalize, "normalize")
+    _check_test_fraction(test_fraction, _DIGITS)  # before reading, so errors come fast
     features, labels = _read_digits()
-    _check_test_fraction(test_fraction, len(labels))
+    fraction = _check_test_fraction(test_fraction, len(labels))
     if normalize:
         features = features / _MAX_PIXEL
     generator = torch.Generator().manual_seed(seed)
-    train, test = _stratified_indices(labels, test_fraction, generator)
+    train, test = _stratified_indices(labels, fraction, generator)
     return DigitsSplit(features[train], features[test], labels[train], labels[test])
 
 
@@ -163,15 +171,17 @@ def digits_loaders(
         batch_size: Number of images per mini-batch (the last batch may be smaller).
         test_fraction: Share of the images held out for testing, as in
             `load_digits()`.
-        seed: Seed of both the split and the shuffling.
+        seed: Seed of both the split and the shuffling, as in `load_digits()`.
 
     Returns:
         ``(train_loader, test_loader)``.
 
     Raises:
-        TypeError: If ``batch_size`` or ``seed`` is not an int.
-        ValueError: If ``batch_size`` is smaller than 1, or ``test_fraction`` is
-            invalid as described in `load_digits()`.
+        TypeError: If ``batch_size`` or ``seed`` is not an int (a bool is not;
+            NumPy integers are ints), or ``test_fraction`` not a number.
+        ValueError: If ``batch_size`` is smaller than 1, ``seed`` is outside 0 to
+            2**64 - 1, or ``test_fraction`` is invalid as described in
+            `load_digits()`. Each message names the argument and its value.
         ModuleNotFoundError: If scikit-learn is not installed.
 
     Shape:
@@ -189,7 +199,7 @@ def digits_loaders(
         45
     """
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    seed = check_int(seed, "seed")
+    seed = check_seed(seed)
     split = load_digits(test_fraction=test_fraction, seed=seed)
     train_loader = DataLoader(
         TensorDataset(split.X_train, split.y_train),

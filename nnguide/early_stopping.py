@@ -29,6 +29,8 @@ import math
 import torch
 from torch import nn
 
+from nnguide._validation import check_float, check_int, check_module
+
 __all__ = ["EarlyStopping"]
 
 
@@ -42,10 +44,12 @@ class EarlyStopping:
     brought no improvement, and `restore()` loads the best copy into the model.
 
     Args:
-        patience: How many epochs without improvement to wait before stopping, at
+        patience: How many epochs without improvement to wait before stopping:
+            an int (a NumPy integer or a one-element integer tensor too), at
             least 1.
         min_delta: How much lower than the best loss a loss must be to count as
-            an improvement, at least 0.
+            an improvement: a finite number (int, float, NumPy scalar or
+            one-element tensor), at least 0.
 
     Attributes:
         patience: As given.
@@ -58,8 +62,11 @@ class EarlyStopping:
             ``None`` before the first improvement.
 
     Raises:
-        TypeError: If ``patience`` is not an int or ``min_delta`` not a number.
-        ValueError: If ``patience`` < 1 or ``min_delta`` < 0.
+        TypeError: If ``patience`` is not an int (a bool is not) or
+            ``min_delta`` not a real number.
+        ValueError: If ``patience`` < 1, or ``min_delta`` is negative, NaN or
+            infinite (an infinite ``min_delta`` would make every epoch "no
+            improvement"). Each message names the argument and its value.
 
     Examples:
         >>> from torch import nn
@@ -75,16 +82,8 @@ class EarlyStopping:
 
     def __init__(self, patience: int = 5, min_delta: float = 0.0) -> None:
         """Check the settings and start with no epochs seen; see the class docstring."""
-        if isinstance(patience, bool) or not isinstance(patience, int):
-            raise TypeError(f"patience must be an int, got {type(patience).__name__}")
-        if patience < 1:
-            raise ValueError(f"patience must be at least 1, got {patience}")
-        if isinstance(min_delta, bool) or not isinstance(min_delta, (int, float)):
-            raise TypeError(f"min_delta must be a number, got {type(min_delta).__name__}")
-        if not min_delta >= 0:
-            raise ValueError(f"min_delta must be 0 or more, got {min_delta!r}")
-        self.patience = patience
-        self.min_delta = float(min_delta)
+        self.patience = check_int(patience, "patience", minimum=1)
+        self.min_delta = check_float(min_delta, "min_delta", minimum=0.0)
         self.epochs = 0
         self.best_epoch = 0
         self.best_loss = math.inf
@@ -106,8 +105,9 @@ class EarlyStopping:
         """Record one epoch's validation loss; copy the weights if it is the best.
 
         Args:
-            val_loss: The epoch's validation loss (a number or a one-element
-                tensor). ``nan`` never counts as an improvement.
+            val_loss: The epoch's validation loss: a real number (int, float,
+                NumPy scalar) or a one-element tensor. ``nan`` and ``inf`` are
+                accepted and never count as an improvement.
             model: The model being trained; its ``state_dict`` is copied when
                 the loss improves.
 
@@ -115,17 +115,14 @@ class EarlyStopping:
             `should_stop`: ``True`` when training should stop now.
 
         Raises:
-            TypeError: If ``val_loss`` is not a number or ``model`` not a module.
+            TypeError: If ``val_loss`` is not a real number (a bool is not) or
+                ``model`` not a module.
         """
-        if isinstance(val_loss, torch.Tensor) and val_loss.numel() == 1:
-            val_loss = float(val_loss.item())
-        if isinstance(val_loss, bool) or not isinstance(val_loss, (int, float)):
-            raise TypeError(f"val_loss must be a number, got {type(val_loss).__name__}")
-        if not isinstance(model, nn.Module):
-            raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+        loss = check_float(val_loss, "val_loss", finite=False)
+        check_module(model)
         self.epochs += 1
-        if val_loss < self.best_loss - self.min_delta:
-            self.best_loss = float(val_loss)
+        if loss < self.best_loss - self.min_delta:
+            self.best_loss = loss
             self.best_epoch = self.epochs
             self.best_state = {
                 name: tensor.detach().clone() for name, tensor in model.state_dict().items()
@@ -146,8 +143,7 @@ class EarlyStopping:
             RuntimeError: If `step()` has not recorded an improvement yet, or the
                 architecture does not match the saved weights.
         """
-        if not isinstance(model, nn.Module):
-            raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+        check_module(model)
         if self.best_state is None:
             raise RuntimeError(
                 "EarlyStopping has no weights to restore: call step(val_loss, model) "

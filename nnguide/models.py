@@ -40,6 +40,14 @@ def _make(name: str) -> nn.Module:
     return nn.Softmax(dim=-1) if isinstance(module, nn.Softmax) else module
 
 
+def _check_activation(name: str, argument: str) -> None:
+    """Refuse an unknown activation name, saying which argument held it."""
+    try:
+        make_activation(name)
+    except ValueError as error:
+        raise ValueError(f"{argument}={name!r}: {error}") from None
+
+
 class MLP(nn.Sequential):
     """A fully connected network built from a list of layer widths.
 
@@ -129,6 +137,9 @@ class MLP(nn.Sequential):
                 "output_activation must be an activation name such as 'sigmoid' or None, "
                 f"got {type(output_activation).__name__} {output_activation!r}"
             )
+        _check_activation(activation, "activation")
+        if output_activation is not None:
+            _check_activation(output_activation, "output_activation")
         layers: list[nn.Module] = []
         last = len(checked) - 2
         for index, (width_in, width_out) in enumerate(itertools.pairwise(checked)):
@@ -137,8 +148,6 @@ class MLP(nn.Sequential):
                 layers.append(_make(activation))
             elif output_activation is not None:
                 layers.append(_make(output_activation))
-        if last == 0:
-            _make(activation)  # Validate the name even when no hidden layer uses it.
         super().__init__(*layers)
         self.sizes = checked
         self.activation = activation

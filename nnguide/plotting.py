@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from nnguide._validation import check_str, describe
+from nnguide._validation import check_str, describe, describe_tensor
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -164,7 +164,9 @@ def _float_list(values: Any, name: str) -> list[float]:
     try:
         return [float(value) for value in values]
     except (TypeError, ValueError) as error:
-        raise TypeError(f"history.{name} must be a list of numbers") from error
+        raise TypeError(
+            f"history.{name} must be a list of numbers, got {describe(values)}"
+        ) from error
 
 
 def plot_history(
@@ -216,7 +218,7 @@ def plot_history(
     if missing:
         raise TypeError(
             "history must be an nnguide.History (lists train_loss, val_loss, val_accuracy), "
-            f"got {type(history).__name__} without {', '.join(missing)}"
+            f"got {describe(history)} without {', '.join(missing)}"
         )
     train_loss = _float_list(history.train_loss, "train_loss")
     val_loss = _float_list(history.val_loss, "val_loss")
@@ -310,16 +312,16 @@ def plot_confusion_matrix(
         values = torch.as_tensor(matrix).detach().cpu()
     except (TypeError, ValueError, RuntimeError) as error:
         raise TypeError(
-            f"matrix must be a square tensor of counts, got {type(matrix).__name__}"
+            f"matrix must be a square tensor of counts, got {describe(matrix)}"
         ) from error
     if values.ndim != 2 or values.shape[0] != values.shape[1] or values.shape[0] == 0:
         raise ValueError(
             f"matrix must be a non-empty square 2-D matrix (C, C), got shape {tuple(values.shape)}"
         )
     if values.dtype == torch.bool or values.is_complex():
-        raise TypeError(f"matrix must hold counts, got dtype {values.dtype}")
+        raise TypeError(f"matrix must hold counts, got a {describe_tensor(values)}")
     if bool((values < 0).any()):
-        raise ValueError("matrix must hold counts, got a negative entry")
+        raise ValueError(f"matrix must hold counts, got a negative entry: {describe(matrix)}")
     num_classes = values.shape[0]
     if class_names is None:
         names = [str(index) for index in range(num_classes)]
@@ -331,7 +333,8 @@ def plot_confusion_matrix(
         names = [str(name) for name in class_names]
         if len(names) != num_classes:
             raise ValueError(
-                f"class_names must have one name per class ({num_classes}), got {len(names)}"
+                f"class_names must have one name per class ({num_classes}), "
+                f"got {len(names)}: {describe(class_names)}"
             )
     side = 1.6 + 0.45 * max(num_classes, 4)
     ax = _axes(ax, figsize=(side, side))

@@ -21,11 +21,22 @@ How it relates to the other tools:
   many more options (nested rows, mult-adds, column choices). `summary()`
   reports the same total and trainable parameter counts as
   ``torchinfo.summary`` and the same leaf layers and output shapes; the test
-  suite checks this on models from MLPs to LSTMs and Transformers. One known
-  difference: torchinfo counts a weight shared by two different layers (weight
-  tying) once per layer, `summary()` once. Use torchinfo when you need its
-  extra columns; `summary()` is smaller, faster, and keeps the
-  one-row-per-layer table of the course material.
+  suite checks this on models from MLPs to LSTMs and Transformers,
+  sequence-first RNNs, ``weight_norm`` parametrizations and float64/float16
+  models, and on generated MLPs and CNNs. Known differences: torchinfo 1.8
+  counts a weight shared by two different layers (weight tying) once per
+  layer, `summary()` once; torchinfo's ``input_size`` includes the batch
+  (``batch_dim=None`` here); its "Params size" leaves out parameters that no
+  leaf layer holds (``nn.MultiheadAttention``'s projection, ``weight_norm``'s
+  originals), `summary()` counts them all; its forward/backward size counts
+  only layers with parameters, `summary()` every layer's output (as
+  torchsummary); it counts a pruned weight (``torch.nn.utils.prune``) by the
+  entries its mask keeps, `summary()` counts the parameter ``weight_orig``
+  whole, as `count_parameters()` does; an ``nn.TransformerEncoder`` given a
+  padding mask makes torchinfo fail, `summary()` runs it without its
+  nested-tensor shortcut; its sizes are in 10**6 bytes, `summary()`'s in 2**20. Use
+  torchinfo when you need its extra columns; `summary()` is smaller, faster,
+  and keeps the one-row-per-layer table of the course material.
 
 Unlike both, `summary()` leaves the model exactly as it found it: every
 module's train/eval mode and every parameter's ``requires_grad`` are restored and
@@ -36,9 +47,11 @@ where it was.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import html
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -132,13 +145,16 @@ class ModelSummary:
         total_params: Number of parameters in the model, each counted once.
         trainable_params: Those with ``requires_grad=True``.
         non_trainable_params: Those with ``requires_grad=False`` (frozen).
-        batch_size: Size of dimension 0 of the first input, shown as ``-1`` in
-            printed output shapes; ``None`` when the input had no batch dimension.
+        batch_size: Size of the batch dimension of the first input, shown as
+            ``-1`` in printed output shapes; ``None`` when the input had no
+            batch dimension.
         input_size_mb: Memory of the input tensors, in MB (2**20 bytes).
         forward_backward_size_mb: Memory of the layers' outputs, twice (once for
             the forward pass, once for their gradients in the backward pass).
         params_size_mb: Memory of the parameters.
         total_size_mb: The sum of the three estimates above.
+        batch_dim: The dimension of the inputs that holds the batch (see
+            `summary()`'s ``batch_dim``; 0 when ``input_size`` included it).
 
     Examples:
         >>> shared = nn.Linear(4, 4)
@@ -160,6 +176,7 @@ class ModelSummary:
     forward_backward_size_mb: float
     params_size_mb: float
     total_size_mb: float
+    batch_dim: int = 0
 
     @property
     def params_outside_layers(self) -> int:
@@ -170,7 +187,8 @@ class ModelSummary:
         return [
             (
                 layer.label,
-                layer.output_shape_text or _format_shape(layer.output_shape, self.batch_size),
+                layer.output_shape_text
+                or _format_shape(layer.output_shape, self.batch_size, prefer=self.batch_dim),
                 _format_params(layer),
             )
             for layer in self.layers
@@ -240,31 +258,46 @@ class ModelSummary:
         return "\n".join(parts)
 
 
-def _format_shape(shape: OutputShape, batch_size: int | None, batch_dim: int | None = None) -> str:
+def _format_shape(
+    shape: OutputShape,
+    batch_size: int | None,
+    batch_dim: int | None = None,
+    *,
+    prefer: int = 0,
+) -> str:
     """Format a shape with its batch dimension as -1.
 
-    The batch dimension is ``batch_dim`` when given, otherwise dimension 0 when
-    its size equals ``batch_size``.
+    The batch dimension is ``batch_dim`` when given; otherwise dimension
+    ``prefer`` (the inputs' batch dimension) when its size equals
+    ``batch_size``, else dimension 0 when that size does.
     """
     if shape is None:
         return "-"
     if isinstance(shape, tuple):
         dims = list(shape)
+        if batch_dim is None and batch_size is not None:
+            candidates = [index for index in (prefer, 0) if index < len(dims)]
+            batch_dim = next((i for i in candidates if dims[i] == batch_size), None)
         if batch_dim is not None and batch_dim < len(dims):
             dims[batch_dim] = -1
-        elif batch_dim is None and batch_size is not None and dims and dims[0] == batch_size:
-            dims[0] = -1
         return "[" + ", ".join(str(dim) for dim in dims) + "]"
     if isinstance(shape, list):
-        return "(" + ", ".join(_format_shape(part, batch_size) for part in shape) + ")"
+        return (
+            "(" + ", ".join(_format_shape(part, batch_size, prefer=prefer) for part in shape) + ")"
+        )
     return (
         "{"
-        + ", ".join(f"{key}: {_format_shape(part, batch_size)}" for key, part in shape.items())
+        + ", ".join(
+            f"{key}: {_format_shape(part, batch_size, prefer=prefer)}"
+            for key, part in shape.items()
+        )
         + "}"
     )
 
 
-def _format_output(module: nn.Module, shape: OutputShape, batch_size: int | None) -> str:
+def _format_output(
+    module: nn.Module, shape: OutputShape, batch_size: int | None, prefer: int = 0
+) -> str:
     """Format a layer's output shape, locating the batch of recurrent layers exactly."""
     if (
         isinstance(module, nn.RNNBase)
@@ -279,7 +312,7 @@ def _format_output(module: nn.Module, shape: OutputShape, batch_size: int | None
             states = ", ".join(_format_shape(part, batch_size, 1) for part in hidden)
             return f"({output}, ({states}))"
         return f"({output}, {_format_shape(hidden, batch_size, 1)})"
-    return _format_shape(shape, batch_size)
+    return _format_shape(shape, batch_size, prefer=prefer)
 
 
 def _format_params(layer: LayerInfo) -> str:
@@ -292,6 +325,8 @@ def _format_params(layer: LayerInfo) -> str:
 
 def _describe(value: Any) -> tuple[OutputShape, int]:
     """Return the shape structure of a layer output and its size in bytes."""
+    if isinstance(value, torch.Tensor) and value.is_nested:
+        return None, sum(part.numel() * part.element_size() for part in value.unbind())
     if isinstance(value, torch.Tensor):
         return tuple(value.shape), value.numel() * value.element_size()
     if isinstance(value, (list, tuple)):
@@ -369,9 +404,19 @@ def _check_input_dtype(dtype: Any, name: str) -> torch.dtype:
     return dtype  # type: ignore[no-any-return]
 
 
-def _check_dtypes(dtypes: Any, count: int) -> list[torch.dtype]:
+def _model_dtype(model: nn.Module) -> torch.dtype:
+    """The dtype of the model's first floating-point parameter or buffer (else float32)."""
+    for tensor in itertools.chain(model.parameters(), model.buffers()):
+        if tensor.is_floating_point() and not isinstance(
+            tensor, (nn.parameter.UninitializedParameter, nn.parameter.UninitializedBuffer)
+        ):
+            return tensor.dtype
+    return torch.float32
+
+
+def _check_dtypes(dtypes: Any, count: int, default: torch.dtype) -> list[torch.dtype]:
     if dtypes is None:
-        return [torch.float32] * count
+        return [default] * count
     if isinstance(dtypes, torch.dtype):
         return [_check_input_dtype(dtypes, "dtypes")] * count
     if not _is_sequence(dtypes):
@@ -415,6 +460,7 @@ def _check_device(device: Any, model: nn.Module) -> torch.device:
 
 
 def _make_input(shape: tuple[int, ...], dtype: torch.dtype, device: torch.device) -> torch.Tensor:
+    """Uniform random numbers in [0, 1) from a private generator, or integer zeros."""
     if dtype.is_floating_point or dtype.is_complex:
         generator = torch.Generator().manual_seed(0)
         return torch.rand(shape, generator=generator, dtype=dtype).to(device)
@@ -423,7 +469,10 @@ def _make_input(shape: tuple[int, ...], dtype: torch.dtype, device: torch.device
 
 
 def _describe_inputs(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
-    shapes = [str(tuple(tensor.shape)) for tensor in _tensors([args, kwargs])]
+    shapes = [
+        "nested" if tensor.is_nested else str(tuple(tensor.shape))
+        for tensor in _tensors([args, kwargs])
+    ]
     if not shapes:
         return "input without tensors"
     if len(shapes) == 1:
@@ -436,9 +485,10 @@ def summary(
     input_size: Sequence[int] | Sequence[Sequence[int]] | None = None,
     *,
     input_data: torch.Tensor | Sequence[Any] | Mapping[str, Any] | None = None,
-    batch_size: int = 2,
+    batch_size: int | None = None,
     device: torch.device | str | None = None,
     dtypes: torch.dtype | Sequence[torch.dtype] | None = None,
+    batch_dim: int | None = 0,
 ) -> ModelSummary:
     """Summarize a model: each layer's output shape and parameters, and the totals.
 
@@ -465,21 +515,34 @@ def summary(
         input_size: Shape of one input without the batch dimension, e.g.
             ``(128,)`` or ``(3, 32, 32)``; or a list of such shapes for a model
             whose ``forward`` takes several tensors. Give either this or
-            ``input_data``.
+            ``input_data``. A shape that already includes the batch, as
+            torchinfo's ``input_size`` does, needs ``batch_dim=None``.
         input_data: Real inputs instead of ``input_size``: a tensor, a list or
             tuple of positional arguments, or a dict of keyword arguments for
             ``forward``. Needed when the input must hold particular values, such
             as token ids for ``nn.Embedding``. Tensors are moved to the device.
         batch_size: Batch size of the inputs built from ``input_size`` (ignored
-            with ``input_data``, whose first dimension is the batch). The default
-            of 2 lets BatchNorm layers run, which a batch of 1 does not.
+            with ``input_data``, whose ``batch_dim`` is the batch). ``None``
+            means 2, which lets BatchNorm layers run, as a batch of 1 does not.
+            Leave it out with ``batch_dim=None``.
         device: Device for the inputs. Defaults to the device of the model's
             parameters (CPU for a model without any); a different device is an
             error because the model is not moved.
         dtypes: Data type of the inputs built from ``input_size``: one
             ``torch.dtype`` for all, or a list with one per shape. Defaults to
-            ``torch.float32``. Floating inputs are uniform random numbers in
-            [0, 1); integer inputs are zeros (a valid index for any embedding).
+            the dtype of the model's first floating-point parameter or buffer
+            (``torch.float64`` for a model after ``.double()``, ``torch.float16``
+            after ``.half()``), ``torch.float32`` for a model without any.
+            Floating inputs are uniform random numbers in [0, 1); integer
+            inputs are zeros (a valid index for any embedding). Sizes in MB
+            use each tensor's own element size.
+        batch_dim: Which dimension of each input holds the batch: 0 (the
+            default) for batch-first inputs, 1 for sequence-first models such as
+            ``nn.LSTM(..., batch_first=False)`` whose input is (sequence, batch,
+            features). Inputs built from ``input_size`` get ``batch_size``
+            inserted there; with ``input_data`` that dimension's size is the
+            batch size. ``None`` means that ``input_size`` already includes the
+            batch, in dimension 0 (torchinfo's convention).
 
     Returns:
         A `ModelSummary`; print it for the table.
@@ -489,7 +552,13 @@ def summary(
             module (which takes no hooks), or ``input_size``, ``input_data``,
             ``batch_size``, ``device`` or ``dtypes`` has the wrong type.
         ValueError: If neither or both of ``input_size`` and ``input_data`` are
-            given, a dimension or ``batch_size`` is not positive, ``dtypes`` has
+            given, a dimension or ``batch_size`` is not positive, ``batch_dim``
+            is negative, past the end of an input, or ``None`` together with
+            ``batch_size`` or ``input_data``; if a recurrent layer read its batch
+            from another dimension than ``batch_dim`` (a sequence-first
+            ``nn.LSTM`` without ``batch_dim=1``), or a first ``nn.Linear`` got
+            ``input_size=(1, n)`` or ``(batch_size, n)`` plus a batch (a batch
+            given twice); if ``dtypes`` has
             the wrong length or names a quantized dtype, ``device`` does not
             match the model's, ``input_data`` holds meta tensors for a model
             that is not on the meta device, or the inputs built from
@@ -497,7 +566,8 @@ def summary(
         RuntimeError: If ``device`` names a GPU this machine does not have, or
             the forward pass fails. The message names the innermost layer the
             error came out of and the shape of its input, e.g. ``layer "0"
-            (Linear) failed on input of shape (2, 127): ...``; the original
+            (Linear) failed on input of shape (2, 127): ...``, and, for inputs
+            built from ``input_size``, where the batch was added; the original
             error is chained as the cause.
 
     Examples:
@@ -536,9 +606,19 @@ def summary(
         >>> embedding = nn.Embedding(1000, 8)
         >>> summary(embedding, input_data=torch.tensor([[1, 2, 3]])).layers[0].output_shape
         (1, 3, 8)
+
+        A sequence-first LSTM takes its batch in dimension 1:
+
+        >>> lstm = summary(nn.LSTM(10, 20), (5, 10), batch_dim=1).layers[0]
+        >>> lstm.output_shape_text
+        '([5, -1, 20], ([1, -1, 20], [1, -1, 20]))'
+
+        A shape that includes the batch, as torchinfo's ``input_size`` does:
+
+        >>> summary(model, (4, 128), batch_dim=None).layers[0].output_shape
+        (4, 64)
     """
     _check_model(model)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
     if input_size is None and input_data is None:
         raise ValueError(
             "give input_size (the shape of one input without the batch dimension, "
@@ -546,43 +626,99 @@ def summary(
         )
     if input_size is not None and input_data is not None:
         raise ValueError("give either input_size or input_data, not both")
+    plan = _plan_batch(batch_size, batch_dim, from_size=input_data is None)
     target = _check_device(device, model)
     if input_data is None:
-        args, kwargs, batch = _inputs_from_size(input_size, dtypes, batch_size, target)
+        inputs = _inputs_from_size(input_size, dtypes, plan, target, _model_dtype(model))
     else:
         if dtypes is not None:
             raise ValueError(
                 "dtypes applies to inputs built from input_size; "
                 "input_data tensors keep their own dtype"
             )
-        args, kwargs, batch = _inputs_from_data(input_data, target)
-    return _run(model, args, kwargs, batch)
+        inputs = _inputs_from_data(input_data, plan.batch_dim, target)
+    return _run(model, inputs)
 
 
-_Inputs: TypeAlias = "tuple[tuple[Any, ...], dict[str, Any], int | None]"
+@dataclass(frozen=True)
+class _Batch:
+    """Where the batch goes: its size (for inputs built from input_size) and dimension."""
+
+    size: int | None  # None: the inputs already hold it
+    batch_dim: int
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """The arguments of the one forward pass, and how they were made."""
+
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    batch: int | None
+    batch_dim: int
+    # The input_size the caller gave (for hints in error messages), or None.
+    input_size: Any = None
+    added_batch: bool = False
+
+
+def _plan_batch(batch_size: Any, batch_dim: Any, *, from_size: bool) -> _Batch:
+    """Check ``batch_size`` and ``batch_dim`` together."""
+    if batch_dim is None:
+        if not from_size:
+            raise ValueError(
+                "batch_dim=None means that input_size already includes the batch "
+                "dimension; input_data always does, so give batch_dim as an int "
+                "(the dimension of input_data that holds the batch) or leave it out"
+            )
+        if batch_size is not None:
+            raise ValueError(
+                f"batch_size={batch_size!r} was given with batch_dim=None, which means "
+                "that input_size already includes the batch dimension (its size is the "
+                "batch size); leave batch_size out, or give batch_dim=0 and input_size "
+                "without the batch"
+            )
+        return _Batch(size=None, batch_dim=0)
+    dim = check_int(batch_dim, "batch_dim", minimum=0)
+    if batch_size is None:
+        return _Batch(size=2, batch_dim=dim)
+    if not from_size:
+        check_int(batch_size, "batch_size", minimum=1)
+        return _Batch(size=None, batch_dim=dim)
+    return _Batch(size=check_int(batch_size, "batch_size", minimum=1), batch_dim=dim)
 
 
 def _inputs_from_size(
-    input_size: Any, dtypes: Any, batch_size: int, device: torch.device
+    input_size: Any, dtypes: Any, plan: _Batch, device: torch.device, default: torch.dtype
 ) -> _Inputs:
     """Random (floating) or zero (integer) inputs of the given shapes, after a memory check."""
     shapes = _check_input_size(input_size)
-    kinds = _check_dtypes(dtypes, len(shapes))
-    needed = sum(
-        tensor_bytes((batch_size, *shape), dtype)
-        for shape, dtype in zip(shapes, kinds, strict=True)
-    )
-    check_memory(
-        needed, f"input_size={input_size!r} with batch_size={batch_size}", "the inputs", device
-    )
+    kinds = _check_dtypes(dtypes, len(shapes), default)
+    if plan.size is not None:
+        for index, shape in enumerate(shapes):
+            if plan.batch_dim > len(shape):
+                where = "input_size" if len(shapes) == 1 else f"input_size[{index}]"
+                raise ValueError(
+                    f"batch_dim={plan.batch_dim} is past the end of {where}={shape!r}: "
+                    f"the batch can go in dimensions 0 to {len(shape)} of its inputs"
+                )
+        shapes = [
+            (*shape[: plan.batch_dim], plan.size, *shape[plan.batch_dim :]) for shape in shapes
+        ]
+    needed = sum(tensor_bytes(shape, dtype) for shape, dtype in zip(shapes, kinds, strict=True))
+    where = f"input_size={input_size!r}"
+    if plan.size is not None:
+        where += f" with batch_size={plan.size}"
+    check_memory(needed, where, "the inputs", device)
     args = tuple(
-        _make_input((batch_size, *shape), dtype, device)
-        for shape, dtype in zip(shapes, kinds, strict=True)
+        _make_input(shape, dtype, device) for shape, dtype in zip(shapes, kinds, strict=True)
     )
-    return args, {}, batch_size
+    batch = plan.size if plan.size is not None else shapes[0][0]
+    return _Inputs(
+        args, {}, batch, plan.batch_dim, input_size=input_size, added_batch=plan.size is not None
+    )
 
 
-def _inputs_from_data(input_data: Any, device: torch.device) -> _Inputs:
+def _inputs_from_data(input_data: Any, batch_dim: int, device: torch.device) -> _Inputs:
     """The positional or keyword arguments in ``input_data``, moved to ``device``."""
     if not isinstance(input_data, (torch.Tensor, Mapping)) and not _is_sequence(input_data):
         raise TypeError(
@@ -599,6 +735,11 @@ def _inputs_from_data(input_data: Any, device: torch.device) -> _Inputs:
                 f"values to run the model on {device.type!r}; move the model to the meta "
                 "device too (model.to('meta')) or pass real tensors"
             )
+    if batch_dim > 0 and tensors[0].dim() <= batch_dim:
+        raise ValueError(
+            f"batch_dim={batch_dim} is past the end of the first input tensor, of shape "
+            f"{tuple(tensors[0].shape)}"
+        )
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = {}
     if isinstance(input_data, torch.Tensor):
@@ -607,23 +748,22 @@ def _inputs_from_data(input_data: Any, device: torch.device) -> _Inputs:
         kwargs = {str(key): _to_device(value, device) for key, value in input_data.items()}
     else:
         args = tuple(_to_device(value, device) for value in input_data)
-    batch = next((tensor.shape[0] for tensor in tensors if tensor.dim() > 0), None)
-    return args, kwargs, batch
+    batch = next((tensor.shape[batch_dim] for tensor in tensors if tensor.dim() > batch_dim), None)
+    return _Inputs(args, kwargs, batch, batch_dim)
 
 
-# One (module, output shape, output bytes) per recorded leaf call.
-_Call: TypeAlias = "tuple[nn.Module, OutputShape, int]"
+# One (module, output shape, output bytes, shape of its first input) per recorded leaf call.
+_Call: TypeAlias = "tuple[nn.Module, OutputShape, int, tuple[int, ...] | None]"
 
 
-def _run(
-    model: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any], batch: int | None
-) -> ModelSummary:
+def _run(model: nn.Module, inputs: _Inputs) -> ModelSummary:
     """Run the model once, then turn the recorded calls into a `ModelSummary`."""
-    with preserved_state(model, rng_device=_input_device(args, kwargs)):
+    with preserved_state(model, rng_device=_input_device(inputs.args, inputs.kwargs)):
         working = _materialisable(model)
-        calls = _record_calls(working, args, kwargs)
-    layers, output_bytes = _rows(working, calls, batch)
-    return _summarize(working, layers, output_bytes, args, kwargs, batch)
+        calls = _record_calls(working, inputs)
+    _check_batch_position(working, calls, inputs)
+    layers, output_bytes = _rows(working, calls, inputs)
+    return _summarize(working, layers, output_bytes, inputs)
 
 
 def _input_device(args: tuple[Any, ...], kwargs: dict[str, Any]) -> torch.device | None:
@@ -639,20 +779,22 @@ def _materialisable(model: nn.Module) -> nn.Module:
     return copy.deepcopy(model) if lazy else model
 
 
-def _record_calls(model: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[_Call]:
+def _record_calls(model: nn.Module, inputs: _Inputs) -> list[_Call]:
     """Run the forward pass in eval mode without gradients, recording every leaf call."""
     calls: list[_Call] = []
 
     def record(module: nn.Module, call_args: Any, output: Any) -> None:
         shape, size = _describe(output)
-        calls.append((module, shape, size))
+        first = call_args[0] if call_args else None
+        first_shape = tuple(first.shape) if isinstance(first, torch.Tensor) else None
+        calls.append((module, shape, size, first_shape))
 
     leaves = [module for module in model.modules() if next(module.children(), None) is None]
     handles = [module.register_forward_hook(record) for module in leaves]
     try:
         model.eval()
-        with torch.no_grad():
-            model(*args, **kwargs)
+        with torch.no_grad(), _without_nested_tensors(model):
+            model(*inputs.args, **inputs.kwargs)
     except Exception as error:
         failure = failed_call(error)
         if failure is None:
@@ -660,7 +802,7 @@ def _record_calls(model: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any
         failed, failed_args, failed_kwargs = failure
         raise RuntimeError(
             f"{module_label(model, failed)} failed on "
-            f"{_describe_inputs(failed_args, failed_kwargs)}: {error}"
+            f"{_describe_inputs(failed_args, failed_kwargs)}: {error}{_batch_hint(inputs)}"
         ) from error
     finally:
         for handle in handles:
@@ -668,13 +810,94 @@ def _record_calls(model: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any
     return calls
 
 
-def _rows(model: nn.Module, calls: list[_Call], batch: int | None) -> tuple[list[LayerInfo], int]:
+@contextlib.contextmanager
+def _without_nested_tensors(model: nn.Module) -> Iterator[None]:
+    """Run every ``nn.TransformerEncoder`` on padded tensors, as in training.
+
+    In eval mode without gradients an encoder given a padding mask packs its
+    input into a nested tensor, which has no shape to report; its layers
+    return outputs of the same shapes without that shortcut.
+    """
+    encoders = [
+        (module, module.use_nested_tensor)
+        for module in model.modules()
+        if isinstance(module, nn.TransformerEncoder) and hasattr(module, "use_nested_tensor")
+    ]
+    for module, _ in encoders:
+        module.use_nested_tensor = False
+    try:
+        yield
+    finally:
+        for module, setting in encoders:
+            module.use_nested_tensor = setting
+
+
+def _batch_hint(inputs: _Inputs) -> str:
+    """A reminder of where summary put the batch, for errors of a forward pass."""
+    if not inputs.added_batch:
+        return ""
+    shapes = ", ".join(str(tuple(tensor.shape)) for tensor in _tensors(list(inputs.args)))
+    return (
+        f" (input_size={inputs.input_size!r} is the shape of one input without the batch: "
+        f"summary added batch_size={inputs.batch} in dimension {inputs.batch_dim}, giving "
+        f"{shapes}; if input_size already includes the batch, pass batch_dim=None)"
+    )
+
+
+def _check_batch_position(model: nn.Module, calls: list[_Call], inputs: _Inputs) -> None:
+    """Refuse a table whose batch a layer read from another dimension than summary's.
+
+    A recurrent layer reads the batch from dimension 0 (``batch_first=True``) or
+    1 (``batch_first=False``) of a 3-D input; a layer that received the batch in
+    the other one ran on sequences and batches swapped. An ``nn.Linear`` that is
+    the first layer and receives ``input_size=(1, n)`` with a batch added in
+    front was almost always given the batch twice.
+    """
+    batch = inputs.batch
+    for module, _, _, first in calls:
+        if not isinstance(module, nn.RNNBase) or first is None or len(first) != 3:
+            continue
+        expected = 0 if module.batch_first else 1
+        if batch is not None and first[expected] != batch and first[1 - expected] == batch:
+            setting = "batch_first=True" if module.batch_first else "batch_first=False"
+            raise ValueError(
+                f"{module_label(model, module)} has {setting}, so it reads dimension "
+                f"{expected} of its input {first} as the batch, but the batch of "
+                f"{batch} is in dimension {1 - expected}; pass batch_dim={expected} "
+                f"(summary puts the batch in that dimension of the inputs), or build the "
+                f"layer with batch_first={not module.batch_first}"
+            )
+    _check_batch_given_twice(model, calls, inputs)
+
+
+def _check_batch_given_twice(model: nn.Module, calls: list[_Call], inputs: _Inputs) -> None:
+    """Refuse ``input_size=(1, n)`` or ``(batch_size, n)`` read by a first ``nn.Linear``.
+
+    An ``nn.Linear`` accepts any number of leading dimensions, so a batch given
+    in ``input_size`` as well would run silently, one table row per sample row.
+    """
+    if not inputs.added_batch or inputs.batch_dim != 0 or not calls:
+        return
+    module, _, _, first = calls[0]
+    shape = first[1:] if first is not None else ()
+    if isinstance(module, nn.Linear) and len(shape) == 2 and shape[0] in (1, inputs.batch):
+        looks = "starts with 1" if shape[0] == 1 else f"starts with batch_size={inputs.batch}"
+        raise ValueError(
+            f"input_size={inputs.input_size!r} {looks}, so {module_label(model, module)} "
+            f"received inputs of shape {first}: {inputs.batch} samples of {shape[0]} row(s) "
+            "each. input_size is the shape of one input without the batch dimension: write "
+            f"input_size={shape[1:]!r}, or pass batch_dim=None if input_size includes the "
+            "batch (or input_data for short sequences of vectors)"
+        )
+
+
+def _rows(model: nn.Module, calls: list[_Call], inputs: _Inputs) -> tuple[list[LayerInfo], int]:
     """One `LayerInfo` per call, each parameter counted on the first row that uses it."""
     names = {id(module): name for name, module in model.named_modules()}
     layers = []
     counted: set[int] = set()
     output_bytes = 0
-    for module, shape, size in calls:
+    for module, shape, size, _ in calls:
         new = shared = 0
         for parameter in module.parameters():
             if id(parameter) in counted:
@@ -689,7 +912,7 @@ def _rows(model: nn.Module, calls: list[_Call], batch: int | None) -> tuple[list
                 output_shape=shape,
                 num_params=new,
                 shared_params=shared,
-                output_shape_text=_format_output(module, shape, batch),
+                output_shape_text=_format_output(module, shape, inputs.batch, inputs.batch_dim),
             )
         )
         output_bytes += size
@@ -697,12 +920,7 @@ def _rows(model: nn.Module, calls: list[_Call], batch: int | None) -> tuple[list
 
 
 def _summarize(
-    model: nn.Module,
-    layers: list[LayerInfo],
-    output_bytes: int,
-    args: tuple[Any, ...],
-    kwargs: dict[str, Any],
-    batch: int | None,
+    model: nn.Module, layers: list[LayerInfo], output_bytes: int, inputs: _Inputs
 ) -> ModelSummary:
     """The totals and memory estimates around the rows."""
     total = trainable = param_bytes = 0
@@ -716,15 +934,18 @@ def _summarize(
         param_bytes += parameter.numel() * parameter.element_size()
         if parameter.requires_grad:
             trainable += parameter.numel()
-    input_bytes = sum(tensor.numel() * tensor.element_size() for tensor in _tensors([args, kwargs]))
+    input_bytes = sum(
+        tensor.numel() * tensor.element_size() for tensor in _tensors([inputs.args, inputs.kwargs])
+    )
     return ModelSummary(
         layers=tuple(layers),
         total_params=total,
         trainable_params=trainable,
         non_trainable_params=total - trainable,
-        batch_size=batch,
+        batch_size=inputs.batch,
         input_size_mb=input_bytes / _MB,
         forward_backward_size_mb=2 * output_bytes / _MB,
         params_size_mb=param_bytes / _MB,
         total_size_mb=(input_bytes + 2 * output_bytes + param_bytes) / _MB,
+        batch_dim=inputs.batch_dim,
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 import torch
 from torch import nn
+from torch.nn.utils import parametrizations
 
 from nnguide import MLP
 
@@ -135,6 +136,80 @@ class TwoHeads(nn.Module):
         return {"classes": self.classes(features), "boxes": self.boxes(features)}
 
 
+class SequenceTagger(nn.Module):
+    """A sequence-first GRU (batch_first=False) with a head on every step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rnn = nn.GRU(6, 12, num_layers=2)
+        self.head = nn.Linear(12, 5)
+
+    def forward(self, x):
+        output, _ = self.rnn(x)
+        return self.head(output)
+
+
+class SelfAttention(nn.Module):
+    """MultiheadAttention: its out_proj is a child that is never called as a module."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.attention = nn.MultiheadAttention(16, num_heads=4, batch_first=True)
+        self.norm = nn.LayerNorm(16)
+
+    def forward(self, x):
+        attended, _ = self.attention(x, x, x)
+        return self.norm(x + attended)
+
+
+class Twice(nn.Module):
+    """A block called twice, and a tuple output."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.block = nn.Sequential(nn.Linear(5, 5), nn.Tanh())
+        self.out = nn.Linear(5, 2)
+
+    def forward(self, x):
+        hidden = self.block(self.block(x))
+        return self.out(hidden), hidden
+
+
+class Stack(nn.Module):
+    """Layers held in an nn.ModuleList and called in a loop."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.layers = nn.ModuleList(nn.Linear(6, 6) for _ in range(3))
+        self.norms = nn.ModuleList(nn.LayerNorm(6) for _ in range(3))
+
+    def forward(self, x):
+        for layer, norm in zip(self.layers, self.norms, strict=True):
+            x = norm(torch.relu(layer(x)))
+        return x
+
+
+def weight_normed() -> nn.Module:
+    """weight_norm registered with torch.nn.utils.parametrize: parameters live under
+    parametrizations.weight.original0/1, and each layer has a child."""
+    return nn.Sequential(
+        parametrizations.weight_norm(nn.Conv2d(1, 4, 3)),
+        nn.ReLU(),
+        nn.Flatten(),
+        parametrizations.weight_norm(nn.Linear(4 * 6 * 6, 3)),
+    )
+
+
+def spectral_normed() -> nn.Module:
+    return nn.Sequential(parametrizations.spectral_norm(nn.Linear(6, 4)), nn.ReLU())
+
+
+def frozen_embedding() -> nn.Module:
+    embedding = nn.Embedding(20, 4)
+    embedding.weight.requires_grad_(False)
+    return nn.Sequential(embedding, nn.Flatten(), nn.Linear(4 * 7, 2))
+
+
 def transformer() -> nn.Module:
     layer = nn.TransformerEncoderLayer(16, nhead=2, dim_feedforward=32, batch_first=True)
     return nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
@@ -176,14 +251,88 @@ MODELS: dict[str, tuple[Callable[[], nn.Module], Callable[[], dict[str, Any]]]] 
     "bare Parameter": (Scaled, lambda: {"input_size": (4,)}),
     "dict output": (TwoHeads, lambda: {"input_size": (4,)}),
     "Transformer encoder": (transformer, lambda: {"input_size": (5, 16)}),
+    "sequence-first LSTM": (
+        lambda: nn.LSTM(10, 20, num_layers=2),
+        lambda: {"input_size": (5, 10), "batch_dim": 1},
+    ),
+    "sequence-first GRU tagger": (SequenceTagger, lambda: {"input_size": (7, 6), "batch_dim": 1}),
+    "sequence-first RNN, real data": (
+        lambda: nn.RNN(3, 4),
+        lambda: {"input_data": torch.rand(6, BATCH, 3), "batch_dim": 1},
+    ),
+    "sequence-first TransformerEncoderLayer": (
+        lambda: nn.TransformerEncoderLayer(16, nhead=2, dim_feedforward=32),
+        lambda: {"input_size": (5, 16), "batch_dim": 1},
+    ),
+    "batch-first TransformerEncoderLayer": (
+        lambda: nn.TransformerEncoderLayer(16, nhead=4, dim_feedforward=24, batch_first=True),
+        lambda: {"input_size": (3, 16)},
+    ),
+    "MultiheadAttention": (SelfAttention, lambda: {"input_size": (4, 16)}),
+    "weight_norm": (weight_normed, lambda: {"input_size": (1, 8, 8)}),
+    "spectral_norm": (spectral_normed, lambda: {"input_size": (6,)}),
+    "float64 CNN": (lambda: SmallCNN().double(), lambda: {"input_size": (1, 12, 12)}),
+    "float64 LSTM": (lambda: Recurrent(nn.LSTM).double(), lambda: {"input_size": (5, 10)}),
+    "float16 MLP": (
+        lambda: MLP([12, 8, 3], activation="relu").half(),
+        lambda: {"input_size": (12,)},
+    ),
+    "float16 CNN, dtypes given": (
+        lambda: nn.Sequential(nn.Conv2d(2, 3, 3), nn.ReLU(), nn.MaxPool2d(2)).half(),
+        lambda: {"input_size": (2, 8, 8), "dtypes": torch.float16},
+    ),
+    "bfloat16 MLP": (
+        lambda: MLP([6, 4, 2], activation="tanh").to(torch.bfloat16),
+        lambda: {"input_size": (6,)},
+    ),
+    "input_size with the batch": (
+        lambda: MLP([128, 64, 10], activation="relu"),
+        lambda: {"input_size": (3, 128), "batch_dim": None},
+    ),
+    "CNN, input_size with the batch": (
+        SmallCNN,
+        lambda: {"input_size": (4, 1, 16, 16), "batch_dim": None},
+    ),
+    "Embedding from dtypes": (BagOfWords, lambda: {"input_size": (7,), "dtypes": [torch.long]}),
+    "frozen Embedding": (frozen_embedding, lambda: {"input_size": (7,), "dtypes": torch.long}),
+    "block called twice, tuple output": (Twice, lambda: {"input_size": (5,)}),
+    "ModuleList loop": (Stack, lambda: {"input_size": (6,)}),
 }
 
 
-def torchinfo_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """The same input for torchinfo, whose input_size includes the batch dimension."""
+def input_dtypes(kwargs: dict[str, Any], model: nn.Module | None) -> list[torch.dtype] | None:
+    """The dtypes nnguide.summary builds its inputs with, spelled out for torchinfo."""
+    size = kwargs["input_size"]
+    count = len(size) if isinstance(size, list) else 1
+    dtypes = kwargs.get("dtypes")
+    if isinstance(dtypes, torch.dtype):
+        return [dtypes] * count
+    if dtypes is not None:
+        return list(dtypes)
+    floating = [
+        tensor.dtype
+        for tensor in [*(model.parameters() if model else []), *(model.buffers() if model else [])]
+        if tensor.is_floating_point()
+    ]
+    return [floating[0]] * count if floating else None
+
+
+def torchinfo_arguments(kwargs: dict[str, Any], model: nn.Module | None = None) -> dict[str, Any]:
+    """The same input for torchinfo, whose input_size includes the batch dimension.
+
+    ``model`` gives the dtype of the inputs, which nnguide infers from the model
+    and torchinfo does not (it builds float32 inputs unless told otherwise).
+    """
     if "input_data" in kwargs:
         return {"input_data": kwargs["input_data"]}
     size = kwargs["input_size"]
-    if isinstance(size, list):
-        return {"input_size": [(BATCH, *shape) for shape in size]}
-    return {"input_size": (BATCH, *size)}
+    shapes = size if isinstance(size, list) else [size]
+    batch_dim = kwargs.get("batch_dim", 0)
+    if batch_dim is not None:
+        batch = kwargs.get("batch_size", BATCH)
+        shapes = [(*shape[:batch_dim], batch, *shape[batch_dim:]) for shape in shapes]
+    arguments: dict[str, Any] = {"input_size": shapes if isinstance(size, list) else shapes[0]}
+    dtypes = input_dtypes(kwargs, model)
+    if dtypes is not None:
+        arguments["dtypes"] = dtypes
+    return arguments

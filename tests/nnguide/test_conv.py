@@ -3,8 +3,11 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from torch import nn
 
 from nnguide.conv import conv_output_size, plot_filters
@@ -61,8 +64,51 @@ def test_kernel_larger_than_the_padded_input():
     ("kwargs", "error", "message"),
     [
         ({"size": 0, "kernel_size": 1}, ValueError, "size must be at least 1, got 0"),
-        ({"size": 8.0, "kernel_size": 3}, TypeError, "size must be an int, got float"),
-        ({"size": 8, "kernel_size": True}, TypeError, "kernel_size must be an int, got bool"),
+        (
+            {"size": 8.0, "kernel_size": 3},
+            TypeError,
+            "^size must be an int or a tuple of ints, got float 8.0$",
+        ),
+        (
+            {"size": 8, "kernel_size": True},
+            TypeError,
+            "^kernel_size must be an int or a tuple of ints, got bool True$",
+        ),
+        (
+            {"size": 8, "kernel_size": (3, 2.0)},
+            TypeError,
+            r"^kernel_size\[1\] must be an int, got float 2.0$",
+        ),
+        (
+            {"size": (8, 8), "kernel_size": (3, 3, 3)},
+            ValueError,
+            r"size has 2, kernel_size has 3 \(size=\(8, 8\), kernel_size=\(3, 3, 3\)\)",
+        ),
+        (
+            {"size": 8, "kernel_size": 3, "padding": "full"},
+            ValueError,
+            "^padding must be one of 'same', 'valid', got 'full'$",
+        ),
+        (
+            {"size": 8, "kernel_size": 3, "padding": 1.5},
+            TypeError,
+            "^padding must be an int, a tuple of ints, 'same' or 'valid', got float 1.5$",
+        ),
+        (
+            {"size": 8, "kernel_size": 3, "stride": 2, "padding": "same"},
+            ValueError,
+            "^padding='same' needs stride=1.*got stride=2$",
+        ),
+        (
+            {"size": 8, "kernel_size": 3, "stride": (1, 2), "padding": "same"},
+            ValueError,
+            r"got stride=\(1, 2\)$",
+        ),
+        (
+            {"size": 8, "kernel_size": ()},
+            ValueError,
+            r"^kernel_size must be an int or a non-empty tuple of ints, got \(\)$",
+        ),
         ({"size": 8, "kernel_size": 3, "stride": 0}, ValueError, "stride must be at least 1"),
         ({"size": 8, "kernel_size": 3, "padding": -1}, ValueError, "padding must be at least 0"),
         ({"size": 8, "kernel_size": 3, "dilation": 0}, ValueError, "dilation must be at least 1"),
@@ -71,6 +117,49 @@ def test_kernel_larger_than_the_padded_input():
 def test_invalid_arguments(kwargs, error, message):
     with pytest.raises(error, match=message):
         conv_output_size(**kwargs)
+
+
+def test_numpy_and_tensor_integers_are_ints():
+    assert conv_output_size(np.int64(8), np.int32(3), stride=torch.tensor(1)) == 6
+    assert conv_output_size([8, np.int64(10)], 3) == (6, 8)
+
+
+def test_padding_strings_and_tuples():
+    assert conv_output_size(8, 3, padding="valid") == 6
+    assert conv_output_size(8, 4, padding="same") == 8  # even kernel: torch pads unevenly
+    assert conv_output_size(2, 5, padding="same", dilation=3) == 2
+    assert conv_output_size((8, 10), kernel_size=3, stride=(1, 2), padding=(1, 0)) == (8, 4)
+    assert conv_output_size(8, (3, 1)) == (6, 8)
+
+
+two = st.tuples(st.integers(1, 12), st.integers(1, 12))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    size=two,
+    kernel=st.one_of(st.integers(1, 4), st.tuples(st.integers(1, 4), st.integers(1, 4))),
+    stride=st.one_of(st.integers(1, 3), st.tuples(st.integers(1, 3), st.integers(1, 3))),
+    padding=st.one_of(
+        st.integers(0, 2),
+        st.tuples(st.integers(0, 2), st.integers(0, 2)),
+        st.just("valid"),
+        st.just("same"),
+    ),
+    dilation=st.one_of(st.integers(1, 3), st.tuples(st.integers(1, 3), st.integers(1, 3))),
+)
+def test_agrees_with_nn_conv2d_on_everything_it_accepts(size, kernel, stride, padding, dilation):
+    """nn.Conv2d is the oracle: same output shape, or both refuse."""
+    try:
+        layer = nn.Conv2d(1, 1, kernel, stride=stride, padding=padding, dilation=dilation)
+        expected = tuple(layer(torch.zeros(1, 1, *size)).shape[2:])
+    except (ValueError, RuntimeError):
+        expected = None
+    if expected is None:
+        with pytest.raises(ValueError):
+            conv_output_size(size, kernel, stride, padding, dilation)
+    else:
+        assert conv_output_size(size, kernel, stride, padding, dilation) == expected
 
 
 # plot_filters ---------------------------------------------------------------
@@ -131,6 +220,19 @@ def test_columns_larger_than_the_number_of_filters():
         (torch.randn(2, 1, 3, 3), {"channel": 0.0}, TypeError, "channel must be an int"),
         (torch.randn(2, 1, 3, 3), {"columns": 0}, ValueError, "columns must be at least 1"),
         (torch.randn(2, 1, 3, 3), {"language": "de"}, ValueError, "'en', 'ko', got 'de'"),
+        (
+            torch.randn(2, 1, 3, 3),
+            {"language": ["en"]},
+            TypeError,
+            r"^language must be a str, got list \['en'\]$",
+        ),
+        (torch.randn(2, 1, 3, 3), {"columns": np.int64(0)}, ValueError, r"got np\.int64\(0\)"),
+        (
+            torch.randn(2, 1, 3, 3),
+            {"title": 3},
+            TypeError,
+            "^title must be a str or None, got int 3$",
+        ),
     ],
 )
 def test_invalid_arguments_to_plot_filters(weight, kwargs, error, message):

@@ -1,5 +1,6 @@
 import math
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -134,12 +135,22 @@ def test_restore_into_another_architecture_is_an_error():
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"patience": 0}, ValueError, "patience must be at least 1, got 0"),
-        ({"patience": 2.5}, TypeError, "patience must be an int, got float"),
-        ({"patience": True}, TypeError, "patience must be an int, got bool"),
-        ({"min_delta": -0.1}, ValueError, "min_delta must be 0 or more, got -0.1"),
-        ({"min_delta": "0"}, TypeError, "min_delta must be a number, got str"),
-        ({"min_delta": math.nan}, ValueError, "min_delta must be 0 or more, got nan"),
+        ({"patience": 0}, ValueError, "^patience must be at least 1, got 0$"),
+        ({"patience": -3}, ValueError, "^patience must be at least 1, got -3$"),
+        (
+            {"patience": np.int64(0)},
+            ValueError,
+            r"^patience must be at least 1, got np\.int64\(0\)$",
+        ),
+        ({"patience": 2.5}, TypeError, "^patience must be an int, got float 2.5$"),
+        ({"patience": True}, TypeError, "^patience must be an int, got bool True$"),
+        ({"patience": [3]}, TypeError, r"^patience must be an int, got list \[3\]$"),
+        ({"min_delta": -0.1}, ValueError, "^min_delta must be at least 0, got -0.1$"),
+        ({"min_delta": "0"}, TypeError, "^min_delta must be a number, got str '0'$"),
+        ({"min_delta": math.nan}, ValueError, "^min_delta must be a finite number, got nan$"),
+        ({"min_delta": math.inf}, ValueError, "^min_delta must be a finite number, got inf$"),
+        ({"min_delta": np.float64("inf")}, ValueError, r"got np\.float64\(inf\)$"),
+        ({"min_delta": np.True_}, TypeError, r"^min_delta must be a number, got bool"),
     ],
 )
 def test_invalid_settings(kwargs, error, message):
@@ -147,15 +158,33 @@ def test_invalid_settings(kwargs, error, message):
         EarlyStopping(**kwargs)
 
 
+def test_numpy_and_tensor_settings_are_numbers():
+    stopper = EarlyStopping(patience=np.int32(3), min_delta=np.float32(0.5))
+    assert (stopper.patience, stopper.min_delta) == (3, 0.5)
+    assert type(stopper.patience) is int and type(stopper.min_delta) is float
+    assert EarlyStopping(patience=torch.tensor(2), min_delta=torch.tensor(0.25)).patience == 2
+
+
 def test_invalid_step_arguments():
     stopper = EarlyStopping()
-    with pytest.raises(TypeError, match="val_loss must be a number, got str"):
+    with pytest.raises(TypeError, match=r"^val_loss must be a number, got str '0\.5'$"):
         stopper.step("0.5", nn.Linear(2, 1))
-    with pytest.raises(TypeError, match="val_loss must be a number, got Tensor"):
+    with pytest.raises(
+        TypeError, match=r"^val_loss must be a number, got a float32 tensor of shape \(2,\)$"
+    ):
         stopper.step(torch.ones(2), nn.Linear(2, 1))
-    with pytest.raises(TypeError, match=r"model must be a torch\.nn\.Module, got dict"):
+    with pytest.raises(TypeError, match=r"^model must be a torch\.nn\.Module, got dict \{\}$"):
         stopper.step(0.5, {})
     assert stopper.epochs == 0
+
+
+def test_numpy_nan_and_inf_losses_are_losses_that_never_improve():
+    stopper = EarlyStopping(patience=2)
+    model = nn.Linear(2, 1)
+    assert stopper.step(np.float32(0.5), model) is False
+    assert stopper.step(np.float64("nan"), model) is False
+    assert stopper.step(math.inf, model) is True
+    assert (stopper.best_epoch, stopper.best_loss) == (1, 0.5)
 
 
 def test_repr_shows_settings_and_progress():

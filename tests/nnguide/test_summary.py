@@ -277,12 +277,114 @@ def test_lstm_tuple_output_and_its_batch_dimensions():
     check_golden("lstm", str(result))
 
 
-def test_gru_with_sequence_first_input():
-    result = summary(
-        nn.GRU(10, 20), (5, 10)
-    )  # batch_first=False: input is (2, 5, 10) = (seq, batch, features)
-    assert result.layers[0].output_shape == [(2, 5, 20), (1, 5, 20)]
-    assert result.layers[0].output_shape_text == "([2, -1, 20], [1, -1, 20])"
+def test_a_sequence_first_gru_needs_batch_dim_1():
+    # batch_first=False: the GRU reads its input as (seq, batch, features).
+    with pytest.raises(
+        ValueError,
+        match=r"^model \(GRU\) has batch_first=False, so it reads dimension 1 of its input "
+        r"\(2, 5, 10\) as the batch, but the batch of 2 is in dimension 0; pass batch_dim=1",
+    ):
+        summary(nn.GRU(10, 20), (5, 10))
+    result = summary(nn.GRU(10, 20), (5, 10), batch_dim=1)
+    assert result.layers[0].output_shape == [(5, 2, 20), (1, 2, 20)]
+    assert result.layers[0].output_shape_text == "([5, -1, 20], [1, -1, 20])"
+    assert (result.batch_size, result.batch_dim) == (2, 1)
+
+
+def test_a_sequence_first_model_marks_the_batch_in_every_row():
+    class Tagger(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.rnn = nn.LSTM(4, 6)
+            self.head = nn.Linear(6, 3)
+
+        def forward(self, x):
+            return self.head(self.rnn(x)[0])
+
+    result = summary(Tagger(), (7, 4), batch_dim=1, batch_size=3)
+    assert [layer.output_shape_text for layer in result.layers] == [
+        "([7, -1, 6], ([1, -1, 6], [1, -1, 6]))",
+        "[7, -1, 3]",
+    ]
+    data = summary(Tagger(), input_data=torch.zeros(7, 3, 4), batch_dim=1)
+    assert data.batch_size == 3
+    assert [layer.output_shape for layer in data.layers] == [
+        layer.output_shape for layer in result.layers
+    ]
+    with pytest.raises(ValueError, match=r'layer "rnn" \(LSTM\) has batch_first=False'):
+        summary(Tagger(), input_data=torch.zeros(7, 3, 4))
+
+
+def test_a_batch_first_rnn_refuses_batch_dim_1():
+    with pytest.raises(ValueError, match=r"has batch_first=True, .* pass batch_dim=0"):
+        summary(nn.LSTM(10, 20, batch_first=True), (5, 10), batch_dim=1)
+
+
+def test_input_size_with_the_batch_needs_batch_dim_none():
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU())
+    with pytest.raises(
+        RuntimeError,
+        match=r"input_size=\(1, 1, 8, 8\) is the shape of one input without the batch: "
+        r"summary added batch_size=2 in dimension 0, giving \(2, 1, 1, 8, 8\); if input_size "
+        r"already includes the batch, pass batch_dim=None",
+    ):
+        summary(model, (1, 1, 8, 8))
+    result = summary(model, (4, 1, 8, 8), batch_dim=None)
+    assert result.batch_size == 4
+    assert result.layers[0].output_shape == (4, 2, 6, 6)
+    assert result.layers[0].output_shape_text == "[-1, 2, 6, 6]"
+    assert summary(model, (1, 8, 8)).layers[0].output_shape == (2, 2, 6, 6)
+
+
+def test_a_batch_of_one_given_to_an_mlp_is_refused():
+    with pytest.raises(
+        ValueError,
+        match=r'^input_size=\(1, 128\) starts with 1, so layer "0" \(Linear\) received '
+        r"inputs of shape \(2, 1, 128\).*write input_size=\(128,\), or pass batch_dim=None",
+    ):
+        summary(lecture_network(), (1, 128))
+    assert summary(lecture_network(), (1, 128), batch_dim=None).layers[0].output_shape == (1, 64)
+    with pytest.raises(
+        ValueError,
+        match=r"^input_size=\(32, 128\) starts with batch_size=32, so layer \"0\" \(Linear\) "
+        r"received inputs of shape \(32, 32, 128\)",
+    ):
+        summary(lecture_network(), (32, 128), batch_size=32)
+    # A sequence of vectors whose length is not the batch size is a valid input.
+    assert summary(lecture_network(), (5, 128)).layers[0].output_shape == (2, 5, 64)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"batch_dim": -1}, ValueError, r"^batch_dim must be at least 0, got -1$"),
+        ({"batch_dim": 1.0}, TypeError, r"^batch_dim must be an int, got float 1\.0$"),
+        ({"batch_dim": 2}, ValueError, r"^batch_dim=2 is past the end of input_size=\(128,\)"),
+        (
+            {"batch_dim": None, "batch_size": 4},
+            ValueError,
+            r"^batch_size=4 was given with batch_dim=None",
+        ),
+    ],
+)
+def test_bad_batch_dim(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        summary(lecture_network(), (128,), **kwargs)
+    with pytest.raises(ValueError, match=r"^batch_dim=None means that input_size already"):
+        summary(lecture_network(), input_data=torch.zeros(2, 128), batch_dim=None)
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float16, torch.bfloat16])
+def test_the_input_dtype_follows_the_model(dtype):
+    model = nn.Sequential(nn.Linear(4, 3), nn.ReLU()).to(dtype)
+    result = summary(model, (4,))
+    size = dtype.itemsize
+    assert result.params_size_mb * 2**20 == 15 * size
+    assert result.input_size_mb * 2**20 == 2 * 4 * size
+    assert result.forward_backward_size_mb * 2**20 == 2 * (2 * 3 + 2 * 3) * size
+    assert summary(model, (4,), dtypes=dtype).total_params == 15
+    with pytest.raises(RuntimeError, match=r'layer "0" \(Linear\) failed on input of shape'):
+        summary(model, (4,), dtypes=torch.float32 if dtype != torch.float32 else torch.float64)
 
 
 def test_dict_output():
