@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import html
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
@@ -66,6 +67,7 @@ from nnguide._validation import (
     check_int,
     check_memory,
     check_module,
+    check_str,
     describe,
     failed_call,
     is_quantized,
@@ -74,6 +76,7 @@ from nnguide._validation import (
     preserved_state,
     tensor_bytes,
 )
+from nnguide.tables import display_width, pad
 
 __all__ = ["LayerInfo", "ModelSummary", "OutputShape", "summary"]
 
@@ -83,6 +86,36 @@ list of outputs, a dict for a dict of outputs, ``None`` for anything else."""
 
 _MB = 1024**2  # torchsummary's "MB": 2**20 bytes.
 _MIN_WIDTHS = (20, 25, 15)
+
+# The printed table's labels per language: torchsummary's in English.
+_LABELS = {
+    "en": {
+        "layer": "Layer (type)",
+        "shape": "Output Shape",
+        "params": "Param #",
+        "total": "Total params",
+        "trainable": "Trainable params",
+        "non_trainable": "Non-trainable params",
+        "outside": "Params outside the listed layers",
+        "input_size": "Input size (MB)",
+        "pass_size": "Forward/backward pass size (MB)",
+        "params_size": "Params size (MB)",
+        "total_size": "Estimated Total Size (MB)",
+    },
+    "ko": {
+        "layer": "계층 (종류)",
+        "shape": "출력 모양",
+        "params": "매개변수 수",
+        "total": "전체 매개변수",
+        "trainable": "학습되는 매개변수",
+        "non_trainable": "학습되지 않는 매개변수",
+        "outside": "목록의 계층 밖에 있는 매개변수",
+        "input_size": "입력 크기 (MB)",
+        "pass_size": "순전파·역전파 크기 (MB)",
+        "params_size": "매개변수 크기 (MB)",
+        "total_size": "추정 전체 크기 (MB)",
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -155,6 +188,7 @@ class ModelSummary:
         total_size_mb: The sum of the three estimates above.
         batch_dim: The dimension of the inputs that holds the batch (see
             `summary()`'s ``batch_dim``; 0 when ``input_size`` included it).
+        language: The language of the printed labels, ``"en"`` or ``"ko"``.
 
     Examples:
         >>> shared = nn.Linear(4, 4)
@@ -177,6 +211,11 @@ class ModelSummary:
     params_size_mb: float
     total_size_mb: float
     batch_dim: int = 0
+    language: str = "en"
+
+    @property
+    def _labels(self) -> dict[str, str]:
+        return _LABELS[self.language]
 
     @property
     def params_outside_layers(self) -> int:
@@ -195,34 +234,40 @@ class ModelSummary:
         ]
 
     def _totals(self) -> list[tuple[str, str]]:
+        labels = self._labels
         totals = [
-            ("Total params", f"{self.total_params:,}"),
-            ("Trainable params", f"{self.trainable_params:,}"),
-            ("Non-trainable params", f"{self.non_trainable_params:,}"),
+            (labels["total"], f"{self.total_params:,}"),
+            (labels["trainable"], f"{self.trainable_params:,}"),
+            (labels["non_trainable"], f"{self.non_trainable_params:,}"),
         ]
         if self.params_outside_layers:
-            totals.append(("Params outside the listed layers", f"{self.params_outside_layers:,}"))
+            totals.append((labels["outside"], f"{self.params_outside_layers:,}"))
         return totals
 
     def _sizes(self) -> list[tuple[str, str]]:
+        labels = self._labels
         return [
-            ("Input size (MB)", f"{self.input_size_mb:.2f}"),
-            ("Forward/backward pass size (MB)", f"{self.forward_backward_size_mb:.2f}"),
-            ("Params size (MB)", f"{self.params_size_mb:.2f}"),
-            ("Estimated Total Size (MB)", f"{self.total_size_mb:.2f}"),
+            (labels["input_size"], f"{self.input_size_mb:.2f}"),
+            (labels["pass_size"], f"{self.forward_backward_size_mb:.2f}"),
+            (labels["params_size"], f"{self.params_size_mb:.2f}"),
+            (labels["total_size"], f"{self.total_size_mb:.2f}"),
         ]
 
     def __str__(self) -> str:
         """The summary as a text table in the torchsummary layout."""
-        header = ("Layer (type)", "Output Shape", "Param #")
+        labels = self._labels
+        header = (labels["layer"], labels["shape"], labels["params"])
         cells = self._cells()
         widths = [
-            max(minimum, *(len(row[column]) for row in [header, *cells]))
+            max(minimum, *(display_width(row[column]) for row in [header, *cells]))
             for column, minimum in enumerate(_MIN_WIDTHS)
         ]
 
         def line(row: tuple[str, str, str]) -> str:
-            return f"{row[0]:<{widths[0]}}  {row[1]:>{widths[1]}} {row[2]:>{widths[2]}}"
+            return (
+                f"{pad(row[0], widths[0])}  {pad(row[1], widths[1], '>')} "
+                f"{pad(row[2], widths[2], '>')}"
+            )
 
         width = sum(widths) + 3
         thin, thick = "-" * width, "=" * width
@@ -242,7 +287,11 @@ class ModelSummary:
         escape = html.escape
         parts = [
             "<table>",
-            "<thead><tr><th>Layer (type)</th><th>Output Shape</th><th>Param #</th></tr></thead>",
+            "<thead><tr>"
+            + "".join(
+                f"<th>{escape(self._labels[key])}</th>" for key in ("layer", "shape", "params")
+            )
+            + "</tr></thead>",
             "<tbody>",
         ]
         parts += [
@@ -489,6 +538,7 @@ def summary(
     device: torch.device | str | None = None,
     dtypes: torch.dtype | Sequence[torch.dtype] | None = None,
     batch_dim: int | None = 0,
+    language: str = "en",
 ) -> ModelSummary:
     """Summarize a model: each layer's output shape and parameters, and the totals.
 
@@ -543,6 +593,9 @@ def summary(
             inserted there; with ``input_data`` that dimension's size is the
             batch size. ``None`` means that ``input_size`` already includes the
             batch, in dimension 0 (torchinfo's convention).
+        language: The language of the printed table's labels: ``"en"`` (the
+            default, torchsummary's labels) or ``"ko"``. Korean labels are padded by
+            display width, so the columns line up.
 
     Returns:
         A `ModelSummary`; print it for the table.
@@ -619,6 +672,7 @@ def summary(
         (4, 64)
     """
     _check_model(model)
+    language = check_str(language, "language", choices=tuple(_LABELS))
     if input_size is None and input_data is None:
         raise ValueError(
             "give input_size (the shape of one input without the batch dimension, "
@@ -637,7 +691,7 @@ def summary(
                 "input_data tensors keep their own dtype"
             )
         inputs = _inputs_from_data(input_data, plan.batch_dim, target)
-    return _run(model, inputs)
+    return dataclasses.replace(_run(model, inputs), language=language)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 import contextlib
 import os
+import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -806,3 +807,29 @@ def test_a_model_on_the_meta_device_is_summarized_without_memory():
 def test_meta_input_data_for_a_real_model_is_refused():
     with pytest.raises(ValueError, match=r"input_data holds a meta tensor of shape \(2, 2\)"):
         summary(nn.Linear(2, 3), input_data=torch.empty(2, 2, device="meta"))
+
+
+def test_korean_summary_has_korean_labels_and_columns_that_line_up():
+    from nnguide.tables import display_width
+
+    model = nn.Sequential(nn.Linear(128, 64), nn.Tanh(), nn.Linear(64, 1))
+    english = summary(model, (128,))
+    korean = summary(model, (128,), language="ko")
+    text = str(korean)
+    for label in ("계층 (종류)", "출력 모양", "매개변수 수", "전체 매개변수: 8,321"):
+        assert label in text
+    assert "Total params" not in text and "Layer (type)" not in text
+    rows = text.split("\n")[1:7]
+    # Header and rows end at the same display column, like the rule lines.
+    assert {display_width(row) for row in rows if not row.startswith("=")} == {
+        display_width(text.split("\n")[0])
+    }
+    assert english.layers == korean.layers and english.total_params == korean.total_params
+    assert "<th>출력 모양</th>" in korean._repr_html_()
+    assert "Layer (type)" in str(english)
+
+
+@pytest.mark.parametrize("language", ["fr", ["ko"], None])
+def test_summary_language_is_checked(language):
+    with pytest.raises((TypeError, ValueError), match=rf"language.*{re.escape(repr(language))}"):
+        summary(nn.Linear(2, 2), (2,), language=language)
