@@ -79,9 +79,9 @@ node_output = torch.sigmoid(z)
 assert torch.isclose(weighted_sum, torch.tensor(-0.5))
 assert torch.isclose(z, torch.tensor(-0.4))
 assert 0 < node_output < 1
-print("가중합:             ", round(weighted_sum.item(), 4))
-print("편향을 더한 값 z:   ", round(z.item(), 4))
-print("노드 출력 σ(z):     ", round(node_output.item(), 4))
+print("가중합:          ", round(weighted_sum.item(), 4))
+print("편향을 더한 값 z:", round(z.item(), 4))
+print("노드 출력 σ(z):  ", round(node_output.item(), 4))
 
 # %% [markdown]
 # 계층은 이런 노드 여러 개를 나란히 놓은 것이고, 노드는 모두 같은 입력을 받습니다.
@@ -151,7 +151,7 @@ assert torch.allclose(by_module, by_formula)
 assert torch.allclose(by_module, by_nnguide)
 print("출력 모양:", by_module.shape)
 print("nn.Linear와 x @ W.T + b가 같은가:", torch.allclose(by_module, by_formula))
-print("linear_forward도 같은가:        ", torch.allclose(by_module, by_nnguide))
+print("linear_forward도 같은가:         ", torch.allclose(by_module, by_nnguide))
 
 # %% [markdown]
 # 이런 코드에서 가장 흔한 실수는 모양을 잘못 맞추는 것입니다. 가중치 행렬을 전치해서
@@ -260,10 +260,10 @@ assert torch.equal(predicted, logits.argmax(dim=1))
 target = torch.tensor([3], device=device)
 loss = nn.CrossEntropyLoss()(logits, target)
 assert torch.isclose(loss, -probabilities[0, 3].log())
-print("확률이 가장 큰 클래스:              ", predicted.item())
-print("로짓이 가장 큰 클래스:              ", logits.argmax(dim=1).item())
-print("CrossEntropyLoss(로짓, 3번 클래스): ", round(loss.item(), 4))
-print("-log p_3:                           ", round(-probabilities[0, 3].log().item(), 4))
+print("확률이 가장 큰 클래스:             ", predicted.item())
+print("로짓이 가장 큰 클래스:             ", logits.argmax(dim=1).item())
+print("CrossEntropyLoss(로짓, 3번 클래스):", round(loss.item(), 4))
+print("-log p_3:                          ", round(-probabilities[0, 3].log().item(), 4))
 
 # %% [markdown]
 # ### 활성화 함수의 곡선 { #the-activation-curves }
