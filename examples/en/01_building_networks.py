@@ -29,7 +29,7 @@
 # We import PyTorch and the few helpers from `nnguide` that this lesson uses, fix
 # the random seed so that every run prints the same numbers, and pick the device
 # with `get_device()`: an NVIDIA GPU (CUDA) or an Apple-silicon GPU (MPS) when
-# there is one, otherwise the CPU. Everything below runs in a few seconds on a CPU.
+# there is one, otherwise the CPU. Nothing in this lesson needs a GPU.
 
 # %%
 import matplotlib.pyplot as plt

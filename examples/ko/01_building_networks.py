@@ -29,7 +29,7 @@
 # PyTorch와 이번 강의에 필요한 `nnguide`의 도우미 몇 가지를 불러옵니다. 실행할
 # 때마다 같은 값이 나오도록 난수 시드를 고정하고, 계산할 장치는
 # `get_device()`로 고릅니다. NVIDIA GPU(CUDA)나 Apple 실리콘 GPU(MPS)가 있으면 그
-# GPU를, 없으면 CPU를 돌려줍니다. 아래 코드는 CPU에서도 몇 초면 모두 실행됩니다.
+# GPU를, 없으면 CPU를 돌려줍니다. 이번 강의의 코드는 GPU 없이도 모두 실행됩니다.
 
 # %%
 import matplotlib.pyplot as plt
