@@ -493,7 +493,8 @@ assert weight.tolist() == [2.0, 2.0] and weight.requires_grad
 # - `x = x.to(device)` moves a tensor; `.cpu()` and `.detach()` come before
 #   `.numpy()`.
 # - A method whose name ends in `_` changes the tensor in place; autograd refuses
-#   that on a tensor that requires gradients unless it runs under `torch.no_grad()`.
+#   that on a tensor created with `requires_grad=True` unless it runs under
+#   `torch.no_grad()`.
 #
 # ## Further reading
 #

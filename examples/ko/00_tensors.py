@@ -41,8 +41,8 @@
 # ## 준비 { #setup }
 #
 # PyTorch와 NumPy를 불러오고, 아래의 무작위 텐서가 실행할 때마다 같게 나오도록 PyTorch
-# 난수 생성기의 시드를 고정합니다. 장치는 `nnguide.get_device()`로 이
-# 컴퓨터에서 쓸 수 있는 가장 좋은 장치를 고릅니다.
+# 난수 생성기의 시드를 고정합니다. 장치는 `nnguide.get_device()`로 이 컴퓨터에서 쓸
+# 수 있는 가장 좋은 장치를 고릅니다.
 
 # %%
 import warnings
@@ -485,8 +485,8 @@ assert weight.tolist() == [2.0, 2.0] and weight.requires_grad
 #   크기 1로 남깁니다.
 # - `torch.from_numpy`와 `.numpy()`는 메모리를 함께 쓰고, `torch.tensor`는 복사합니다.
 # - `x = x.to(device)`로 옮기고, `.numpy()` 앞에는 `.cpu()`와 `.detach()`를 붙입니다.
-# - 이름이 `_`로 끝나는 메서드는 텐서를 제자리에서 바꿉니다. 기울기가 필요한 텐서에는
-#   `torch.no_grad()` 안에서만 그렇게 할 수 있습니다.
+# - 이름이 `_`로 끝나는 메서드는 텐서를 제자리에서 바꿉니다. `requires_grad=True`로
+#   만든 텐서는 `torch.no_grad()` 안에서만 그렇게 바꿀 수 있습니다.
 #
 # ## 더 읽을거리 { #further-reading }
 #
