@@ -107,9 +107,9 @@ assert isinstance(batch.min().item(), float) and x.tolist() == [[1, 2, 3], [4, 5
 # `.to(dtype)` convert and return a new tensor.
 #
 # `float32` is the default for neural networks: a `float64` number takes twice the
-# memory, and the extra precision does not help learning. (Training
-# on a GPU often goes the other way: mixed precision runs most operations in the
-# 16-bit `bfloat16` or `float16`.) Element-wise operations such as `+` and `*`
+# memory, and the extra precision rarely helps learning. (Training on a GPU often
+# goes the other way: mixed precision runs most operations in the 16-bit
+# `bfloat16` or `float16`.) Element-wise operations such as `+` and `*`
 # convert silently to the wider type: `float32 + float64` gives `float64`, and
 # `int64 + float32` gives `float32`. A matrix product does not mix types: a
 # layer's weights are `float32`, so `nn.Linear` refuses an `int64` or `float64`
