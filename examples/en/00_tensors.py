@@ -22,9 +22,20 @@
 # - reductions along a dimension (`sum`, `mean`, `max`) and `keepdim`
 # - NumPy interoperability and shared memory
 # - moving tensors to a device
+# - in-place operations, the methods whose names end in `_`
 #
 # **Prerequisites:** basic Python (lists, loops, functions). Knowing NumPy helps,
 # but is not needed.
+#
+# To show where each rule matters, this lesson borrows a few names that later
+# lessons explain; here you only need to know what they are:
+#
+# - `nn.Linear` is a fully connected layer of a network (Lesson 1);
+# - **logits** are the raw scores a classifier outputs, one per class (Lesson 1);
+# - a **loss function** measures how wrong a prediction is: `nn.CrossEntropyLoss`
+#   when the answer is a class and `nn.MSELoss` when it is a number (Lesson 3);
+# - `nn.functional.one_hot` turns a class index into a row of 0s with a 1 at
+#   that index.
 
 # %% [markdown]
 # ## Setup
@@ -59,6 +70,10 @@ print("PyTorch", torch.__version__, "  device:", device)
 # `full`, `arange` (a range of integers), `linspace` (evenly spaced points),
 # `rand` (uniform on $[0, 1)$) and `randn` (standard normal). A mini-batch of 32
 # samples with 128 features each, as in Lesson 1, is a tensor of shape `(32, 128)`.
+#
+# Two methods take values out of a tensor, and the printed lines of every lesson
+# use them: `.item()` turns a tensor of one element into a plain Python number,
+# and `.tolist()` turns a tensor into (nested) Python lists.
 
 # %%
 x = torch.tensor([[1, 2, 3], [4, 5, 6]])
@@ -80,37 +95,50 @@ assert x.shape == (2, 3) and x.ndim == 2 and x.numel() == 6
 assert torch.equal(torch.arange(5), torch.tensor([0, 1, 2, 3, 4]))
 assert torch.equal(torch.linspace(0, 1, steps=5), torch.tensor([0.0, 0.25, 0.5, 0.75, 1.0]))
 assert batch.shape == (32, 128) and batch.min() >= 0 and batch.max() < 1
+assert isinstance(batch.min().item(), float) and x.tolist() == [[1, 2, 3], [4, 5, 6]]
 
 # %% [markdown]
 # ## Data types
 #
 # Every tensor has one **dtype** for all its elements. PyTorch picks `int64` for
 # Python integers and `float32` for Python floats; NumPy arrays keep their own
-# type, which for floats is usually `float64`. Division of integers gives floats.
-# `.float()`, `.long()` and `.to(dtype)` convert and return a new tensor.
+# type, which for floats is usually `float64`. True division `/` of integers
+# gives floats; floor division `//` keeps `int64`. `.float()`, `.long()` and
+# `.to(dtype)` convert and return a new tensor.
 #
-# Neural networks compute in `float32`: a `float64` number takes twice the memory
-# and is slower, and the extra precision does not help learning. A layer's weights
-# are `float32`, and a matrix product refuses to mix types, so an `int64` or
-# `float64` input is an error rather than a silent conversion.
+# `float32` is the default for neural networks: a `float64` number takes twice the
+# memory, and the extra precision rarely helps learning. (Training on a GPU often
+# goes the other way: mixed precision runs most operations in the 16-bit
+# `bfloat16` or `float16`.) Element-wise operations such as `+` and `*`
+# convert silently to the wider type: `float32 + float64` gives `float64`, and
+# `int64 + float32` gives `float32`. A matrix product does not mix types: a
+# layer's weights are `float32`, so `nn.Linear` refuses an `int64` or `float64`
+# input with an error instead of converting it.
 
 # %%
 print("from ints:", torch.tensor([1, 2]).dtype, "  from floats:", torch.tensor([1.0, 2.0]).dtype)
 print("from a NumPy float array:", torch.tensor(np.array([1.0, 2.0])).dtype)
-print("int64 / 2:", torch.tensor([1, 2, 3]) / 2)
+print("int64 / 2:", torch.tensor([1, 2, 3]) / 2, "  int64 // 2:", torch.tensor([1, 2, 3]) // 2)
+float64_sum = torch.ones(1) + torch.ones(1, dtype=torch.float64)
+mixed_sum = torch.tensor([1]) + torch.tensor([1.0])
+print("float32 + float64:", float64_sum.dtype, "  int64 + float32:", mixed_sum.dtype)
 layer = nn.Linear(3, 2)
 print("weights of nn.Linear:", layer.weight.dtype)
-try:
-    layer(torch.tensor([[1, 2, 3]]))
-except RuntimeError as error:
-    message = str(error)
-print("nn.Linear on int64 input:", message)
+messages = {}
+for wrong_type in (torch.int64, torch.float64):
+    try:
+        layer(torch.tensor([[1, 2, 3]], dtype=wrong_type))
+    except RuntimeError as error:
+        messages[wrong_type] = str(error)
+        print(f"nn.Linear on {wrong_type} input:", error)
 print("after .float():", layer(torch.tensor([[1, 2, 3]]).float()).shape)
 assert torch.tensor([1, 2]).dtype == torch.int64 and torch.tensor([1.0]).dtype == torch.float32
 assert torch.tensor(np.array([1.0])).dtype == torch.float64
 assert torch.zeros(1, dtype=torch.float64).element_size() == 2 * torch.zeros(1).element_size() == 8
 assert (torch.tensor([1, 2, 3]) / 2).dtype == torch.float32
-assert "same dtype" in message
+assert (torch.tensor([7]) // 2).dtype == torch.int64 and (torch.tensor([7]) // 2).item() == 3
+assert float64_sum.dtype == torch.float64 and mixed_sum.dtype == torch.float32
+assert len(messages) == 2 and all("same dtype" in text for text in messages.values())
 assert torch.tensor([1.5, 2.7]).long().tolist() == [1, 2]
 
 # %% [markdown]
@@ -185,7 +213,7 @@ print("t.reshape(6):", t.reshape(6).tolist())
 assert t.stride() == (1, 3) and not t.is_contiguous()
 assert "Use .reshape(...) instead" in message
 assert torch.equal(t.reshape(6), t.contiguous().view(6))
-assert t.reshape(6).data_ptr() != t.data_ptr()
+assert t.reshape(6).data_ptr() != t.data_ptr() and b.reshape(6).data_ptr() == b.data_ptr()
 
 # %% [markdown]
 # Three more shape tools appear in every model: `unsqueeze(d)` inserts a
@@ -241,6 +269,7 @@ print("(2, 3) + (2,):", message)
 assert torch.equal((batch + bias)[3], bias + 1)
 assert table.shape == (3, 4) and table[2, 3] == 24
 assert torch.broadcast_shapes((8, 1, 6), (7, 1)) == (8, 7, 6)
+assert row.expand(3, 4).stride() == (0, 1)
 assert "must match the size of tensor b (2) at non-singleton dimension 1" in message
 
 # %%
@@ -286,8 +315,9 @@ assert right == 0 and wrong > 1
 # ## Indexing
 #
 # Slices work as for Python lists, once per dimension: `x[0]` is the first row,
-# `x[:, 1]` the second column, `x[1:3]` rows 1 and 2. A slice is a view and
-# shares memory. Two other kinds of index make copies:
+# `x[:, 1]` the second column, `x[1:3]` the rows at index 1 and 2 (the second and
+# third). A slice is a view and shares memory. Two other kinds of index make
+# copies:
 #
 # - a **boolean mask** of the same shape picks the elements where it is `True`,
 #   in a 1-D tensor;
@@ -308,6 +338,9 @@ print("x[[0, 1, 2], [2, 1, 0]]:", x[[0, 1, 2], [2, 1, 0]].tolist())
 assert x[:, 1].data_ptr() == x.data_ptr() + 1 * x.element_size()
 assert x[mask].tolist() == [3, 4, 5, 2, 6] and mask.dtype == torch.bool
 assert x[[0, 1, 2], [2, 1, 0]].tolist() == [4, 5, 2]
+picked = x[[2, 0, 0]]
+picked[0, 0] = 99
+assert x[2, 0] == 2
 
 # %% [markdown]
 # Two uses of indexing meet you in every classifier. `argmax(dim=1)` returns the
@@ -415,6 +448,34 @@ assert result.tolist() == [0.0, 2.0, 4.0, 6.0]
 assert "Use tensor.detach().numpy() instead" in message
 
 # %% [markdown]
+# ## In-place operations
+#
+# A method whose name ends in an underscore changes the tensor itself instead of
+# returning a new one: `add_`, `zero_`, `requires_grad_`, and in later lessons
+# `nn.init.zeros_` and `kaiming_normal_`, which fill a layer's weights. Autograd
+# refuses such a change to a tensor like `weight` above, created with
+# `requires_grad=True`, while it records operations to compute gradients: the
+# tensor it differentiates with respect to would change under it. Inside `with torch.no_grad():` nothing
+# is recorded, so the change is allowed. That is how a training step updates the
+# weights (Lessons 3 and 4).
+
+# %%
+counts = torch.zeros(3)
+returned = counts.add_(1)
+print("counts after counts.add_(1):", counts.tolist(), "  same tensor:", returned is counts)
+try:
+    weight.add_(1)
+except RuntimeError as error:
+    message = str(error)
+print("weight.add_(1):", message)
+with torch.no_grad():
+    weight.add_(1)
+print("weight after add_(1) under no_grad:", weight.tolist())
+assert returned is counts and counts.tolist() == [1.0, 1.0, 1.0]
+assert "leaf Variable that requires grad is being used in an in-place operation" in message
+assert weight.tolist() == [2.0, 2.0] and weight.requires_grad
+
+# %% [markdown]
 # ## Summary
 #
 # - A tensor has a `shape`, a `dtype` and a `device`. Networks compute in
@@ -431,6 +492,9 @@ assert "Use tensor.detach().numpy() instead" in message
 # - `torch.from_numpy` and `.numpy()` share memory; `torch.tensor` copies.
 # - `x = x.to(device)` moves a tensor; `.cpu()` and `.detach()` come before
 #   `.numpy()`.
+# - A method whose name ends in `_` changes the tensor in place; autograd refuses
+#   that on a tensor created with `requires_grad=True` unless it runs under
+#   `torch.no_grad()`.
 #
 # ## Further reading
 #

@@ -29,7 +29,7 @@
 # We import PyTorch and the few helpers from `nnguide` that this lesson uses, fix
 # the random seed so that every run prints the same numbers, and pick the device
 # with `get_device()`: an NVIDIA GPU (CUDA) or an Apple-silicon GPU (MPS) when
-# there is one, otherwise the CPU. Everything below runs in a few seconds on a CPU.
+# there is one, otherwise the CPU. Nothing in this lesson needs a GPU.
 
 # %%
 import matplotlib.pyplot as plt
@@ -109,7 +109,8 @@ print("input shape:", x.shape)
 # `out_features` nodes reads all `in_features` inputs. A layer from 128 features to
 # 64 nodes therefore holds a weight matrix with one row per node, of shape
 # `(64, 128)`, and a bias vector of shape `(64,)`. PyTorch fills the weights and
-# biases with small random numbers when the layer is created.
+# biases with small random numbers when the layer is created: with 128 inputs,
+# all of them lie between $-1/\sqrt{128} \approx -0.088$ and $1/\sqrt{128}$.
 
 # %%
 layer = nn.Linear(128, 64).to(device)
@@ -117,6 +118,12 @@ assert layer.weight.shape == (64, 128)
 assert layer.bias.shape == (64,)
 print("weight shape:", layer.weight.shape)
 print("bias shape:  ", layer.bias.shape)
+print(
+    "largest |weight|, |bias|:",
+    round(layer.weight.abs().max().item(), 4),
+    round(layer.bias.abs().max().item(), 4),
+)
+assert layer.weight.abs().max() <= 1 / 128**0.5 and layer.bias.abs().max() <= 1 / 128**0.5
 
 # %% [markdown]
 # Calling the layer on an input runs its **forward pass**. For an input $X$ of

@@ -29,10 +29,12 @@
 # ## Setup
 #
 # We seed the random number generator so every number on this page is the same on
-# every run, switch on the guide's plot style (it also makes Korean labels render),
-# and pick the device with `get_device`: a GPU when there is one, otherwise the
-# CPU. Random tensors are drawn on the CPU and then moved, so the numbers are the
-# same whatever the device.
+# every run. The seed is set once, as `SEED`, and every random draw below starts
+# from it, so changing that one line reruns the comparisons with other random
+# numbers. We also switch on the guide's plot style (it also makes Korean labels
+# render) and pick the device with `get_device`: a GPU when there is one, otherwise
+# the CPU. Random tensors are drawn on the CPU and then moved, so the numbers are
+# the same whatever the device.
 
 # %%
 import matplotlib.pyplot as plt
@@ -43,7 +45,8 @@ import nnguide
 from nnguide.device import get_device
 from nnguide.plotting import set_style
 
-torch.manual_seed(0)
+SEED = 0
+torch.manual_seed(SEED)
 set_style()
 device = get_device()
 print("device:", device)
@@ -58,13 +61,28 @@ print("device:", device)
 
 # %%
 names = ["sigmoid", "tanh", "relu", "leaky_relu", "gelu"]
+labels = {
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "relu": "ReLU",
+    "leaky_relu": "LeakyReLU",
+    "gelu": "GELU",
+}
 activations = {name: nnguide.activation(name) for name in names}
 
 x = torch.randn(8, 128).to(device)
+rows = []
 for name, act in activations.items():
     out = act(x)
     assert out.shape == x.shape
-    print(f"{name:<11} {act!r:<34} {tuple(x.shape)} -> {tuple(out.shape)}")
+    rows.append([labels[name], repr(act), str(tuple(x.shape)), str(tuple(out.shape))])
+headers = [
+    "activation",
+    "module",
+    "input shape",
+    "output shape",
+]
+print(nnguide.format_table(rows, headers=headers, align="<<<<"))
 
 # %% [markdown]
 # ## A preview of autograd
@@ -131,8 +149,8 @@ for name, act in activations.items():
     slopes[name] = dys.cpu()
 
 grid = xs.detach().cpu()
-print("grid:", len(grid), "points from", grid[0].item(), "to", grid[-1].item())
-print("slope at x = 0:", {name: round(s[500].item(), 3) for name, s in slopes.items()})
+print(f"grid: {len(grid)} points from {grid[0].item()} to {grid[-1].item()}")
+print("slope at x = 0:", {labels[name]: round(s[500].item(), 3) for name, s in slopes.items()})
 
 # %% [markdown]
 # The curves match the definitions, and the derivatives autograd found agree with
@@ -155,10 +173,16 @@ formulas = {
     "relu": (grid > 0).float(),
     "leaky_relu": torch.where(grid > 0, 1.0, 0.01),
 }
+rows = []
 for name, formula in formulas.items():
     assert torch.allclose(slopes[name], formula, atol=1e-6), name
     max_diff = (slopes[name] - formula).abs().max().item()
-    print(f"{name:<11} autograd vs formula, largest difference: {max_diff:.1e}")
+    rows.append([labels[name], f"{max_diff:.1e}"])
+headers = [
+    "activation",
+    "autograd vs formula, largest difference",
+]
+print(nnguide.format_table(rows, headers=headers))
 
 # %% [markdown]
 # Now the picture. On the left are the curves, on the right their derivatives.
@@ -181,8 +205,8 @@ print(f"GELU minimum: {gelu_min:.3f} at x = {grid[curves['gelu'].argmin()].item(
 fig, (ax_curve, ax_slope) = plt.subplots(1, 2, figsize=(10, 4))
 for name in names:
     style = "--" if name == "leaky_relu" else "-"
-    ax_curve.plot(grid, curves[name], style, label=name)
-    ax_slope.plot(grid, slopes[name], style, label=name)
+    ax_curve.plot(grid, curves[name], style, label=labels[name])
+    ax_slope.plot(grid, slopes[name], style, label=labels[name])
 ax_curve.set(title="Activation functions", xlabel="x", ylabel="f(x)", ylim=(-1.5, 3))
 ax_slope.set(title="Derivatives (from autograd)", xlabel="x", ylabel="f'(x)")
 ax_curve.legend()
@@ -197,23 +221,28 @@ plt.show()
 # derivative is nearly zero. The sigmoid's slope is largest at 0, where it is only
 # $\sigma'(0) = 0.25$; at $|x| = 10$ it is below $10^{-4}$. Tanh peaks at 1 but
 # saturates even faster: at $|x| = 10$ its true slope is about $8 \times 10^{-9}$,
-# and in float32, where $\tanh(10)$ rounds to exactly 1.0, the computed slope is
+# and in `float32`, where $\tanh(10)$ rounds to exactly 1.0, the computed slope is
 # exactly 0. ReLU does not saturate for positive inputs: its slope stays 1.
 
 # %%
 points = torch.tensor([-10.0, -5.0, -2.0, 0.0, 2.0, 5.0, 10.0], device=device)
 points.requires_grad_()
 table = {}
-print("x          " + "".join(f"{p:>10.0f}" for p in points.tolist()))
+rows = []
 for name in ["sigmoid", "tanh", "relu"]:
     (slope,) = torch.autograd.grad(activations[name](points).sum(), points)
     table[name] = slope.cpu()
-    print(f"{name:<11}" + "".join(f"{v:>10.2e}" for v in table[name].tolist()))
+    rows.append([labels[name]] + [f"{v:.2e}" for v in table[name].tolist()])
+headers = ["x"] + [f"{p:.0f}" for p in points.tolist()]
+print(nnguide.format_table(rows, headers=headers))
+true_tanh_slope = 1 - torch.tanh(torch.tensor(10.0, dtype=torch.float64)) ** 2
+print("true slope of tanh at x = 10 (float64):", f"{true_tanh_slope.item():.1e}")
 
 assert slopes["sigmoid"].max().item() == 0.25
 assert grid[slopes["sigmoid"].argmax()].item() == 0.0
 assert table["sigmoid"][0] < 1e-4 and table["sigmoid"][-1] < 1e-4
-assert table["tanh"][3] == 1.0 and table["tanh"][-1] < 1e-8
+assert table["tanh"][3] == 1.0 and table["tanh"][0] == table["tanh"][-1] == 0.0
+assert 7.5e-9 < true_tanh_slope.item() < 8.5e-9
 assert torch.tanh(torch.tensor(10.0)).item() == 1.0
 assert table["relu"][-1] == 1.0
 
@@ -232,8 +261,8 @@ assert table["relu"][-1] == 1.0
 # bound.
 
 # %%
-print("layers   d(output)/d(input)   bound 0.25^n")
 previous = 1.0
+rows = []
 for depth in [1, 2, 5, 10, 20]:
     inp = torch.tensor(0.0, device=device, requires_grad=True)
     out = inp
@@ -242,7 +271,13 @@ for depth in [1, 2, 5, 10, 20]:
     (grad,) = torch.autograd.grad(out, inp)
     assert grad.item() <= 0.25**depth and grad.item() < previous
     previous = grad.item()
-    print(f"{depth:>6}   {grad.item():>18.3e}   {0.25**depth:>12.3e}")
+    rows.append([depth, f"{grad.item():.3e}", f"{0.25**depth:.3e}"])
+headers = [
+    "layers",
+    "d(output)/d(input)",
+    "bound 0.25^n",
+]
+print(nnguide.format_table(rows, headers=headers, align=">>>"))
 
 # %% [markdown]
 # The same happens in a real network. Below are three networks of ten `Linear`
@@ -269,8 +304,9 @@ def deep_net(activation_name, depth=10, width=64):
 
 
 grad_norms = {}
+rows = []
 for name in ["sigmoid", "tanh", "relu"]:
-    torch.manual_seed(0)
+    torch.manual_seed(SEED)
     net = deep_net(name)
     inputs = torch.randn(256, 64).to(device)
     net(inputs).pow(2).mean().backward()
@@ -278,16 +314,22 @@ for name in ["sigmoid", "tanh", "relu"]:
     assert all(abs(m.weight.std().item() - (2 / 64) ** 0.5) < 0.01 for m in linears)
     grad_norms[name] = [m.weight.grad.norm().item() for m in linears]
     ratio = grad_norms[name][0] / grad_norms[name][-1]
-    print(
-        f"{name:<8} layer 1: {grad_norms[name][0]:.1e}   layer 10: "
-        f"{grad_norms[name][-1]:.1e}   layer 1 / layer 10: {ratio:.1e}"
+    rows.append(
+        [labels[name]] + [f"{v:.1e}" for v in (grad_norms[name][0], grad_norms[name][-1], ratio)]
     )
+headers = [
+    "activation",
+    "layer 1",
+    "layer 10",
+    "layer 1 / layer 10",
+]
+print(nnguide.format_table(rows, headers=headers))
 assert nn.init.calculate_gain("relu") == 2**0.5
 
 # %% [markdown]
 # With sigmoid, the first layer's gradient is more than ten thousand times smaller
-# than the last layer's (the printed ratio is about $4 \times 10^{-6}$), so the
-# first layers would barely move during training. With tanh (slope 1 at 0) and
+# than the last layer's (the last column of the table above), so the first layers
+# would barely move during training. With tanh (slope 1 at 0) and
 # ReLU (slope 1 for positive inputs), every layer's gradient is within a factor of
 # ten of every other layer's. This is one of the main reasons ReLU and its relatives
 # replaced sigmoid in hidden layers.
@@ -300,7 +342,7 @@ for name in ["tanh", "relu"]:
 
 fig, ax = plt.subplots()
 for name, norms in grad_norms.items():
-    ax.semilogy(range(1, 11), norms, marker="o", label=name)
+    ax.semilogy(range(1, 11), norms, marker="o", label=labels[name])
 ax.set(
     title="Weight gradient size per layer",
     xlabel="layer (1 = nearest the input)",
@@ -321,10 +363,11 @@ plt.show()
 # the activation is always negative. Nodes 1 and 2 are left as they are.
 #
 # LeakyReLU replaces the flat zero with a small slope (0.01 by default), so even a
-# node stuck on the negative side still receives a small gradient and can recover.
+# node stuck on the negative side still receives a gradient, at least ten times
+# smaller than that of the live nodes here but not zero, and can recover.
 
 # %%
-torch.manual_seed(0)
+torch.manual_seed(SEED)
 layer = nn.Linear(4, 3).to(device)
 with torch.no_grad():
     layer.bias[0] = -10.0
@@ -332,19 +375,23 @@ inputs = torch.randn(64, 4).to(device)
 assert (layer(inputs)[:, 0] < 0).all()
 
 weight_grads = {}
+rows = []
 for name in ["relu", "leaky_relu"]:
     layer.zero_grad()
     out = nnguide.activation(name)(layer(inputs))
     out.sum().backward()
     weight_grads[name] = layer.weight.grad.abs().sum(dim=1).cpu()
     sizes = ", ".join(f"{g:.2f}" for g in weight_grads[name].tolist())
-    print(
-        f"{name:<11} largest output of node 0: {out[:, 0].max().item():8.4f}   "
-        f"weight-gradient size of nodes 0, 1, 2: {sizes}"
-    )
+    rows.append([labels[name], f"{out[:, 0].max().item():.4f}", sizes])
+headers = [
+    "activation",
+    "largest output of node 0",
+    "weight-gradient size of nodes 0, 1, 2",
+]
+print(nnguide.format_table(rows, headers=headers))
 
 assert weight_grads["relu"][0] == 0.0 and (weight_grads["relu"][1:] > 0).all()
-assert weight_grads["leaky_relu"][0] > 0.0
+assert 0.0 < weight_grads["leaky_relu"][0] < weight_grads["leaky_relu"][1:].min() / 10
 
 # %% [markdown]
 # ## Softmax numerics
@@ -353,7 +400,7 @@ assert weight_grads["leaky_relu"][0] > 0.0
 #
 # $$p_i = \frac{e^{z_i}}{\sum_j e^{z_j}} = \frac{e^{z_i - m}}{\sum_j e^{z_j - m}}, \qquad m = \max_j z_j.$$
 #
-# Written as the first fraction it breaks for large logits: in float32, $e^x$
+# Written as the first fraction it breaks for large logits: in `float32`, $e^x$
 # overflows to `inf` above about $x = 88.7$, and `inf / inf` is `nan`. The second
 # fraction is the same number, because the factor $e^{-m}$ cancels, so PyTorch
 # subtracts the largest logit first and the exponentials stay between 0 and 1.
@@ -365,10 +412,13 @@ logits = torch.tensor([1000.0, 1001.0, 1002.0], device=device)
 naive = torch.exp(logits) / torch.exp(logits).sum()
 stable = softmax(logits)
 shifted = torch.exp(logits - logits.max()) / torch.exp(logits - logits.max()).sum()
-print("exp(logits):     ", torch.exp(logits).tolist())
-print("naive softmax:   ", naive.tolist())
-print("torch softmax:   ", [round(p, 4) for p in stable.tolist()])
-print("softmax([0,1,2]):", [round(p, 4) for p in softmax(logits - 1000).tolist()])
+rows = [
+    ["exp(logits)", str(torch.exp(logits).tolist())],
+    ["naive softmax", str(naive.tolist())],
+    ["torch softmax", str([round(p, 4) for p in stable.tolist()])],
+    ["softmax([0, 1, 2])", str([round(p, 4) for p in softmax(logits - 1000).tolist()])],
+]
+print(nnguide.format_table(rows, align="<<"))
 
 assert torch.isinf(torch.exp(logits)).all() and torch.isnan(naive).all()
 assert torch.isfinite(torch.exp(torch.tensor(88.7))) and torch.isinf(torch.exp(torch.tensor(88.8)))
@@ -380,7 +430,7 @@ assert torch.isclose(stable.sum(), torch.tensor(1.0, device=device))
 # cross-entropy, work with the *logarithm* of a probability (the mean squared error
 # does not). Taking `log(softmax(z))` goes
 # wrong when one probability is tiny: for logits $(200, 0)$, the second probability
-# is $e^{-200} \approx 10^{-87}$, smaller than the smallest float32 number, so it
+# is $e^{-200} \approx 10^{-87}$, smaller than the smallest `float32` number, so it
 # becomes 0 and its log is $-\infty$. `torch.log_softmax` computes
 #
 # $$\log p_i = z_i - m - \log \sum_j e^{z_j - m}$$
@@ -399,6 +449,7 @@ print("log(softmax(z)):", log_of_softmax.tolist())
 print("log_softmax(z): ", log_softmax.tolist())
 
 assert torch.exp(torch.tensor(-200.0)) == 0.0
+assert 1e-88 < torch.tensor(-200.0, dtype=torch.float64).exp() < 1e-86
 assert torch.isinf(log_of_softmax[1]) and log_of_softmax[1] < 0
 assert log_softmax.tolist() == [0.0, -200.0]
 
@@ -432,21 +483,25 @@ assert cross_entropy.item() == 200.0 and bce_with_logits.item() == 200.0
 # is right (its calibration) has to be measured on data it was not trained on.
 
 # %%
-torch.manual_seed(0)
+torch.manual_seed(SEED)
 scores = torch.randn(5, 3).to(device)
 predictions, largest = {}, {}
+rows = []
 for scale in [1, 3, 10]:
     probabilities = torch.softmax(scale * scores, dim=1)
     predictions[scale] = probabilities.argmax(dim=1).tolist()
     largest[scale] = probabilities.max(dim=1).values.cpu()
-    print(
-        f"logits x {scale:<2}  predicted classes: {predictions[scale]}   "
-        f"largest probability: {[round(p, 3) for p in largest[scale].tolist()]}"
-    )
+    shown = ", ".join(f"{p:.3f}" for p in largest[scale].tolist())
+    rows.append([scale, str(predictions[scale]), shown])
+headers = [
+    "logits times",
+    "predicted classes",
+    "largest probability",
+]
+print(nnguide.format_table(rows, headers=headers, align=">><"))
 
 assert predictions[1] == predictions[3] == predictions[10] == scores.argmax(dim=1).tolist()
 assert (largest[1] < largest[3]).all() and (largest[3] < largest[10]).all()
-assert largest[10].min() > 0.98
 
 # %% [markdown]
 # ## Summary

@@ -1,25 +1,23 @@
 # %% [markdown]
 # # PyTorch로 신경망 만들기
 #
-# 신경망(neural network)은 단순한 계층(layer)을 차례로 쌓아 만듭니다. 계층 하나가
-# 하는 일은 입력에 가중치(weight) 행렬을 곱하고 편향(bias)을 더한 다음, 그 결과를
-# 활성화 함수(activation function)에 통과시키는 것이 전부입니다. 이번 강의에서는 작은
-# 신경망 하나를 PyTorch로 세 번 만듭니다. 처음에는 계층을 하나씩 손으로 연결하고,
-# 다음에는 `nn.Sequential` 하나로 묶고, 마지막에는 `nn.Module`을 상속한 파이썬
-# 클래스로 작성합니다. 단계마다 텐서(tensor)의 모양(shape)을 확인하고, 끝에서는 계층별
-# 출력 모양과 매개변수(parameter) 개수를 보여 주는 표를 읽습니다. 이 페이지의 출력은
-# 모두 바로 위의 코드를 실행해서 얻은 것입니다.
+# 신경망은 단순한 계층(layer)을 차례로 쌓아 만듭니다. 계층 하나가 하는 일은 입력에
+# 가중치 행렬을 곱하고 편향을 더한 다음, 그 결과를 활성화 함수에 통과시키는 것이
+# 전부입니다. 이번 강의에서는 작은 신경망 하나를 PyTorch로 세 번 만듭니다. 처음에는
+# 계층을 하나씩 손으로 연결하고, 다음에는 `nn.Sequential` 하나로 묶고, 마지막에는
+# `nn.Module`을 상속한 파이썬 클래스로 작성합니다. 단계마다 텐서의 모양을 확인하고,
+# 끝에서는 계층별 출력 모양과 매개변수 개수를 보여 주는 표를 읽습니다. 이 페이지의
+# 출력은 모두 바로 위의 코드를 실행해서 얻은 것입니다.
 #
 # **이번 강의에서 배울 내용**
 #
-# - 계층, 노드(node), 가중치, 편향, 활성화 함수의 뜻
-# - 미니배치(mini-batch) 입력을 텐서에 담는 방법
+# - 계층, 노드, 가중치, 편향, 활성화 함수의 뜻
+# - 미니배치 입력을 텐서에 담는 방법
 # - `nn.Linear`가 계산하는 식을 행렬 곱셈으로 직접 맞춰 보는 방법과 `bias=False`의 의미
 # - `nn.Sigmoid`, `nn.Tanh`, `nn.ReLU`, `nn.Softmax`가 입력을 바꾸는 방식
-# - 분류 모델(model)이 로짓(logit)을 내보내고 소프트맥스(softmax)는
-#   손실 함수(loss function)에 맡기는 이유
+# - 분류 모델이 로짓을 내보내고 소프트맥스는 손실 함수에 맡기는 이유
 # - 신경망을 조립하는 세 가지 방법(손으로 연결하기, `nn.Sequential`, `nn.Module` 상속)
-# - 모델 요약(model summary)을 읽고 매개변수 개수를 세는 방법
+# - 모델 요약을 읽고 매개변수 개수를 세는 방법
 #
 # **사전 지식:** 파이썬 기초, 그리고 PyTorch 텐서를 만들어 `.shape`를 읽어 본 정도의
 # 경험이면 충분합니다. 텐서가 처음이라면 [0강](../00_tensors/)부터 보세요. 미적분은
@@ -29,9 +27,9 @@
 # ## 준비 { #setup }
 #
 # PyTorch와 이번 강의에 필요한 `nnguide`의 도우미 몇 가지를 불러옵니다. 실행할
-# 때마다 같은 숫자가 나오도록 난수 시드(seed)를 고정하고, 계산할 장치(device)는
+# 때마다 같은 값이 나오도록 난수 시드를 고정하고, 계산할 장치는
 # `get_device()`로 고릅니다. NVIDIA GPU(CUDA)나 Apple 실리콘 GPU(MPS)가 있으면 그
-# GPU를, 없으면 CPU를 돌려줍니다. 아래 코드는 CPU에서도 몇 초면 모두 실행됩니다.
+# GPU를, 없으면 CPU를 돌려줍니다. 이번 강의의 코드는 GPU 없이도 모두 실행됩니다.
 
 # %%
 import matplotlib.pyplot as plt
@@ -49,26 +47,26 @@ print("PyTorch", torch.__version__, "/ 장치:", device)
 # %% [markdown]
 # ## 신경망의 구조 { #anatomy-of-a-network }
 #
-# 완전 연결 신경망은 **입력층**(input layer), 하나 이상의 **은닉층**(hidden layer),
-# **출력층**(output layer)으로 이루어집니다. 입력층은 샘플(sample) 하나를 나타내는
-# 특성(feature) 값들이고, 나머지 계층은 저마다 **노드** 여러 개로 구성됩니다. 노드마다 입력
-# 하나에 **가중치**가 하나씩 붙고, **편향**도 하나 있습니다. 노드는 입력에 가중치를
-# 곱해 모두 더한 가중합(weighted sum)에 편향을 더하고, 그 값 $z$를 시그모이드(sigmoid),
-# tanh, ReLU 같은 **활성화 함수** $f$에 통과시킵니다. 노드의 출력은 $a$입니다.
+# 완전 연결 신경망은 **입력층**, 하나 이상의 **은닉층**(hidden layer), **출력층**으로
+# 이루어집니다. 입력층은 샘플 하나를 나타내는 특성 값들입니다. 나머지 계층은 저마다
+# **노드**(node) 여러 개로 구성됩니다. 노드마다 입력 하나에
+# **가중치**가 하나씩 붙고, **편향**도 하나 있습니다. 노드는 입력에 가중치를 곱해 모두
+# 더한 가중합에 편향을 더하고, 그 값 $z$를 시그모이드, tanh, ReLU 같은 **활성화
+# 함수**(activation function) $f$에 통과시킵니다. 노드의 출력은 $a$입니다.
 #
 # $$z = w_1 x_1 + w_2 x_2 + \dots + w_n x_n + b, \qquad a = f(z)$$
 #
-# 분류 신경망의 출력층에는 클래스(class)마다 노드가 하나씩 있고, 이 노드들이 내는
-# 점수를 **로짓**이라고 합니다. 로짓을 확률(probability)로 읽고 싶으면 클래스가
-# 여럿일 때는 소프트맥스를, 예/아니요 문제에서는 시그모이드를 적용합니다. 하지만
-# 학습(training)할 때는 모델이 로짓을 그대로 내보내고, 소프트맥스나 시그모이드는
+# 분류 신경망의 출력층에는 클래스마다 노드가 하나씩 있고, 이 노드들이 내는 점수를
+# **로짓**이라고 합니다. 로짓을 확률로 읽고 싶으면 클래스가 여럿일 때는
+# 소프트맥스(softmax)를, 예/아니요 문제에서는 시그모이드를 적용합니다. 하지만
+# 학습할 때는 모델이 로짓을 그대로 내보내고, 소프트맥스나 시그모이드는
 # 손실 함수인 `nn.CrossEntropyLoss`나 `nn.BCEWithLogitsLoss`가 안에서 적용하게 두는
 # 것이 기본입니다. 손실 함수 쪽에서 계산해야 더 정확한데, 그 이유는 3강에서 봅니다.
 #
 # 입력이 세 개인 노드 하나를 손으로 계산해 보겠습니다. 가중합은
 # $0.4 \cdot 0.5 + 0.3 \cdot (-1) + (-0.2) \cdot 2 = -0.5$이고, 편향 0.1을 더하면
-# $z = -0.4$입니다. 시그모이드 $\sigma(z) = \frac{1}{1 + e^{-z}}$는 이 값을 0과 1
-# 사이로 눌러 줍니다.
+# $z = -0.4$입니다. 시그모이드(sigmoid) $\sigma(z) = \frac{1}{1 + e^{-z}}$는 이 값을
+# 0과 1 사이의 값으로 바꿉니다.
 
 # %%
 inputs = torch.tensor([0.5, -1.0, 2.0])
@@ -81,20 +79,20 @@ node_output = torch.sigmoid(z)
 assert torch.isclose(weighted_sum, torch.tensor(-0.5))
 assert torch.isclose(z, torch.tensor(-0.4))
 assert 0 < node_output < 1
-print("가중합:             ", round(weighted_sum.item(), 4))
-print("편향을 더한 값 z:   ", round(z.item(), 4))
-print("노드 출력 σ(z):     ", round(node_output.item(), 4))
+print("가중합:          ", round(weighted_sum.item(), 4))
+print("편향을 더한 값 z:", round(z.item(), 4))
+print("노드 출력 σ(z):  ", round(node_output.item(), 4))
 
 # %% [markdown]
-# 계층은 이런 노드 여러 개를 나란히 놓은 것이고, 노드들은 모두 같은 입력을 읽습니다.
+# 계층은 이런 노드 여러 개를 나란히 놓은 것이고, 노드는 모두 같은 입력을 받습니다.
 # 노드마다 가중치를 행렬의 한 행에 담아 두면 PyTorch는 계층 전체를 행렬 곱셈 한
 # 번으로 계산합니다. 다음 절에서 직접 확인합니다.
 #
 # ## 미니배치로 된 입력 { #input-as-a-mini-batch }
 #
-# 신경망은 입력을 **미니배치**라는 묶음으로 받습니다. 행 하나가 샘플 하나이고 열
-# 하나가 특성 하나입니다. 행의 개수, 곧 한 번에 묶어 넣는 샘플 수가 **배치
-# 크기**(batch size)입니다. 아래 텐서는 특성이 128개인 샘플 32개를 무작위로 만든
+# 신경망은 입력을 **미니배치**(mini-batch)라는 묶음으로 받습니다. 행 하나가 샘플
+# 하나이고 열 하나가 특성(feature) 하나입니다. 행의 개수, 곧 한 번에 묶어 넣는 샘플 수가
+# **배치 크기**입니다. 아래 텐서는 특성이 128개인 샘플 32개를 무작위로 만든
 # 미니배치입니다. 샘플 하나씩도, 데이터 전체도 아닌 미니배치로 학습하는 이유는 경사
 # 하강법(gradient descent)을 다루는 4강에서 설명합니다.
 
@@ -106,12 +104,14 @@ print("입력 모양:", x.shape)
 # %% [markdown]
 # ## 완전 연결 계층 { #the-fully-connected-layer }
 #
-# `nn.Linear(in_features, out_features, bias=True)`가 완전 연결 계층(fully connected
-# layer)입니다. 밀집 계층(dense layer)이나 피드포워드 계층(feed-forward layer)이라고도
-# 부릅니다. `out_features`개의 노드가 저마다 `in_features`개의 입력을 모두 읽기
-# 때문에 붙은 이름입니다. 특성 128개를 받아 노드 64개로 내보내는 계층이라면 가중치
-# 행렬은 노드마다 한 행씩이어서 모양이 `(64, 128)`이고, 편향 벡터는 모양이
-# `(64,)`입니다. 계층을 만들면 PyTorch가 가중치와 편향을 작은 난수로 채워 둡니다.
+# `nn.Linear(in_features, out_features, bias=True)`가
+# 완전 연결 계층(fully connected layer)입니다. 밀집 계층(dense layer)이나 피드포워드
+# 계층이라고도 부릅니다. 노드 `out_features`개가 저마다 입력 `in_features`개를 모두
+# 받으므로 '완전 연결'이라고 합니다. 특성 128개를 받아 노드 64개로 내보내는
+# 계층이라면 가중치 행렬은 노드마다 한 행씩이어서 모양이 `(64, 128)`이고, 편향 벡터는
+# 모양이 `(64,)`입니다. 계층을 만들면 PyTorch가 가중치와 편향을 작은 난수로 채워
+# 둡니다. 입력이 128개이면 그 값은 모두 $-1/\sqrt{128} \approx -0.088$과
+# $1/\sqrt{128}$ 사이에 있습니다.
 
 # %%
 layer = nn.Linear(128, 64).to(device)
@@ -119,6 +119,12 @@ assert layer.weight.shape == (64, 128)
 assert layer.bias.shape == (64,)
 print("가중치 모양:", layer.weight.shape)
 print("편향 모양:  ", layer.bias.shape)
+print(
+    "가중치와 편향의 최대 절댓값:",
+    round(layer.weight.abs().max().item(), 4),
+    round(layer.bias.abs().max().item(), 4),
+)
+assert layer.weight.abs().max() <= 1 / 128**0.5 and layer.bias.abs().max() <= 1 / 128**0.5
 
 # %% [markdown]
 # 계층에 입력을 넣어 호출하면 **순전파**(forward pass)가 실행됩니다. 모양이
@@ -145,7 +151,7 @@ assert torch.allclose(by_module, by_formula)
 assert torch.allclose(by_module, by_nnguide)
 print("출력 모양:", by_module.shape)
 print("nn.Linear와 x @ W.T + b가 같은가:", torch.allclose(by_module, by_formula))
-print("linear_forward도 같은가:        ", torch.allclose(by_module, by_nnguide))
+print("linear_forward도 같은가:         ", torch.allclose(by_module, by_nnguide))
 
 # %% [markdown]
 # 이런 코드에서 가장 흔한 실수는 모양을 잘못 맞추는 것입니다. 가중치 행렬을 전치해서
@@ -184,8 +190,8 @@ print("bias=False일 때 매개변수 수:", count_parameters(no_bias))
 # 않습니다. PyTorch는 활성화 함수를 모듈로도, 함수로도 제공합니다. `nn.Sequential`에
 # 넣을 때는 `nn.Sigmoid()` 같은 모듈을, 앞에서 노드를 계산할 때처럼 바로 적용할
 # 때는 `torch.sigmoid` 같은 함수를 쓰며, 두 방식의 결과는 같습니다. 시그모이드
-# $\sigma(x) = \frac{1}{1 + e^{-x}}$는 값을 0과 1 사이로,
-# $\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}$는 −1과 1 사이로 눌러 줍니다.
+# $\sigma(x) = \frac{1}{1 + e^{-x}}$는 값을 0과 1 사이의 값으로,
+# $\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}$는 −1과 1 사이의 값으로 압축합니다.
 # $\mathrm{ReLU}(x) = \max(0, x)$는 음수를 0으로 바꾸고 나머지는 그대로 둡니다.
 
 # %%
@@ -254,10 +260,10 @@ assert torch.equal(predicted, logits.argmax(dim=1))
 target = torch.tensor([3], device=device)
 loss = nn.CrossEntropyLoss()(logits, target)
 assert torch.isclose(loss, -probabilities[0, 3].log())
-print("확률이 가장 큰 클래스:              ", predicted.item())
-print("로짓이 가장 큰 클래스:              ", logits.argmax(dim=1).item())
-print("CrossEntropyLoss(로짓, 3번 클래스): ", round(loss.item(), 4))
-print("-log p_3:                           ", round(-probabilities[0, 3].log().item(), 4))
+print("확률이 가장 큰 클래스:             ", predicted.item())
+print("로짓이 가장 큰 클래스:             ", logits.argmax(dim=1).item())
+print("CrossEntropyLoss(로짓, 3번 클래스):", round(loss.item(), 4))
+print("-log p_3:                          ", round(-probabilities[0, 3].log().item(), 4))
 
 # %% [markdown]
 # ### 활성화 함수의 곡선 { #the-activation-curves }
@@ -266,7 +272,7 @@ print("-log p_3:                           ", round(-probabilities[0, 3].log().i
 # 활성화 함수 모듈을 만들어 주므로, 여러 함수를 반복문 하나로 다룰 수 있습니다.
 # 고전적인 세 함수 옆에 요즘 많이 쓰는 두 함수도 함께 그립니다. 음수 쪽도 조금
 # 통과시키는 LeakyReLU, 그리고 트랜스포머에서 쓰는 매끄러운 ReLU인 GELU입니다. 두
-# 함수의 식과 도함수(derivative)는 2강에서 다룹니다.
+# 함수의 식과 도함수는 2강에서 다룹니다.
 
 # %%
 functions = {
@@ -292,7 +298,7 @@ assert (curves["relu"][grid < 0] == 0).all()
 assert torch.allclose(curves["leaky_relu"][grid < 0], 0.1 * grid[grid < 0])
 
 groups = [["sigmoid", "tanh"], ["relu", "leaky_relu", "gelu"]]
-titles = ["입력을 좁은 범위로 누르는 시그모이드와 tanh", "ReLU와 그 변형들"]
+titles = ["출력 범위가 좁은 시그모이드와 tanh", "ReLU와 그 변형들"]
 fig, axes = plt.subplots(1, 2, figsize=(10, 4))
 for ax, group, title in zip(axes, groups, titles, strict=True):
     for name in group:
@@ -332,7 +338,7 @@ print("둘째 은닉층:", h2.shape)
 print("출력층:     ", out.shape)
 
 # %% [markdown]
-# ## Sequential로 하나의 모듈 만들기 { #one-module-with-sequential }
+# ## `nn.Sequential`로 하나의 모듈 만들기 { #one-module-with-sequential }
 #
 # 모듈 여섯 개를 일일이 호출하기는 번거롭습니다. `nn.Sequential`을 쓰면 여러 모듈을
 # 하나로 이을 수 있습니다. 이렇게 만든 모듈을 호출하면 안에 든 모듈을 차례로
@@ -394,12 +400,12 @@ print(unpacked)
 # %% [markdown]
 # ## 나만의 모듈 작성하기 { #writing-your-own-module }
 #
-# 계층을 일렬로 잇기만 해서는 만들 수 없는 구조라면 클래스를 작성합니다.
+# 계층을 일렬로 잇기만 해서는 만들 수 없는 구조라면 파이썬 클래스를 작성합니다.
 # `nn.Module`을 상속하고, `__init__`에서는 가장 먼저 `super().__init__()`을
 # 호출합니다. 이 호출이 하위 모듈과 매개변수를 기록할 준비를 해 둡니다. 그다음
 # 계층을 속성으로 만들고, 계산 과정은 `forward`에 씁니다. 사용할 때는 `net(x)`처럼
-# 모델 자체를 호출하면 PyTorch가 `forward`를 대신 실행합니다. 여기서는 클래스가
-# 앞에서 만든 것과 같은 `Sequential`을 감싸고 있어서, 모델을 출력하면 모듈이
+# 모델 자체를 호출하면 PyTorch가 `forward`를 대신 실행합니다. 여기서는 이 파이썬
+# 클래스가 앞에서 만든 것과 같은 `Sequential`을 감싸고 있어서, 모델을 출력하면 모듈이
 # 중첩된 모습이 보입니다.
 
 
@@ -431,8 +437,8 @@ print("출력 모양:", y.shape)
 # %% [markdown]
 # ### 왜 모듈인가 { #why-modules }
 #
-# 모듈은 단순한 함수 이상입니다. 모듈은 학습할 **매개변수**를 추적하며, 안에 중첩된
-# 모듈의 매개변수까지 모두 챙깁니다. 그래서 `net.parameters()` 한 번이면 매개변수
+# 모듈이 하는 일은 함수보다 많습니다. 모듈은 학습할 **매개변수**(parameter)를
+# 추적하며, 안에 중첩된 모듈의 매개변수까지 모두 챙깁니다. 그래서 `net.parameters()` 한 번이면 매개변수
 # 전체를 옵티마이저(optimizer)에 넘길 수 있고, `.to(device)` 한 번이면 전부 다른
 # 장치로 옮겨집니다. `state_dict()`는 매개변수를 정해진 이름으로 모아 주므로, 학습한
 # 모델을 저장했다가 새 모델에 그대로 불러올 수 있습니다. 이 신경망의 매개변수 텐서는
@@ -496,9 +502,10 @@ print("Sequential의 가중치를 불러온 MLP의 출력이 같은가:", torch.
 # 이 안내서의 출발점이 된 강의는 `torchsummary`를 썼지만, 이 패키지는 더 이상
 # 관리되지 않습니다. 여러분의 프로젝트에서는 뒤를 이은 `torchinfo`를 쓰는 것이
 # 좋습니다. 중첩된 모델을 원하는 깊이까지 펼쳐 보여 주고, 더 다양한 입력을 다루며,
-# 표의 모양은 조금 다릅니다. `nnguide.summary`는 익숙한 `torchsummary`의 표를 테스트를
-# 거친 작은 함수로 유지하면서, 코드에서 바로 쓸 수 있는 숫자를 담은 객체를
-# 돌려줍니다. `input_size`에는 배치 차원을 뺀 샘플 하나의 모양을 넘깁니다.
+# 표의 모양은 조금 다릅니다. `nnguide.summary`는 `torchsummary`와 같은 익숙한 표를
+# 보여 주는 작은 함수로, 테스트로 검증되어 있습니다. 표와 함께, 코드에서 바로 쓸 수
+# 있는 값을 담은 객체도 돌려줍니다. `input_size`에는 배치 차원을 뺀 샘플 하나의
+# 모양을 넘깁니다.
 
 # %%
 model_summary = summary(model, input_size=(128,))
@@ -519,8 +526,8 @@ assert model_summary.non_trainable_params == 0
 assert round(model_summary.params_size_mb, 2) == 0.04
 
 # %% [markdown]
-# `Output Shape` 열의 `-1`은 배치 차원을 뜻합니다. 요약을 만들 때는 작은 배치로 모델을
-# 실행했지만, 이 모양은 배치 크기와 상관없이 그대로입니다. 노트북에서는 셀의 마지막
+# `Output Shape` 열의 `-1`은 배치 차원을 뜻합니다. 요약을 만들 때는 작은 배치를 모델에
+# 통과시켰지만, 이 모양은 배치 크기와 상관없이 그대로입니다. 노트북에서는 셀의 마지막
 # 줄에 요약 객체를 두면 표로 표시됩니다.
 
 # %%
@@ -541,14 +548,15 @@ model_summary
 #   씁니다.
 # - `nn.Sequential(모듈, 모듈, ...)`은 별도의 인자로 받은 모듈들을 차례로 잇습니다.
 #   `nn.Module`을 상속한 클래스는 `__init__`에서 계층을, `forward`에서 계산을
-#   정의하며, 매개변수 추적, 장치 이동, `state_dict`를 저절로 얻습니다.
+#   정의하며, 매개변수 추적, 장치 이동, `state_dict` 기능을 따로 구현하지 않아도
+#   갖추게 됩니다.
 # - `nnguide.MLP`는 계층 크기만으로 같은 신경망을 만들고, `nnguide.summary`는 그
 #   결과를 계층별로 보여 줍니다. 128 → 64 → 16 → 1 신경망의 매개변수는 9,313개입니다.
 #
 # ## 더 읽을거리 { #further-reading }
 #
 # - 다음 강의인 *활성화 함수 자세히 보기*에서는 위의 곡선과 그 도함수를 살펴보고,
-#   포화(saturation)가 왜 학습을 느리게 하는지 알아봅니다.
+#   포화가 왜 학습을 느리게 하는지 알아봅니다.
 # - PyTorch 공식 문서: `torch.nn.Linear`, `torch.nn.Sequential`, `torch.nn.Module`
 # - PyTorch 한국어 튜토리얼의 "신경망 모델 구성하기"는 같은 내용을 다른 순서로
 #   다룹니다.

@@ -1,42 +1,41 @@
 # %% [markdown]
 # # 활성화 함수 자세히 보기
 #
-# 1강에서는 선형 계층(layer) 사이에 시그모이드(sigmoid), tanh, ReLU를 끼워 넣기만
-# 했을 뿐, 어느 것이 왜 더 나은지는 따지지 않았습니다. 이번 강의에서는 활성화
-# 함수(activation function)를 하나씩 자세히 들여다봅니다. 곡선의 생김새와
-# 도함수(derivative)를 살펴보고, 그 도함수가 학습(training)에 어떤 영향을 주는지
-# 확인합니다. 도함수는 실제 학습과 똑같이 자동 미분(autograd)으로 구합니다. 깊은
-# 시그모이드 신경망(neural network)이 왜 느리게 배우는지, ReLU 노드(node)가 왜 영영
-# 배우지 못하게 될 수 있는지, PyTorch가 소프트맥스(softmax)와 그 로그를 왜 지금처럼
-# 계산하는지를 모두 숫자로 확인합니다.
+# 1강에서는 선형 계층 사이에 시그모이드, tanh, ReLU를 끼워 넣기만 했을 뿐, 어느 것이
+# 왜 더 나은지는 따지지 않았습니다. 이번 강의에서는 활성화 함수를 하나씩 자세히
+# 들여다봅니다. 곡선의 생김새와 도함수(derivative)를 살펴보고, 그 도함수가 학습에
+# 어떤 영향을 주는지 확인합니다. 도함수는 실제 학습과 똑같이 자동 미분으로 구합니다.
+# 깊은 시그모이드 신경망이 왜 느리게 배우는지, ReLU 노드가 왜 영영 배우지 못하게 될
+# 수 있는지, PyTorch가 소프트맥스와 그 로그를 왜 지금처럼 계산하는지를 모두 수치로
+# 확인합니다.
 #
 # **이번 강의에서 배울 내용**
 #
 # - `nnguide.activation`에 이름만 주고 활성화 함수 모듈 만들기
-# - PyTorch에 도함수를 물어볼 수 있을 만큼의 자동 미분
+# - PyTorch로 도함수를 구하는 데 필요한 만큼의 자동 미분
 # - 시그모이드, tanh, ReLU, LeakyReLU, GELU의 식, 곡선, 도함수
-# - 포화(saturation): 도함수가 거의 0이 되는 구간, 그리고 그 때문에 깊은 신경망에서
-#   기울기(gradient)가 사라지는 기울기 소실(vanishing gradient)
+# - 포화: 도함수가 거의 0이 되는 구간, 그리고 그 때문에 깊은 신경망에서 기울기가
+#   사라지는 기울기 소실
 # - 죽은 ReLU 노드와, 작은 기울기를 남겨 두는 LeakyReLU
-# - 소프트맥스를 식 그대로 계산하면 값이 넘치는(overflow) 이유, `log(softmax(x))`보다
-#   `log_softmax`가 나은 이유, 소프트맥스 확률(probability)을 그대로 신뢰도로 읽으면
-#   안 되는 이유
-# - 어느 자리에 어떤 활성화 함수를 쓰는지, 그리고 분류 모델(model)의
-#   출력층(output layer)에는 왜 활성화 함수를 두지 않는지
+# - 소프트맥스를 식 그대로 계산하면 값이 넘치는 이유, `log(softmax(x))`보다
+#   `log_softmax`가 나은 이유, 소프트맥스 확률을 그대로 신뢰도로 읽으면 안 되는 이유
+# - 어느 자리에 어떤 활성화 함수를 쓰는지, 그리고 분류 모델의 출력층에는 왜 활성화
+#   함수를 두지 않는지
 #
 # **사전 지식:** 1강(계층, 활성화 함수 모듈, `nn.Sequential`). 자동 미분은 3강에서
 # 본격적으로 다루며, 이번 강의에 필요한 몇 가지 호출만 아래 *자동 미분 미리 보기*에서
-# 짧게 소개합니다. 도함수가 무엇인지 알면 도움이 되고, 연쇄 법칙(chain rule)은 쓰이는
-# 곳에서 설명합니다.
+# 짧게 소개합니다. 도함수가 무엇인지 알면 도움이 되고, 연쇄 법칙은 쓰이는 곳에서
+# 설명합니다.
 
 # %% [markdown]
 # ## 준비 { #setup }
 #
-# 난수 생성기의 시드(seed)를 고정해 이 페이지의 숫자가 실행할 때마다 똑같이 나오게
-# 하고, 이 안내서의 그림 스타일을 켭니다. 그래프의 한글도 이 설정 덕분에 제대로
-# 보입니다. 장치(device)는 `get_device`로 고릅니다. GPU가 있으면 GPU를, 없으면 CPU를
-# 씁니다. 난수 텐서(tensor)는 CPU에서 만든 다음 장치로 옮기므로, 어느 장치에서
-# 실행해도 숫자가 같습니다.
+# 난수 생성기의 시드를 고정해 이 페이지의 값이 실행할 때마다 똑같이 나오게 합니다.
+# 시드는 `SEED` 한 곳에서만 정하고 아래의 난수는 모두 여기서 출발하므로, 이 한 줄만
+# 바꾸면 다른 난수로 비교를 다시 해 볼 수 있습니다. 이 안내서의 그래프 스타일도
+# 켭니다. 그래프의 한글도 이 설정 덕분에 제대로 보입니다. 장치는 `get_device`로
+# 고릅니다. GPU가 있으면 GPU를, 없으면 CPU를 씁니다. 난수 텐서는 CPU에서 만든 다음
+# 장치로 옮기므로, 어느 장치에서 실행해도 값이 같습니다.
 
 # %%
 import matplotlib.pyplot as plt
@@ -47,7 +46,8 @@ import nnguide
 from nnguide.device import get_device
 from nnguide.plotting import set_style
 
-torch.manual_seed(0)
+SEED = 0
+torch.manual_seed(SEED)
 set_style()
 device = get_device()
 print("장치:", device)
@@ -58,35 +58,50 @@ print("장치:", device)
 # `nnguide.activation(name)`에 `"relu"`, `"gelu"` 같은 이름을 넘기면(대소문자는
 # 가리지 않습니다) 그에 맞는 PyTorch 모듈을 돌려줍니다. 덕분에 이번 강의의 활성화
 # 함수 다섯 개를 하나하나 적지 않고 반복문으로 다룰 수 있습니다. 다섯 함수 모두
-# 원소마다 따로 계산하므로 출력의 모양(shape)은 입력과 같습니다.
+# 원소마다 따로 계산하므로 출력의 모양은 입력과 같습니다.
 
 # %%
 names = ["sigmoid", "tanh", "relu", "leaky_relu", "gelu"]
+labels = {
+    "sigmoid": "시그모이드",
+    "tanh": "tanh",
+    "relu": "ReLU",
+    "leaky_relu": "LeakyReLU",
+    "gelu": "GELU",
+}
 activations = {name: nnguide.activation(name) for name in names}
 
 x = torch.randn(8, 128).to(device)
+rows = []
 for name, act in activations.items():
     out = act(x)
     assert out.shape == x.shape
-    print(f"{name:<11} {act!r:<34} {tuple(x.shape)} -> {tuple(out.shape)}")
+    rows.append([labels[name], repr(act), str(tuple(x.shape)), str(tuple(out.shape))])
+headers = [
+    "활성화 함수",
+    "모듈",
+    "입력 모양",
+    "출력 모양",
+]
+print(nnguide.format_table(rows, headers=headers, align="<<<<"))
 
 # %% [markdown]
 # ## 자동 미분 미리 보기 { #a-preview-of-autograd }
 #
-# **미리 보기.** 자동 미분은 3강에서 자세히 설명합니다. 이 절에서는 이번 강의에
-# 필요한 만큼만 보여 줍니다.
+# **미리 보기.** 자동 미분(autograd)은 3강에서 자세히 설명합니다. 이 절에서는 이번
+# 강의에 필요한 만큼만 보여 줍니다.
 #
 # 학습에는 도함수가 필요하고, 그 계산은 PyTorch가 맡아 줍니다. 텐서에
 # `requires_grad_()`를 호출하면(또는 처음부터 `requires_grad=True`로 만들면) PyTorch는
-# 그 텐서가 쓰이는 연산을 모두 기록합니다. 그러면 결과 $y$가 숫자 하나일 때 두 가지
+# 그 텐서가 쓰이는 연산을 모두 기록합니다. 그러면 결과 $y$가 값 하나일 때 두 가지
 # 방법으로 도함수를 구할 수 있습니다.
 #
 # - `torch.autograd.grad(y, x)`는 $\partial y / \partial x$를 `x`와 같은 모양의
 #   텐서로 돌려줍니다.
 # - `y.backward()`는 같은 도함수를 계산해 `requires_grad`가 켜진 모든 텐서의 `.grad`
-#   속성에 *더합니다*. 모듈의 가중치(weight)와 편향(bias)은 처음부터
-#   `requires_grad`가 켜져 있습니다. 그래서 같은 계층에 `backward()`를 다시 부르는
-#   코드는 먼저 `zero_grad()`로 이전 값을 지웁니다.
+#   속성에 *더합니다*. 모듈의 가중치와 편향은 처음부터 `requires_grad`가 켜져
+#   있습니다. 그래서 같은 계층에 `backward()`를 다시 부르는
+#   코드는 먼저 `zero_grad()`로 기울기를 초기화합니다.
 #
 # 기록은 한 번 쓰면 사라지므로, 아래 코드는 `backward()`를 부르기 전에 $y$를 다시
 # 계산합니다. 여기서는 $y = x_1^2 + x_2^2 + x_3^2$이므로 $\partial y / \partial x_i = 2 x_i$입니다.
@@ -118,8 +133,8 @@ assert torch.equal(x_demo.grad, dy_dx)
 # 여기서 $\Phi$는 표준 정규 분포(standard normal distribution)의 누적 분포 함수이고,
 # 0.01은 LeakyReLU의 기본 `negative_slope`입니다. 학습하려면 모든 활성화 함수의
 # 도함수가 필요하며, 이 계산은 자동 미분이 맡습니다. −5부터 5까지 촘촘한 격자
-# 위에서 각 활성화 함수를 계산한 뒤, 출력의 *합*에 대한 기울기를 자동 미분에
-# 요청합니다. 출력 하나하나는 자기 입력에만 의존하므로, 이렇게 얻은 기울기가 곧 각
+# 위에서 각 활성화 함수를 계산한 뒤, 출력의 *합*의 기울기(gradient)를 자동 미분으로
+# 구합니다. 출력 하나하나는 자기 입력에만 의존하므로, 이렇게 얻은 기울기가 곧 각
 # 점에서의 도함수 값입니다.
 #
 # 격자에는 0도 정확히 들어 있습니다. ReLU는 0에서 꺾여 엄밀히는 미분할 수 없는데,
@@ -135,8 +150,8 @@ for name, act in activations.items():
     slopes[name] = dys.cpu()
 
 grid = xs.detach().cpu()
-print("격자:", len(grid), "개 점, 범위", grid[0].item(), "~", grid[-1].item())
-print("x = 0에서의 기울기:", {name: round(s[500].item(), 3) for name, s in slopes.items()})
+print(f"격자: 점 {len(grid)}개, 범위 {grid[0].item()} ~ {grid[-1].item()}")
+print("x = 0에서의 기울기:", {labels[name]: round(s[500].item(), 3) for name, s in slopes.items()})
 
 # %% [markdown]
 # 곡선은 정의와 일치하고, 자동 미분이 구한 도함수도 교과서의 공식과 일치합니다.
@@ -158,10 +173,16 @@ formulas = {
     "relu": (grid > 0).float(),
     "leaky_relu": torch.where(grid > 0, 1.0, 0.01),
 }
+rows = []
 for name, formula in formulas.items():
     assert torch.allclose(slopes[name], formula, atol=1e-6), name
     max_diff = (slopes[name] - formula).abs().max().item()
-    print(f"{name:<11} 자동 미분과 공식의 최대 차이: {max_diff:.1e}")
+    rows.append([labels[name], f"{max_diff:.1e}"])
+headers = [
+    "활성화 함수",
+    "자동 미분과 공식의 최대 차이",
+]
+print(nnguide.format_table(rows, headers=headers))
 
 # %% [markdown]
 # 이제 그림으로 봅시다. 왼쪽은 곡선, 오른쪽은 도함수입니다. 시그모이드와 tanh는 양쪽
@@ -184,8 +205,8 @@ print(f"GELU 최솟값: {gelu_min:.3f} (x = {grid[curves['gelu'].argmin()].item(
 fig, (ax_curve, ax_slope) = plt.subplots(1, 2, figsize=(10, 4))
 for name in names:
     style = "--" if name == "leaky_relu" else "-"
-    ax_curve.plot(grid, curves[name], style, label=name)
-    ax_slope.plot(grid, slopes[name], style, label=name)
+    ax_curve.plot(grid, curves[name], style, label=labels[name])
+    ax_slope.plot(grid, slopes[name], style, label=labels[name])
 ax_curve.set(title="활성화 함수", xlabel="x", ylabel="f(x)", ylim=(-1.5, 3))
 ax_slope.set(title="도함수 (자동 미분으로 계산)", xlabel="x", ylabel="f'(x)")
 ax_curve.legend()
@@ -195,11 +216,12 @@ plt.show()
 # %% [markdown]
 # ## 포화 { #saturation }
 #
-# 입력이 양수든 음수든 아주 커서 곡선이 평평한 구간에 들어가면 노드가 *포화*되었다고
-# 합니다. 입력이 바뀌어도 출력이 거의 그대로이므로 도함수가 거의 0입니다.
+# 입력의 절댓값이 아주 커서(양수든 음수든) 곡선이 평평한 구간에 들어간 노드의
+# 상태를 *포화*(saturation)라고 합니다. 입력이 바뀌어도 출력이 거의 그대로이므로
+# 도함수가 거의 0입니다.
 # 시그모이드의 기울기는 0에서 가장 큰데도 $\sigma'(0) = 0.25$에 그치고,
 # $|x| = 10$에서는 $10^{-4}$보다 작습니다. tanh는 최대 기울기가 1이지만 더 빨리
-# 포화됩니다. $|x| = 10$에서 실제 기울기는 약 $8 \times 10^{-9}$인데, float32에서는
+# 포화됩니다. $|x| = 10$에서 실제 기울기는 약 $8 \times 10^{-9}$인데, `float32`에서는
 # $\tanh(10)$이 정확히 1.0으로 반올림되어 계산된 기울기가 아예 0이 됩니다. ReLU는
 # 양수 입력에서 포화되지 않아 기울기가 계속 1입니다.
 
@@ -207,25 +229,30 @@ plt.show()
 points = torch.tensor([-10.0, -5.0, -2.0, 0.0, 2.0, 5.0, 10.0], device=device)
 points.requires_grad_()
 table = {}
-print("x          " + "".join(f"{p:>10.0f}" for p in points.tolist()))
+rows = []
 for name in ["sigmoid", "tanh", "relu"]:
     (slope,) = torch.autograd.grad(activations[name](points).sum(), points)
     table[name] = slope.cpu()
-    print(f"{name:<11}" + "".join(f"{v:>10.2e}" for v in table[name].tolist()))
+    rows.append([labels[name]] + [f"{v:.2e}" for v in table[name].tolist()])
+headers = ["x"] + [f"{p:.0f}" for p in points.tolist()]
+print(nnguide.format_table(rows, headers=headers))
+true_tanh_slope = 1 - torch.tanh(torch.tensor(10.0, dtype=torch.float64)) ** 2
+print("x = 10에서 tanh의 실제 기울기(float64):", f"{true_tanh_slope.item():.1e}")
 
 assert slopes["sigmoid"].max().item() == 0.25
 assert grid[slopes["sigmoid"].argmax()].item() == 0.0
 assert table["sigmoid"][0] < 1e-4 and table["sigmoid"][-1] < 1e-4
-assert table["tanh"][3] == 1.0 and table["tanh"][-1] < 1e-8
+assert table["tanh"][3] == 1.0 and table["tanh"][0] == table["tanh"][-1] == 0.0
+assert 7.5e-9 < true_tanh_slope.item() < 8.5e-9
 assert torch.tanh(torch.tensor(10.0)).item() == 1.0
 assert table["relu"][-1] == 1.0
 
 # %% [markdown]
 # ## 기울기 소실 { #vanishing-gradients }
 #
-# 역전파(backpropagation)는 연쇄 법칙을 적용합니다. 앞쪽 계층에 도달하는 기울기는
-# 그보다 출력 쪽에 있는 계층마다 인수가 하나씩 붙은 *곱*이고, 활성화 함수의 도함수도
-# 인수로 곱해집니다. 숫자 하나에 시그모이드를 $n$번 겹쳐 적용한
+# 역전파(backpropagation)는 연쇄 법칙(chain rule)을 적용합니다. 앞쪽 계층에 도달하는
+# 기울기는 그보다 출력 쪽에 있는 계층마다 인수가 하나씩 붙은 *곱*이고,
+# 활성화 함수의 도함수도 인수로 곱해집니다. 값 하나에 시그모이드를 $n$번 겹쳐 적용한
 # $y = \sigma(\sigma(\cdots\sigma(x)))$에서 $k$번째 시그모이드의 입력을 $a_k$라고 하고
 # 연쇄 법칙을 적용하면 다음 식을 얻습니다.
 #
@@ -235,8 +262,8 @@ assert table["relu"][-1] == 1.0
 # 기울기를 이 상한과 비교해 봅시다.
 
 # %%
-print("계층 수   d(출력)/d(입력)      상한 0.25^n")
 previous = 1.0
+rows = []
 for depth in [1, 2, 5, 10, 20]:
     inp = torch.tensor(0.0, device=device, requires_grad=True)
     out = inp
@@ -245,18 +272,24 @@ for depth in [1, 2, 5, 10, 20]:
     (grad,) = torch.autograd.grad(out, inp)
     assert grad.item() <= 0.25**depth and grad.item() < previous
     previous = grad.item()
-    print(f"{depth:>6}   {grad.item():>18.3e}   {0.25**depth:>12.3e}")
+    rows.append([depth, f"{grad.item():.3e}", f"{0.25**depth:.3e}"])
+headers = [
+    "계층 수",
+    "d(출력)/d(입력)",
+    "상한 0.25^n",
+]
+print(nnguide.format_table(rows, headers=headers, align=">>>"))
 
 # %% [markdown]
 # 실제 신경망에서도 같은 일이 일어납니다. 아래 세 신경망은 `Linear` 계층 열 개(각각
 # 노드 64개)로 되어 있고, 계층마다 뒤에 시그모이드, tanh, ReLU 가운데 하나가
 # 붙습니다. 세 신경망은 같은 시드에서 출발하고 초기화 방식도 같습니다.
-# `nonlinearity="relu"`를 준 He(Kaiming) 초기화로, 가중치를 표준편차
+# `nonlinearity="relu"`를 준 He(Kaiming) 초기화로, 가중치를 표준 편차
 # $\sqrt{2 / n_\text{in}} = \sqrt{2/64} \approx 0.177$로 뽑습니다. 이 방식은 ReLU를
 # 위해 유도된 것이라 ReLU 계층을 지나는 신호의 크기를 일정하게 유지합니다. 그러니
 # 이 실험은 공정한 시합이 아닙니다. ReLU에 유리하게 짜인 조건에서 각 활성화 함수가
 # 어떻게 되는지를 보여 줍니다. 역전파를 한 번 한 뒤 계층마다 가중치 기울기의
-# 크기(노름)를 잽니다. 1번 계층이 입력에 가장 가깝고, 가장 긴 곱을 받습니다.
+# 크기(노름)를 계산합니다. 1번 계층이 입력에 가장 가깝고, 가장 긴 곱을 받습니다.
 
 
 # %%
@@ -271,8 +304,9 @@ def deep_net(activation_name, depth=10, width=64):
 
 
 grad_norms = {}
+rows = []
 for name in ["sigmoid", "tanh", "relu"]:
-    torch.manual_seed(0)
+    torch.manual_seed(SEED)
     net = deep_net(name)
     inputs = torch.randn(256, 64).to(device)
     net(inputs).pow(2).mean().backward()
@@ -280,19 +314,26 @@ for name in ["sigmoid", "tanh", "relu"]:
     assert all(abs(m.weight.std().item() - (2 / 64) ** 0.5) < 0.01 for m in linears)
     grad_norms[name] = [m.weight.grad.norm().item() for m in linears]
     ratio = grad_norms[name][0] / grad_norms[name][-1]
-    print(
-        f"{name:<8} 1번 계층: {grad_norms[name][0]:.1e}   10번 계층: "
-        f"{grad_norms[name][-1]:.1e}   1번 / 10번: {ratio:.1e}"
+    rows.append(
+        [labels[name]] + [f"{v:.1e}" for v in (grad_norms[name][0], grad_norms[name][-1], ratio)]
     )
+headers = [
+    "활성화 함수",
+    "1번 계층",
+    "10번 계층",
+    "1번 / 10번",
+]
+print(nnguide.format_table(rows, headers=headers))
 assert nn.init.calculate_gain("relu") == 2**0.5
 
 # %% [markdown]
-# 시그모이드 신경망에서는 첫 계층의 기울기가 마지막 계층보다 만 배 넘게
-# 작습니다(출력된 비율은 약 $4 \times 10^{-6}$). 학습하는 동안 앞쪽 계층이 거의
-# 움직이지 않는다는 뜻입니다. 반면 tanh(0에서 기울기 1)와 ReLU(양수 입력에서 기울기
-# 1)에서는 모든 계층의 기울기가 서로 열 배 안쪽에 모여 있습니다. 은닉층(hidden
-# layer)에서 시그모이드 대신 ReLU 계열을 쓰게 된 주된 이유 가운데 하나가 바로
-# 이것입니다.
+# 시그모이드 신경망에서는 첫 계층의 기울기가 마지막 계층보다 만 배 넘게 작습니다(위
+# 표의 마지막 열). 학습하는 동안 앞쪽 계층이 거의 움직이지 않는다는 뜻입니다. 이처럼
+# 입력 쪽으로 갈수록 기울기가 0에 가깝게 작아지는 현상을
+# 기울기 소실(vanishing gradient)이라고 합니다. 반면 tanh(0에서 기울기 1)와
+# ReLU(양수 입력에서 기울기 1)에서는 모든 계층의 기울기가 서로 열 배 안쪽에 모여
+# 있습니다. 은닉층에서 시그모이드 대신 ReLU 계열을 쓰게 된 주된 이유 가운데 하나가
+# 바로 이것입니다.
 
 # %%
 sigmoid_ratio = grad_norms["sigmoid"][0] / grad_norms["sigmoid"][-1]
@@ -302,7 +343,7 @@ for name in ["tanh", "relu"]:
 
 fig, ax = plt.subplots()
 for name, norms in grad_norms.items():
-    ax.semilogy(range(1, 11), norms, marker="o", label=name)
+    ax.semilogy(range(1, 11), norms, marker="o", label=labels[name])
 ax.set(
     title="계층별 가중치 기울기의 크기",
     xlabel="계층 (1 = 입력에 가장 가까운 계층)",
@@ -314,7 +355,7 @@ plt.show()
 # %% [markdown]
 # ## 죽은 ReLU 노드 { #dead-relu-units }
 #
-# ReLU에도 약점이 있습니다. 어떤 노드의 입력이 *모든* 샘플(sample)에서 음수라면
+# ReLU에도 약점이 있습니다. 어떤 노드의 입력이 *모든* 샘플에서 음수라면
 # 출력은 늘 0이고 도함수도 0입니다. 그러면 그 노드의 가중치에는 기울기가 전혀
 # 전달되지 않아 가중치가 변하지 않고, 노드는 "죽은" 상태가 됩니다. 한 번의 큰
 # 갱신(update)이 편향을 0보다 한참 아래로 밀어내면 이런 일이 생길 수 있습니다.
@@ -323,10 +364,11 @@ plt.show()
 # 값은 항상 음수가 됩니다. 1번과 2번 노드는 그대로 둡니다.
 #
 # LeakyReLU는 평평한 0 대신 작은 기울기(기본값 0.01)를 둡니다. 그래서 음수 쪽에
-# 갇힌 노드도 작은 기울기를 계속 받고, 다시 살아날 수 있습니다.
+# 갇힌 노드도 기울기를 계속 받고, 다시 살아날 수 있습니다. 여기서 그 기울기는 살아
+# 있는 노드의 기울기보다 열 배 넘게 작지만 0은 아닙니다.
 
 # %%
-torch.manual_seed(0)
+torch.manual_seed(SEED)
 layer = nn.Linear(4, 3).to(device)
 with torch.no_grad():
     layer.bias[0] = -10.0
@@ -334,28 +376,32 @@ inputs = torch.randn(64, 4).to(device)
 assert (layer(inputs)[:, 0] < 0).all()
 
 weight_grads = {}
+rows = []
 for name in ["relu", "leaky_relu"]:
     layer.zero_grad()
     out = nnguide.activation(name)(layer(inputs))
     out.sum().backward()
     weight_grads[name] = layer.weight.grad.abs().sum(dim=1).cpu()
     sizes = ", ".join(f"{g:.2f}" for g in weight_grads[name].tolist())
-    print(
-        f"{name:<11} 0번 노드의 최대 출력: {out[:, 0].max().item():8.4f}   "
-        f"노드 0, 1, 2의 가중치 기울기 크기: {sizes}"
-    )
+    rows.append([labels[name], f"{out[:, 0].max().item():.4f}", sizes])
+headers = [
+    "활성화 함수",
+    "0번 노드의 최대 출력",
+    "노드 0, 1, 2의 가중치 기울기 크기",
+]
+print(nnguide.format_table(rows, headers=headers))
 
 assert weight_grads["relu"][0] == 0.0 and (weight_grads["relu"][1:] > 0).all()
-assert weight_grads["leaky_relu"][0] > 0.0
+assert 0.0 < weight_grads["leaky_relu"][0] < weight_grads["leaky_relu"][1:].min() / 10
 
 # %% [markdown]
 # ## 소프트맥스의 수치 계산 { #softmax-numerics }
 #
-# 소프트맥스는 로짓(logit)을 다음 식으로 확률로 바꿉니다.
+# 소프트맥스는 로짓을 다음 식으로 확률로 바꿉니다.
 #
 # $$p_i = \frac{e^{z_i}}{\sum_j e^{z_j}} = \frac{e^{z_i - m}}{\sum_j e^{z_j - m}}, \qquad m = \max_j z_j$$
 #
-# 첫 번째 분수를 그대로 계산하면 로짓이 클 때 망가집니다. float32에서 $e^x$는 $x$가
+# 첫 번째 분수를 그대로 계산하면 로짓이 클 때 망가집니다. `float32`에서 $e^x$는 $x$가
 # 약 88.7을 넘으면 `inf`로 넘쳐 버리고, `inf / inf`는 `nan`입니다. 두 번째 분수는
 # 분자와 분모의 $e^{-m}$이 약분되므로 첫 번째와 같은 값입니다. 그래서 PyTorch는 가장
 # 큰 로짓을 먼저 빼고 계산하며, 덕분에 지수 값이 0과 1 사이에 머뭅니다.
@@ -367,10 +413,13 @@ logits = torch.tensor([1000.0, 1001.0, 1002.0], device=device)
 naive = torch.exp(logits) / torch.exp(logits).sum()
 stable = softmax(logits)
 shifted = torch.exp(logits - logits.max()) / torch.exp(logits - logits.max()).sum()
-print("exp(logits):      ", torch.exp(logits).tolist())
-print("식 그대로 계산:   ", naive.tolist())
-print("torch 소프트맥스: ", [round(p, 4) for p in stable.tolist()])
-print("로짓 [0, 1, 2]:   ", [round(p, 4) for p in softmax(logits - 1000).tolist()])
+rows = [
+    ["exp(logits)", str(torch.exp(logits).tolist())],
+    ["식 그대로 계산", str(naive.tolist())],
+    ["torch 소프트맥스", str([round(p, 4) for p in stable.tolist()])],
+    ["로짓 [0, 1, 2]의 소프트맥스", str([round(p, 4) for p in softmax(logits - 1000).tolist()])],
+]
+print(nnguide.format_table(rows, align="<<"))
 
 assert torch.isinf(torch.exp(logits)).all() and torch.isnan(naive).all()
 assert torch.isfinite(torch.exp(torch.tensor(88.7))) and torch.isinf(torch.exp(torch.tensor(88.8)))
@@ -378,11 +427,11 @@ assert torch.allclose(stable, shifted) and torch.allclose(stable, softmax(logits
 assert torch.isclose(stable.sum(), torch.tensor(1.0, device=device))
 
 # %% [markdown]
-# 다음 강의에서 다루는 분류용 손실 함수(loss function)인 교차
-# 엔트로피(cross-entropy)와 이진 교차 엔트로피(binary cross-entropy)는 확률의 *로그*로
-# 계산합니다. 평균 제곱 오차(mean squared error)는 그렇지 않습니다. 그런데
-# `log(softmax(z))`는 확률 하나가 아주 작을 때 틀어집니다. 로짓이 $(200, 0)$이면 두
-# 번째 확률은 $e^{-200} \approx 10^{-87}$로, float32가 나타낼 수 있는 가장 작은
+# 다음 강의에서 다루는 분류용 손실 함수인 교차 엔트로피와
+# 이진 교차 엔트로피(binary cross-entropy)는 확률의 *로그*로 계산합니다.
+# 평균 제곱 오차(mean squared error)는 그렇지 않습니다. 그런데 `log(softmax(z))`는
+# 확률 하나가 아주 작을 때 틀어집니다. 로짓이 $(200, 0)$이면 두 번째 확률은
+# $e^{-200} \approx 10^{-87}$로, `float32`가 나타낼 수 있는 가장 작은
 # 수보다도 작아서 0이 되고, 그 로그는 $-\infty$입니다. `torch.log_softmax`는 다음
 # 식을 곧바로 계산하므로 정확한 답 −200을 얻습니다.
 #
@@ -390,7 +439,7 @@ assert torch.isclose(stable.sum(), torch.tensor(1.0, device=device))
 #
 # `nn.CrossEntropyLoss`가 로짓을 받아 안에서 `log_softmax`를 쓰는 것도,
 # `nn.BCEWithLogitsLoss`가 로짓을 받아 시그모이드의 로그를 같은 방식으로 계산하는
-# 것도 이 때문입니다. 두 손실 모두 여기서 정확한 값 200을 냅니다. 클래스(class)가
+# 것도 이 때문입니다. 두 손실 모두 여기서 정확한 값 200을 냅니다. 클래스가
 # 두 개뿐이면 로짓 하나 $z_1 - z_0 = -200$이 두 로짓과 같은 정보를 담으므로,
 # `nn.BCEWithLogitsLoss`에는 이 값을 넘깁니다.
 
@@ -402,6 +451,7 @@ print("log(softmax(z)):", log_of_softmax.tolist())
 print("log_softmax(z): ", log_softmax.tolist())
 
 assert torch.exp(torch.tensor(-200.0)) == 0.0
+assert 1e-88 < torch.tensor(-200.0, dtype=torch.float64).exp() < 1e-86
 assert torch.isinf(log_of_softmax[1]) and log_of_softmax[1] < 0
 assert log_softmax.tolist() == [0.0, -200.0]
 
@@ -432,24 +482,28 @@ assert cross_entropy.item() == 200.0 and bce_with_logits.item() == 200.0
 # 뿐입니다. 아래에서 같은 로짓에 3과 10을 곱하면 예측 클래스는 그대로인데 '확신'만
 # 점점 커집니다. 모델이 내놓는 확률이 실제로 맞히는 비율과 얼마나 맞아떨어지는지를
 # 보정(calibration)이라고 하며, 보정이 잘 되었는지는 학습에 쓰지 않은 데이터로 따로
-# 재야 합니다.
+# 평가해야 합니다.
 
 # %%
-torch.manual_seed(0)
+torch.manual_seed(SEED)
 scores = torch.randn(5, 3).to(device)
 predictions, largest = {}, {}
+rows = []
 for scale in [1, 3, 10]:
     probabilities = torch.softmax(scale * scores, dim=1)
     predictions[scale] = probabilities.argmax(dim=1).tolist()
     largest[scale] = probabilities.max(dim=1).values.cpu()
-    print(
-        f"로짓 x {scale:<2}  예측 클래스: {predictions[scale]}   "
-        f"가장 큰 확률: {[round(p, 3) for p in largest[scale].tolist()]}"
-    )
+    shown = ", ".join(f"{p:.3f}" for p in largest[scale].tolist())
+    rows.append([scale, str(predictions[scale]), shown])
+headers = [
+    "로짓에 곱한 수",
+    "예측 클래스",
+    "가장 큰 확률",
+]
+print(nnguide.format_table(rows, headers=headers, align=">><"))
 
 assert predictions[1] == predictions[3] == predictions[10] == scores.argmax(dim=1).tolist()
 assert (largest[1] < largest[3]).all() and (largest[3] < largest[10]).all()
-assert largest[10].min() > 0.98
 
 # %% [markdown]
 # ## 요약 { #summary }
