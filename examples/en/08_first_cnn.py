@@ -339,10 +339,10 @@ plt.show()
 # Is the convolutional network better than Lesson 5's fully connected network? A
 # fair comparison gives both the same data, the same training and the same
 # chance to be tuned. Both train on the same split with Adam, mini-batches of 64
-# and ten epochs. The learning rate 0.01 was chosen in Lesson 5 for the fully
-# connected network, so each network tries three learning rates, 0.003, 0.01
-# and 0.03, and keeps the one with the lowest validation loss after the last
-# epoch. The test set plays no part in this choice. The fully connected network
+# and ten epochs. The learning rate 0.01 comes from Lesson 5, where it was set
+# for the fully connected network, so each network tries three learning rates,
+# 0.003, 0.01 and 0.03, and keeps the one with the lowest validation loss after
+# the last epoch. The test set plays no part in this choice. The fully connected network
 # needs its input as rows of 64 values, so an `nn.Flatten` goes in front; that
 # adds no parameters.
 
