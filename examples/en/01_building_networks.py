@@ -502,7 +502,7 @@ print("MLP with the Sequential's weights gives the same output:", torch.equal(ml
 # `input_size` is the shape of one sample, without the batch dimension.
 
 # %%
-model_summary = summary(model, input_size=(128,))
+model_summary = summary(model, input_size=(128,), language="en")
 print(model_summary)
 
 assert [row.num_params for row in model_summary.layers] == [8256, 0, 1040, 0, 17, 0]

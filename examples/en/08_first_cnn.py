@@ -263,7 +263,7 @@ def make_cnn():
 
 
 cnn = make_cnn()
-cnn_summary = summary(cnn, (1, 8, 8))
+cnn_summary = summary(cnn, (1, 8, 8), language="en")
 print(cnn_summary)
 assert (size, flat) == (2, 128)
 assert [layer.output_shape[1:] for layer in cnn_summary.layers if layer.type == "MaxPool2d"] == [

@@ -493,7 +493,7 @@ print("Sequential의 가중치를 불러온 MLP의 출력이 같은가:", torch.
 # %% [markdown]
 # ## 모델 요약 { #model-summary }
 #
-# 모델 요약을 보면 계층마다 출력 모양과 매개변수 개수가 나열되고, 맨 아래에 합계가
+# 모델 요약을 보면 계층마다 출력 모양과 매개변수 수가 나열되고, 맨 아래에 합계가
 # 나옵니다. 첫 번째 `Linear`의 매개변수는 가중치 $128 \cdot 64$개와 편향 64개를 합한
 # 8,256개이고, 두 번째는 $64 \cdot 16 + 16 = 1{,}040$개, 마지막은 $16 + 1 = 17$개입니다.
 # 활성화 함수에는 매개변수가 없습니다. 모두 합하면 9,313개이고 전부 학습 대상입니다.
@@ -508,7 +508,7 @@ print("Sequential의 가중치를 불러온 MLP의 출력이 같은가:", torch.
 # 모양을 넘깁니다.
 
 # %%
-model_summary = summary(model, input_size=(128,))
+model_summary = summary(model, input_size=(128,), language="ko")
 print(model_summary)
 
 assert [row.num_params for row in model_summary.layers] == [8256, 0, 1040, 0, 17, 0]
@@ -526,7 +526,7 @@ assert model_summary.non_trainable_params == 0
 assert round(model_summary.params_size_mb, 2) == 0.04
 
 # %% [markdown]
-# `Output Shape` 열의 `-1`은 배치 차원을 뜻합니다. 요약을 만들 때는 작은 배치를 모델에
+# '출력 모양' 열의 `-1`은 배치 차원을 뜻합니다. 요약을 만들 때는 작은 배치를 모델에
 # 통과시켰지만, 이 모양은 배치 크기와 상관없이 그대로입니다. 노트북에서는 셀의 마지막
 # 줄에 요약 객체를 두면 표로 표시됩니다.
 
