@@ -143,7 +143,10 @@ def test_a_gloss_between_the_parts_of_a_compound_is_flagged():
 
 def test_a_gloss_inside_parentheses_is_nested():
     text = "**사전 지식:** 2강(활성화 함수(activation function)의\n도함수(derivative))."
-    assert [(line, kind) for line, kind, _ in kinds(text)] == [(1, "nested"), (2, "nested")]
+    assert kinds(text) == [
+        (1, "nested", "활성화 함수(activation function)"),
+        (2, "nested", "도함수(derivative)"),
+    ]
     assert kinds("2강(`log_softmax`)과 도함수(derivative)") == []
 
 

@@ -799,7 +799,10 @@ def form_findings(text: str, source: str = "<text>") -> list[Finding]:
         ):
             add(span.paren, plain[word_start : following.end], "inside")
         if depths[span.paren] > 0:
-            add(span.paren, glossed_word, "nested")
+            # The word before, too: 활성화 함수(activation function) reads better than 함수(…).
+            two_words = re.search(rf"[{_HANGUL}]+[ \t]+$", plain[:word_start])
+            start = two_words.start() if two_words else word_start
+            add(span.paren, plain[start : span.end], "nested")
         if re.search(r"\s", text[span.start : span.paren]):
             add(span.paren, glossed_word, "spacing")
     for start, end in sentences(plain):
