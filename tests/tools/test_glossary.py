@@ -183,7 +183,7 @@ def test_calques_of_the_style_sheet_are_flagged():
         "미니배치마다의 손실을 정직하게 비교합니다.\n"
         "노드는 입력을 모두 읽고 0과 1 사이로 눌러 줍니다.\n"
         "자동 미분에 요청하고, 테스트 세트로 잽니다. 각 실행은 기울기 비우기로 시작합니다.\n"
-        "모델을 제자리에서 옮깁니다.\n"
+        "모델을 제자리에서 옮깁니다. 소리 없이 바뀌니 드러내 놓고 복사합니다.\n"
         "노름을 잽니다. 스크립트를 모두 실행합니다. 제자리에서 바꿉니다."
     )
     assert styles(text) == [
@@ -196,6 +196,8 @@ def test_calques_of_the_style_sheet_are_flagged():
         (3, "각 실행"),
         (3, "기울기 비우"),
         (4, "제자리에서 옮깁"),
+        (4, "소리 없이"),
+        (4, "드러내 놓고"),
     ]
     [finding] = glossary.style_findings("정직하게", (), "lesson.py")
     assert str(finding) == (

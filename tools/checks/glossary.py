@@ -137,6 +137,8 @@ STYLE_RULES: tuple[Style, ...] = (
         "write 학습 or 실험 for a run, not 실행",
     ),
     _style(r"기울기\s+비우", "write 기울기 초기화 for zero_grad(), not 기울기 비우기"),
+    _style(r"소리\s*없이", "write 경고 없이 (silently), not 소리 없이"),
+    _style(r"드러내\s+놓고", "write 명시적으로 (explicitly), not 드러내 놓고"),
 )
 
 
