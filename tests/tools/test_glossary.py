@@ -134,6 +134,7 @@ def test_a_gloss_inside_a_verb_or_a_derived_word_is_flagged():
     ]
     # A particle or an ending of 이다 may follow a gloss.
     assert kinds("가중치(weight)를 봅니다. 로짓(logit)입니다. 다층 퍼셉트론(MLP)이라고") == []
+    assert kinds("에포크(epoch)당 반복 수와 클래스(class)별 비율") == []
 
 
 def test_a_gloss_between_the_parts_of_a_compound_is_flagged():

@@ -82,9 +82,12 @@ _LATIN_GLOSS = re.compile(rf"(?<=[{_HANGUL}])\s*\([A-Za-z][^(){_HANGUL}]*\)")
 _GLOSS_SPAN = re.compile(rf"(?<=[{_HANGUL}])(\s*)\(([A-Za-z][^(){_HANGUL}]{{0,80}})\)")
 
 # What may follow a Korean term for it to count as the term itself: a particle or an
-# ending of 이다 (가중치를, 가중치입니다), a plural (가중치들), or no Hangul at all.
+# ending of 이다 (가중치를, 가중치입니다), a plural (가중치들), -당 and -별 (에포크당,
+# 클래스별), or no Hangul at all.
 # 학습시키다, 갱신하다, 확률적 are other words built on the term.
-_PARTICLE_STARTS = tuple("은는이가을를의에로으와과도만까부마처보나들끼씩입인일라란랑뿐조밖든대야께")
+_PARTICLE_STARTS = tuple(
+    "은는이가을를의에로으와과도만까부마처보나들끼씩입인일라란랑뿐조밖든대야께당별"
+)
 
 # Where a sentence ends: after . ? ! before a space, at a blank line, before a list item,
 # a heading or a table row.
