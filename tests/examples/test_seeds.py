@@ -1,0 +1,168 @@
+"""The conclusions of the lessons that compare methods hold on other seeds.
+
+A lesson that compares methods (optimizers, regularizers, architectures, batch sizes...)
+defines its seed once, as a module-level line exactly ``SEED = 0``, and seeds everything
+from ``SEED``; its ``assert`` statements check the conclusions it draws from the printed
+values. The slow test below reruns each such lesson with that line replaced by
+``SEED = 1``, ``2`` and ``3``: the script must still exit 0, so every assert holds on
+every seed and no conclusion rests on one lucky draw.
+
+Only the default language's scripts are rerun: the translations have the same code (the
+parity check, ``tools.checks.parity``, compares the syntax trees of every code cell), so
+their asserts are the same asserts, and rerunning them would only double the time. The
+reruns are not part of the site build; they run two at a time (the lessons are small, and
+two processes fit the two cores of a modest machine).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEFAULT_LANGUAGE, LESSONS, PROJECT, ROOT
+
+SEED_LINE = "SEED = 0"
+OTHER_SEEDS = (1, 2, 3)
+# The lessons whose conclusions compare methods: each must define its seed, so that none
+# drops out of the reruns silently.
+COMPARISONS = ("04", "07", "08")
+WORKERS = 2
+SCRIPTS = PROJECT.examples_dir / DEFAULT_LANGUAGE
+
+
+def seed_lines(source: str) -> int:
+    """How many lines of ``source`` are exactly ``SEED = 0``."""
+    return sum(1 for line in source.splitlines() if line == SEED_LINE)
+
+
+def with_seed(source: str, seed: int) -> str:
+    """``source`` with its ``SEED = 0`` line replaced by ``SEED = <seed>``.
+
+    Raises:
+        ValueError: If ``source`` has no such line, or more than one.
+    """
+    count = seed_lines(source)
+    if count != 1:
+        raise ValueError(f"source: expected one line {SEED_LINE!r}, found {count}")
+    lines = source.splitlines(keepends=True)
+    return "".join(
+        f"SEED = {seed}\n" if line.rstrip("\r\n") == SEED_LINE else line for line in lines
+    )
+
+
+def seeded_lessons() -> list[str]:
+    """The default-language lessons that define ``SEED = 0``, by name."""
+    return [
+        name
+        for name in LESSONS
+        if seed_lines((SCRIPTS / f"{name}.py").read_text(encoding="utf-8")) > 0
+    ]
+
+
+@dataclass(frozen=True)
+class Rerun:
+    lesson: str
+    seed: int
+    returncode: int
+    stderr: str
+
+
+def rerun(lesson: str, seed: int, workdir: Path) -> Rerun:
+    """Run a lesson with ``SEED = <seed>`` from ``workdir``, as a reader would run it."""
+    script = workdir / f"{lesson}_seed{seed}.py"
+    source = (SCRIPTS / f"{lesson}.py").read_text(encoding="utf-8")
+    script.write_text(with_seed(source, seed), encoding="utf-8")
+    env = dict(os.environ, MPLBACKEND="Agg")
+    env.setdefault("OMP_NUM_THREADS", "1")
+    # This checkout's nnguide, whatever the venv has installed.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    run_dir = workdir / f"{lesson}_seed{seed}"
+    run_dir.mkdir()
+    try:
+        result = subprocess.run(
+            [sys.executable, str(script)],
+            cwd=run_dir,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=PROJECT.timeout,
+        )
+    except subprocess.TimeoutExpired as error:
+        return Rerun(lesson, seed, -1, f"timed out after {error.timeout} s")
+    return Rerun(lesson, seed, result.returncode, result.stderr)
+
+
+RERUNS = [(lesson, seed) for lesson in seeded_lessons() for seed in OTHER_SEEDS]
+
+
+@pytest.fixture(scope="module")
+def reruns(request, tmp_path_factory) -> dict[tuple[str, int], Rerun]:
+    """The selected reruns (all, unless ``-k`` picks some), run ``WORKERS`` at a time."""
+    selected = [
+        (item.callspec.params["lesson"], item.callspec.params["seed"])
+        for item in request.session.items
+        if getattr(item, "originalname", "") == "test_lesson_conclusions_hold_on_another_seed"
+    ]
+    workdir = tmp_path_factory.mktemp("seeds")
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        done = pool.map(lambda pair: rerun(*pair, workdir), selected)
+        return {(run.lesson, run.seed): run for run in done}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("lesson", "seed"), RERUNS, ids=[f"{lesson}-seed{seed}" for lesson, seed in RERUNS]
+)
+def test_lesson_conclusions_hold_on_another_seed(reruns, lesson, seed):
+    run = reruns[(lesson, seed)]
+    assert run.returncode == 0, (
+        f"{lesson} with SEED = {seed} failed (exit {run.returncode}); its asserts do not "
+        f"hold on this seed:\n{run.stderr[-3000:]}"
+    )
+
+
+@pytest.mark.parametrize("prefix", COMPARISONS)
+def test_comparison_lessons_define_their_seed_once(prefix):
+    [name] = [name for name in LESSONS if name.startswith(f"{prefix}_")]
+    source = (SCRIPTS / f"{name}.py").read_text(encoding="utf-8")
+    assert seed_lines(source) == 1, (
+        f"{name} must define its seed in exactly one line {SEED_LINE!r}, so that the "
+        "seed reruns can change it"
+    )
+
+
+def test_a_seeded_lesson_defines_its_seed_once():
+    for name in seeded_lessons():
+        source = (SCRIPTS / f"{name}.py").read_text(encoding="utf-8")
+        assert seed_lines(source) == 1, name
+
+
+def test_with_seed_replaces_only_the_exact_line():
+    source = "SEED = 0\nx = 1  # SEED = 0\n    SEED = 0\nSEED = 00\n"
+    assert with_seed(source, 3) == "SEED = 3\nx = 1  # SEED = 0\n    SEED = 0\nSEED = 00\n"
+    with pytest.raises(ValueError, match="expected one line 'SEED = 0', found 0"):
+        with_seed("SEED=0\n", 1)
+    with pytest.raises(ValueError, match="found 2"):
+        with_seed("SEED = 0\nSEED = 0\n", 1)
+
+
+def test_a_failing_assert_fails_the_rerun_with_its_message(tmp_path, monkeypatch):
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "09_x.py").write_text(
+        "SEED = 0\nassert SEED != 2, f'conclusion flips on seed {SEED}'\nprint(SEED)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(sys.modules[__name__], "SCRIPTS", scripts)
+    work = tmp_path / "work"
+    work.mkdir()
+    assert rerun("09_x", 1, work).returncode == 0
+    failed = rerun("09_x", 2, work)
+    assert failed.returncode == 1
+    assert "AssertionError: conclusion flips on seed 2" in failed.stderr
