@@ -53,8 +53,10 @@ def plot_histories(
     """Plot one measurement of several training runs against the epoch.
 
     One line per run, named in the legend by its key in ``histories``. For
-    ``metric="val_loss"`` a dot marks each run's lowest validation loss, the
-    epoch that early stopping would keep.
+    ``metric="val_loss"`` a dot marks each run's lowest validation loss over all
+    the epochs drawn. That is the best an early stop could keep; a rule with a
+    ``patience`` stops at the first long enough stretch without improvement and
+    can keep an earlier, higher minimum.
 
     Args:
         histories: Run names mapped to what `nnguide.fit()` returned (or any

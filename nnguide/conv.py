@@ -100,8 +100,11 @@ def conv_output_size(
 
     positions; with ``dilation=1`` that is $\lfloor (H + 2p - k)/s \rfloor + 1$.
     The same formula gives the output of `torch.nn.MaxPool2d` and
-    `torch.nn.AvgPool2d`, whose ``stride`` defaults to ``kernel_size`` (pass it
-    explicitly here).
+    `torch.nn.AvgPool2d` with their default ``ceil_mode=False``; their ``stride``
+    defaults to ``kernel_size`` (pass it explicitly here). With
+    ``kernel_size=2, stride=2`` an even size is halved and an odd size is rounded
+    down (7 → 3); ``ceil_mode=True`` rounds up instead (7 → 4), which this
+    function does not compute.
 
     The arguments are those of `torch.nn.Conv2d` (and ``Conv1d``/``Conv3d``):
     each may be an int, the same for every dimension, or a tuple with one
@@ -140,8 +143,10 @@ def conv_output_size(
         6
         >>> conv_output_size(8, kernel_size=3, padding=1)  # padding keeps the size
         8
-        >>> conv_output_size(8, kernel_size=2, stride=2)  # nn.MaxPool2d(2) halves it
+        >>> conv_output_size(8, kernel_size=2, stride=2)  # nn.MaxPool2d(2) halves an even size
         4
+        >>> conv_output_size(7, kernel_size=2, stride=2)  # and rounds an odd one down
+        3
         >>> conv_output_size((28, 32), kernel_size=(3, 5), padding="valid")
         (26, 28)
         >>> conv_output_size(9, kernel_size=4, padding="same", dilation=2)

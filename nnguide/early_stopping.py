@@ -4,9 +4,10 @@ A network trained for long enough on a small data set starts to fit the noise of
 its training data: the training loss keeps falling while the validation loss turns
 and rises. `EarlyStopping` watches the validation loss after each epoch,
 remembers the epoch with the lowest one and a copy of the model's weights at that
-epoch (a copy, because the tensors of ``model.state_dict()`` are the model's own
-and change as training goes on), says when ``patience`` epochs have passed
-without improvement, and puts the best weights back into the model.
+epoch (a copy, because the tensors of ``model.state_dict()`` share storage with the
+parameters, detached from autograd, and so change as training goes on), says when
+``patience`` epochs have passed without improvement, and puts the best weights back
+into the model.
 
 It works with any loop that can report a validation loss per epoch, for example
 `nnguide.fit()` called one epoch at a time:

@@ -238,3 +238,12 @@ def test_columns_larger_than_the_number_of_filters():
 def test_invalid_arguments_to_plot_filters(weight, kwargs, error, message):
     with pytest.raises(error, match=message):
         plot_filters(weight, **kwargs)
+
+
+@pytest.mark.parametrize("size", [6, 7, 8, 9])
+def test_pooling_agrees_with_maxpool2d_and_ceil_mode_rounds_up(size):
+    image = torch.zeros(1, 1, size, size)
+    floor = nn.MaxPool2d(2)(image).shape[-1]
+    ceil = nn.MaxPool2d(2, ceil_mode=True)(image).shape[-1]
+    assert conv_output_size(size, kernel_size=2, stride=2) == floor == size // 2
+    assert ceil == -(-size // 2)
