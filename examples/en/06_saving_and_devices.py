@@ -288,6 +288,7 @@ print(
 )
 assert next(model.parameters()).device.type == device.type
 assert model.to(device) is model and x.dtype == torch.float32 and y.dtype == torch.float64
+assert x.to(torch.float32) is x
 
 # %% [markdown]
 # `map_location` also works the other way round: whatever device a file was saved

@@ -199,6 +199,7 @@ assert torch.allclose(with_logits, rearranged)
 assert torch.allclose(with_logits[:3], from_probabilities[:3], rtol=1e-4)
 assert with_logits[3:].tolist() == [20.0, 200.0]
 assert from_probabilities[3:].tolist() == [100.0, 100.0]
+assert torch.sigmoid(torch.tensor(20.0)).item() == 1.0
 
 # %% [markdown]
 # ## 여러 클래스의 교차 엔트로피 { #cross-entropy-for-several-classes }

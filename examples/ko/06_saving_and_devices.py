@@ -284,6 +284,7 @@ print(
 )
 assert next(model.parameters()).device.type == device.type
 assert model.to(device) is model and x.dtype == torch.float32 and y.dtype == torch.float64
+assert x.to(torch.float32) is x
 
 # %% [markdown]
 # `map_location`은 반대 방향으로도 쓸 수 있습니다. 어느 장치에서 저장한 파일이든
@@ -379,7 +380,7 @@ assert same_values(w.grad, inference_logits.sum(dim=0))
 # ## 재현성 { #reproducibility }
 #
 # 신경망은 무작위 가중치에서 출발하고 로더는 샘플을 무작위로 섞으므로, 난수
-# 생성기가 같은 시드에서 출발하지 않으면 실행할 때마다 결과가 달라집니다.
+# 생성기가 같은 시드에서 출발하지 않으면 학습할 때마다 결과가 달라집니다.
 # `torch.manual_seed(s)`는 PyTorch의 전역 난수 생성기에 시드를 줍니다. 시드가 같으면 초기
 # 가중치가 같고, 시드가 다르면 초기 가중치도 다릅니다. 이 강의의 로더는 시드를 정한 생성기를
 # 따로 씁니다.
