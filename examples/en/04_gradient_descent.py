@@ -231,8 +231,9 @@ assert len(dataset) == 512 and torch.equal(features, X[0])
 # A `DataLoader` does the slicing we did by hand: it asks the data set for samples,
 # stacks them into mini-batches and, with `shuffle=True`, draws a new order every
 # epoch. Passing it a seeded `torch.Generator` makes the order the same on every
-# run: a second loader built the same way serves the same batches. When the batch size does not divide the data set, the last batch is
-# smaller: 512 samples in batches of 100 give five full batches and one of 12.
+# run: a second loader built the same way serves the same batches. When the batch
+# size does not divide the data set, the last batch is smaller: 512 samples in
+# batches of 100 give five full batches and one of 12.
 
 # %%
 loader = DataLoader(

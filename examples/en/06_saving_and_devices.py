@@ -1,14 +1,14 @@
 # %% [markdown]
 # # Saving, loading and devices
 #
-# A trained model is only worth something if you can keep it: stop the program,
-# come back tomorrow or move to another machine, and get exactly the same
-# answers. This lesson covers the practical side of that. We save a trained classifier's weights to a file and load them into a
-# fresh model, save a checkpoint that lets training resume where it stopped, move
-# models between devices, run a model for prediction only with
-# `torch.inference_mode`, and make a whole training run repeatable with seeds.
-# Each time the page checks the promise: on the CPU the outputs are not just close,
-# they are identical.
+# A trained model is only worth something if you can keep it: stop the program, come
+# back tomorrow or move to another machine, and get exactly the same answers. This
+# lesson covers the practical side of that. We save a trained classifier's weights
+# to a file and load them into a fresh model, save a checkpoint that lets training
+# resume where it stopped, move models between devices, run a model for prediction
+# only with `torch.inference_mode`, and make a whole training run repeatable with
+# seeds. Each time the page checks the promise: on the CPU the outputs are not just
+# close, they are identical.
 #
 # **What you will learn**
 #
@@ -421,15 +421,15 @@ assert identical and same_values(model(images), again(images))
 # Some limits to know. Other libraries have their own generators: seed Python's
 # `random` and NumPy too if your code uses them. On a GPU, seeds alone are not
 # enough: several operations are nondeterministic by default (they add up in an
-# order that can change from run to run), among them the CUDA version of the loss
-# this page trains with, `nn.CrossEntropyLoss`. That is why `same_values` allows
-# float rounding there. `torch.use_deterministic_algorithms(True)` makes PyTorch
-# use deterministic versions or raise an error where none exists (some CUDA
-# operations also need the environment variable `CUBLAS_WORKSPACE_CONFIG=:4096:8`,
-# and cuDNN's `torch.backends.cudnn.benchmark` should stay `False`). Even then,
-# PyTorch does not promise identical results across releases, platforms or between
-# CPU and GPU: a seed makes a run repeatable on the same software and hardware, not
-# portable.
+# order that can change from run to run). PyTorch's list of them includes
+# `nn.NLLLoss` on CUDA, which `nn.CrossEntropyLoss`, the loss this page trains with,
+# uses. That is why `same_values` allows float rounding there.
+# `torch.use_deterministic_algorithms(True)` makes PyTorch use deterministic
+# versions or raise an error where none exists (some CUDA operations also need the
+# environment variable `CUBLAS_WORKSPACE_CONFIG=:4096:8`, and cuDNN's
+# `torch.backends.cudnn.benchmark` should stay `False`). Even then, PyTorch does not
+# promise identical results across releases, platforms or between CPU and GPU: a
+# seed makes a run repeatable on the same software and hardware, not portable.
 #
 # The error is easy to see on any device. `put_` writes values at given positions;
 # when a position is given twice, which value ends up there is not defined, and

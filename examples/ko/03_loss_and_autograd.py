@@ -445,7 +445,7 @@ assert returned is False
 # %% [markdown]
 # ## 기울기는 누적됩니다 { #gradients-accumulate }
 #
-# `backward()`는 `.grad`를 덮어쓰지 않고 *더합니다*. 지우지 않고 두 번 부르면
+# `backward()`는 `.grad`를 덮어쓰지 않고 *더합니다*. 기울기를 초기화하지 않고 두 번 부르면
 # 기울기가 두 배가 됩니다. 그래서 학습의 각 단계는 `zero_grad()`로 시작합니다. 모델에서
 # 부르든 옵티마이저에서 부르든, 이 함수는 기본적으로 각 `.grad`를 `None`으로
 # 되돌립니다.
@@ -512,7 +512,7 @@ assert after < before
 # - MSE를 쓰는 선형 계층에서 자동 미분의 기울기는 손으로 유도한
 #   $\frac{2}{N}(\hat Y - Y)^\top X$, 중앙 차분, `gradcheck`와 모두 일치했습니다.
 #   `gradcheck`는 일치하지 않으면 `GradcheckError`를 일으킵니다.
-# - 기울기는 `backward()`를 부를 때마다 더해집니다. `zero_grad()`로 지우거나, 큰
+# - 기울기는 `backward()`를 부를 때마다 더해집니다. `zero_grad()`로 초기화하거나, 큰
 #   배치를 나누어 누적하는 데 일부러 이용하세요.
 #
 # ## 더 읽을거리 { #further-reading }

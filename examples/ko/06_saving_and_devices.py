@@ -91,8 +91,9 @@ assert test_accuracy >= 0.95
 # 매개변수가 없어서 항목도 없습니다.
 #
 # `state_dict`의 텐서는 복사본이 아닙니다. 자동 미분과는 분리되어 있지만(`requires_grad`가
-# `False`이고 연결된 계산 그래프도 없습니다), 매개변수와 같은 저장 공간을 씁니다. 그래서 모델을 더 학습시키면 이 텐서도 함께 바뀝니다. 지금 상태를
-# 메모리에 남겨 두려면 텐서를 복제하고, 프로그램이 끝난 뒤에도 남기려면 파일로 저장하세요.
+# `False`이고 연결된 계산 그래프도 없습니다), 매개변수와 같은 저장 공간을 씁니다.
+# 그래서 모델을 더 학습시키면 이 텐서도 함께 바뀝니다. 지금 상태를 메모리에 남겨 두려면
+# 텐서를 복제하고, 프로그램이 끝난 뒤에도 남기려면 파일로 저장하세요.
 
 # %%
 state = model.state_dict()
@@ -416,8 +417,9 @@ assert identical and same_values(model(images), again(images))
 # 알아 둘 한계도 있습니다. 다른 라이브러리에는 각자의 난수 생성기가 있으므로, 코드에서
 # 파이썬의 `random`이나 NumPy를 쓴다면 그쪽에도 시드를 주세요. GPU에서는 시드만으로
 # 부족합니다. 기본적으로 비결정적인 연산, 곧 값을 더하는 순서가 실행마다 달라질 수 있는
-# 연산이 여럿 있고, 이 페이지가 학습에 쓰는 `nn.CrossEntropyLoss`의 CUDA 구현도 그중
-# 하나입니다. 그래서 `same_values`는 GPU에서 반올림 오차를 허용합니다.
+# 연산이 여럿 있습니다. PyTorch가 밝힌 그 목록에는 `nn.NLLLoss`의 CUDA 구현도 들어
+# 있는데, 이 페이지가 학습에 쓰는 `nn.CrossEntropyLoss`가 바로 이 연산을 씁니다. 그래서
+# `same_values`는 GPU에서 반올림 오차를 허용합니다.
 # `torch.use_deterministic_algorithms(True)`를 켜면 PyTorch가 결정적인 구현을 쓰고, 그런
 # 구현이 없으면 오류를 냅니다. 일부 CUDA 연산은 환경 변수
 # `CUBLAS_WORKSPACE_CONFIG=:4096:8`도 필요하고, cuDNN의 `torch.backends.cudnn.benchmark`는
