@@ -34,6 +34,8 @@
 # the device.
 
 # %%
+import re
+
 import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
@@ -98,7 +100,7 @@ print_graph(loss.grad_fn)
 assert type(loss.grad_fn).__name__ == "PowBackward0"
 
 # %% [markdown]
-# ## Backward and grad
+# ## `backward()` and `.grad` { #backward-and-grad }
 #
 # `loss.backward()` runs through that graph from the loss to the leaves, applying
 # the chain rule at every node, and adds the result to `.grad` of every leaf that
@@ -199,6 +201,7 @@ assert torch.allclose(with_logits, rearranged)
 assert torch.allclose(with_logits[:3], from_probabilities[:3], rtol=1e-4)
 assert with_logits[3:].tolist() == [20.0, 200.0]
 assert from_probabilities[3:].tolist() == [100.0, 100.0]
+assert torch.sigmoid(torch.tensor(20.0)).item() == 1.0
 
 # %% [markdown]
 # ## Cross-entropy for several classes
@@ -403,6 +406,10 @@ assert torch.allclose(numeric, weight64.grad[0], atol=1e-8) and passed
 assert 1.15 < loss.item() < 1.25
 assert abs(numeric32.item() - weight64.grad[0, 0].item()) > 1e-2
 
+spacing = torch.finfo(torch.float32).eps  # the gap between float32 values in [1, 2)
+print(f"float32 values near 1.2 lie {spacing:.2e} apart; estimate steps: {spacing / 2e-6:.3f}")
+assert abs(spacing / 2e-6 - 0.06) < 1e-3
+
 # %% [markdown]
 # When they disagree, `gradcheck` does not return `False` by default: it raises a
 # `GradcheckError` that shows both sets of derivatives (pass
@@ -424,8 +431,11 @@ try:
     raised = None
 except RuntimeError as error:
     raised = type(error).__name__
+    gradcheck_message = str(error)
     print(raised + ":", error)
 assert raised == "GradcheckError"
+numbers = [float(v) for v in re.findall(r"-?\d+\.\d+", gradcheck_message)]
+assert [numbers[0], numbers[3]] == [3.0, -4.0] and [numbers[4], numbers[7]] == [1.5, -2.0]
 returned = torch.autograd.gradcheck(square_with_a_bug, (w_check,), raise_exception=False)
 print("with raise_exception=False:", returned)
 assert returned is False

@@ -1,40 +1,39 @@
 # %% [markdown]
 # # 손실 함수와 자동 미분
 #
-# 신경망(neural network)은 손실이라는 숫자 하나가 작아지도록 가중치(weight)를
-# 조금씩 바꾸면서 배웁니다. 그러려면 두 가지가 필요합니다. 하나는 예측이 얼마나
-# 틀렸는지 재는 손실 함수(loss function)이고, 다른 하나는 가중치를 어느 쪽으로
-# 바꿔야 손실이 줄어드는지 알려 주는 기울기(gradient)입니다. 이번 강의의 앞부분에서는
-# 가장 자주 쓰는 손실 함수 세 가지, 곧 평균 제곱 오차(mean squared error), 이진 교차
-# 엔트로피(binary cross-entropy), 교차 엔트로피(cross-entropy)가 각각 무엇을 입력과
-# 목표값(target)으로 받고 PyTorch가 이를 어떻게 계산하는지 봅니다. 다른 책에서는 손실
-# 함수를 비용 함수나 목적 함수라고도 부릅니다. 뒷부분에서는 PyTorch의 자동
-# 미분(autograd)을 다룹니다. 자동 미분은 계산 과정을 그래프로 기록해 두었다가
-# `backward()` 한 번으로 모든 기울기를 구합니다. 그 답을 그냥 믿지 않고, 손으로
-# 유도한 기울기와 유한 차분(finite difference)으로 어림한 값에 맞춰 확인합니다.
+# 신경망은 손실이라는 값 하나가 작아지도록 가중치를 조금씩 바꾸면서 배웁니다.
+# 그러려면 두 가지가 필요합니다. 하나는 예측이 얼마나 틀렸는지 평가하는 손실
+# 함수이고, 다른 하나는 가중치를 어느 쪽으로 바꿔야 손실이 줄어드는지 알려 주는
+# 기울기입니다. 이번 강의의 앞부분에서는 가장 자주 쓰는 손실 함수 세 가지, 곧 평균
+# 제곱 오차, 이진 교차 엔트로피, 교차 엔트로피가 각각 무엇을 입력과 목표값으로 받고
+# PyTorch가 이를 어떻게 계산하는지 봅니다. 다른 책에서는 손실 함수를 비용 함수나 목적
+# 함수라고도 부릅니다. 뒷부분에서는 PyTorch의 자동 미분을 다룹니다. 자동 미분은 계산
+# 과정을 그래프로 기록해 두었다가 `backward()` 한 번으로 모든 기울기를 구합니다. 그
+# 답을 그냥 믿지 않고, 손으로 유도한 기울기와 유한 차분(finite difference)으로 어림한
+# 값에 맞춰 확인합니다.
 #
 # **이번 강의에서 배울 내용**
 #
 # - `requires_grad`, 계산 그래프(computational graph), `backward()`, `.grad`
 # - `nn.MSELoss`, `nn.BCELoss`, `nn.BCEWithLogitsLoss`, `nn.CrossEntropyLoss`를 각각
 #   공식과 맞춰 보기, 그리고 각 손실이 받는 목표값의 형태
-# - 손실 함수가 확률(probability) 대신 로짓(logit)을 받는 이유
+# - 손실 함수가 확률 대신 로짓을 받는 이유
 # - 기울기를 손으로, 그리고 유한 차분(`gradcheck`)으로 검증하는 방법
-# - 기울기가 누적되는 이유, `zero_grad()`가 하는 일, 경사 하강법(gradient descent)의
-#   한 걸음
+# - 기울기가 누적되는 이유, `zero_grad()`가 하는 일, 경사 하강법의 한 걸음
 #
-# **사전 지식:** 1강(`nn.Linear`, 모듈)과 2강(활성화 함수(activation function)의
-# 도함수(derivative), `log_softmax`, 그리고 이번 강의에서 자세히 설명할 자동 미분의
-# 미리 보기).
+# **사전 지식:** 1강(`nn.Linear`, 모듈), 2강(활성화 함수의 도함수, `log_softmax`,
+# 그리고 이번 강의에서 자세히 다룰 자동 미분 미리 보기).
 
 # %% [markdown]
 # ## 준비 { #setup }
 #
-# 늘 하던 대로 필요한 모듈을 불러오고, 시드(seed)를 고정하고, 그림 스타일과
-# 장치(device)를 정합니다. 난수 텐서(tensor)는 CPU에서 만든 다음 장치로 옮기므로,
-# 어느 장치에서 실행해도 숫자가 같습니다.
+# 늘 하던 대로 필요한 모듈을 불러오고, 시드를 고정하고, 그림 스타일과 장치를
+# 정합니다. 난수 텐서는 CPU에서 만든 다음 장치로 옮기므로, 어느 장치에서 실행해도
+# 값이 같습니다.
 
 # %%
+import re
+
 import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
@@ -51,15 +50,15 @@ print("장치:", device)
 # %% [markdown]
 # ## 기울기를 추적하는 텐서 { #tensors-that-track-gradients }
 #
-# `requires_grad=True`로 만든 텐서는 자기가 쓰이는 연산을 모두 기록해 달라고 자동
-# 미분에 요청합니다. 가장 작은 "모델(model)"로 시작합니다. 가중치 $w = 3$, 편향(bias)
-# $b = 1$, 입력 $x = 2$, 목표값 10이 하나씩 있습니다. 예측은 $\hat y = wx + b = 7$이고,
+# `requires_grad=True`로 텐서를 만들면 자동 미분이 그 텐서가 쓰이는 연산을 모두
+# 기록합니다. 가장 작은 "모델"로 시작합니다. 가중치 $w = 3$, 편향 $b = 1$, 입력
+# $x = 2$, 목표값 10이 하나씩 있습니다. 예측은 $\hat y = wx + b = 7$이고,
 # 제곱 오차는 $L = (\hat y - 10)^2 = 9$입니다.
 #
 # 다른 텐서에서 계산되지 않고 직접 만든 텐서는 그래프의 *잎(leaf)*입니다. 기울기가
 # 필요한 잎에서 계산된 텐서는 그 자신도 기울기가 필요하며, 자기를 만든 연산을
-# `grad_fn`에 기억해 둡니다. 입력 `x`에는 기울기가 필요 없습니다. 데이터는
-# 학습(training)으로 바꾸는 대상이 아니기 때문입니다.
+# `grad_fn`에 기억해 둡니다. 입력 `x`에는 기울기가 필요 없습니다. 데이터는 학습으로
+# 바꾸는 대상이 아니기 때문입니다.
 
 # %%
 w = torch.tensor(3.0, device=device, requires_grad=True)
@@ -81,7 +80,7 @@ assert w.is_leaf and not prediction.is_leaf and w.grad_fn is None
 #
 # `grad_fn`은 저마다 자기 입력을 만든 함수들(`next_functions`)을 가리킵니다. 그래서
 # 손실에서 출발하면 그래프 전체를 거꾸로 따라갈 수 있습니다. 기울기가 필요한 잎은
-# `AccumulateGrad` 노드(node)로 나타납니다. 거슬러 온 기울기가 도착해 잎의 `.grad`에
+# `AccumulateGrad` 노드로 나타납니다. 거슬러 온 기울기가 도착해 잎의 `.grad`에
 # 저장되는 곳입니다.
 
 
@@ -99,11 +98,10 @@ print_graph(loss.grad_fn)
 assert type(loss.grad_fn).__name__ == "PowBackward0"
 
 # %% [markdown]
-# ## backward와 grad { #backward-and-grad }
+# ## `backward()`와 `.grad` { #backward-and-grad }
 #
-# `loss.backward()`는 이 그래프를 손실에서 잎까지 거슬러 가면서 노드마다 연쇄
-# 법칙(chain rule)을 적용하고, 기울기가 필요한 모든 잎의 `.grad`에 결과를 더합니다.
-# 이것이 역전파(backpropagation)입니다. 같은 계산을 손으로 해 보면 연쇄 법칙에 따라
+# `loss.backward()`는 이 그래프를 손실에서 잎까지 거슬러 가면서 노드마다 연쇄 법칙을
+# 적용하고, 기울기가 필요한 모든 잎의 `.grad`에 결과를 더합니다. 이것이 역전파입니다. 같은 계산을 손으로 해 보면 연쇄 법칙에 따라
 # 다음과 같습니다.
 #
 # $$\frac{\partial L}{\partial w} = \frac{\partial L}{\partial \hat y} \cdot \frac{\partial \hat y}{\partial w} = 2(\hat y - 10) \cdot x = 2 \cdot (-3) \cdot 2 = -12$$
@@ -122,13 +120,13 @@ try:
     loss.backward()
 except RuntimeError as error:
     message = str(error)
-print("두 번째 backward:", message.split(" (")[0])
+print("두 번째 backward():", message.split(" (")[0])
 assert message.startswith("Trying to backward through the graph a second time")
 
 # %% [markdown]
 # ## 평균 제곱 오차 { #mean-squared-error }
 #
-# 숫자를 예측하는 회귀(regression) 문제에서는 보통 평균 제곱 오차, 줄여서 MSE를 손실로 씁니다.
+# 값을 예측하는 회귀 문제에서는 보통 평균 제곱 오차, 줄여서 MSE를 손실로 씁니다.
 #
 # $$\mathrm{MSE} = \frac{1}{N} \sum_{i=1}^{N} (\hat y_i - y_i)^2$$
 #
@@ -175,10 +173,10 @@ print(f"목표값 0.7: 손실이 가장 작은 곳은 p = {best:.2f}")
 assert abs(best - 0.7) < 1e-6
 
 # %% [markdown]
-# `nn.BCEWithLogitsLoss`는 시그모이드(sigmoid)를 스스로 적용하므로 확률 대신 로짓
+# `nn.BCEWithLogitsLoss`는 시그모이드를 스스로 적용하므로 확률 대신 로짓
 # $z$를 받습니다. 평범한 로짓에서는 두 손실의 값이 같습니다. 하지만 확신이 강한
 # 로짓에서는 달라집니다. 로짓이 20이고 목표값이 0이면 정확한 손실은 20입니다.
-# 그런데 float32에서는 $\sigma(20)$이 정확히 1.0으로 반올림되고 $\log(1 - 1)$은
+# 그런데 `float32`에서는 $\sigma(20)$이 정확히 1.0으로 반올림되고 $\log(1 - 1)$은
 # $-\infty$이며, `nn.BCELoss`는 로그 값을 −100에서 잘라 내므로 로짓 20에도 200에도
 # 똑같이 100을 내놓습니다. `BCEWithLogitsLoss`는 $1 - p$를 아예 만들지 않도록 식을
 # 다음과 같이 바꿔 계산하므로 정확한 값을 유지합니다.
@@ -201,14 +199,14 @@ assert torch.allclose(with_logits, rearranged)
 assert torch.allclose(with_logits[:3], from_probabilities[:3], rtol=1e-4)
 assert with_logits[3:].tolist() == [20.0, 200.0]
 assert from_probabilities[3:].tolist() == [100.0, 100.0]
+assert torch.sigmoid(torch.tensor(20.0)).item() == 1.0
 
 # %% [markdown]
 # ## 여러 클래스의 교차 엔트로피 { #cross-entropy-for-several-classes }
 #
-# 클래스(class)가 $C$개이면 모델은 샘플(sample)마다 로짓 $C$개, 곧 모양(shape)이
-# $(N, C)$인 텐서를 내놓습니다. `nn.CrossEntropyLoss`는 이 로짓과 함께 목표값으로 보통
-# *클래스 인덱스*(class index)를 받습니다. 모양이 $(N,)$이고 자료형(dtype)이
-# 정수(`torch.long`)인 텐서입니다. 이 손실은 로짓에 `log_softmax`를 적용한 뒤 정답
+# 클래스가 $C$개이면 모델은 샘플마다 로짓 $C$개, 곧 모양이 $(N, C)$인 텐서를
+# 내놓습니다. `nn.CrossEntropyLoss`는 이 로짓과 함께 목표값으로 보통 *클래스 인덱스*를
+# 받습니다. 모양이 $(N,)$이고 자료형이 정수(`torch.long`)인 텐서입니다. 이 손실은 로짓에 `log_softmax`를 적용한 뒤 정답
 # 클래스 $y_i$의 로그 확률에 음수를 붙여 평균을 냅니다.
 #
 # $$\mathrm{CE} = -\frac{1}{N} \sum_{i=1}^{N} \log p_{i, y_i}, \qquad p_{i,c} = \frac{e^{z_{i,c}}}{\sum_{k=1}^{C} e^{z_{i,k}}}$$
@@ -225,7 +223,7 @@ ce = nn.CrossEntropyLoss()(logits, classes)
 nll = F.nll_loss(F.log_softmax(logits, dim=1), classes)
 log_probs = logits - logits.logsumexp(dim=1, keepdim=True)
 manual = -log_probs[torch.arange(4), classes].mean()
-print("logits:", logits.shape, logits.dtype, "  classes:", classes.shape, classes.dtype)
+print("로짓:", logits.shape, logits.dtype, "  클래스 인덱스:", classes.shape, classes.dtype)
 print(
     f"CrossEntropyLoss: {ce.item():.4f}   log_softmax의 NLL: {nll.item():.4f}   "
     f"손 계산: {manual.item():.4f}"
@@ -254,15 +252,15 @@ print(
 assert torch.allclose(ce_one_hot, ce) and torch.allclose(ce_smoothed, ce_label_smoothing)
 
 # %% [markdown]
-# 기억해 둘 만한 숫자가 두 개 있습니다. 아무것도 배우지 않은 모델은 모든 클래스에
+# 기억해 둘 만한 값이 두 개 있습니다. 아무것도 배우지 않은 모델은 모든 클래스에
 # 같은 확률 $1/C$를 주고, 그 손실은 $\log C$입니다(여기서는 $\log 3 \approx 1.0986$).
 # 막 초기화한 분류 모델의 손실은 이 값 근처에서 시작한다고 보면 됩니다. 또 하나는
-# 흔한 실수와 관련된 숫자입니다. 모델 끝에 `Softmax`를 두고 *동시에*
-# `nn.CrossEntropyLoss`를 쓰면 소프트맥스(softmax)가 두 번 적용되어 손실이 엉뚱한
+# 흔한 실수와 관련된 값입니다. 모델 끝에 `Softmax`를 두고 *동시에*
+# `nn.CrossEntropyLoss`를 쓰면 소프트맥스가 두 번 적용되어 손실이 엉뚱한
 # 값이 됩니다. 더 나쁜 점은 손실이 더는 0에 닿지 못한다는 것입니다. 확률은 0과 1
-# 사이에 있으므로, 완벽하게 확신하며 정답을 맞히는 모델조차 클래스가 세 개일 때
-# $-\log \frac{e}{e + 2} \approx 0.5514$라는 손실을 받습니다. 로짓을 넘기면 손실은
-# 0으로 갑니다. 소프트맥스는 모델에 넣지 말고, 확률을 읽을 때만 적용하세요.
+# 사이에 있으므로, 완벽하게 확신하며 정답을 맞히는 모델도 클래스가 세 개이면 손실이
+# $-\log \frac{e}{e + 2} \approx 0.5514$ 아래로 내려가지 않습니다. 로짓을 넘기면
+# 손실은 0에 가까워집니다. 소프트맥스는 모델에 넣지 말고, 확률을 읽을 때만 적용하세요.
 
 # %%
 uniform = nn.CrossEntropyLoss()(torch.zeros(4, 3, device=device), classes)
@@ -323,7 +321,7 @@ ax_loss.plot(p_cpu, bce_curve.detach().cpu(), label="BCE  -log p")
 ax_loss.set(title="목표값이 1일 때의 손실", xlabel="예측 확률 p", ylabel="손실", ylim=(0, 5))
 ax_slope.plot(z_cpu, mse_slope.cpu(), label="MSE")
 ax_slope.plot(z_cpu, bce_slope.cpu(), label="BCE")
-ax_slope.set(title="로짓에 대한 기울기", xlabel="로짓 z", ylabel="d손실/dz")
+ax_slope.set(title="로짓에 대한 기울기", xlabel="로짓 z", ylabel="손실의 기울기")
 ax_loss.legend()
 ax_slope.legend()
 plt.show()
@@ -331,7 +329,7 @@ plt.show()
 # %% [markdown]
 # ## 손으로 기울기 확인하기 { #checking-a-gradient-by-hand }
 #
-# 이번에는 실제 계층(layer)으로 확인합니다. `nn.Linear(3, 1)`이 샘플 $N = 8$개에 대해
+# 이번에는 실제 계층으로 확인합니다. `nn.Linear(3, 1)`이 샘플 $N = 8$개에 대해
 # $\hat y_i = x_i W^\top + b$를 예측합니다. 여기서 $x_i$는 입력 행렬 $X$의 $i$번째
 # 행입니다. 손실은 MSE인 $L = \frac{1}{N} \sum_i (\hat y_i - y_i)^2$이고, 연쇄 법칙을
 # 적용하면 다음 식을 얻습니다.
@@ -365,17 +363,17 @@ assert torch.allclose(layer.weight.grad, grad_w) and torch.allclose(layer.bias.g
 # ## 유한 차분 { #finite-differences }
 #
 # 도함수는 할선 기울기의 극한이므로, 미분 공식을 쓰지 않고도 어림할 수 있습니다.
-# 가중치 하나를 작은 $h$만큼 양쪽으로 움직여 보고 손실이 얼마나 변하는지 재면
+# 가중치 하나를 작은 $h$만큼 양쪽으로 움직여 보고 손실이 얼마나 변하는지 계산하면
 # 됩니다.
 #
 # $$\frac{\partial L}{\partial w} \approx \frac{L(w + h) - L(w - h)}{2h}$$
 #
-# 유한 차분 가운데서도 이렇게 양쪽으로 움직여 보는 방식을 *중앙 차분(central
-# difference)*이라고 합니다. 중앙 차분을 제대로 계산하려면 float64가 필요합니다.
-# float32는 1.2 근처의 손실을 약 $1.2 \times 10^{-7}$ 간격으로만 나타낼 수 있어서,
-# $h = 10^{-6}$이면 어림값도 약 0.06 간격으로만 움직입니다. 아래에 출력되는 float32
+# 유한 차분 가운데서도 이렇게 양쪽으로 움직여 보는 방식을 *중앙 차분*(central
+# difference)이라고 합니다. 중앙 차분을 제대로 계산하려면 `float64`가 필요합니다.
+# `float32`는 1.2 근처의 손실을 약 $1.2 \times 10^{-7}$ 간격으로만 나타낼 수 있어서,
+# $h = 10^{-6}$이면 어림값도 약 0.06 간격으로만 움직입니다. 아래에 출력되는 `float32`
 # 값이 둘째 자리에서부터 틀리는 까닭입니다. 이 확인은 CPU에서 합니다. CPU는 어디서나
-# float64를 지원하지만, Apple의 MPS는 지원하지 않습니다.
+# `float64`를 지원하지만, Apple의 MPS는 지원하지 않습니다.
 #
 # `torch.autograd.gradcheck`는 같은 검사를 함수의 모든 입력에 대해 자동으로 하고,
 # 자동 미분과 유한 차분이 일치하면 `True`를 돌려줍니다.
@@ -408,6 +406,12 @@ assert torch.allclose(numeric, weight64.grad[0], atol=1e-8) and passed
 assert 1.15 < loss.item() < 1.25
 assert abs(numeric32.item() - weight64.grad[0, 0].item()) > 1e-2
 
+spacing = torch.finfo(torch.float32).eps  # [1, 2) 구간에서 float32 값 사이의 간격
+print(
+    f"1.2 근처의 float32 값 간격: {spacing:.2e}, 그래서 어림값이 움직이는 간격: {spacing / 2e-6:.3f}"
+)
+assert abs(spacing / 2e-6 - 0.06) < 1e-3
+
 # %% [markdown]
 # 둘이 일치하지 않을 때 `gradcheck`는 기본적으로 `False`를 돌려주지 않고
 # `GradcheckError`를 일으키며, 오류 메시지에 두 가지 도함수를 모두 보여 줍니다.
@@ -429,8 +433,11 @@ try:
     raised = None
 except RuntimeError as error:
     raised = type(error).__name__
+    gradcheck_message = str(error)
     print(raised + ":", error)
 assert raised == "GradcheckError"
+numbers = [float(v) for v in re.findall(r"-?\d+\.\d+", gradcheck_message)]
+assert [numbers[0], numbers[3]] == [3.0, -4.0] and [numbers[4], numbers[7]] == [1.5, -2.0]
 returned = torch.autograd.gradcheck(square_with_a_bug, (w_check,), raise_exception=False)
 print("raise_exception=False일 때:", returned)
 assert returned is False
@@ -438,9 +445,9 @@ assert returned is False
 # %% [markdown]
 # ## 기울기는 누적됩니다 { #gradients-accumulate }
 #
-# `backward()`는 `.grad`를 덮어쓰지 않고 *더합니다*. 지우지 않고 두 번 부르면
+# `backward()`는 `.grad`를 덮어쓰지 않고 *더합니다*. 기울기를 초기화하지 않고 두 번 부르면
 # 기울기가 두 배가 됩니다. 그래서 학습의 각 단계는 `zero_grad()`로 시작합니다. 모델에서
-# 부르든 옵티마이저(optimizer)에서 부르든, 이 함수는 기본적으로 각 `.grad`를 `None`으로
+# 부르든 옵티마이저에서 부르든, 이 함수는 기본적으로 각 `.grad`를 `None`으로
 # 되돌립니다.
 #
 # 누적을 일부러 이용할 수도 있습니다. 배치 하나가 메모리에 다 들어가지 않으면 배치를
@@ -451,7 +458,9 @@ assert returned is False
 # %%
 full_grad = layer.weight.grad.clone()
 F.mse_loss(layer(inputs), outputs).backward()
-print("backward를 한 번 더 부른 뒤, grad / 처음 grad:", (layer.weight.grad / full_grad).tolist())
+print(
+    "backward()를 한 번 더 부른 뒤, 기울기 / 처음 기울기:", (layer.weight.grad / full_grad).tolist()
+)
 assert torch.allclose(layer.weight.grad, 2 * full_grad)
 
 layer.zero_grad()
@@ -474,7 +483,7 @@ assert torch.allclose(layer.weight.grad, full_grad)
 #
 # $$w \leftarrow w - \eta \, \frac{\partial L}{\partial w}$$
 #
-# 이 갱신(update) 자체는 모델의 계산이 아니므로 `torch.no_grad()` 안에서 합니다.
+# 이 갱신 자체는 모델의 계산이 아니므로 `torch.no_grad()` 안에서 합니다.
 # 다음 강의에서는 이 한 걸음을 되풀이하는 학습 루프(training loop)를 만듭니다.
 
 # %%
@@ -503,7 +512,7 @@ assert after < before
 # - MSE를 쓰는 선형 계층에서 자동 미분의 기울기는 손으로 유도한
 #   $\frac{2}{N}(\hat Y - Y)^\top X$, 중앙 차분, `gradcheck`와 모두 일치했습니다.
 #   `gradcheck`는 일치하지 않으면 `GradcheckError`를 일으킵니다.
-# - 기울기는 `backward()`를 부를 때마다 더해집니다. `zero_grad()`로 지우거나, 큰
+# - 기울기는 `backward()`를 부를 때마다 더해집니다. `zero_grad()`로 초기화하거나, 큰
 #   배치를 나누어 누적하는 데 일부러 이용하세요.
 #
 # ## 더 읽을거리 { #further-reading }
@@ -513,5 +522,4 @@ assert after < before
 #   (한국어판: https://tutorials.pytorch.kr/beginner/blitz/autograd_tutorial.html)
 # - PyTorch 문서 `torch.nn`의 "Loss functions":
 #   https://pytorch.org/docs/stable/nn.html#loss-functions
-# - 다음 강의: 경사 하강법과 미니배치(mini-batch). 여기서 내디딘 한 걸음이 학습
-#   루프가 됩니다.
+# - 다음 강의: 경사 하강법과 미니배치. 여기서 내디딘 한 걸음이 학습 루프가 됩니다.

@@ -2,35 +2,36 @@
 # # 경사 하강법과 미니배치
 #
 # 3강은 내리막으로 한 걸음을 내딛는 데서 끝났습니다. 손실을 계산하고 `backward()`를
-# 호출한 다음, 모든 매개변수(parameter)를 기울기(gradient)의 반대 방향으로 조금 옮기는
-# 경사 하강법(gradient descent)의 한 걸음이었습니다. 신경망(neural network)의
-# 학습(training)은 이 한 걸음을 수천 번 되풀이하는 일입니다. 이번 강의에서는 이 되풀이,
-# 곧 학습 루프(training loop)를 직접 만듭니다. 답을 하나하나 검산할 수 있도록 잡음이 섞인
-# 점 512개에 평면 하나를 맞추는 작은 문제를 씁니다. 먼저 루프를 손으로 짜고, 다음에는
-# 갱신(update)을 옵티마이저(optimizer)에 맡기고, 마지막으로 PyTorch의 `Dataset`과
-# `DataLoader`로 데이터를 미니배치(mini-batch)로 나누어 넣습니다. 루프가 갖춰지면 학습에서
-# 가장 중요한 두 설정인 학습률(learning rate)과 배치 크기(batch size)가 손실 곡선을 어떻게
-# 바꾸는지 직접 볼 수 있습니다.
+# 호출한 다음, 모든 매개변수를 기울기의 반대 방향으로 조금 옮기는 경사 하강법의 한
+# 걸음이었습니다. 신경망의 학습은 이 한 걸음을 수천 번 되풀이하는 일입니다. 이번
+# 강의에서는 이 되풀이, 곧 학습 루프를 직접 만듭니다. 답을 하나하나 검산할 수 있도록
+# 잡음이 섞인 점 512개에 평면 하나를 맞추는 작은 문제를 씁니다. 먼저 루프를 손으로
+# 짜고, 다음에는 갱신을 옵티마이저에 맡기고, 마지막으로 PyTorch의 `Dataset`과
+# `DataLoader`로 데이터를 미니배치로 나누어 넣습니다. 루프가 갖춰지면 학습에서 가장
+# 중요한 두 설정인 학습률과 배치 크기가 손실 곡선을 어떻게 바꾸는지 직접 볼 수
+# 있습니다.
 #
 # **이번 강의에서 배울 내용**
 #
-# - 순전파(forward pass), 손실 계산, `backward()`, 갱신, 기울기 비우기로 이루어진 학습 루프
+# - 순전파, 손실 계산, `backward()`, 갱신, 기울기 초기화로 이루어진 학습 루프
 # - `torch.optim.SGD`가 손으로 쓴 갱신과 똑같이 동작한다는 것
-# - 전체 배치, 미니배치, 확률적 경사 하강법(stochastic gradient descent)의 차이와
-#   반복(iteration), 에포크(epoch)의 뜻
+# - 전체 배치, 미니배치, 확률적 경사 하강법의 차이와 반복, 에포크의 뜻
 # - `Dataset`을 직접 작성하고 `DataLoader`로 배치를 묶고 섞는 방법
 # - 학습률이 너무 작거나 너무 클 때 학습이 어떻게 되는지
-# - 배치 크기에 따라 갱신 횟수와 잡음이 어떻게 맞바뀌는지
+# - 배치 크기에 따른 갱신 횟수와 잡음의 절충 관계
 # - 같은 루프를 함수 하나로 묶은 `nnguide.fit`
 #
-# **사전 지식:** 1강에서 다룬 `nn.Linear`와 모듈, 3강에서 다룬 손실 함수(loss function),
+# **사전 지식:** 1강에서 다룬 `nn.Linear`와 모듈, 3강에서 다룬 손실 함수,
 # `backward()`, `zero_grad()`, 경사 하강법의 한 걸음.
 
 # %% [markdown]
 # ## 준비 { #setup }
 #
-# 모듈을 불러오고 시드(seed)를 고정한 다음, 그림 스타일과 장치(device)를 정합니다.
-# 데이터는 CPU에서 만들기 때문에 이 페이지의 숫자는 어느 컴퓨터에서 실행해도 같습니다.
+# 모듈을 불러오고 시드를 고정한 다음, 그림 스타일과 장치를 정합니다. 데이터는 CPU에서
+# 만들기 때문에 이 페이지의 숫자는 어느 컴퓨터에서 실행해도 같습니다. 시드는 `SEED`
+# 한 곳에서만 정합니다. 이번 강의는 학습률과 배치 크기를 비교하는데, 그 결론이 데이터를
+# 한 번 운 좋게 뽑은 덕분이어서는 안 되기 때문입니다. (이 프로젝트의 테스트는 다른
+# 시드로도 이 페이지를 다시 실행합니다.)
 
 # %%
 import math
@@ -43,9 +44,11 @@ from torch.utils.data import DataLoader, Dataset
 
 from nnguide.device import get_device
 from nnguide.plotting import set_style
+from nnguide.tables import format_table
 from nnguide.training import fit
 
-torch.manual_seed(0)
+SEED = 0
+torch.manual_seed(SEED)
 set_style()
 device = get_device()
 print("장치:", device)
@@ -53,15 +56,16 @@ print("장치:", device)
 # %% [markdown]
 # ## 학습할 평면 { #a-plane-to-learn }
 #
-# 답을 미리 아는 데이터를 직접 만듭니다. 샘플(sample)마다 표준 정규 분포(standard normal
-# distribution)에서 뽑은 특성(feature) $x_1$, $x_2$가 있고, 목표값(target)은 다음과 같습니다.
+# 답을 미리 아는 데이터를 직접 만듭니다. 샘플마다 표준 정규 분포에서 뽑은 특성 $x_1$,
+# $x_2$가 있고, 목표값은 다음과 같습니다.
 #
 # $$y = 3x_1 - 2x_2 + 1 + \varepsilon$$
 #
 # 잡음 $\varepsilon$의 표준 편차는 0.1입니다. 특성이 두 개이므로 점 $(x_1, x_2, y)$는
-# 직선이 아니라 3차원 공간의 평면 가까이에 모입니다. 가중치(weight) $(3, -2)$와
-# 편향(bias) 1을 알아낸 모델(model)은 규칙을 찾은 셈입니다. 잡음은 예측할 수 없으므로
-# 평균 제곱 오차(mean squared error)는 $0.1^2 = 0.01$ 아래로는 거의 내려가지 않습니다.
+# 직선이 아니라 3차원 공간의 평면 가까이에 모입니다. 가중치 $(3, -2)$와 편향 1을
+# 알아낸 모델은 규칙을 찾은 셈입니다. 잡음은 예측할 수 없으므로 평균 제곱 오차는
+# $0.1^2 = 0.01$ 근처보다 더 내려가지 않습니다(아래의 정확한 해가 닿는 값이 그 자리에
+# 출력됩니다).
 
 # %%
 num_samples = 512
@@ -72,7 +76,9 @@ X = torch.randn(num_samples, 2)
 y = X @ true_weight.T + true_bias + 0.1 * torch.randn(num_samples, 1)
 print("X:", tuple(X.shape), "  y:", tuple(y.shape))
 print("첫 번째 샘플:", [round(v, 3) for v in X[0].tolist()], "->", round(y[0].item(), 3))
+print(f"y²의 평균: {(y**2).mean().item():.2f}")
 assert X.shape == (512, 2) and y.shape == (512, 1)
+assert abs((y**2).mean().item() - 14) < 2
 
 # %% [markdown]
 # ## 손으로 구현하는 경사 하강법 { #gradient-descent-by-hand }
@@ -91,7 +97,7 @@ assert X.shape == (512, 2) and y.shape == (512, 1)
 #
 #    $$w \leftarrow w - \eta \nabla_w L, \qquad b \leftarrow b - \eta \nabla_b L$$
 #
-# 4. `backward()`는 기울기를 기존 값에 더하므로 다음 걸음 전에 기울기를 비웁니다.
+# 4. `backward()`는 기울기를 기존 값에 더하므로 다음 걸음 전에 기울기를 초기화합니다.
 #
 # $\eta = 0.1$로 100번 되풀이하면서 중간중간 손실을 출력합니다. 손실은 $y^2$의 평균인
 # 약 14에서 시작해 잡음 수준까지 떨어집니다.
@@ -129,17 +135,18 @@ assert torch.allclose(w.cpu(), true_weight, atol=0.02) and abs(b.item() - 1) < 0
 X_with_ones = torch.cat([X, torch.ones(num_samples, 1)], dim=1)
 exact = torch.linalg.lstsq(X_with_ones, y).solution.flatten()
 found = torch.cat([w.detach().flatten(), b.detach()]).cpu()
-print("정확한 해:  ", [round(v, 4) for v in exact.tolist()])
+best_mse = ((X_with_ones @ exact - y.flatten()) ** 2).mean().item()
+print("정확한 해:  ", [round(v, 4) for v in exact.tolist()], f"  이 해의 MSE: {best_mse:.4f}")
 print("경사 하강법:", [round(v, 4) for v in found.tolist()])
-assert torch.allclose(found, exact, atol=1e-4)
+assert torch.allclose(found, exact, atol=1e-4) and 0.007 < best_mse < 0.013
 
 # %% [markdown]
 # ## 옵티마이저로 쓴 같은 루프 { #the-same-loop-with-an-optimizer }
 #
 # 매개변수가 많아지면 갱신을 손으로 쓰기가 번거롭고, 단순한 경사 하강법보다 나은 갱신
 # 규칙도 있습니다. `torch.optim`의 옵티마이저는 처음에 모델의 매개변수를 넘겨받고, 그
-# 뒤로는 `optimizer.step()`이 갱신을, `optimizer.zero_grad()`가 기울기 비우기를 맡습니다.
-# 이번에는 모델로 `nn.Linear(2, 1)`을, 손실 함수로 `nn.MSELoss()`를 씁니다. 같은 0에서
+# 뒤로는 `optimizer.step()`이 갱신을, `optimizer.zero_grad()`가 기울기 초기화를 맡습니다.
+# 이번에는 모델로 `nn.Linear(2, 1)`을, 손실 함수로 `nn.MSELoss()`를 씁니다. 똑같이 0에서
 # 출발한 `torch.optim.SGD`는 손으로 짠 루프와 같은 가중치에 도달합니다.
 
 # %%
@@ -162,12 +169,13 @@ assert torch.allclose(model.weight, w, atol=1e-5) and torch.allclose(model.bias,
 # %% [markdown]
 # ## 미니배치와 에포크 { #mini-batches-and-epochs }
 #
-# 지금까지는 걸음마다 샘플 512개를 모두 썼습니다. 이를 **전체 배치(full-batch)** 경사
-# 하강법이라고 합니다. 이미지가 백만 장인 실제 데이터 세트(data set)라면 한 걸음을 떼는
+# 지금까지는 걸음마다 샘플 512개를 모두 썼습니다. 이를 **전체 배치**(full-batch) 경사
+# 하강법이라고 합니다. 이미지가 백만 장인 실제 데이터 세트라면 한 걸음을 떼는
 # 데도 시간이 너무 오래 걸립니다. 그래서 걸음마다 데이터에서 무작위로 고른 일부인
 # **미니배치**만 쓰고, 그 기울기를 전체 기울기의 추정값으로 삼습니다. 미니배치에 든 샘플
-# 수가 **배치 크기**, 한 걸음이 **반복**, 데이터 세트 전체를 한 번 훑는 것이 **에포크**입니다.
-# 배치 크기가 1이면 **확률적 경사 하강법**이라고 부릅니다. 미니배치를 쓰는 방식도 흔히
+# 수가 **배치 크기**, 한 걸음이 **반복**(iteration), 데이터 세트 전체를 한 번 훑는 것이
+# **에포크**(epoch)입니다. 배치 크기가 1이면 **확률적 경사 하강법**(stochastic gradient
+# descent)이라고 부릅니다. 미니배치를 쓰는 방식도 흔히
 # 같은 이름, SGD로 부릅니다.
 #
 # 에포크를 시작할 때마다 샘플을 섞어서 에포크마다 다른 미니배치가 나오게 합니다. 손으로
@@ -180,8 +188,9 @@ batches = [permutation[start : start + batch_size] for start in range(0, num_sam
 print("배치 크기 64일 때 에포크당 반복 수:", len(batches))
 print("첫 번째 미니배치:", tuple(X[batches[0]].shape), tuple(y[batches[0]].shape))
 
-for name, size in [("전체 배치", 512), ("미니배치", 64), ("확률적", 1)]:
-    print(f"배치 크기 {size:3d}: 에포크당 반복 수 {math.ceil(num_samples / size):3d} ({name})")
+kinds = [("전체 배치", 512), ("미니배치", 64), ("확률적", 1)]
+rows = [[name, f"{size}", f"{math.ceil(num_samples / size)}"] for name, size in kinds]
+print(format_table(rows, headers=["방식", "배치 크기", "에포크당 반복 수"]))
 assert len(batches) == 8 and sorted(torch.cat(batches).tolist()) == list(range(num_samples))
 
 # %% [markdown]
@@ -189,7 +198,7 @@ assert len(batches) == 8 and sorted(torch.cat(batches).tolist()) == list(range(n
 #
 # PyTorch는 데이터가 *무엇인지*와 데이터를 *어떻게 내줄지*를 따로 다룹니다. `Dataset`은
 # 샘플이 몇 개인지(`__len__`)와 `i`번째 샘플이 무엇인지(`__getitem__`)만 알려 주면 됩니다.
-# 여기서는 메모리에 있는 텐서(tensor)를 그대로 담아 두지만, 이미지 파일로 된 데이터
+# 여기서는 메모리에 있는 텐서를 그대로 담아 두지만, 이미지 파일로 된 데이터
 # 세트라면 `__getitem__`에서 파일을 하나 읽어 디코딩하게 됩니다. 이미 메모리에 있는
 # 텐서라면 PyTorch가 제공하는 `TensorDataset`을 써도 됩니다.
 
@@ -216,17 +225,18 @@ print("dataset[0]:", [round(v, 3) for v in features.tolist()], "->", round(targe
 assert len(dataset) == 512 and torch.equal(features, X[0])
 
 # %% [markdown]
-# ## DataLoader { #dataloader }
+# ## `DataLoader` { #dataloader }
 #
 # 앞에서 손으로 한 일은 `DataLoader`로 대신할 수 있습니다. `DataLoader`는 데이터 세트에서
 # 샘플을 꺼내 미니배치로 쌓고, `shuffle=True`이면 에포크마다 순서를 새로 섞습니다. 시드를
-# 정한 `torch.Generator`를 넘기면 실행할 때마다 같은 순서가 나옵니다. 데이터 세트 크기가
+# 정한 `torch.Generator`를 넘기면 실행할 때마다 같은 순서가 나옵니다. 같은 방법으로
+# 만든 로더는 같은 배치를 내줍니다. 데이터 세트 크기가
 # 배치 크기로 나누어떨어지지 않으면 마지막 배치는 작아집니다. 샘플 512개를 100개씩 묶으면
 # 꽉 찬 배치 다섯 개와 12개짜리 배치 하나가 됩니다.
 
 # %%
 loader = DataLoader(
-    dataset, batch_size=64, shuffle=True, generator=torch.Generator().manual_seed(0)
+    dataset, batch_size=64, shuffle=True, generator=torch.Generator().manual_seed(SEED)
 )
 inputs, targets = next(iter(loader))
 print("에포크당 배치 수:", len(loader), "  배치 하나:", tuple(inputs.shape), tuple(targets.shape))
@@ -234,18 +244,25 @@ epoch_1 = torch.cat([batch_targets for _, batch_targets in loader])
 epoch_2 = torch.cat([batch_targets for _, batch_targets in loader])
 print("두 에포크의 순서가 같은가:", torch.equal(epoch_1, epoch_2))
 
+twin = DataLoader(
+    dataset, batch_size=64, shuffle=True, generator=torch.Generator().manual_seed(SEED)
+)
+same_run = torch.equal(next(iter(twin))[1], targets)
+print("같은 시드로 만든 두 번째 로더, 첫 배치가 같은가:", same_run)
+
 sizes = [len(batch_inputs) for batch_inputs, _ in DataLoader(dataset, batch_size=100)]
 print("batch_size=100일 때 배치 크기:", sizes)
 assert len(loader) == 8 and inputs.shape == (64, 2) and targets.shape == (64, 1)
 assert sizes == [100, 100, 100, 100, 100, 12] and not torch.equal(epoch_1, epoch_2)
+assert same_run
 
 # %% [markdown]
 # ## 학습 루프 { #the-training-loop }
 #
 # 이제 이후의 모든 강의에서 쓸 루프입니다. 에포크마다, 로더가 내주는 미니배치마다 배치를
-# 장치로 옮긴 다음 앞의 네 단계를 밟습니다. 설정을 바꿔 가며 실행할 수 있도록 함수로
-# 감쌉니다. 함수는 미니배치마다의 손실과 함께, 학습 전과 에포크가 끝날 때마다 데이터 세트
-# 전체에서 잰 손실도 돌려줍니다. 설정끼리 공정하게 비교하려면 뒤의 손실을 봐야 합니다.
+# 장치로 옮긴 다음 앞의 네 단계를 밟습니다. 설정을 바꿔 가며 학습할 수 있도록 함수로
+# 감쌉니다. 함수는 미니배치별 손실과 함께, 학습 전과 에포크가 끝날 때마다 데이터 세트
+# 전체에서 계산한 손실도 돌려줍니다. 설정끼리 공정하게 비교하려면 뒤의 손실을 봐야 합니다.
 
 
 # %%
@@ -255,7 +272,7 @@ def train(batch_size, learning_rate, epochs):
     nn.init.zeros_(model.bias)
     optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
     loader = DataLoader(
-        dataset, batch_size=batch_size, shuffle=True, generator=torch.Generator().manual_seed(0)
+        dataset, batch_size=batch_size, shuffle=True, generator=torch.Generator().manual_seed(SEED)
     )
 
     def full_loss():
@@ -278,7 +295,7 @@ def train(batch_size, learning_rate, epochs):
 model, batch_losses, epoch_losses = train(batch_size=64, learning_rate=0.05, epochs=5)
 print("반복 수:", len(batch_losses))
 print("전체 데이터의 손실, 시작할 때와 매 에포크 뒤:", [round(v, 4) for v in epoch_losses])
-assert len(batch_losses) == 5 * 8 and epoch_losses[-1] < 0.015
+assert len(batch_losses) == 5 * 8 and epoch_losses[-1] < 2 * best_mse
 
 # %% [markdown]
 # ## 학습률 { #the-learning-rate }
@@ -293,13 +310,20 @@ assert len(batch_losses) == 5 * 8 and epoch_losses[-1] < 0.015
 #   손실은 계속 내려갑니다.
 # - **1.2**는 너무 큽니다. 걸음마다 바로잡는 양보다 지나치는 양이 커서 손실이 끝없이
 #   커집니다. 학습이 발산하는 것입니다. 처음 몇 번의 반복에서 손실이 엄청나게 커지거나
-#   `nan`이 되면 대개 학습률이 너무 크다는 뜻입니다.
+#   `nan`이 되면 거의 언제나 학습률이 너무 크다는 뜻입니다.
+#
+# 모든 학습이 같은 0에서 출발해 같은 데이터를 보므로, 차이는 학습률 하나뿐입니다.
 
 # %%
 learning_rates = [0.01, 0.1, 0.6, 1.2]
 lr_curves = {lr: train(batch_size=512, learning_rate=lr, epochs=30)[2] for lr in learning_rates}
-for lr, curve in lr_curves.items():
-    print(f"학습률 {lr:4}: 30걸음 뒤 손실 {curve[-1]:.4g}")
+print(
+    format_table(
+        [[f"{lr}", f"{curve[-1]:.4g}"] for lr, curve in lr_curves.items()],
+        headers=["학습률", "30걸음 뒤 손실"],
+        align=">>",
+    )
+)
 
 fig, ax = plt.subplots()
 for lr, curve in lr_curves.items():
@@ -314,7 +338,8 @@ ax.set_title("네 가지 학습률로 본 전체 배치 경사 하강법")
 ax.legend()
 plt.show()
 
-assert lr_curves[0.01][-1] > 1 and lr_curves[0.1][-1] < 0.015 and lr_curves[0.6][-1] < 0.015
+assert lr_curves[0.01][-1] > 1
+assert lr_curves[0.1][-1] < 1.2 * best_mse and lr_curves[0.6][-1] < 1.2 * best_mse
 assert lr_curves[1.2][-1] > 1000 * lr_curves[1.2][0]
 assert all(later < earlier for earlier, later in pairwise(lr_curves[0.01]))
 
@@ -342,18 +367,25 @@ assert all(a * b < 0 and abs(b) < abs(a) for a, b in pairwise(differences))
 # ## 배치 크기 { #the-batch-size }
 #
 # 이번에는 학습률을 0.05로 고정하고 배치 크기를 512(전체 배치), 64, 8, 1(확률적 경사
-# 하강법)로 바꿔 가며 각각 5에포크씩 학습합니다. 배치 크기를 바꾸면 두 가지가 달라집니다.
+# 하강법)로 바꿔 가며 각각 5에포크 동안 학습합니다. 배치 크기만의 효과를 보려고
+# 학습률은 일부러 고정했고, 배치 크기마다 맞추지는 않았습니다. 그러니 이 비교는 어느
+# 배치 크기가 가장 좋은지 가리는 시합이 아닙니다(전체 배치라도 앞에서 학습률 0.1은
+# 30에포크 만에 잡음 수준에 닿았습니다). 배치 크기를 바꾸면 두 가지가 달라집니다.
 #
 # - **에포크당 갱신 횟수.** 배치가 작을수록 에포크당 반복이 많아져 각각 1, 8, 64,
 #   512번이 됩니다. 한 에포크가 지났을 때 전체 배치 모델은 작은 걸음을 한 번 옮겼을
 #   뿐이지만 나머지는 여러 번 옮겼고, 그만큼 손실도 낮습니다(왼쪽 그림).
-# - **잡음.** 작은 배치에서 구한 기울기는 전체 기울기를 거칠게 어림한 값이라 미니배치마다의
-#   손실이 들쭉날쭉합니다(오른쪽 그림). 마지막 에포크에서 배치 크기 1의 샘플별 손실은 배치
-#   크기 64의 미니배치 손실보다 세 배 넘게 넓게 퍼져 있습니다. 잡음 섞인 걸음 때문에
-#   바닥에 자리 잡지도 못합니다. 5에포크 뒤 전체 데이터의 손실이 배치 크기 8일 때보다
-#   높고, 자신의 첫 에포크 직후보다도 높습니다.
+# - **잡음.** 샘플 하나에서 계산한 손실은 그 자체가 전체 데이터의 손실을 잡음 섞어
+#   어림한 값이고, 그 기울기도 마찬가지입니다. 오른쪽 그림은 그중 손실 쪽을 보여 줍니다.
+#   배치 크기 1의 손실은 배치 크기 64의 미니배치 손실보다 훨씬 심하게
+#   들쭉날쭉합니다(마지막 에포크의 표준 편차는 아래에 출력됩니다). 이렇게 퍼지는 까닭은
+#   대부분 어림값 자체의 잡음입니다. 가중치를 정확한 해에 고정해 두어도 샘플 하나의 손실은 64개의
+#   평균보다 약 $\sqrt{64} = 8$배 넓게 퍼지며, 아래 셀에서 이를 직접 계산합니다. 잡음 섞인
+#   기울기의 영향은 전체 데이터의 손실에서 보입니다. 배치 크기 1은 걸음이 들쭉날쭉해서
+#   바닥에 자리 잡지 못하고 그 근처를 오가며, 5에포크 뒤에는 배치 크기 8보다 조금 높은
+#   손실로 끝납니다.
 #
-# 반복마다 순전파와 역전파(backpropagation)를 한 번씩 해야 합니다. 한 에포크 동안 배치
+# 반복마다 순전파와 역전파를 한 번씩 해야 합니다. 한 에포크 동안 배치
 # 크기 1은 샘플 하나짜리 계산을 512번 하고, 배치 크기 64는 샘플 64개를 한꺼번에 다루는
 # 계산을 8번 합니다. 프로세서, 특히 GPU가 병렬로 빠르게 처리하는 쪽은 뒤의 계산입니다.
 # 그래서 실제로는 샘플 수십 개에서 수백 개짜리 미니배치로 잦은 갱신과 값싸고 안정된 갱신
@@ -362,11 +394,12 @@ assert all(a * b < 0 and abs(b) < abs(a) for a, b in pairwise(differences))
 # %%
 batch_sizes = [512, 64, 8, 1]
 runs = {size: train(batch_size=size, learning_rate=0.05, epochs=5) for size in batch_sizes}
-for size, (_, steps, epochs) in runs.items():
-    print(
-        f"배치 크기 {size:3d}: 에포크당 반복 {len(steps) // 5:3d}, "
-        f"1에포크 뒤 손실 {epochs[1]:.4f}, 5에포크 뒤 {epochs[-1]:.4f}"
-    )
+rows = [
+    [f"{size}", f"{len(steps) // 5}", f"{epochs[1]:.4f}", f"{epochs[-1]:.4f}"]
+    for size, (_, steps, epochs) in runs.items()
+]
+headers = ["배치 크기", "에포크당 반복 수", "1에포크 뒤 손실", "5에포크 뒤"]
+print(format_table(rows, headers=headers, align=">>>>"))
 
 colors = {512: "C0", 64: "C1", 8: "C2", 1: "C3"}
 fig, (ax_epochs, ax_steps) = plt.subplots(1, 2, figsize=(11, 4))
@@ -381,7 +414,7 @@ for size in reversed(batch_sizes):
     ax_steps.plot(position, steps, color=colors[size], linewidth=0.8, label=f"배치 크기 {size}")
 ax_epochs.set(yscale="log", xlabel="에포크", ylabel="전체 데이터의 MSE", title="에포크별 손실")
 ax_steps.set(yscale="log", ylim=(1e-6, 1e2), xlabel="에포크", ylabel="미니배치 손실")
-ax_steps.set_title("미니배치마다의 손실")
+ax_steps.set_title("미니배치별 손실")
 ax_epochs.legend()
 ax_steps.legend(loc="upper right")
 plt.show()
@@ -390,20 +423,28 @@ last_epoch = {size: torch.tensor(runs[size][1]).reshape(5, -1)[-1] for size in (
 spread = {size: losses.std().item() for size, losses in last_epoch.items()}
 print("마지막 에포크의 미니배치 손실이 퍼진 정도(표준 편차):")
 print(f"    배치 크기 64: {spread[64]:.4f}   배치 크기 1: {spread[1]:.4f}")
+
+# 가중치를 정확한 해에 고정했을 때, 샘플 하나의 손실과 시드를 정한 생성기로 뽑은
+# 무작위 배치 2,000개(64개씩)의 손실을 비교합니다.
+squared_errors = (X_with_ones @ exact - y.flatten()) ** 2
+draws = torch.randint(num_samples, (2000, 64), generator=torch.Generator().manual_seed(SEED))
+fixed_ratio = (squared_errors.std() / squared_errors[draws].mean(dim=1).std()).item()
+print(f"가중치 고정: 샘플 하나의 손실은 64개 평균보다 {fixed_ratio:.1f}배 넓게 퍼집니다")
+
 assert [len(runs[size][1]) // 5 for size in batch_sizes] == [1, 8, 64, 512]
-assert runs[512][2][1] > runs[64][2][1] > runs[8][2][1]
-assert spread[1] > 3 * spread[64]
-assert runs[1][2][-1] > runs[8][2][-1] and runs[1][2][-1] > runs[1][2][1]
+assert runs[512][2][1] > runs[64][2][1] > runs[8][2][1] and runs[512][2][1] > runs[1][2][1]
+assert spread[1] > 1.5 * spread[64] and 7 < fixed_ratio < 9
+assert runs[1][2][-1] > runs[8][2][-1]
 
 # %% [markdown]
 # ## 도우미 함수 `fit` { #the-helper-fit }
 #
 # 이번 강의의 루프는 거의 모든 모델에서 똑같으므로 `nnguide`에 함수로 들어 있습니다.
 # `nnguide.fit(model, loader, loss_fn=..., optimizer=..., epochs=...)`은 미니배치마다
-# 정확히 같은 네 단계를 밟고, 모델과 모든 배치를 `device`로 옮기며, 에포크마다의 평균
+# 정확히 같은 네 단계를 밟고, 모델과 모든 배치를 `device`로 옮기며, 에포크별 평균
 # 미니배치 손실을 `train_loss`에 담은 `History`를 돌려줍니다. 시작 가중치와 섞는 순서가
-# 같으면 손으로 짠 루프와 숫자 하나까지 같은 결과가 나옵니다. 진행 막대도 보여 줄 수
-# 있는데, 여러분이 요청하거나 터미널에서 실행할 때만 나타납니다.
+# 같으면 손으로 짠 루프와 숫자 하나까지 같은 결과가 나옵니다. 진행 표시줄(progress
+# bar)도 보여 줄 수 있는데, 여러분이 원하거나 터미널에서 실행할 때만 나타납니다.
 
 # %%
 model = nn.Linear(2, 1)
@@ -411,7 +452,7 @@ nn.init.zeros_(model.weight)
 nn.init.zeros_(model.bias)
 optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
 loader = DataLoader(
-    dataset, batch_size=64, shuffle=True, generator=torch.Generator().manual_seed(0)
+    dataset, batch_size=64, shuffle=True, generator=torch.Generator().manual_seed(SEED)
 )
 history = fit(model, loader, loss_fn=loss_fn, optimizer=optimizer, epochs=5, device=device)
 
@@ -424,18 +465,19 @@ assert torch.allclose(torch.tensor(history.train_loss), by_hand, rtol=1e-4)
 # %% [markdown]
 # ## 요약 { #summary }
 #
-# - 학습은 순전파, 손실 계산, `backward()`, 갱신, 기울기 비우기를 되풀이하는 루프입니다.
+# - 학습은 순전파, 손실 계산, `backward()`, 갱신, 기울기 초기화를 되풀이하는 루프입니다.
 #   손으로 짠 전체 배치 경사 하강법 100걸음이 최소 제곱법의 정확한 평면을 찾았습니다.
 # - `torch.optim.SGD`는 같은 갱신을 `optimizer.step()`에서 하고, 기울기는
-#   `optimizer.zero_grad()`로 비웁니다.
+#   `optimizer.zero_grad()`로 초기화합니다.
 # - 전체 배치 경사 하강법은 걸음마다 샘플 전체를, 확률적 경사 하강법은 샘플 하나를,
 #   미니배치 방식은 그 사이의 몇 개를 씁니다. 에포크는 데이터를 한 번 다 훑는 것입니다.
 # - `Dataset`은 샘플 수와 `i`번째 샘플을 알려 주고, `DataLoader`는 샘플을 배치로 묶고
 #   섞습니다. 시드를 정한 생성기를 넘기면 순서가 재현됩니다.
 # - 학습률이 너무 작으면 기어가듯 느리고, 알맞으면 수렴하고, 그보다 크면 오가며 수렴하고,
 #   너무 크면 손실이 폭발합니다.
-# - 배치가 작을수록 에포크당 갱신은 많아지고 잡음도 커집니다.
-# - `nnguide.fit`은 같은 루프를 실행하고 에포크마다의 손실을 돌려줍니다.
+# - 배치가 작을수록 에포크당 갱신은 많아지고 잡음도 커집니다. 작은 배치의 손실과
+#   기울기는 전체 데이터에서 구한 값을 잡음 섞어 어림한 값이기 때문입니다.
+# - `nnguide.fit`은 같은 루프를 실행하고 에포크별 손실을 돌려줍니다.
 #
 # ## 더 읽을거리 { #further-reading }
 #

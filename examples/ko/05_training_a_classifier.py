@@ -2,26 +2,25 @@
 # # 분류기를 처음부터 끝까지 학습시키기
 #
 # 이제 실제 데이터를 다룰 차례입니다. scikit-learn에는 손글씨 숫자를 모은 작은 데이터
-# 세트(data set)가 들어 있습니다. 8×8 픽셀 흑백 이미지 1,797장이고, 이미지마다 그 이미지가
-# 나타내는 숫자가 레이블(label)로 붙어 있습니다. 이번 강의에서는 이 숫자를 읽는
-# 신경망(neural network)의 학습(training) 과정을 따라가며 실제 프로젝트가 거치는 단계를
-# 모두 밟습니다. 데이터를 살펴보고, 학습용·검증용·테스트용으로 나누고, 모델(model)을 만들고,
-# 학습 루프(training loop)를 손으로 짠 다음 같은 루프를 `nnguide.fit`에 맡깁니다.
-# 마지막으로 모델이 한 번도 보지 못한 이미지로 정확도(accuracy)와 혼동 행렬(confusion
-# matrix)을 구하고, 모델이 틀린 이미지를 살펴봅니다. 완성된 모델은 테스트 이미지의 95%
+# 세트가 들어 있습니다. 8×8 픽셀 흑백 이미지 1,797장이고, 이미지마다 그 이미지가
+# 나타내는 숫자가 레이블로 붙어 있습니다. 이번 강의에서는 이 숫자를 읽는 신경망의 학습
+# 과정을 따라가며 실제 프로젝트가 거치는 단계를 모두 밟습니다. 데이터를 살펴보고,
+# 학습용·검증용·테스트용으로 나누고, 모델을 만들고, 학습 루프를 손으로 짠 다음 같은
+# 루프를 `nnguide.fit`에 맡깁니다. 마지막으로 모델이 한 번도 보지 못한 이미지로 정확도와
+# 혼동 행렬(confusion matrix)을 구하고, 모델이 틀린 이미지를 살펴봅니다. 완성된 모델은 테스트 이미지의 95%
 # 넘게 알아봅니다.
 #
 # **이번 강의에서 배울 내용**
 #
 # - 숫자 데이터 세트의 생김새, 그리고 데이터를 학습 세트와 검증 세트(validation set),
 #   테스트 세트(test set)로 나누는 이유
-# - 분류의 학습 루프를 이루는 로짓(logit), `nn.CrossEntropyLoss`, `model.train()`과
+# - 분류의 학습 루프를 이루는 로짓, `nn.CrossEntropyLoss`, `model.train()`과
 #   `model.eval()`, `argmax`로 구하는 정확도
 # - 같은 루프를 `nnguide.fit`으로 실행하고 학습 기록을 그래프로 그리는 방법
-# - 분류기를 평가하는 방법: 테스트 정확도, 예측 확률(probability), 혼동 행렬, 잘못 분류한
+# - 분류기를 평가하는 방법: 테스트 정확도, 예측 확률, 혼동 행렬, 잘못 분류한
 #   이미지 살펴보기
 #
-# **사전 지식:** 1강의 `MLP`, 3강의 교차 엔트로피(cross-entropy)와 로짓, 4강의 학습 루프와
+# **사전 지식:** 1강의 `MLP`, 3강의 교차 엔트로피와 로짓, 4강의 학습 루프와
 # `DataLoader`.
 
 # %% [markdown]
@@ -41,6 +40,7 @@ from nnguide.data import load_digits
 from nnguide.device import get_device
 from nnguide.models import MLP, count_parameters
 from nnguide.plotting import plot_confusion_matrix, plot_history, set_style
+from nnguide.tables import format_table
 from nnguide.training import confusion_matrix, evaluate, fit, predict
 
 torch.manual_seed(0)
@@ -52,8 +52,8 @@ print("장치:", device)
 # ## 숫자 데이터 세트 { #the-digits-data-set }
 #
 # `datasets.load_digits()`는 scikit-learn 패키지 안에 들어 있는 파일에서 데이터를 읽으므로
-# 아무것도 내려받지 않습니다. `images`에는 그림 1,797장이 8×8 배열로 들어 있고, `data`에는
-# 같은 픽셀이 숫자 64개짜리 행으로 펼쳐져 있으며, `target`에는 그림마다 나타내는 숫자가
+# 아무것도 내려받지 않습니다. `images`에는 이미지 1,797장이 8×8 배열로 들어 있고, `data`에는
+# 같은 픽셀이 값 64개짜리 행으로 펼쳐져 있으며, `target`에는 이미지마다 나타내는 숫자가
 # 들어 있습니다. 픽셀 값은 0(흰색)부터 16(검은색)까지의 정수입니다. 숫자 열 개는 거의 같은
 # 비율로 들어 있어서, 숫자마다 이미지가 174장에서 183장 사이입니다.
 
@@ -86,16 +86,16 @@ plt.show()
 # %% [markdown]
 # ## 학습 데이터와 테스트 데이터 { #training-and-test-data }
 #
-# 모델은 처음 보는 데이터에서도 잘 동작해야 쓸모가 있고, 이를 정직하게 재려면 데이터 일부를
+# 모델은 처음 보는 데이터에서도 잘 동작해야 쓸모가 있고, 이를 공정하게 평가하려면 데이터 일부를
 # 떼어 두는 수밖에 없습니다. `nnguide.load_digits`는 여러분이 직접 짜야 했을 일 세 가지를
 # 대신합니다.
 #
-# - 픽셀을 `float32` 텐서(tensor)로 바꾸고 16으로 나누어 0과 1 사이에 놓습니다. 입력의
+# - 픽셀을 `float32` 텐서로 바꾸고 16으로 나누어 0과 1 사이에 놓습니다. 입력의
 #   범위가 작고 비슷하면 학습이 쉬워집니다. 레이블은 `nn.CrossEntropyLoss`가 받는 `int64`
-#   클래스 인덱스(class index)로 바꿉니다.
+#   클래스 인덱스로 바꿉니다.
 # - 이미지의 20%, 곧 1,797장 가운데 360장을 **테스트 세트**로 떼어 둡니다.
-# - **층화(stratification)**로 나눕니다. 숫자마다 차지하는 비율이 두 부분에서 같고, 시드(seed)를
-#   고정하므로 실행할 때마다 똑같이 나뉩니다.
+# - **층화**(stratification) 방식으로 나눕니다. 숫자마다 차지하는 비율이 두 부분에서 같고,
+#   시드를 고정하므로 실행할 때마다 똑같이 나뉩니다.
 
 # %%
 X_train, X_test, y_train, y_test = load_digits(test_fraction=0.2, seed=0)
@@ -105,7 +105,7 @@ print("X_train:", tuple(X_train.shape), X_train.dtype, "  X_test:", tuple(X_test
 print("y_train:", tuple(y_train.shape), y_train.dtype, "  y_test:", tuple(y_test.shape))
 print("픽셀 값 범위:", X_train.min().item(), "~", X_train.max().item())
 print(
-    "두 부분 사이에서 숫자별 비율이 가장 크게 다른 정도:",
+    "학습/테스트 세트의 숫자별 비율 차이(최댓값):",
     round((train_share - test_share).abs().max().item(), 4),
 )
 assert X_train.shape == (1437, 64) and X_test.shape == (360, 64)
@@ -121,14 +121,14 @@ assert torch.equal(load_digits(test_fraction=0.2, seed=0).y_test, y_test)
 # 고른다면 그 정확도는 더 이상 새 데이터에서의 성능을 공정하게 어림한 값이 아닙니다.
 # 그래서 `torch.utils.data.random_split`으로 학습 데이터의 20%를 **검증 세트**로 떼어 내고,
 # 모든 선택은 검증 세트를 보고 합니다. 검증 세트는 개발 세트라고도 부릅니다. 테스트
-# 세트로는 아무것도 정하지 않습니다. 완성된 모델을 테스트 세트로 재고 틀린 이미지를
+# 세트로는 아무것도 정하지 않습니다. 완성된 모델을 테스트 세트로 평가하고 틀린 이미지를
 # 살펴보기는 하지만, 그 결과를 보고 모델을 다시 고치지는 않습니다.
 #
-# 다음은 4강에서 본 로더입니다. 학습 로더는 시드를 정한 생성기로 샘플(sample)을 섞고,
-# 검증 로더와 테스트 로더는 순서를 고정합니다. 평가용 로더는 배치 크기(batch size)를 더
-# 크게 잡아도 됩니다. 평가는 `torch.no_grad()` 안에서 하는데, 이때는 계산 그래프(computational
-# graph)를 기록하지 않으므로 역전파(backpropagation)에 쓸 순전파(forward pass)의 중간
-# 결과(활성값)도 저장하지 않습니다. 그만큼 배치 하나에 드는 메모리가 훨씬 적습니다.
+# 다음은 4강에서 본 로더입니다. 학습 로더는 시드를 정한 생성기로 샘플을 섞고, 검증
+# 로더와 테스트 로더는 순서를 고정합니다. 평가용 로더는 배치 크기를 더 크게 잡아도
+# 됩니다. 평가는 `torch.no_grad()` 안에서 하는데, 이때는 계산 그래프를 기록하지 않으므로
+# 역전파에 쓸 순전파의 중간 결과(활성값)도 저장하지 않습니다. 그만큼 배치 하나에 드는
+# 메모리가 적습니다(저장하는 값은 다음 절에서 세어 봅니다).
 
 # %%
 train_set, val_set = random_split(
@@ -153,15 +153,15 @@ assert len(make_train_loader()) == 18
 # %% [markdown]
 # ## 모델 { #the-model }
 #
-# 1강에서 본 다층 퍼셉트론(multilayer perceptron)입니다. 입력은 픽셀마다 하나씩 64개이고,
-# 은닉층(hidden layer)은 ReLU를 쓰는 노드(node) 64개, 출력은 숫자마다 하나씩 10개입니다.
-# 출력은 **로짓**으로, 끝에 소프트맥스(softmax)를 붙이지 않은 점수입니다.
+# 1강에서 본 다층 퍼셉트론입니다. 입력은 픽셀마다 하나씩 64개이고, 은닉층은 ReLU를
+# 쓰는 노드 64개, 출력은 숫자마다 하나씩 10개입니다. 출력은 **로짓**으로, 끝에
+# 소프트맥스를 붙이지 않은 점수입니다.
 # `nn.CrossEntropyLoss`가 안에서 `log_softmax`를 직접 계산하기 때문입니다(3강). 예측한
 # 숫자는 가장 큰 로짓의 인덱스, 곧 `argmax`입니다.
 #
-# 손실은 교차 엔트로피입니다. 정답 클래스(class)가 $y$이고 로짓이 $z_0, \dots, z_9$인 이미지
+# 손실은 교차 엔트로피입니다. 정답 클래스가 $y$이고 로짓이 $z_0, \dots, z_9$인 이미지
 # 한 장의 손실은 소프트맥스가 정답 클래스에 준 확률에 로그를 취하고 음수를 붙인 값, 곧
-# 정답 클래스의 음의 로그 가능도(negative log-likelihood)이며, 배치 전체에 대해 이를
+# 정답 클래스의 음의 로그 가능도이며, 배치 전체에 대해 이를
 # 평균합니다.
 #
 # $$L = -\log \frac{e^{z_y}}{\sum_{j=0}^{9} e^{z_j}}$$
@@ -169,7 +169,9 @@ assert len(make_train_loader()) == 18
 # 학습하기 전의 모델은 찍는 것과 다름없습니다. 손실은 모든 클래스에 같은 확률
 # $\frac{1}{10}$을 줄 때의 손실인 $\log 10 \approx 2.30$에 가깝고, 정확도는 10분의 1 언저리일
 # 것입니다. `torch.no_grad()` 안에서 계산한 로짓에는 `grad_fn`이 없습니다. 그래프를 기록하지
-# 않았다는 뜻입니다.
+# 않았다는 뜻입니다. 기울기를 켜 두면 자동 미분은 역전파에 필요한 텐서(각 계층의 입력,
+# 가중치, 활성값)를 모두 보관하지만, `no_grad` 안에서는 아무것도 보관하지 않습니다. 아래
+# 셀은 학습 이미지 전체를 한 번 통과시킬 때 보관하는 값의 개수를 셉니다.
 
 # %%
 torch.manual_seed(0)
@@ -186,8 +188,29 @@ untrained_accuracy = (logits.argmax(dim=1) == targets).float().mean().item()
 print(f"학습 전: 손실 {untrained_loss:.3f} (log 10 = 2.303), 정확도 {untrained_accuracy:.3f}")
 print("no_grad 안에서 그래프를 기록했는가:", logits.grad_fn is not None)
 assert count_parameters(model) == 64 * 64 + 64 + 64 * 10 + 10 == 4810
-assert abs(untrained_loss - 2.303) < 0.1 and untrained_accuracy < 0.25
+assert abs(untrained_loss - 2.303) < 0.1 and 0.02 < untrained_accuracy < 0.25
 assert logits.grad_fn is None and model(inputs).grad_fn is not None
+
+
+def values_kept_for_backward(grad_enabled):
+    kept = []
+
+    def keep(tensor):
+        kept.append(tensor.numel())
+        return tensor
+
+    hooks = torch.autograd.graph.saved_tensors_hooks(keep, lambda tensor: tensor)
+    with torch.set_grad_enabled(grad_enabled), hooks:
+        model(inputs)
+    return sum(kept)
+
+
+kept_with_grad, kept_no_grad = values_kept_for_backward(True), values_kept_for_backward(False)
+print(
+    f"자동 미분이 역전파에 쓰려고 보관한 값: 기울기를 켰을 때 {kept_with_grad:,}개, "
+    f"no_grad 안에서 {kept_no_grad}개"
+)
+assert kept_with_grad > 100_000 and kept_no_grad == 0
 
 # %% [markdown]
 # ## 손으로 짠 학습 루프 { #the-training-loop-by-hand }
@@ -195,7 +218,7 @@ assert logits.grad_fn is None and model(inputs).grad_fn is not None
 # 4강의 루프에 분류를 위한 세 가지를 더합니다.
 #
 # - 학습 전에는 `model.train()`, 평가 전에는 `model.eval()`을 호출합니다. 두 모드에서
-#   다르게 동작하는 계층(layer)이 있기 때문입니다. 드롭아웃(dropout)과 배치 정규화가 그런
+#   다르게 동작하는 계층이 있기 때문입니다. 드롭아웃(dropout)과 배치 정규화가 그런
 #   계층입니다. 이 모델에는 그런 계층이 없지만, 모드를 바꾸는 습관은 처음부터 들여 두는
 #   것이 좋습니다.
 # - 평가는 `torch.no_grad()` 안에서 합니다. 그래프를 기록하지 않으므로 메모리와 시간이
@@ -204,15 +227,15 @@ assert logits.grad_fn is None and model(inputs).grad_fn is not None
 #
 #   $$\text{정확도} = \frac{\text{맞힌 이미지 수}}{\text{전체 이미지 수}}$$
 #
-# 옵티마이저(optimizer)는 분류기에 흔히 먼저 써 보는 `torch.optim.Adam`입니다. Adam은
-# 매개변수(parameter)마다 기울기(gradient)와 기울기 제곱의 이동 평균을 유지하고, 이 값으로
-# 걸음 크기를 매개변수마다 따로 조절합니다. 자세한 내용은 6강에서 들여다봅니다. 여기서는
-# 미니배치(mini-batch) 18개로 이루어진 에포크(epoch)를 10번 돌면 충분합니다.
+# 옵티마이저는 분류기에 흔히 먼저 써 보는 `torch.optim.Adam`입니다. Adam은 매개변수마다
+# 기울기와 기울기 제곱의 이동 평균을 유지하고, 이 값으로 걸음 크기를 매개변수마다 따로
+# 조절합니다. 자세한 내용은 6강에서 들여다봅니다. 여기서는 에포크마다 미니배치 18개씩,
+# 10에포크 동안 학습하면 충분합니다.
 
 # %%
 optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
 train_loader = make_train_loader()
-train_losses, val_accuracies = [], []
+train_losses, val_accuracies, rows = [], [], []
 
 for epoch in range(10):
     model.train()
@@ -234,23 +257,22 @@ for epoch in range(10):
             inputs, targets = inputs.to(device), targets.to(device)
             correct += (model(inputs).argmax(dim=1) == targets).sum().item()
     val_accuracies.append(correct / len(val_set))
-    print(
-        f"에포크 {epoch + 1:2d}   학습 손실 {train_losses[-1]:.4f}   검증 정확도 {val_accuracies[-1]:.3f}"
-    )
+    rows.append([f"{epoch + 1}", f"{train_losses[-1]:.4f}", f"{val_accuracies[-1]:.3f}"])
 
+print(format_table(rows, headers=["에포크", "학습 손실", "검증 정확도"], align=">>>"))
 assert train_losses[-1] < 0.2 * train_losses[0] and val_accuracies[-1] > 0.93
 
 # %% [markdown]
-# ## fit으로 같은 일 하기 { #the-same-with-fit }
+# ## `fit`으로 같은 일 하기 { #the-same-with-fit }
 #
 # `nnguide.fit`은 `train()`과 `eval()` 전환까지 포함해 이 루프를 그대로 실행하고, 에포크가
-# 끝날 때마다 `nnguide.evaluate`로 검증 로더를 평가합니다. `evaluate`는
-# `torch.inference_mode`를 씁니다. 같은 초기 가중치(weight)와 같은 섞기 순서에서 다시
+# 끝날 때마다 `nnguide.evaluate`로 검증 데이터에서 모델을 평가합니다. `evaluate`는
+# `torch.inference_mode`를 씁니다. 같은 초기 가중치와 같은 섞기 순서에서 다시
 # 시작하므로, `fit`은 앞의 루프와 똑같은 숫자를 내야 합니다. `History`에는 검증 손실도
 # 기록되고, `plot_history`는 세 곡선을 한 그림에 그립니다. 손실은 왼쪽 축, 검증 정확도는
 # 오른쪽 축을 씁니다. 첫 에포크에서는 검증 손실이 학습 손실보다 낮은데, 이상한 일이
 # 아닙니다. 학습 손실은 모델이 아직 나아지는 동안 에포크 전체에 걸쳐 낸 평균이고, 검증
-# 손실은 에포크가 끝난 뒤 더 나아진 모델로 잰 값이기 때문입니다.
+# 손실은 에포크가 끝난 뒤 더 나아진 모델로 계산한 값이기 때문입니다.
 
 # %%
 torch.manual_seed(0)
@@ -280,7 +302,7 @@ plt.show()
 # %% [markdown]
 # ## 테스트 정확도 { #test-accuracy }
 #
-# 학습이 끝나 모델이 확정되었으니 이제 테스트 세트로 잽니다. `nnguide.evaluate`는 로더
+# 학습이 끝나 모델이 확정되었으니 이제 테스트 세트로 평가합니다. `nnguide.evaluate`는 로더
 # 전체의 평균 손실과 정확도를 돌려줍니다. 모델은 테스트 숫자 360개 가운데 95% 넘게
 # 올바르게 읽습니다. 이 강의의 나머지 절에서는 이 테스트 예측을 자세히 살펴봅니다. 살펴본
 # 결과로 모델을 고치지만 않는다면 분석은 얼마든지 해도 됩니다.
@@ -312,7 +334,7 @@ assert predicted == y_test[0].item() and probabilities[predicted] > 0.99
 # %% [markdown]
 # ## 혼동 행렬 { #confusion-matrix }
 #
-# 정확도는 숫자 하나일 뿐이지만 **혼동 행렬**은 어디서 틀리는지 보여 줍니다. $(i, j)$ 칸에는
+# 정확도는 값 하나일 뿐이지만 **혼동 행렬**은 어디서 틀리는지 보여 줍니다. $(i, j)$ 칸에는
 # 숫자 $i$인 테스트 이미지를 모델이 숫자 $j$로 예측한 횟수가 들어갑니다. 따라서 대각선에는
 # 맞힌 답이, 대각선 밖에는 틀린 답이 놓입니다. `nnguide.predict`는 로더 전체의 예측과 실제
 # 레이블을 모으고, `nnguide.confusion_matrix`는 이를 셉니다. 대각선의 합을 이미지 수 360으로
@@ -338,7 +360,7 @@ plt.show()
 #
 # 마지막으로 모델이 틀린 이미지를 실제 숫자, 예측한 숫자, 모델이 그 답에 준 확률과 함께
 # 봅니다. 사람이라면 몇 장이나 맞게 읽을지 직접 판단해 보세요. 확률도 눈여겨보세요. 모델은
-# 잘못 분류한 이미지에서 맞힌 이미지에서보다 대체로 훨씬 덜 확신했습니다(중앙값을 비교해
+# 맞힌 이미지보다 잘못 분류한 이미지에서 대체로 훨씬 덜 확신했습니다(중앙값을 비교해
 # 보세요). 가장 큰 확률이 낮으면 쓸 만한 경고 신호가 되지만, 믿을 만한 신호는 아닙니다.
 # 이렇게 오류를 들여다보면 다음에 무엇을 고칠지, 곧 데이터를 늘릴지, 모델을 바꿀지, 레이블을
 # 손볼지 정하는 데 큰 도움이 됩니다. 다만 이 테스트 이미지를 보고 모델을 고치면 테스트 세트가
@@ -375,7 +397,7 @@ assert confidence[wrong].median() < confidence[right].median() - 0.3
 # - 숫자 데이터 세트에는 숫자 0~9를 담은 8×8 이미지 1,797장이 있습니다. `load_digits`는
 #   이를 0과 1 사이로 맞춘 텐서로 돌려주고, 시드를 고정해 층화로 나눈 테스트 세트도 함께
 #   줍니다.
-# - 모든 선택은 검증 세트로 하고, 완성된 모델은 테스트 세트로 잽니다. 테스트 결과를 보고
+# - 모든 선택은 검증 세트로 하고, 완성된 모델은 테스트 세트로 평가합니다. 테스트 결과를 보고
 #   모델을 고치지 않습니다.
 # - 분류기는 로짓을 출력합니다. `nn.CrossEntropyLoss`는 로짓과 클래스 인덱스를 받고, 예측은
 #   `argmax`이며, 소프트맥스는 로짓을 확률로 바꿉니다.
@@ -383,9 +405,9 @@ assert confidence[wrong].median() < confidence[right].median() - 0.3
 #   합니다. 그러면 그래프도 활성값도 저장되지 않습니다.
 # - `nnguide.fit`은 같은 루프를 실행하고 `History`를 돌려주며, `plot_history`가 이를
 #   그립니다. 결과는 `evaluate`, `predict`, `confusion_matrix`, `plot_confusion_matrix`로
-#   잽니다.
-# - 매개변수가 4,810개인 작은 MLP가 10에포크 만에 테스트 정확도 95%를 넘깁니다. 틀린
-#   답에서는 맞힌 답에서보다 대체로 훨씬 덜 확신합니다.
+#   평가합니다.
+# - 매개변수가 4,810개인 작은 MLP가 10에포크 만에 테스트 정확도 95%를 넘깁니다. 맞힌
+#   답보다 틀린 답에서 대체로 훨씬 덜 확신합니다.
 #
 # ## 더 읽을거리 { #further-reading }
 #
@@ -393,4 +415,4 @@ assert confidence[wrong].median() < confidence[right].median() - 0.3
 #   https://scikit-learn.org/stable/auto_examples/datasets/plot_digits_last_image.html
 # - PyTorch 문서, `torch.nn.CrossEntropyLoss`:
 #   https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html
-# - 다음 강의: 학습한 모델의 저장과 불러오기, 장치(device), 재현성.
+# - 다음 강의: 학습한 모델의 저장과 불러오기, 장치, 재현성.

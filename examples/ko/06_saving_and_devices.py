@@ -1,13 +1,14 @@
 # %% [markdown]
 # # 저장, 불러오기, 장치
 #
-# 학습한 모델(model)은 저장해 두었다가 다시 쓸 수 있어야 쓸모가 있습니다. 프로그램을
-# 껐다가 다음 날 다시 켜도, 다른 컴퓨터로 옮겨도 똑같은 답을 내야 합니다. 입문 과정의
-# 마지막인 이번 강의에서는 이를 위한 실무 기술을 다룹니다. 학습한 분류기의 가중치(weight)를
-# 파일로 저장했다가 새 모델에 불러오고, 멈춘 곳에서 학습(training)을 이어 갈 수 있도록
-# 체크포인트(checkpoint)를 저장하고, 모델을 장치(device) 사이에서 옮기고,
-# `torch.inference_mode`로 예측만 하도록 모델을 실행하고, 시드(seed)로 학습 전체를
-# 재현합니다. 그때마다 출력이 비슷한 정도가 아니라 완전히 같은지 코드로 확인합니다.
+# 학습한 모델은 저장해 두었다가 다시 쓸 수 있어야 쓸모가 있습니다. 프로그램을
+# 껐다가 다음 날 다시 켜도, 다른 컴퓨터로 옮겨도 똑같은 답을 내야 합니다. 이번
+# 강의에서는 이를 위한 실무 기술을 다룹니다. 학습한 분류기의 가중치를 파일로
+# 저장했다가 새 모델에 불러오고, 멈춘 곳에서 학습을 이어 갈 수 있도록
+# 체크포인트(checkpoint)를 저장하고, 모델을 장치 사이에서 옮기고,
+# `torch.inference_mode`로 예측만 하도록 모델을 실행하고, 시드로 학습 전체를
+# 재현합니다. 그때마다 CPU에서는 출력이 비슷한 정도가 아니라 완전히 같은지 코드로
+# 확인합니다.
 #
 # **이번 강의에서 배울 내용**
 #
@@ -25,7 +26,9 @@
 # ## 준비 { #setup }
 #
 # 이번 강의에서 만드는 파일은 마지막에 지워지는 임시 폴더에 저장하므로, 이 페이지를
-# 실행해도 아무것도 남지 않습니다.
+# 실행해도 아무것도 남지 않습니다. 이 페이지는 두 결과를 `same_values`로 비교합니다.
+# CPU에서는 비트 하나까지 같은지(`torch.equal`), GPU에서는 부동소수점 반올림 오차
+# 안에서 같은지(`torch.allclose`) 봅니다. 그 까닭은 아래 재현성 절에서 설명합니다.
 
 # %%
 import contextlib
@@ -49,13 +52,21 @@ device = get_device()
 folder = tempfile.TemporaryDirectory()
 print("장치:", device)
 
+
+def same_values(a, b):
+    """CPU에서는 비트까지 같은지, GPU에서는 반올림 오차 안에서 같은지 확인합니다."""
+    if a.device.type == "cpu":
+        return torch.equal(a, b)
+    return torch.allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
 # %% [markdown]
 # ## 학습한 모델 { #a-trained-model }
 #
 # 먼저 저장할 모델이 있어야 합니다. 5강의 숫자 분류기를 몇 줄로 다시 학습시킵니다.
-# `nnguide.digits_loaders`는 `load_digits`와 똑같이 층화(stratification)로 나눈 데이터에서
-# 학습 로더와 테스트 로더를 만들어 돌려줍니다. 학습 로더는 샘플(sample)을 섞어서
-# 내줍니다. 이번에는 설정을 고를 일이 없으므로 검증 세트(validation set) 없이 학습 이미지
+# `nnguide.digits_loaders`는 `load_digits`와 똑같이 층화로 나눈 데이터에서
+# 학습 로더와 테스트 로더를 만들어 돌려줍니다. 학습 로더는 샘플을 섞어서
+# 내줍니다. 이번에는 설정을 고를 일이 없으므로 검증 세트 없이 학습 이미지
 # 1,437장을 모두 씁니다.
 
 # %%
@@ -71,18 +82,18 @@ print(f"10에포크 뒤 학습 손실 {history.train_loss[-1]:.4f}, 테스트 �
 assert test_accuracy >= 0.95
 
 # %% [markdown]
-# ## state_dict { #the-state_dict }
+# ## `state_dict` { #the-state_dict }
 #
-# 모델이 배운 것은 모두 매개변수(parameter)에 들어 있습니다. 배치 정규화 같은 일부
-# 계층(layer)은 이동 통계를 버퍼(buffer)에도 담아 둡니다. `model.state_dict()`는 이것들을
-# 모아 이름마다 텐서(tensor)를 하나씩 대응시킨 딕셔너리로 돌려줍니다. 이름은 모듈 구조를
+# 모델이 배운 것은 모두 매개변수에 들어 있습니다. 배치 정규화 같은 일부 계층은 이동
+# 평균과 이동 분산 같은 통계를 버퍼(buffer)에도 담아 둡니다. `model.state_dict()`는
+# 이것들을 모아 이름마다 텐서를 하나씩 대응시킨 딕셔너리로 돌려줍니다. 이름은 모듈 구조를
 # 따릅니다. `0.weight`는 모델 안의 `nn.Sequential`에서 0번 계층의 가중치입니다. 1번의 ReLU는
 # 매개변수가 없어서 항목도 없습니다.
 #
-# `state_dict`의 텐서는 복사본이 아닙니다. 자동 미분(autograd)과는 분리되어 있지만
-# (`requires_grad`가 `False`이고, 뒤에 계산 그래프(computational graph)도 없습니다) 매개변수와
-# 같은 저장 공간을 씁니다. 그래서 모델을 더 학습시키면 이 텐서도 함께 바뀝니다. 지금 상태를
-# 메모리에 남겨 두려면 텐서를 복제하고, 프로그램이 끝난 뒤에도 남기려면 파일로 저장하세요.
+# `state_dict`의 텐서는 복사본이 아닙니다. 자동 미분과는 분리되어 있지만(`requires_grad`가
+# `False`이고 연결된 계산 그래프도 없습니다), 매개변수와 같은 저장 공간을 씁니다.
+# 그래서 모델을 더 학습시키면 이 텐서도 함께 바뀝니다. 지금 상태를 메모리에 남겨 두려면
+# 텐서를 복제하고, 프로그램이 끝난 뒤에도 남기려면 파일로 저장하세요.
 
 # %%
 state = model.state_dict()
@@ -116,8 +127,8 @@ assert model[0].weight.requires_grad
 # - `map_location`은 텐서를 지정한 장치에 올립니다. 그래서 GPU에서 저장한 파일도 GPU가 없는
 #   컴퓨터에서 불러올 수 있습니다. 이 인자는 장치를 정할 뿐 안전과는 관계가 없습니다.
 #
-# 불러온 모델은 원래 모델과 정확히 같은 출력을 냅니다. 비슷한 정도가 아니라 `torch.equal`로
-# 비교해도 같습니다.
+# 불러온 모델은 원래 모델과 같은 출력을 냅니다. CPU에서는 비슷한 정도가 아니라
+# `torch.equal`로 비교해도 같습니다.
 
 # %%
 path = Path(folder.name) / "digits_mlp.pt"
@@ -130,14 +141,15 @@ images, _ = next(iter(test_loader))
 images = images.to(device)
 model.eval()
 restored.eval()
-print("불러오기 전 출력이 같은가:", torch.equal(model(images), restored(images)))
+print("불러오기 전 출력이 같은가:", same_values(model(images), restored(images)))
 
 result = restored.load_state_dict(torch.load(path, map_location=device, weights_only=True))
 print(result)
-print("불러온 뒤 출력이 같은가:  ", torch.equal(model(images), restored(images)))
+print("불러온 뒤 출력이 같은가:  ", same_values(model(images), restored(images)))
 assert path.stat().st_size > 4810 * 4
 assert not result.missing_keys and not result.unexpected_keys
-assert torch.equal(model(images), restored(images))
+assert not torch.allclose(MLP([64, 64, 10]).to(device)(images), model(images))
+assert same_values(model(images), restored(images))
 assert evaluate(restored, test_loader, device=device)["accuracy"] == test_accuracy
 
 # %% [markdown]
@@ -147,9 +159,9 @@ assert evaluate(restored, test_loader, device=device)["accuracy"] == test_accura
 # 때 `weights_only=False`도 필요합니다. `state_dict`에는 이름과 텐서만 있고, 모델을 만드는
 # 코드는 여러분의 프로그램에 그대로 남습니다.
 #
-# 대신 구조가 맞아야 합니다. `load_state_dict`는 이름과 모양(shape)을 하나하나 확인하고,
-# 맞지 않으면 무엇이 다른지 밝힌 오류를 냅니다. 아래 예에서는 은닉층(hidden layer)의
-# 노드(node)가 64개가 아니라 32개입니다.
+# 대신 구조가 맞아야 합니다. `load_state_dict`는 이름과 모양을 하나하나 확인하고,
+# 맞지 않으면 무엇이 다른지 밝힌 오류를 냅니다. 아래 예에서는 은닉층의 노드가 64개가
+# 아니라 32개입니다.
 
 # %%
 try:
@@ -164,7 +176,7 @@ assert "size mismatch for 0.weight" in message
 # ## 체크포인트 { #checkpoints }
 #
 # 학습을 멈췄다가 나중에 이어 가려면 가중치만으로는 부족합니다. Adam은 매개변수마다 걸음 수
-# $t$와 함께 기울기(gradient) $g_t$의 이동 평균 $m_t$, 기울기 제곱의 이동 평균 $v_t$를 따로
+# $t$와 함께 기울기 $g_t$의 이동 평균 $m_t$, 기울기 제곱의 이동 평균 $v_t$를 따로
 # 저장합니다.
 #
 # $$m_t = \beta_1 m_{t-1} + (1 - \beta_1)\, g_t, \qquad v_t = \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2$$
@@ -172,13 +184,18 @@ assert "size mismatch for 0.weight" in message
 # 그리고 가중치를 $\eta\, \hat{m}_t / (\sqrt{\hat{v}_t} + \epsilon)$만큼 옮깁니다. 여기서
 # $\hat{m}_t = m_t / (1 - \beta_1^t)$와 $\hat{v}_t = v_t / (1 - \beta_2^t)$는 0에서 출발한 탓에
 # 작게 나온 평균을 바로잡은 값입니다. PyTorch는 이 세 가지를 `step`, `exp_avg`, `exp_avg_sq`라는 이름으로
-# 저장합니다. 게다가 다음 에포크(epoch)들의 순서는 데이터 로더의 난수 생성기가 정합니다.
-# **체크포인트**는 모델과 옵티마이저(optimizer)의 `state_dict`, 로더 생성기의 상태, 에포크
-# 수를 딕셔너리 하나에 모두 담아 저장합니다.
+# 저장합니다. 게다가 다음 에포크들의 순서는 데이터 로더의 난수 생성기가 정합니다.
+# **체크포인트**는 모델과 옵티마이저의 `state_dict`, 로더 생성기의 상태, 에포크 수를
+# 딕셔너리 하나에 모두 담아 저장합니다. 이 모델은 학습하는 동안 다른 난수를 쓰지 않지만,
+# 드롭아웃 계층(7강)은 PyTorch의 전역 난수 생성기에서 난수를 뽑으므로 체크포인트에 그
+# 생성기의 상태도 담습니다(`torch.get_rng_state()`, GPU에서는
+# `torch.cuda.get_rng_state_all()`도). 학습률 스케줄러나 혼합 정밀도 학습의 `GradScaler`를
+# 쓴다면 그 `state_dict`도 함께 저장해야 합니다.
 #
-# 다음과 같이 확인합니다. 첫 번째 모델은 4에포크를 쉬지 않고 학습합니다. 두 번째 모델은
-# 2에포크를 학습한 뒤 저장되고 메모리에서 지워집니다. 완전히 새로 만든 모델, 옵티마이저,
+# 다음과 같이 확인합니다. 첫 번째 모델은 4에포크 동안 쉬지 않고 학습합니다. 두 번째 모델은
+# 2에포크 동안 학습한 뒤 저장되고 메모리에서 지워집니다. 완전히 새로 만든 모델, 옵티마이저,
 # 로더가 체크포인트를 불러와 남은 2에포크를 학습합니다. 마지막에 두 모델은 똑같습니다.
+# CPU에서는 비트 하나까지 같습니다.
 
 
 # %%
@@ -204,6 +221,7 @@ checkpoint = {
     "model": model_b.state_dict(),
     "optimizer": optimizer_b.state_dict(),
     "generator": loader_b.generator.get_state(),
+    "rng": torch.get_rng_state(),
     "epoch": 2,
 }
 torch.save(checkpoint, Path(folder.name) / "checkpoint.pt")
@@ -220,9 +238,10 @@ checkpoint = torch.load(Path(folder.name) / "checkpoint.pt", map_location=device
 model_c.load_state_dict(checkpoint["model"])
 optimizer_c.load_state_dict(checkpoint["optimizer"])
 loader_c.generator.set_state(checkpoint["generator"])
+torch.set_rng_state(checkpoint["rng"].cpu())
 fit(model_c, loader_c, loss_fn=loss_fn, optimizer=optimizer_c, epochs=4 - checkpoint["epoch"])
 
-same = all(torch.equal(model_a.state_dict()[name], model_c.state_dict()[name]) for name in state)
+same = all(same_values(model_a.state_dict()[name], model_c.state_dict()[name]) for name in state)
 print("이어서 학습한 결과가 한 번에 학습한 결과와 같은가:", same)
 assert same
 
@@ -231,18 +250,19 @@ assert same
 #
 # `get_device()`는 이 컴퓨터에서 쓸 수 있는 가장 좋은 장치를 돌려줍니다. CUDA GPU가 있으면
 # CUDA GPU를, 없으면 Apple GPU(`mps`)를, 둘 다 없으면 CPU를 고릅니다. `get_device("cpu")`처럼
-# 장치를 직접 지정할 수도 있습니다. 컴퓨터에 없는 GPU를 요청하면 한참 뒤 학습 루프(training
-# loop) 깊은 곳에서가 아니라 그 자리에서 분명한 메시지와 함께 실패합니다. 이 페이지를 실행한
-# 장치는 아래에 출력됩니다.
+# 장치를 직접 지정할 수도 있습니다. 컴퓨터에 없는 GPU를 요청하면 한참 뒤 학습 루프
+# 깊숙한 곳이 아니라 바로 그 자리에서, 원인을 알려 주는 오류가 납니다. 이 페이지를
+# 실행한 장치는 아래에 출력됩니다.
 #
 # 장치 오류는 거의 다 다음 두 규칙으로 해결됩니다.
 #
 # - 한 연산에 들어가는 텐서는 모두 같은 장치에 있어야 합니다. 그러니 입력을 모델이 있는
 #   장치로 보내세요. 모델이 어디 있는지는 `next(model.parameters()).device`로 알 수 있습니다.
-# - `model.to(device)`는 모듈의 매개변수를 제자리에서 옮기고 같은 모듈을 돌려줍니다. 반면
+# - `model.to(device)`는 모듈 객체는 그대로 둔 채 그 안의 매개변수를 옮기고, 같은 모듈을
+#   돌려줍니다. 반면
 #   `tensor.to(device)`는 텐서를 바꾸지 않고 그 장치에 있는 텐서를 돌려줍니다(이미 그 장치에
 #   있던 텐서가 아니면 새 텐서입니다). 그래서 `x = x.to(device)`처럼 써야 합니다.
-#   자료형(dtype)을 바꿀 때도 똑같이 동작하므로, 아래 코드는 어느 컴퓨터에서나 확인할 수
+#   자료형을 바꿀 때도 똑같이 동작하므로, 아래 코드는 어느 컴퓨터에서나 확인할 수
 #   있도록 자료형을 바꿔서 보여 줍니다.
 
 # %%
@@ -266,6 +286,7 @@ print(
 )
 assert next(model.parameters()).device.type == device.type
 assert model.to(device) is model and x.dtype == torch.float32 and y.dtype == torch.float64
+assert x.to(torch.float32) is x
 
 # %% [markdown]
 # `map_location`은 반대 방향으로도 쓸 수 있습니다. 어느 장치에서 저장한 파일이든
@@ -320,13 +341,16 @@ assert refusal == "Unsupported global: GLOBAL print"
 # 연산을 검사하는 버전 카운터)까지 생략합니다. 그래서 예측만 할 때는 추론 모드를 권장합니다.
 # 두 방법 모두 `requires_grad`가 꺼진, 값이 같은 출력을 냅니다.
 #
-# 대가는 자동 미분이 추론 텐서를 역전파(backpropagation)에 쓰려고 *저장*할 수 없다는
-# 점입니다. 기울기가 추론 텐서의 값에 좌우되지 않는다면, 자동 미분이 기록하는 계산에 추론
-# 텐서를 넣어도 괜찮습니다. 기울기가 필요한 가중치 $w$와 추론 텐서 $t$가 있을 때
-# `(w + t).sum().backward()`는 동작합니다. $w + t$를 $w$로 미분하면 $t$와 상관없이 1이기
-# 때문입니다. 반면 `w * t`를 $w$로 미분한 도함수(derivative)는 $t$ 자체이므로 자동 미분이
-# $t$를 저장해야 하고, 그래서 PyTorch가 오류를 냅니다. 오류 메시지에는 해결 방법(추론 모드
-# 밖에서 텐서를 복제하거나 `torch.no_grad()`를 쓰기)도 나옵니다.
+# 대가는 추론 텐서를 자동 미분에 쓸 수 없다는 점입니다. PyTorch 문서는 규칙을 이렇게
+# 정합니다. 추론 모드는 자동 미분이 기록하는 계산에 쓰지 않을 텐서에만 쓰세요. 그런
+# 계산에 꼭 넣어야 한다면 추론 모드 밖에서 `.clone()`으로 복제해 보통 텐서로 만들거나,
+# 처음부터 `no_grad`로 계산하면 됩니다.
+#
+# 규칙을 어겼을 때 어떻게 되는지는 연산마다 다르므로, 그 동작에 기대면 안 됩니다. 자동
+# 미분은 역전파에 쓰려고 추론 텐서를 *저장*할 수 없습니다. 기울기가 필요한 가중치 $w$와
+# 추론 텐서 $t$가 있을 때, `w * t`는 도함수를 구하는 데 $t$가 필요하므로 오류가 납니다.
+# `w + t`는 도함수에 $t$가 필요 없어서 우연히 통과하지만, 이는 구현의 세부 사항일 뿐
+# 약속된 동작이 아닙니다. 복제한 텐서는 두 경우 모두 문제없이 동작합니다.
 
 # %%
 model.eval()
@@ -336,7 +360,7 @@ with torch.inference_mode():
     inference_logits = model(images)
 print("requires_grad:", no_grad_logits.requires_grad, inference_logits.requires_grad)
 print("is_inference: ", no_grad_logits.is_inference(), inference_logits.is_inference())
-assert torch.equal(no_grad_logits, inference_logits)
+assert same_values(no_grad_logits, inference_logits)
 assert inference_logits.is_inference() and not no_grad_logits.is_inference()
 
 w = torch.ones(10, device=device, requires_grad=True)
@@ -347,20 +371,25 @@ try:
 except RuntimeError as error:
     message = str(error)
 print(message)
-assert torch.equal(w.grad, torch.full((10,), float(len(images)), device=device))
+assert same_values(w.grad, torch.full((10,), float(len(images)), device=device))
+w.grad = None
+(w * inference_logits.clone()).sum().backward()
+print("(w * t.clone()).sum().backward()도 동작합니다:", w.grad is not None)
 assert message.startswith("Inference tensors cannot be saved for backward")
+assert same_values(w.grad, inference_logits.sum(dim=0))
 
 # %% [markdown]
 # ## 재현성 { #reproducibility }
 #
-# 신경망(neural network)은 무작위 가중치에서 출발하고 로더는 샘플을 무작위로 섞으므로, 난수
-# 생성기가 같은 시드에서 출발하지 않으면 실행할 때마다 결과가 달라집니다.
+# 신경망은 무작위 가중치에서 출발하고 로더는 샘플을 무작위로 섞으므로, 난수
+# 생성기가 같은 시드에서 출발하지 않으면 학습할 때마다 결과가 달라집니다.
 # `torch.manual_seed(s)`는 PyTorch의 전역 난수 생성기에 시드를 줍니다. 시드가 같으면 초기
 # 가중치가 같고, 시드가 다르면 초기 가중치도 다릅니다. 이 강의의 로더는 시드를 정한 생성기를
 # 따로 씁니다.
 #
-# 이 둘을 합치면 학습 전체가 똑같이 재현됩니다. 첫 절과 같은 방법으로 시드 0에서 다시
-# 학습하면 가중치 하나하나가, 따라서 모든 출력이 첫 번째 모델과 같은 모델이 나옵니다.
+# 이 둘을 합치면 학습 전체가 재현됩니다. 첫 절과 같은 방법으로 시드 0에서 다시
+# 학습하면, CPU에서는 가중치 하나하나까지 첫 번째 모델과 비트 단위로 같은 모델이 나오고,
+# 따라서 출력도 모두 같습니다.
 
 # %%
 torch.manual_seed(42)
@@ -380,25 +409,42 @@ again = MLP([64, 64, 10])
 optimizer = torch.optim.Adam(again.parameters(), lr=0.01)
 fit(again, train_loader, loss_fn=loss_fn, optimizer=optimizer, epochs=10, device=device)
 again.eval()
-identical = all(torch.equal(model.state_dict()[name], again.state_dict()[name]) for name in state)
+identical = all(same_values(model.state_dict()[name], again.state_dict()[name]) for name in state)
 print("두 번째 학습, 가중치가 똑같은가:", identical)
-print("출력이 똑같은가:", torch.equal(model(images), again(images)))
-assert identical and torch.equal(model(images), again(images))
+print("출력이 똑같은가:", same_values(model(images), again(images)))
+assert identical and same_values(model(images), again(images))
 
 # %% [markdown]
 # 알아 둘 한계도 있습니다. 다른 라이브러리에는 각자의 난수 생성기가 있으므로, 코드에서
 # 파이썬의 `random`이나 NumPy를 쓴다면 그쪽에도 시드를 주세요. GPU에서는 시드만으로
-# 부족합니다. 기본적으로 비결정적인 연산이 여럿 있어서, `torch.use_deterministic_algorithms(True)`를
-# 켜야 PyTorch가 결정적인 구현을 쓰고 그런 구현이 없으면 오류를 냅니다. 일부 CUDA 연산은 환경
-# 변수 `CUBLAS_WORKSPACE_CONFIG=:4096:8`도 필요하고, cuDNN의 `torch.backends.cudnn.benchmark`는
+# 부족합니다. 기본적으로 비결정적인 연산, 곧 값을 더하는 순서가 실행마다 달라질 수 있는
+# 연산이 여럿 있습니다. PyTorch가 밝힌 그 목록에는 `nn.NLLLoss`의 CUDA 구현도 들어
+# 있는데, 이 페이지가 학습에 쓰는 `nn.CrossEntropyLoss`가 바로 이 연산을 씁니다. 그래서
+# `same_values`는 GPU에서 반올림 오차를 허용합니다.
+# `torch.use_deterministic_algorithms(True)`를 켜면 PyTorch가 결정적인 구현을 쓰고, 그런
+# 구현이 없으면 오류를 냅니다. 일부 CUDA 연산은 환경 변수
+# `CUBLAS_WORKSPACE_CONFIG=:4096:8`도 필요하고, cuDNN의 `torch.backends.cudnn.benchmark`는
 # `False`로 두어야 합니다. 이렇게 해도 PyTorch는 버전이나 플랫폼이 다르거나 CPU와 GPU처럼
-# 장치가 다르면 같은 결과를 약속하지 않습니다. 시드는 같은 소프트웨어와 하드웨어에서 실행을 재현할 뿐, 다른
-# 환경에서도 같은 결과를 보장하지는 않습니다.
+# 장치가 다르면 같은 결과를 약속하지 않습니다. 시드는 같은 소프트웨어와 하드웨어에서
+# 학습을 재현할 뿐, 다른 환경에서도 같은 결과를 보장하지는 않습니다.
+#
+# 오류는 어느 장치에서나 쉽게 볼 수 있습니다. `put_`은 주어진 위치에 값을 써 넣는데, 같은
+# 위치가 두 번 주어지면 어느 값이 남을지 정해져 있지 않고 결정적인 구현도 없습니다. 결정적
+# 알고리즘을 켜면 PyTorch가 이 연산을 거부합니다.
+
 
 # %%
+positions, values = torch.tensor([0, 0]), torch.tensor([1.0, 2.0])
 torch.use_deterministic_algorithms(True)
-print("결정적 알고리즘:", torch.are_deterministic_algorithms_enabled())
+try:
+    torch.zeros(3).put_(positions, values)
+    refused = None
+except RuntimeError as error:
+    refused = str(error).split(",")[0]
 torch.use_deterministic_algorithms(False)
+print("결정적 알고리즘을 켰을 때:", refused)
+print("결정적 알고리즘을 껐을 때:", torch.zeros(3).put_(positions, values).tolist())
+assert refused == "put_ does not have a deterministic implementation"
 assert not torch.are_deterministic_algorithms_enabled()
 
 # %% [markdown]
@@ -419,18 +465,19 @@ assert not Path(folder.name).exists()
 # - `model.state_dict()`는 `0.weight` 같은 이름마다 텐서를 대응시킵니다. 이 텐서는 매개변수와
 #   저장 공간을 공유하지만 자동 미분과는 분리되어 있습니다. `torch.save`로 파일에 쓰고
 #   `load_state_dict(torch.load(path, weights_only=True))`로 같은 구조의 모델에 되살리면
-#   출력이 똑같습니다. 구조가 다르면 분명한 오류가 납니다.
+#   출력이 같습니다. 구조가 다르면 무엇이 다른지 알려 주는 오류가 납니다.
 # - 모델 객체 전체가 아니라 `state_dict`를 저장하세요. 불러올 때는 악의적인 파일이 코드를
 #   실행하지 못하게 막아 주는 `weights_only=True`를 쓰고, 장치는 `map_location`으로 고릅니다.
 # - 모델, 옵티마이저(Adam이라면 걸음 수와 기울기, 기울기 제곱의 이동 평균), 로더의 생성기,
-#   에포크 수를 담은 체크포인트가 있으면 학습을 한 번도 멈추지 않은 것처럼 정확히 이어 갈 수
-#   있습니다.
-# - 장치는 실행할 때 `get_device()`로 한 번 고릅니다. `model.to(device)`는 모듈을 제자리에서
-#   옮기고, `x = x.to(device)`는 새 텐서를 돌려줍니다.
-# - `torch.inference_mode()`는 가장 가벼운 예측 방법입니다. 자동 미분은 그 출력을 역전파에
-#   쓰려고 저장할 수 없습니다(`w + t`는 되고 `w * t`는 안 됩니다).
+#   전역 난수 생성기, 에포크 수를 담은 체크포인트가 있으면 이 모델의 학습을 한 번도 멈추지
+#   않은 것처럼 정확히 이어 갈 수 있습니다. 스케줄러나 `GradScaler`를 쓴다면 그 상태도
+#   저장하세요.
+# - 장치는 실행할 때 `get_device()`로 한 번 고릅니다. `model.to(device)`는 모듈 객체를
+#   그대로 둔 채 옮기고, `x = x.to(device)`는 새 텐서를 돌려줍니다.
+# - `torch.inference_mode()`는 가장 가벼운 예측 방법입니다. 그 출력은 역전파할 계산에
+#   넣지 말고, 꼭 넣어야 한다면 추론 모드 밖에서 먼저 `.clone()`하세요.
 # - 시드를 고정하면 같은 소프트웨어와 하드웨어에서 초기 가중치와 학습 전체가 재현됩니다.
-#   GPU에서는 결정적 알고리즘도 켜야 하고, 그래도 모든 연산에서 보장되지는 않습니다.
+#   GPU에서는 결정적 알고리즘도 켜야 하며, 결정적인 구현이 없는 연산은 이때 오류를 냅니다.
 #
 # ## 더 읽을거리 { #further-reading }
 #
