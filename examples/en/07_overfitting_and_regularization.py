@@ -238,7 +238,9 @@ plt.show()
 #
 # We train the network of the overfitting section again, one epoch at a time
 # with `fit(..., epochs=1)`, with a patience of 10 epochs. Because everything is
-# seeded, the training repeats the first 60-epoch one exactly until it stops.
+# seeded, the training repeats the first 60-epoch one until it stops: exactly on
+# a CPU, and on a GPU, where some operations are not reproducible bit for bit,
+# up to the last digits.
 
 # %%
 model = make_mlp()
@@ -258,7 +260,8 @@ stopper.restore(model)
 restored_loss = evaluate(model, val_loader, loss_fn=loss_fn)["loss"]
 print(f"stopped after epoch {stopper.epochs}, best epoch {stopper.best_epoch}")
 print(f"validation loss of the restored model {restored_loss:.4f} (best {stopper.best_loss:.4f})")
-assert val_losses == baseline.val_loss[: stopper.epochs]
+repeated = zip(val_losses, baseline.val_loss[: stopper.epochs], strict=True)
+assert all(abs(new - old) < 1e-4 for new, old in repeated)
 assert stopper.best_epoch == best + 1 or stopper.epochs < best + 1
 assert stopper.epochs == min(stopper.best_epoch + PATIENCE, EPOCHS)
 assert abs(restored_loss - stopper.best_loss) < 1e-6
@@ -589,11 +592,11 @@ print("chosen:", list(chosen.values()))
 slow_name = "SGD, lr 0.05"
 sgd_name = "SGD, lr 0.5"
 momentum_name = "SGD + momentum 0.9, lr 0.05"
-sgd_slow, sgd, momentum = histories[slow_name], histories[sgd_name], histories[momentum_name]
+sgd_slow, sgd, sgd_momentum = histories[slow_name], histories[sgd_name], histories[momentum_name]
 best_scores = [stoppers[name].best_loss for name in chosen.values()]
 assert chosen["SGD"] == sgd_name and chosen["SGD + momentum 0.9"] == momentum_name
 assert sgd_slow.train_loss[-1] > 10 * sgd.train_loss[-1]
-assert all(0.5 < sgd.train_loss[i] / momentum.train_loss[i] < 2 for i in (19, EPOCHS - 1))
+assert all(0.5 < sgd.train_loss[i] / sgd_momentum.train_loss[i] < 2 for i in (19, EPOCHS - 1))
 assert stoppers[momentum_name].best_loss > stoppers[sgd_name].best_loss - 0.02
 assert max(best_scores) - min(best_scores) < 0.15
 
