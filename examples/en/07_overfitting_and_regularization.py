@@ -432,8 +432,8 @@ assert strong.train_loss[-1] > 0.2 and min(strong.val_loss) > min(baseline.val_l
 
 # %% [markdown]
 # With $\lambda = 1$ the weights stay smaller and the validation loss ends lower
-# than without weight decay. Its lowest value is
-# about the same (within 0.03), so early stopping alone would have done as well.
+# than without weight decay. Its lowest value is about the same (within 0.03),
+# so early stopping alone would have done about as well.
 # With $\lambda = 10$ the decay wins over the data: the training loss stays high,
 # the validation loss never gets close to the others, and the network underfits.
 
