@@ -48,13 +48,13 @@ from torch.nn.modules.lazy import LazyModuleMixin
 
 from nnguide._validation import (
     DEVICE_TYPES,
+    ModuleCalls,
     check_device,
     check_dtype,
     check_int,
     check_memory,
     check_module,
     describe,
-    failed_call,
     is_quantized,
     model_device,
     module_label,
@@ -649,12 +649,13 @@ def _record_calls(model: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any
 
     leaves = [module for module in model.modules() if next(module.children(), None) is None]
     handles = [module.register_forward_hook(record) for module in leaves]
+    watched = ModuleCalls(model)
     try:
         model.eval()
-        with torch.no_grad():
+        with torch.no_grad(), watched:
             model(*args, **kwargs)
     except Exception as error:
-        failure = failed_call(error)
+        failure = watched.failed(error)
         if failure is None:
             raise
         failed, failed_args, failed_kwargs = failure

@@ -115,26 +115,61 @@ def test_summary_is_split_into_short_named_steps():
         assert lines <= 40, f"{name} has {lines} lines of code"
 
 
-def test_failed_call_blames_the_innermost_module_the_error_left():
+def test_module_calls_blame_the_innermost_module_the_error_left():
     class Catches(nn.Module):
         def __init__(self):
             super().__init__()
             self.inner = nn.Linear(3, 3)
 
-        def forward(self, x):
+        def forward(self, x, scale=1.0):
             with contextlib.suppress(RuntimeError):
                 self.inner(x)  # fails: x has 2 features
             raise ValueError("the model's own failure")
 
     model = Catches()
-    with pytest.raises(ValueError) as caught:
-        model(torch.zeros(1, 2))
-    module, args, kwargs = v.failed_call(caught.value)
+    with v.ModuleCalls(model) as calls, pytest.raises(ValueError) as caught:
+        model(torch.zeros(1, 2), scale=2.0)
+    module, args, kwargs = calls.failed(caught.value)
     assert module is model
-    assert args[0].shape == (1, 2) and kwargs == {}
+    assert args[0].shape == (1, 2) and kwargs == {"scale": 2.0}
     assert v.module_label(model, module) == "model (Catches)"
     assert v.module_label(model, model.inner) == 'layer "inner" (Linear)'
-    assert v.failed_call(ValueError("not from a module")) is None
+    assert calls.failed(ValueError("not from a module")) is None
+    # The hooks are gone after the block: the model runs hook-free again.
+    assert not any(m._forward_hooks or m._forward_pre_hooks for m in model.modules())
+
+
+def test_module_calls_blame_the_innermost_layer_and_name_the_producer():
+    model = nn.Sequential(nn.Linear(3, 4), nn.Sequential(nn.ReLU(), nn.Linear(5, 2)))
+    with v.ModuleCalls(model) as calls:
+        with pytest.raises(RuntimeError) as caught:
+            model(torch.zeros(2, 3))
+        module, args, _ = calls.failed(caught.value)
+        assert module is model[1][1] and args[0].shape == (2, 4)
+    model[1][1] = nn.Linear(4, 2)
+    with v.ModuleCalls(model) as calls:
+        output = model(torch.zeros(2, 3))
+        # The innermost module that returned the output tensor itself.
+        assert calls.producer(output) is model[1][1]
+        assert calls.producer(output + 1) is None
+
+
+def test_module_calls_ignore_an_error_being_handled_around_the_call():
+    model = nn.Linear(2, 2)
+    with v.ModuleCalls(model) as calls:
+        try:
+            raise KeyError("handled outside the model")
+        except KeyError as handled:
+            output = model(torch.zeros(1, 2))  # succeeds while KeyError is being handled
+            assert calls.failed(handled) is None
+            assert calls.producer(output) is model
+
+
+def test_add_context_keeps_the_error_object_and_its_type():
+    error = torch.OutOfMemoryError("CUDA out of memory")
+    same = v.add_context(error, "epoch 1/1, batch 0 of train_loader")
+    assert same is error and type(same) is torch.OutOfMemoryError
+    assert error.__notes__ == ["epoch 1/1, batch 0 of train_loader"]
 
 
 def test_preserved_state_restores_modes_requires_grad_and_rng():
