@@ -203,7 +203,7 @@ def _check_model_tensors(model: nn.Module, *, training: bool) -> None:
 def _check_loader_kind(loader: object, name: str) -> None:
     """Refuse a dataset of single samples passed where batches are expected."""
     if isinstance(loader, Dataset) and not isinstance(loader, (DataLoader, IterableDataset)):
-        raise ValueError(
+        raise TypeError(
             f"{name} is a {type(loader).__name__}, which yields one sample at a time, "
             f"not batches; wrap it: DataLoader({name}, batch_size=32)"
         )
@@ -814,7 +814,8 @@ def fit(
     Raises:
         TypeError: If an argument has the wrong type (``model`` not a module,
             ``loss_fn`` a class instead of an instance, ``optimizer`` not a
-            `torch.optim.Optimizer`, ``epochs`` not an int, a loader that
+            `torch.optim.Optimizer`, ``epochs`` not an int, a map-style
+            `torch.utils.data.Dataset` passed as a loader, a loader that
             yields no tensors, ...).
         ValueError: If ``epochs`` is smaller than 1; ``output`` is not one of
             the three readings; a loader is a generator or other one-shot
@@ -856,11 +857,11 @@ changed no weight
     """
     check_module(model)
     epochs = check_int(epochs, "epochs", minimum=1)
-    check_loader(train_loader, "train_loader", passes=epochs)
     _check_loader_kind(train_loader, "train_loader")
+    check_loader(train_loader, "train_loader", passes=epochs)
     if val_loader is not None:
-        check_loader(val_loader, "val_loader", passes=epochs)
         _check_loader_kind(val_loader, "val_loader")
+        check_loader(val_loader, "val_loader", passes=epochs)
     _check_loss_fn(loss_fn, required=True)
     output = _check_output(output)
     _check_model_tensors(model, training=True)
@@ -1020,8 +1021,9 @@ def evaluate(
 
     Raises:
         TypeError: If ``model``, ``loader``, ``loss_fn`` or ``device`` has the
-            wrong type, ``loss_fn`` is a class, or the model returns something
-            other than a tensor (a dict or a tuple, say).
+            wrong type (a `torch.utils.data.Dataset` is no loader), ``loss_fn``
+            is a class, or the model returns something other than a tensor (a
+            dict or a tuple, say).
         ValueError: If ``loader`` yields no batches, only empty ones or single
             samples; the model is on the meta device; outputs and targets do
             not fit together (see `accuracy()`); or one float per sample can
@@ -1050,8 +1052,8 @@ def evaluate(
         ['loss']
     """
     check_module(model)
-    check_loader(loader, "loader")
     _check_loader_kind(loader, "loader")
+    check_loader(loader, "loader")
     _check_loss_fn(loss_fn, required=False)
     output = _check_output(output)
     _check_model_tensors(model, training=False)
@@ -1266,8 +1268,9 @@ def predict(
         (class-probability targets become their most probable class).
 
     Raises:
-        TypeError: If ``model``, ``loader`` or ``device`` has the wrong type, or
-            the model returns something other than a tensor.
+        TypeError: If ``model``, ``loader`` or ``device`` has the wrong type (a
+            `torch.utils.data.Dataset` is no loader), or the model returns
+            something other than a tensor.
         ValueError: If ``loader`` yields no batches, only empty ones or single
             samples, or outputs and targets do not fit together (see
             `accuracy()`).
@@ -1282,8 +1285,8 @@ def predict(
         (torch.Size([8]), [0, 1, 2, 0, 0, 1, 2, 0])
     """
     check_module(model)
-    check_loader(loader, "loader")
     _check_loader_kind(loader, "loader")
+    check_loader(loader, "loader")
     output = _check_output(output)
     _check_model_tensors(model, training=False)
     target_device = _resolve_device(model, device)
