@@ -413,6 +413,26 @@ def _loss_reading(loss_fn: object) -> tuple[Output | None, str]:
     return None, ""
 
 
+_ELEMENTWISE_LOSSES = (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss)
+
+
+def _check_loss_shapes(loss_fn: object, outputs: Any, targets: torch.Tensor, where: str) -> None:
+    """Refuse outputs and targets of different shapes that an elementwise loss would broadcast."""
+    if not isinstance(loss_fn, _ELEMENTWISE_LOSSES) or not isinstance(outputs, torch.Tensor):
+        return
+    if outputs.shape != targets.shape:
+        fix = ""
+        if outputs.ndim == 2 and outputs.shape[1] == 1 and targets.ndim == 1:
+            fix = "; give the targets the outputs' shape: targets.unsqueeze(1)"
+        elif targets.ndim == 2 and targets.shape[1] == 1 and outputs.ndim == 1:
+            fix = "; give the targets the outputs' shape: targets.squeeze(1)"
+        raise ValueError(
+            f"{where}: {type(loss_fn).__name__} needs outputs and targets of the same shape, "
+            f"got outputs of shape {tuple(outputs.shape)} and targets of shape "
+            f"{tuple(targets.shape)}, which it would broadcast into a wrong loss{fix}"
+        )
+
+
 _PRODUCERS: dict[type[nn.Module], Output] = {
     nn.Sigmoid: "probabilities",
     nn.Softmax: "probabilities",
@@ -930,16 +950,20 @@ def _train_epoch(
             inputs, targets = _unpack(batch, where(index), run.device)
             if len(inputs) == 0:
                 continue  # An empty batch has no loss; stepping on it would add NaN.
-            step = "the forward pass model(inputs)"
             tensors: dict[str, Any] = {"inputs": inputs, "targets": targets}
             try:
                 optimizer.zero_grad()
                 outputs = model(inputs)
-                step = "loss_fn(outputs, targets)"
-                tensors = {"outputs": outputs, "targets": targets}
+            except Exception as error:
+                raise _failure(  # noqa: B904
+                    error, "the forward pass model(inputs)", where(index), model, tensors, calls
+                )
+            tensors = {"outputs": outputs, "targets": targets}
+            _check_loss_shapes(loss_fn, outputs, targets, where(index))
+            try:
                 loss = loss_fn(outputs, targets)
             except Exception as error:
-                raise _failure(error, step, where(index), model, tensors, calls)  # noqa: B904
+                raise _failure(error, "loss_fn(outputs, targets)", where(index), model, tensors)  # noqa: B904
             _warn_mismatch(outputs, loss_fn, calls, run.warned, where(index))
             loss, reported = _scalar_loss(loss, loss_fn, outputs, targets, where(index))
             if not bool(torch.isfinite(loss)):
@@ -1132,6 +1156,7 @@ def _evaluate(
         if scored:
             reader.add(outputs, targets, f"{where}: the model's output", f"{where}: targets")
         if loss_fn is not None:
+            _check_loss_shapes(loss_fn, outputs, targets, where)
             try:
                 loss = loss_fn(outputs, targets)
             except Exception as error:

@@ -432,3 +432,30 @@ def test_progress_none_without_tqdm_shows_no_bar(monkeypatch):
         r"or pass progress=False",
     ):
         train(classifier(), batches(inputs, targets), progress=True)
+
+
+def test_an_elementwise_loss_does_not_broadcast_targets_of_another_shape():
+    inputs = torch.randn(8, 3)
+    targets = inputs.sum(dim=1)  # (8,), while the model returns (8, 1)
+    with pytest.raises(
+        ValueError,
+        match=r"^epoch 1/1, batch 0 of train_loader: MSELoss needs outputs and targets of the "
+        r"same shape, got outputs of shape \(8, 1\) and targets of shape \(8,\).*"
+        r"targets\.unsqueeze\(1\)",
+    ):
+        train(nn.Linear(3, 1), [(inputs, targets)], loss_fn=nn.MSELoss())
+    with pytest.raises(ValueError, match=r"^batch 0 of loader: L1Loss needs outputs and targets"):
+        evaluate(nn.Linear(3, 1), [(inputs, targets)], loss_fn=nn.L1Loss())
+
+
+def test_softmax_in_forward_with_cross_entropy_warns():
+    class SoftmaxInForward(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = nn.Linear(2, 3)
+
+        def forward(self, x):
+            return torch.softmax(self.linear(x), dim=1)
+
+    with pytest.warns(UserWarning, match=r"outputs look like probabilities \(each row sums to 1\)"):
+        train(SoftmaxInForward(), batches(*blobs()))
