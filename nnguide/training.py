@@ -43,7 +43,11 @@ multiplied by the batch size again; ``"none"`` losses are averaged, and `fit()`
 trains on their mean). With a regression loss (`torch.nn.MSELoss`,
 `torch.nn.L1Loss`, `torch.nn.SmoothL1Loss`, `torch.nn.HuberLoss`, ...),
 accuracy makes no sense: `evaluate()` reports the loss alone and `fit()`
-leaves ``History.val_accuracy`` empty, unless ``output`` is given.
+leaves ``History.val_accuracy`` empty, unless ``output`` is given. The same holds
+for multi-label outputs: ``(N, C)`` scores with `torch.nn.BCELoss` or
+`torch.nn.BCEWithLogitsLoss`. Targets equal to the ``ignore_index`` of
+`torch.nn.CrossEntropyLoss` or `torch.nn.NLLLoss` are left out of the accuracy,
+as they are out of the loss.
 """
 
 from __future__ import annotations
@@ -453,6 +457,13 @@ class _Reader:
         self.source = "output=" + repr(output) if output is not None else ""
         self.loss_reading, self.loss_source = _loss_reading(loss_fn)
         self.calls = calls
+        # Targets equal to CrossEntropyLoss's or NLLLoss's ignore_index count for nothing.
+        self.ignore_index: int | None = (
+            loss_fn.ignore_index if isinstance(loss_fn, (nn.CrossEntropyLoss, nn.NLLLoss)) else None
+        )
+        # (N, C) outputs of a BCE loss are multi-label: no one class per sample to count.
+        self.multilabel = output is None and isinstance(loss_fn, (nn.BCELoss, nn.BCEWithLogitsLoss))
+        self.skipped = False
         self.predictions: list[torch.Tensor] = []
         self.targets: list[torch.Tensor] = []
         self.pending: list[tuple[int, torch.Tensor, torch.Tensor]] = []
@@ -471,6 +482,11 @@ class _Reader:
         return None, ""
 
     def add(self, outputs: Any, targets: torch.Tensor, name: str, target_name: str) -> None:
+        if isinstance(outputs, torch.Tensor):
+            if self.multilabel and outputs.ndim == 2 and outputs.shape[1] >= 2:
+                self.skipped = True
+                return
+            outputs, targets = self._without_ignored(outputs, targets)
         reading, source = self.reading(outputs) if isinstance(outputs, torch.Tensor) else (None, "")
         scores = _check_scores(outputs, name, reading, source)
         binary = scores.ndim == 1
@@ -482,7 +498,21 @@ class _Reader:
             self.predictions.append(_predict(scores, reading).cpu())
         self.targets.append(classes.cpu())
 
+    def _without_ignored(
+        self, outputs: torch.Tensor, targets: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        if self.ignore_index is None or targets.is_floating_point():
+            return outputs, targets
+        flat = targets.reshape(-1) if targets.ndim == 2 and targets.shape[1] == 1 else targets
+        if flat.ndim != 1 or len(flat) != len(outputs):
+            return outputs, targets
+        keep = flat != self.ignore_index
+        return (outputs, targets) if bool(keep.all()) else (outputs[keep], flat[keep])
+
     def finish(self, name: str, target_name: str) -> tuple[torch.Tensor, torch.Tensor]:
+        if not self.predictions:
+            empty = torch.zeros(0, dtype=torch.long)
+            return empty, empty
         if self.pending:
             predicted = _resolve(
                 torch.cat([scores for _, scores, _ in self.pending]),
@@ -1184,11 +1214,12 @@ def _evaluate(
     metrics: dict[str, float] = {}
     if loss_fn is not None:
         metrics["loss"] = total_loss.item() / num_samples
-    if scored:
+    if scored and not reader.skipped:
         predictions, classes = reader.finish(
             f"{prefix}{name}: the model's outputs", f"{prefix}{name}: targets"
         )
-        metrics["accuracy"] = (predictions == classes).sum().item() / len(predictions)
+        if len(predictions):  # none when every target was the loss's ignore_index
+            metrics["accuracy"] = (predictions == classes).sum().item() / len(predictions)
     return metrics
 
 

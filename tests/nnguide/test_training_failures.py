@@ -459,3 +459,29 @@ def test_softmax_in_forward_with_cross_entropy_warns():
 
     with pytest.warns(UserWarning, match=r"outputs look like probabilities \(each row sums to 1\)"):
         train(SoftmaxInForward(), batches(*blobs()))
+
+
+def test_ignored_targets_are_left_out_of_the_accuracy():
+    logits = torch.tensor([[2.0, 0.0], [0.0, 2.0], [2.0, 0.0], [0.0, 2.0]])
+    targets = torch.tensor([0, 1, -100, 0])
+    metrics = evaluate(Identity(), [(logits, targets)], loss_fn=nn.CrossEntropyLoss())
+    assert metrics["accuracy"] == pytest.approx(2 / 3)
+    assert metrics["loss"] == pytest.approx(F.cross_entropy(logits, targets).item())
+
+
+def test_multi_label_outputs_get_no_single_label_accuracy():
+    scores = torch.tensor([[2.0, -1.0, 3.0], [-2.0, 1.0, 0.5]])
+    labels = torch.tensor([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
+    metrics = evaluate(Identity(), [(scores, labels)], loss_fn=nn.BCEWithLogitsLoss())
+    assert metrics == {
+        "loss": pytest.approx(F.binary_cross_entropy_with_logits(scores, labels).item())
+    }
+
+
+class Identity(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.scale = nn.Parameter(torch.ones(()))
+
+    def forward(self, x):
+        return x * self.scale
