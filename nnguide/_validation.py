@@ -352,12 +352,12 @@ def add_context(error: BaseException, note: str) -> BaseException:
     if sys.version_info >= (3, 11):
         error.add_note(note)
         return error
-    try:  # pragma: no cover - Python 3.10
+    try:
         chained = type(error)(f"{error}\n{note}")
-    except Exception:  # pragma: no cover - Python 3.10
+    except Exception:
         return error
-    chained.__cause__ = error  # pragma: no cover - Python 3.10
-    return chained  # pragma: no cover - Python 3.10
+    chained.__cause__ = error
+    return chained
 
 
 def module_label(model: nn.Module, module: nn.Module) -> str:

@@ -1,5 +1,6 @@
 import ast
 import contextlib
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -185,3 +186,16 @@ def test_preserved_state_restores_modes_requires_grad_and_rng():
     assert model.training and not model[1].training
     assert not model[0].bias.requires_grad and model[0].weight.requires_grad
     assert torch.equal(torch.get_rng_state(), state)
+
+
+def test_add_context_chains_an_error_of_the_same_type_before_python_3_11(monkeypatch):
+    monkeypatch.setattr(sys, "version_info", (3, 10, 14))
+    error = KeyError("label")
+    chained = v.add_context(error, "batch 0 of loader: fetching the batch failed")
+    assert type(chained) is KeyError and chained is not error
+    assert chained.__cause__ is error
+    assert "batch 0 of loader: fetching the batch failed" in str(chained)
+    assert not hasattr(error, "__notes__")
+    # A type that cannot be built from one message comes back unchanged.
+    odd = UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+    assert v.add_context(odd, "note") is odd
