@@ -53,6 +53,7 @@ as they are out of the loss.
 from __future__ import annotations
 
 import copy
+import math
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sized
@@ -231,6 +232,14 @@ def _check_optimizer(optimizer: object, model: nn.Module) -> torch.optim.Optimiz
             f"model has nothing to train: {frozen}; unfreeze some with "
             "parameter.requires_grad_(True) before calling fit"
         )
+    for index, group in enumerate(optimizer.param_groups):
+        rate = group.get("lr")
+        if isinstance(rate, (int, float, torch.Tensor)) and not math.isfinite(float(rate)):
+            raise ValueError(
+                f"optimizer's learning rate must be a finite number, got lr={float(rate)} "
+                f"in its parameter group {index}; every step would turn the weights into "
+                "NaN or inf"
+            )
     updated = {id(parameter) for group in optimizer.param_groups for parameter in group["params"]}
     if not any(id(parameter) in updated for parameter in trainable):
         raise ValueError(
@@ -641,8 +650,8 @@ def _target_classes(
     found = _non_finite(targets)
     if found:
         raise NonFiniteError(f"{name} hold {found}; a NaN target is no class")
-    if scores.ndim == 2 and targets.shape == scores.shape and targets.is_floating_point():
-        return _probability_targets(targets, name)
+    if scores.ndim == 2 and targets.shape == scores.shape:
+        return _probability_targets(targets.double(), name)
     if targets.ndim == 2 and targets.shape[1] == 1:
         targets = targets.reshape(-1)
     if targets.ndim != 1 or len(targets) != num_samples:
@@ -1361,9 +1370,18 @@ def _check_classes(values: Any, name: str, num_classes: int) -> torch.Tensor:
     if not isinstance(values, torch.Tensor):
         raise TypeError(f"{name} must be a tensor of class indices, got {type(values).__name__}")
     if values.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got shape {tuple(values.shape)}")
+        hint = ""
+        if values.ndim == 2 and values.shape[1] >= 2:
+            hint = f"; for scores of shape (N, C), pass their classes: {name}.argmax(dim=1)"
+        raise ValueError(f"{name} must be 1-D, got shape {tuple(values.shape)}{hint}")
     if values.is_floating_point() or values.is_complex() or values.dtype == torch.bool:
-        raise TypeError(f"{name} must hold integer class indices, got dtype {values.dtype}")
+        hint = ""
+        if values.is_floating_point():
+            hint = (
+                "; class labels held as floats: convert them with .long(); scores: pass "
+                "the predicted classes (see predict())"
+            )
+        raise TypeError(f"{name} must hold integer class indices, got dtype {values.dtype}{hint}")
     if len(values) and (values.min() < 0 or values.max() >= num_classes):
         raise ValueError(
             f"{name} must hold class indices from 0 to {num_classes - 1} "

@@ -485,3 +485,26 @@ class Identity(nn.Module):
 
     def forward(self, x):
         return x * self.scale
+
+
+def test_a_non_finite_learning_rate_is_refused():
+    model = classifier()
+    optimizer = torch.optim.SGD(model.parameters(), lr=float("nan"))
+    with pytest.raises(
+        ValueError, match=r"^optimizer's learning rate must be a finite number, got lr=nan"
+    ):
+        fit(model, batches(*blobs()), loss_fn=nn.CrossEntropyLoss(), optimizer=optimizer, epochs=1)
+
+
+def test_integer_one_hot_targets_count_their_class():
+    logits = torch.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 2.0]])
+    assert accuracy(logits, torch.tensor([[1, 0, 0], [0, 1, 0]])) == 0.5
+
+
+def test_confusion_matrix_names_the_fix_for_scores():
+    from nnguide.training import confusion_matrix
+
+    with pytest.raises(ValueError, match=r"pass their classes: predictions\.argmax\(dim=1\)"):
+        confusion_matrix(torch.tensor([0, 1]), torch.zeros(2, 3), 3)
+    with pytest.raises(TypeError, match=r"got dtype torch\.float32; class labels held as floats"):
+        confusion_matrix(torch.tensor([0, 1]), torch.tensor([0.0, 1.0]), 2)
