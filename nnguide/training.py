@@ -1400,10 +1400,16 @@ def confusion_matrix(
     class ``j`` (rows are the truth, columns the prediction, as in
     scikit-learn). The diagonal holds the correct predictions.
 
+    Both arguments are class indices, not scores: pass ``logits.argmax(dim=1)``
+    or the predictions of `predict()`. With no samples the matrix is all zeros
+    (as in torchmetrics), not an error.
+
     Args:
-        targets: True class indices.
-        predictions: Predicted class indices, in the same order.
-        num_classes: Number of classes ``C``.
+        targets: True class indices, a 1-D integer tensor.
+        predictions: Predicted class indices, in the same order, a 1-D integer
+            tensor (floats, even whole ones, and ``(N, C)`` scores are refused
+            with the fix in the message).
+        num_classes: Number of classes ``C`` (any integer type).
 
     Returns:
         An ``int64`` tensor of shape ``(C, C)``.
