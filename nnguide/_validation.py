@@ -314,10 +314,15 @@ class ModuleCalls:
         if error is not None and error is not ambient:
             # Called while ``error`` leaves this module: the first module is the innermost.
             self._failed.setdefault(id(error), (error, (module, tuple(args), dict(kwargs))))
-        elif isinstance(output, torch.Tensor) and (
-            self._last is None or self._last[0] is not output
-        ):
-            self._last = (output, module)
+        else:
+            if not self._open:
+                # The outermost call succeeded: errors caught inside it are of no further
+                # interest, and keeping them would keep their frames' tensors alive.
+                self._failed.clear()
+            if isinstance(output, torch.Tensor) and (
+                self._last is None or self._last[0] is not output
+            ):
+                self._last = (output, module)
 
     def failed(self, error: BaseException) -> Call | None:
         """The innermost module call ``error`` propagated out of, with its arguments.

@@ -1,6 +1,8 @@
 import ast
 import contextlib
+import gc
 import sys
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -199,3 +201,30 @@ def test_add_context_chains_an_error_of_the_same_type_before_python_3_11(monkeyp
     # A type that cannot be built from one message comes back unchanged.
     odd = UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
     assert v.add_context(odd, "note") is odd
+
+
+def test_module_calls_forget_errors_caught_inside_a_call_that_succeeded():
+    markers = []
+
+    class Fallback(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fast = nn.Linear(3, 2)
+            self.slow = nn.Linear(2, 2)
+
+        def forward(self, x):
+            marker = torch.zeros(
+                1000
+            )  # lives in this frame, which the caught error's traceback holds
+            markers.append(weakref.ref(marker))
+            try:
+                return self.fast(x)
+            except RuntimeError:
+                return self.slow(x)
+
+    model = Fallback()
+    with v.ModuleCalls(model):
+        for _ in range(3):
+            model(torch.zeros(1, 2))
+        gc.collect()
+        assert [marker() for marker in markers] == [None, None, None]
