@@ -24,11 +24,11 @@ With ``output=None`` the reading comes, in this order, from the layer that
 returned the output (`torch.nn.Sigmoid` or `torch.nn.Softmax`: probabilities),
 the loss function (`torch.nn.BCEWithLogitsLoss`, `torch.nn.CrossEntropyLoss`,
 `torch.nn.NLLLoss`: logits; `torch.nn.BCELoss`: probabilities), the dtype
-(integer or bool outputs are labels), and otherwise from the values: every
-reading they allow (probabilities only within [0, 1], labels only whole numbers
-of classes the targets have) is tried, and when those readings predict
-different classes a `ValueError` asks for ``output=``. No reading is picked
-silently. NaN or infinite outputs, inputs, targets or losses raise
+(integer or bool outputs are labels). ``(N, C)`` scores need no more: their
+largest entry is the same under every reading. For one float per sample, every
+reading the values allow (probabilities only within [0, 1], labels only whole
+numbers of 0 or more) is tried, and when those readings predict different
+classes a `ValueError` asks for ``output=``. No reading is picked silently. NaN or infinite outputs, inputs, targets or losses raise
 `NonFiniteError`; they are never counted as a class.
 
 **Targets** are class indices of shape ``(N,)`` or ``(N, 1)`` (integers, or
