@@ -28,8 +28,9 @@ the loss function (`torch.nn.BCEWithLogitsLoss`, `torch.nn.CrossEntropyLoss`,
 largest entry is the same under every reading. For one float per sample, every
 reading the values allow (probabilities only within [0, 1], labels only whole
 numbers of 0 or more) is tried, and when those readings predict different
-classes a `ValueError` asks for ``output=``. No reading is picked silently. NaN or infinite outputs, inputs, targets or losses raise
-`NonFiniteError`; they are never counted as a class.
+classes a `ValueError` asks for ``output=``. No reading is picked silently.
+NaN or infinite outputs, inputs, targets or losses raise `NonFiniteError`;
+they are never counted as a class.
 
 **Targets** are class indices of shape ``(N,)`` or ``(N, 1)`` (integers, or
 floats holding whole numbers, as `torch.nn.BCELoss` needs), or class
@@ -491,12 +492,14 @@ class _Reader:
         return None, ""
 
     def add(self, outputs: Any, targets: torch.Tensor, name: str, target_name: str) -> None:
+        reading: Output | None = None
+        source = ""
         if isinstance(outputs, torch.Tensor):
             if self.multilabel and outputs.ndim == 2 and outputs.shape[1] >= 2:
                 self.skipped = True
                 return
+            reading, source = self.reading(outputs)  # before filtering: it asks who made them
             outputs, targets = self._without_ignored(outputs, targets)
-        reading, source = self.reading(outputs) if isinstance(outputs, torch.Tensor) else (None, "")
         scores = _check_scores(outputs, name, reading, source)
         binary = scores.ndim == 1
         classes = _target_classes(targets, scores, target_name, reading)

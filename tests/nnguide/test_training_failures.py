@@ -508,3 +508,16 @@ def test_confusion_matrix_names_the_fix_for_scores():
         confusion_matrix(torch.tensor([0, 1]), torch.zeros(2, 3), 3)
     with pytest.raises(TypeError, match=r"got dtype torch\.float32; class labels held as floats"):
         confusion_matrix(torch.tensor([0, 1]), torch.tensor([0.0, 1.0]), 2)
+
+
+def test_ignored_targets_keep_the_reading_of_the_final_layer():
+    model = nn.Sequential(nn.Linear(2, 3), nn.Softmax(dim=1))
+    inputs, targets = blobs(6)
+    targets[0] = -100
+    # predict has no loss and so no ignore_index: -100 is no class.
+    with pytest.raises(ValueError, match=r"got values from -100 to 2"):
+        predict(model, [(inputs, targets)])
+    probabilities = model(inputs).detach()
+    with pytest.warns(UserWarning, match="NLLLoss expects log-probabilities"):
+        got = evaluate(model, [(inputs, targets)], loss_fn=nn.NLLLoss())["accuracy"]
+    assert got == accuracy(probabilities[1:], targets[1:])
