@@ -10,9 +10,17 @@ from nnguide.models import MLP, count_parameters
 from nnguide.plotting import plot_confusion_matrix, plot_history, set_style
 from nnguide.summary import LayerInfo, ModelSummary, summary
 from nnguide.tables import display_width, format_table, pad
-from nnguide.training import History, accuracy, confusion_matrix, evaluate, fit, predict
+from nnguide.training import (
+    History,
+    NonFiniteError,
+    accuracy,
+    confusion_matrix,
+    evaluate,
+    fit,
+    predict,
+)
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "ACTIVATIONS",
@@ -22,6 +30,7 @@ __all__ = [
     "History",
     "LayerInfo",
     "ModelSummary",
+    "NonFiniteError",
     "__version__",
     "accuracy",
     "activation",

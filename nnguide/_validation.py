@@ -344,29 +344,117 @@ def tensor_bytes(shape: Sequence[int], dtype: torch.dtype) -> int:
     return math.prod(shape) * dtype.itemsize
 
 
-_CALL_IMPL = nn.Module._call_impl.__code__
-
 Call = tuple[nn.Module, tuple[Any, ...], dict[str, Any]]
 
 
-def failed_call(error: BaseException) -> Call | None:
-    """The innermost module call that ``error`` propagated out of, with its arguments.
+class ModuleCalls:
+    """Watch a model's module calls through forward hooks, while in a ``with`` block.
 
-    Read from the traceback, so a module whose error the model caught and
-    replaced is not blamed: only calls the raised error passed through count.
-    ``None`` when the error did not come out of a module call.
+    Every module of ``model`` gets a forward pre-hook and a forward hook with
+    ``always_call=True`` (public `torch.nn.Module` hooks, removed on exit). They
+    record which module call an error propagated out of, and which module
+    produced the model's output.
+
+    Examples:
+        >>> import torch
+        >>> from torch import nn
+        >>> model = nn.Sequential(nn.Linear(3, 2), nn.Sigmoid())
+        >>> with ModuleCalls(model) as calls:
+        ...     output = model(torch.zeros(1, 3))
+        ...     try:
+        ...         model(torch.zeros(1, 4))
+        ...     except RuntimeError as error:
+        ...         module, args, kwargs = calls.failed(error)
+        >>> module_label(model, module), tuple(args[0].shape)
+        ('layer "0" (Linear)', (1, 4))
+        >>> type(calls.producer(output)).__name__
+        'Sigmoid'
     """
-    found: Call | None = None
-    trace = error.__traceback__
-    while trace is not None:
-        frame = trace.tb_frame
-        if frame.f_code is _CALL_IMPL:
-            local = frame.f_locals
-            module = local.get("self")
-            if isinstance(module, nn.Module):
-                found = (module, tuple(local.get("args", ())), dict(local.get("kwargs", {})))
-        trace = trace.tb_next
-    return found
+
+    def __init__(self, model: nn.Module) -> None:
+        self._model = model
+        self._handles: list[Any] = []
+        # One (module, args, kwargs, exception being handled at entry) per open call.
+        self._open: list[tuple[nn.Module, tuple[Any, ...], dict[str, Any], object]] = []
+        self._failed: dict[int, tuple[BaseException, Call]] = {}
+        self._last: tuple[torch.Tensor, nn.Module] | None = None
+
+    def __enter__(self) -> ModuleCalls:
+        for module in self._model.modules():
+            self._handles.append(module.register_forward_pre_hook(self._enter, with_kwargs=True))
+            self._handles.append(
+                module.register_forward_hook(self._leave, with_kwargs=True, always_call=True)
+            )
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for handle in self._handles:
+            handle.remove()
+        self._handles.clear()
+        self._open.clear()
+
+    def _enter(self, module: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self._open.append((module, args, kwargs, sys.exc_info()[1]))
+
+    def _leave(
+        self, module: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any], output: Any
+    ) -> None:
+        ambient: object = None
+        if self._open and self._open[-1][0] is module:
+            _, args, kwargs, ambient = self._open.pop()
+        error = sys.exc_info()[1]
+        if error is not None and error is not ambient:
+            # Called while ``error`` leaves this module: the first module is the innermost.
+            self._failed.setdefault(id(error), (error, (module, tuple(args), dict(kwargs))))
+        else:
+            if not self._open:
+                # The outermost call succeeded: errors caught inside it are of no further
+                # interest, and keeping them would keep their frames' tensors alive.
+                self._failed.clear()
+            if isinstance(output, torch.Tensor) and (
+                self._last is None or self._last[0] is not output
+            ):
+                self._last = (output, module)
+
+    def failed(self, error: BaseException) -> Call | None:
+        """The innermost module call ``error`` propagated out of, with its arguments.
+
+        A module whose error the model caught and replaced is not blamed: only
+        calls the raised error itself left count. ``None`` when it left none.
+        """
+        found = self._failed.get(id(error))
+        return found[1] if found is not None and found[0] is error else None
+
+    def producer(self, output: object) -> nn.Module | None:
+        """The innermost module whose call returned the tensor ``output`` itself."""
+        if self._last is not None and self._last[0] is output:
+            return self._last[1]
+        return None
+
+
+def add_context(error: BaseException, note: str) -> BaseException:
+    """``error`` with ``note`` added, to be raised again; its type stays the same.
+
+    On Python 3.11+ the note is added with `BaseException.add_note` to the same
+    object, so ``raise add_context(error, note)`` raises the original error. On
+    3.10 a new error of the same type carries the original message and the note,
+    with ``error`` as its ``__cause__``; when that type cannot be built from one
+    message, ``error`` itself comes back unchanged.
+
+    Examples:
+        >>> error = add_context(KeyError("a"), "batch 3 of loader: fetching the batch failed")
+        >>> type(error).__name__, "batch 3" in "".join(getattr(error, "__notes__", [str(error)]))
+        ('KeyError', True)
+    """
+    if sys.version_info >= (3, 11):
+        error.add_note(note)
+        return error
+    try:
+        chained = type(error)(f"{error}\n{note}")
+    except Exception:
+        return error
+    chained.__cause__ = error
+    return chained
 
 
 def module_label(model: nn.Module, module: nn.Module) -> str:

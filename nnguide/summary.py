@@ -62,6 +62,7 @@ from torch.nn.modules.lazy import LazyModuleMixin
 
 from nnguide._validation import (
     DEVICE_TYPES,
+    ModuleCalls,
     check_device,
     check_dtype,
     check_int,
@@ -69,7 +70,6 @@ from nnguide._validation import (
     check_module,
     check_str,
     describe,
-    failed_call,
     is_quantized,
     model_device,
     module_label,
@@ -845,12 +845,13 @@ def _record_calls(model: nn.Module, inputs: _Inputs) -> list[_Call]:
 
     leaves = [module for module in model.modules() if next(module.children(), None) is None]
     handles = [module.register_forward_hook(record) for module in leaves]
+    watched = ModuleCalls(model)
     try:
         model.eval()
-        with torch.no_grad(), _without_nested_tensors(model):
+        with torch.no_grad(), _without_nested_tensors(model), watched:
             model(*inputs.args, **inputs.kwargs)
     except Exception as error:
-        failure = failed_call(error)
+        failure = watched.failed(error)
         if failure is None:
             raise
         failed, failed_args, failed_kwargs = failure

@@ -1,5 +1,8 @@
 import ast
 import contextlib
+import gc
+import sys
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -115,26 +118,61 @@ def test_summary_is_split_into_short_named_steps():
         assert lines <= 40, f"{name} has {lines} lines of code"
 
 
-def test_failed_call_blames_the_innermost_module_the_error_left():
+def test_module_calls_blame_the_innermost_module_the_error_left():
     class Catches(nn.Module):
         def __init__(self):
             super().__init__()
             self.inner = nn.Linear(3, 3)
 
-        def forward(self, x):
+        def forward(self, x, scale=1.0):
             with contextlib.suppress(RuntimeError):
                 self.inner(x)  # fails: x has 2 features
             raise ValueError("the model's own failure")
 
     model = Catches()
-    with pytest.raises(ValueError) as caught:
-        model(torch.zeros(1, 2))
-    module, args, kwargs = v.failed_call(caught.value)
+    with v.ModuleCalls(model) as calls, pytest.raises(ValueError) as caught:
+        model(torch.zeros(1, 2), scale=2.0)
+    module, args, kwargs = calls.failed(caught.value)
     assert module is model
-    assert args[0].shape == (1, 2) and kwargs == {}
+    assert args[0].shape == (1, 2) and kwargs == {"scale": 2.0}
     assert v.module_label(model, module) == "model (Catches)"
     assert v.module_label(model, model.inner) == 'layer "inner" (Linear)'
-    assert v.failed_call(ValueError("not from a module")) is None
+    assert calls.failed(ValueError("not from a module")) is None
+    # The hooks are gone after the block: the model runs hook-free again.
+    assert not any(m._forward_hooks or m._forward_pre_hooks for m in model.modules())
+
+
+def test_module_calls_blame_the_innermost_layer_and_name_the_producer():
+    model = nn.Sequential(nn.Linear(3, 4), nn.Sequential(nn.ReLU(), nn.Linear(5, 2)))
+    with v.ModuleCalls(model) as calls:
+        with pytest.raises(RuntimeError) as caught:
+            model(torch.zeros(2, 3))
+        module, args, _ = calls.failed(caught.value)
+        assert module is model[1][1] and args[0].shape == (2, 4)
+    model[1][1] = nn.Linear(4, 2)
+    with v.ModuleCalls(model) as calls:
+        output = model(torch.zeros(2, 3))
+        # The innermost module that returned the output tensor itself.
+        assert calls.producer(output) is model[1][1]
+        assert calls.producer(output + 1) is None
+
+
+def test_module_calls_ignore_an_error_being_handled_around_the_call():
+    model = nn.Linear(2, 2)
+    with v.ModuleCalls(model) as calls:
+        try:
+            raise KeyError("handled outside the model")
+        except KeyError as handled:
+            output = model(torch.zeros(1, 2))  # succeeds while KeyError is being handled
+            assert calls.failed(handled) is None
+            assert calls.producer(output) is model
+
+
+def test_add_context_keeps_the_error_object_and_its_type():
+    error = torch.OutOfMemoryError("CUDA out of memory")
+    same = v.add_context(error, "epoch 1/1, batch 0 of train_loader")
+    assert same is error and type(same) is torch.OutOfMemoryError
+    assert error.__notes__ == ["epoch 1/1, batch 0 of train_loader"]
 
 
 def test_preserved_state_restores_modes_requires_grad_and_rng():
@@ -150,3 +188,43 @@ def test_preserved_state_restores_modes_requires_grad_and_rng():
     assert model.training and not model[1].training
     assert not model[0].bias.requires_grad and model[0].weight.requires_grad
     assert torch.equal(torch.get_rng_state(), state)
+
+
+def test_add_context_chains_an_error_of_the_same_type_before_python_3_11(monkeypatch):
+    monkeypatch.setattr(sys, "version_info", (3, 10, 14))
+    error = KeyError("label")
+    chained = v.add_context(error, "batch 0 of loader: fetching the batch failed")
+    assert type(chained) is KeyError and chained is not error
+    assert chained.__cause__ is error
+    assert "batch 0 of loader: fetching the batch failed" in str(chained)
+    assert not hasattr(error, "__notes__")
+    # A type that cannot be built from one message comes back unchanged.
+    odd = UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+    assert v.add_context(odd, "note") is odd
+
+
+def test_module_calls_forget_errors_caught_inside_a_call_that_succeeded():
+    markers = []
+
+    class Fallback(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fast = nn.Linear(3, 2)
+            self.slow = nn.Linear(2, 2)
+
+        def forward(self, x):
+            marker = torch.zeros(
+                1000
+            )  # lives in this frame, which the caught error's traceback holds
+            markers.append(weakref.ref(marker))
+            try:
+                return self.fast(x)
+            except RuntimeError:
+                return self.slow(x)
+
+    model = Fallback()
+    with v.ModuleCalls(model):
+        for _ in range(3):
+            model(torch.zeros(1, 2))
+        gc.collect()
+        assert [marker() for marker in markers] == [None, None, None]
