@@ -267,8 +267,8 @@ assert train_losses[-1] < 0.2 * train_losses[0] and val_accuracies[-1] > 0.93
 # ## The same with `fit` { #the-same-with-fit }
 #
 # `nnguide.fit` runs this loop, `train()`/`eval()` switches included, and evaluates
-# the model on the validation data after every epoch with `nnguide.evaluate` (which uses
-# `torch.inference_mode`). We start again from the same initial weights and the
+# the model on the validation data after every epoch with `nnguide.evaluate` (which, like
+# our loop, runs under `torch.no_grad()`). We start again from the same initial weights and the
 # same shuffling, so fit must reproduce the numbers of our loop. Its `History`
 # also records the validation loss, and `plot_history` draws all three curves:
 # the losses on the left axis, the validation accuracy on the right. In the first

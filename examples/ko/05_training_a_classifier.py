@@ -266,8 +266,8 @@ assert train_losses[-1] < 0.2 * train_losses[0] and val_accuracies[-1] > 0.93
 # ## `fit`으로 같은 일 하기 { #the-same-with-fit }
 #
 # `nnguide.fit`은 `train()`과 `eval()` 전환까지 포함해 이 루프를 그대로 실행하고, 에포크가
-# 끝날 때마다 `nnguide.evaluate`로 검증 데이터에서 모델을 평가합니다. `evaluate`는
-# `torch.inference_mode`를 씁니다. 같은 초기 가중치와 같은 섞기 순서에서 다시
+# 끝날 때마다 `nnguide.evaluate`로 검증 데이터에서 모델을 평가합니다. `evaluate`도 앞의
+# 루프처럼 `torch.no_grad()` 안에서 계산합니다. 같은 초기 가중치와 같은 섞기 순서에서 다시
 # 시작하므로, `fit`은 앞의 루프와 똑같은 숫자를 내야 합니다. `History`에는 검증 손실도
 # 기록되고, `plot_history`는 세 곡선을 한 그림에 그립니다. 손실은 왼쪽 축, 검증 정확도는
 # 오른쪽 축을 씁니다. 첫 에포크에서는 검증 손실이 학습 손실보다 낮은데, 이상한 일이
