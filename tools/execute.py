@@ -31,7 +31,11 @@ in ``mkdocs.yml``, or ``NNGUIDE_TIMEOUT`` seconds). Output on stderr — warning
 
 One build at a time executes (a lock in the cache folder); a second waits for it.
 
-Command line: ``python -m tools.execute [--jobs N] [--force] [--lang en ...]``.
+Command line: ``python -m tools.execute [--jobs N] [--force] [--lang en ...]
+[--shard i/N | --shard gpu] [--record-times]``. A shard's scripts are dealt by the run
+times committed in ``examples/run_times.json`` (``--record-times`` rewrites it from the
+executed notebooks), which running a shard never changes: ``--shard 1/2`` then
+``--shard 2/2`` in one checkout execute every script exactly once.
 """
 
 from __future__ import annotations
@@ -604,20 +608,62 @@ def needs_gpu(example: Example) -> bool:
     return lessons.read(example).metadata.get("nnguide_device") == "gpu"
 
 
-def recorded_seconds(example: Example) -> float:
-    """The script's last recorded run time (from its executed notebook), else 1 s."""
+# The run times the shards are balanced by: committed with the scripts, and written only
+# by ``--record-times``, so running a shard never changes how the scripts are split.
+RUN_TIMES = "run_times.json"
+
+
+def recorded_seconds(example: Example) -> float | None:
+    """The script's run time recorded in its executed notebook, None if there is none."""
     try:
         record = json.loads(example.notebook.read_text(encoding="utf-8"))["metadata"]
         return float(record[METADATA_KEY]["run_seconds"])
     except (OSError, ValueError, KeyError, TypeError):
-        return 1.0
+        return None
 
 
-def split(examples: list[Example], count: int, seconds=recorded_seconds) -> list[list[Example]]:
+def run_times(project: config.Project) -> dict[str, float]:
+    """The committed run times (``examples/run_times.json``): script label -> seconds.
+
+    Raises:
+        ValueError: If the file is not a JSON object of seconds; the message names it.
+    """
+    path = project.examples_dir / RUN_TIMES
+    if not path.is_file():
+        return {}
+    label = path.relative_to(project.root).as_posix()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise ValueError(f"{label}: not JSON ({error})") from None
+    if not isinstance(data, dict) or not all(
+        isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+        for value in data.values()
+    ):
+        raise ValueError(f"{label}: must map each script to its run time in seconds >= 0")
+    return {str(key): float(value) for key, value in data.items()}
+
+
+def record_run_times(project: config.Project, examples: list[Example]) -> Path:
+    """Write ``examples/run_times.json`` from the run times in the executed notebooks.
+
+    Scripts without an executed notebook keep the time the file had for them.
+    """
+    times = run_times(project)
+    for example in examples:
+        seconds = recorded_seconds(example)
+        if seconds is not None:
+            times[example.label] = round(seconds, 1)
+    path = project.examples_dir / RUN_TIMES
+    write_atomic(path, (json.dumps(dict(sorted(times.items())), indent=2) + "\n").encode())
+    return path
+
+
+def split(examples: list[Example], count: int, seconds=lambda example: 1.0) -> list[list[Example]]:
     """Deal the scripts into ``count`` shards of about equal total run time.
 
-    Longest first, each to the shard with the least time so far (the lowest number on
-    a tie); the same recorded times give the same split on every machine.
+    Longest first (``seconds`` of a script), each to the shard with the least time so
+    far (the lowest number on a tie); the same times give the same split everywhere.
     """
     if count < 1:
         raise ValueError(f"the number of shards must be at least 1, got {count}")
@@ -646,7 +692,11 @@ def shard(project: config.Project, spec: str, log=print) -> list[Example] | None
     if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
         raise ValueError(f"SHARD must be 'i/N' with 1 <= i <= N, or 'gpu'; got {spec!r}")
     cpu = [example for example in examples if example not in gpu]
-    return split(cpu, int(match.group(2)))[int(match.group(1)) - 1]
+    # Only committed state decides the split: the run times a shard records in its
+    # notebooks would otherwise move scripts between shards that have yet to run.
+    times = run_times(project)
+    shards = split(cpu, int(match.group(2)), lambda example: times.get(example.label, 1.0))
+    return shards[int(match.group(1)) - 1]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -657,7 +707,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", action="append", choices=project.codes, help="only this language")
     parser.add_argument(
         "--shard",
-        help="only shard i of N ('1/2'), split by recorded run times; 'gpu': the GPU scripts",
+        help="only shard i of N ('1/2'), split by examples/run_times.json; 'gpu': the GPU scripts",
+    )
+    parser.add_argument(
+        "--record-times",
+        action="store_true",
+        help="then write examples/run_times.json from the executed notebooks",
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -677,6 +732,8 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     executed = sum(r.executed for r in results)
+    if args.record_times:
+        print(f"Run times written to {record_run_times(project, discover(project))}")
     print(
         f"{executed} executed, {len(results) - executed} cached, "
         f"{time.perf_counter() - started:.1f} s"
