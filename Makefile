@@ -26,12 +26,14 @@ help:
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml $(CONSTRAINTS)
+# The package with its extras, and the site's build (tools/: the MkDocs plugin `nnguide`,
+# a local distribution of its own that is never published).
+$(VENV)/.installed: $(BIN)/python pyproject.toml tools/pyproject.toml $(CONSTRAINTS)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(TORCH_SPEC)
-	$(BIN)/python -m pip install --quiet $(if $(CONSTRAINTS),-c $(CONSTRAINTS)) -e ".[dev]"
-	@# The docs tooling (tools/) and the tests import from the repository root.
-	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'nnguide-repository.pth').write_text(str(pathlib.Path.cwd()) + '\n')"
+	$(BIN)/python -m pip install --quiet $(if $(CONSTRAINTS),-c $(CONSTRAINTS)) -e ".[dev]" -e ./tools
+	@# Left by earlier set-ups, which put the repository on sys.path with a .pth file.
+	rm -f $(VENV)/lib/python*/site-packages/nnguide-repository.pth
 	touch $@
 
 # The site's front-end files (KaTeX), from npm, at the versions package-lock.json records.
@@ -90,4 +92,4 @@ constraints: setup
 	$(BIN)/python -m pip freeze --exclude-editable --all | grep -vE "^(pip|torch)==" > constraints.txt
 
 clean:
-	rm -rf site .cache docs/*/tutorials/*.ipynb .pytest_cache .ruff_cache
+	rm -rf site .cache docs/*/tutorials/*.ipynb .pytest_cache .ruff_cache tools/build

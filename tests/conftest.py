@@ -11,15 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from tools import config
+from tools import config, lessons
 
 PROJECT = config.load()
 ROOT = PROJECT.root
 LANGUAGES = PROJECT.codes
 DEFAULT_LANGUAGE = PROJECT.default.code
 LESSONS = sorted(
-    path.stem for path in (PROJECT.examples_dir / DEFAULT_LANGUAGE).glob("[0-9][0-9]_*.py")
+    example.name for example in lessons.discover(PROJECT, languages=(DEFAULT_LANGUAGE,))
 )
+
+
+def lesson(lang: str, name: str) -> lessons.Lesson:
+    """The lesson script ``examples/<lang>/<name>.py``, as the build reads it."""
+    examples = lessons.discover(PROJECT, languages=(lang,))
+    return lessons.read(next(example for example in examples if example.name == name))
 
 
 def copy_project(target: Path, *, caches: bool = True) -> Path:

@@ -3,7 +3,7 @@
 Languages come from the ``i18n`` plugin's ``languages`` list (code, name, default,
 site name, nav translations), each with its page labels and search settings under
 its ``extra``; folders and build settings come from ``extra.nnguide``. Everything
-else — the tools, the MkDocs glue, the tests, the benchmark and (through files the
+else — the tools, the MkDocs plugin, the tests, the benchmark and (through files the
 build writes) the browser's search script — reads them through :func:`load`::
 
     from tools import config

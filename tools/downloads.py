@@ -42,8 +42,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from tools import config
-from tools.execute import METADATA_KEY
 from tools.files import write_atomic
+from tools.lessons import METADATA_KEY
 
 VERSION = "1"  # part of every cache key: bump it when the output changes
 ARCHIVE = "nnguide-tutorials.zip"  # in each language's tutorials folder

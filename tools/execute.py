@@ -31,7 +31,11 @@ in ``mkdocs.yml``, or ``NNGUIDE_TIMEOUT`` seconds). Output on stderr — warning
 
 One build at a time executes (a lock in the cache folder); a second waits for it.
 
-Command line: ``python -m tools.execute [--jobs N] [--force] [--lang en ...]``.
+Command line: ``python -m tools.execute [--jobs N] [--force] [--lang en ...]
+[--shard i/N | --shard gpu] [--record-times]``. A shard's scripts are dealt by the run
+times committed in ``examples/run_times.json`` (``--record-times`` rewrites it from the
+executed notebooks), which running a shard never changes: ``--shard 1/2`` then
+``--shard 2/2`` in one checkout execute every script exactly once.
 """
 
 from __future__ import annotations
@@ -40,7 +44,6 @@ import argparse
 import concurrent.futures
 import copy
 import datetime as dt
-import functools
 import hashlib
 import importlib.metadata
 import io
@@ -55,10 +58,11 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools import config, files
+from tools import config, files, lessons
+from tools.checks import parity
 from tools.files import write_atomic
+from tools.lessons import METADATA_KEY, Example, LessonError, discover
 
-METADATA_KEY = "nnguide"
 # Scratch folders of running scripts start with this, in the system's temp folder.
 SCRATCH_PREFIX = "nnguide-run-"
 _MARK = re.compile(r"\x00line (\d+)\x00")
@@ -160,19 +164,8 @@ _HARNESS = hashlib.sha256((_SETUP + _REPORT).encode()).hexdigest()
 PROVENANCE = ("python", "torch", "device", "peak_memory", "device_peak_memory")
 
 
-class ExampleError(RuntimeError):
-    """An example script failed to execute."""
-
-
-@dataclass(frozen=True)
-class Example:
-    """One example script in one language."""
-
-    lang: str
-    name: str
-    script: Path
-    notebook: Path
-    label: str  # the script's path relative to the project, for messages
+class ExampleError(LessonError):
+    """An example script failed to execute (a :class:`~tools.lessons.LessonError`)."""
 
 
 @dataclass(frozen=True)
@@ -182,61 +175,6 @@ class Result:
     example: Example
     executed: bool
     seconds: float
-
-
-def discover(
-    project: config.Project | None = None, languages: tuple[str, ...] | None = None
-) -> list[Example]:
-    """All example scripts, sorted by language then name."""
-    project = project or config.load()
-    found = []
-    for lang in languages or project.codes:
-        for script in sorted((project.examples_dir / lang).glob("[0-9][0-9]_*.py")):
-            notebook = project.tutorials_dir(lang) / f"{script.stem}.ipynb"
-            label = script.relative_to(project.root).as_posix()
-            found.append(Example(lang, script.stem, script, notebook, label))
-    return found
-
-
-def read_source(path: Path, label: str) -> str:
-    """The text of a script, which must be UTF-8 without a byte order mark.
-
-    Raises:
-        ExampleError: Naming the file and the line of the first bad byte.
-    """
-    data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        raise ExampleError(
-            f"{label}:1: starts with a byte order mark; save it as UTF-8 without BOM"
-        )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        byte = data[error.start : error.start + 1].hex()
-        raise ExampleError(
-            f"{label}:{line}: not UTF-8 (byte 0x{byte} at column {column}); save it as UTF-8"
-        ) from None
-
-
-def read_script(example: Example):
-    """Read a jupytext percent script as a notebook, with stable cell ids ``cell-<i>``."""
-    stat = example.script.stat()
-    return copy.deepcopy(
-        _parse_script(example.script, example.label, stat.st_mtime_ns, stat.st_size)
-    )
-
-
-@functools.lru_cache(maxsize=256)
-def _parse_script(path: Path, label: str, mtime_ns: int, size: int):
-    """The parsed script, once per version of the file (``mkdocs serve`` reads it often)."""
-    import jupytext
-
-    notebook = jupytext.reads(read_source(path, label), fmt="py:percent")
-    for index, cell in enumerate(notebook.cells):
-        cell["id"] = f"cell-{index}"
-    return notebook
 
 
 def code_without_comments(source: str) -> str:
@@ -314,18 +252,6 @@ def _with_new_prose(fresh, cached):
     return merged
 
 
-def cell_lines(text: str, notebook) -> list[int | None]:
-    """1-based script line of the first body line of each cell of ``notebook``."""
-    lines = text.splitlines()
-    starts = [number + 1 for number, line in enumerate(lines, start=1) if line.startswith("# %%")]
-    # jupytext drops an empty header: cells map to "# %%" markers one to one.
-    shift = len(starts) - len(notebook.cells)
-    return [
-        starts[index + shift] if 0 <= index + shift < len(starts) else None
-        for index in range(len(notebook.cells))
-    ]
-
-
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -338,9 +264,9 @@ def _failure_line(text: str, start: int | None, traceback: str) -> int | None:
     return start + (int(in_cell[-1]) - 1 if in_cell else 0)
 
 
-def _describe_failure(example: Example, text: str, notebook, limit: int, timed_out: bool) -> str:
+def _describe_failure(lesson: lessons.Lesson, notebook, limit: int, timed_out: bool) -> str:
     """Name the script, the failing line and the exception (no kernel internals)."""
-    starts = cell_lines(text, notebook)
+    example, text, starts = lesson.example, lesson.text, lesson.starts
     for index, cell in enumerate(notebook.cells):
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if cell.cell_type != "code" or not errors:
@@ -408,8 +334,8 @@ def execute(example: Example, limit: int, threads: int | None = None):
     import nbformat
     from nbclient.exceptions import CellExecutionError, DeadKernelError
 
-    text = read_source(example.script, example.label)
-    notebook = read_script(example)
+    lesson = lessons.read(example)
+    notebook = lesson.notebook
     notebook.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -443,7 +369,7 @@ def execute(example: Example, limit: int, threads: int | None = None):
         client.execute(env=env)
     except CellExecutionError:
         timed_out = time.monotonic() >= deadline - 0.5
-        raise ExampleError(_describe_failure(example, text, notebook, limit, timed_out)) from None
+        raise ExampleError(_describe_failure(lesson, notebook, limit, timed_out)) from None
     except DeadKernelError:
         raise ExampleError(f"{example.label}: the kernel died (out of memory?)") from None
     except Exception as error:  # the kernel did not start, a timeout it did not answer ...
@@ -460,7 +386,7 @@ def execute(example: Example, limit: int, threads: int | None = None):
     for cell in notebook.cells:
         if cell.cell_type == "code" and cell.get("execution_count"):
             cell.execution_count -= 1  # the setup cell was the first
-    _reject_stderr(example, text, notebook)
+    _reject_stderr(lesson, notebook)
     reported = json.loads("".join(o.get("text", "") for o in report.outputs) or "{}")
     notebook.metadata[METADATA_KEY] = {
         "key": None,  # set by build(), which knows the package digest
@@ -473,10 +399,9 @@ def execute(example: Example, limit: int, threads: int | None = None):
     return notebook
 
 
-def _reject_stderr(example: Example, text: str, notebook) -> None:
+def _reject_stderr(lesson: lessons.Lesson, notebook) -> None:
     """Anything on stderr (a warning, a log record) would be published: fail instead."""
-    starts = cell_lines(text, notebook)
-    lines = text.splitlines()
+    example, starts = lesson.example, lesson.starts
     for index, cell in enumerate(notebook.cells):
         for output in cell.get("outputs", []):
             if output.get("name") != "stderr":
@@ -489,7 +414,7 @@ def _reject_stderr(example: Example, text: str, notebook) -> None:
             )
             shown = [part.strip() for part in _MARK.sub("\n", written).splitlines() if part.strip()]
             where = f"{example.label}:{line}" if line else example.label
-            source = f"\n    {lines[line - 1].strip()}" if line else ""
+            source = f"\n    {lesson.line(line)}" if line else ""
             raise ExampleError(f"{where}: wrote to stderr: {shown[0] if shown else ''}{source}")
 
 
@@ -527,9 +452,10 @@ def build(
     """Bring every executed notebook up to date; run stale scripts in parallel.
 
     Raises:
-        ExampleError: If a script is not UTF-8, a translation's code differs from the
-            default language's, or a script fails; the message names every failing
-            script with its line. Notebooks of the scripts that succeeded are stored.
+        LessonError: If a script is not UTF-8 (naming its line).
+        ExampleError: If a translation's code differs from the default language's, or
+            a script fails; the message names every failing script with its line.
+            Notebooks of the scripts that succeeded are stored.
     """
     from filelock import FileLock, Timeout
 
@@ -548,8 +474,6 @@ def build(
 
 
 def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]:
-    from tools.checks import parity
-
     if examples is None:
         examples = discover(project)
         _remove_orphans(project, examples)
@@ -574,7 +498,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
     package_digest = files.package_digest(project.package_dir)
     stale: list[Example] = []
     for example in to_check:
-        fresh = read_script(example)
+        fresh = lessons.read(example).notebook
         cached = None if force else _cached(example)
         if cached is not None and _is_fresh(fresh, cached, package_digest):
             merged = _with_new_prose(fresh, cached)
@@ -681,23 +605,65 @@ def needs_gpu(example: Example) -> bool:
     #   nnguide_device: gpu
     # ---
     """
-    return read_script(example).metadata.get("nnguide_device") == "gpu"
+    return lessons.read(example).metadata.get("nnguide_device") == "gpu"
 
 
-def recorded_seconds(example: Example) -> float:
-    """The script's last recorded run time (from its executed notebook), else 1 s."""
+# The run times the shards are balanced by: committed with the scripts, and written only
+# by ``--record-times``, so running a shard never changes how the scripts are split.
+RUN_TIMES = "run_times.json"
+
+
+def recorded_seconds(example: Example) -> float | None:
+    """The script's run time recorded in its executed notebook, None if there is none."""
     try:
         record = json.loads(example.notebook.read_text(encoding="utf-8"))["metadata"]
         return float(record[METADATA_KEY]["run_seconds"])
     except (OSError, ValueError, KeyError, TypeError):
-        return 1.0
+        return None
 
 
-def split(examples: list[Example], count: int, seconds=recorded_seconds) -> list[list[Example]]:
+def run_times(project: config.Project) -> dict[str, float]:
+    """The committed run times (``examples/run_times.json``): script label -> seconds.
+
+    Raises:
+        ValueError: If the file is not a JSON object of seconds; the message names it.
+    """
+    path = project.examples_dir / RUN_TIMES
+    if not path.is_file():
+        return {}
+    label = path.relative_to(project.root).as_posix()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise ValueError(f"{label}: not JSON ({error})") from None
+    if not isinstance(data, dict) or not all(
+        isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+        for value in data.values()
+    ):
+        raise ValueError(f"{label}: must map each script to its run time in seconds >= 0")
+    return {str(key): float(value) for key, value in data.items()}
+
+
+def record_run_times(project: config.Project, examples: list[Example]) -> Path:
+    """Write ``examples/run_times.json`` from the run times in the executed notebooks.
+
+    Scripts without an executed notebook keep the time the file had for them.
+    """
+    times = run_times(project)
+    for example in examples:
+        seconds = recorded_seconds(example)
+        if seconds is not None:
+            times[example.label] = round(seconds, 1)
+    path = project.examples_dir / RUN_TIMES
+    write_atomic(path, (json.dumps(dict(sorted(times.items())), indent=2) + "\n").encode())
+    return path
+
+
+def split(examples: list[Example], count: int, seconds=lambda example: 1.0) -> list[list[Example]]:
     """Deal the scripts into ``count`` shards of about equal total run time.
 
-    Longest first, each to the shard with the least time so far (the lowest number on
-    a tie); the same recorded times give the same split on every machine.
+    Longest first (``seconds`` of a script), each to the shard with the least time so
+    far (the lowest number on a tie); the same times give the same split everywhere.
     """
     if count < 1:
         raise ValueError(f"the number of shards must be at least 1, got {count}")
@@ -726,7 +692,11 @@ def shard(project: config.Project, spec: str, log=print) -> list[Example] | None
     if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
         raise ValueError(f"SHARD must be 'i/N' with 1 <= i <= N, or 'gpu'; got {spec!r}")
     cpu = [example for example in examples if example not in gpu]
-    return split(cpu, int(match.group(2)))[int(match.group(1)) - 1]
+    # Only committed state decides the split: the run times a shard records in its
+    # notebooks would otherwise move scripts between shards that have yet to run.
+    times = run_times(project)
+    shards = split(cpu, int(match.group(2)), lambda example: times.get(example.label, 1.0))
+    return shards[int(match.group(1)) - 1]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -737,7 +707,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", action="append", choices=project.codes, help="only this language")
     parser.add_argument(
         "--shard",
-        help="only shard i of N ('1/2'), split by recorded run times; 'gpu': the GPU scripts",
+        help="only shard i of N ('1/2'), split by examples/run_times.json; 'gpu': the GPU scripts",
+    )
+    parser.add_argument(
+        "--record-times",
+        action="store_true",
+        help="then write examples/run_times.json from the executed notebooks",
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -745,7 +720,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.shard:
         try:
             examples = shard(project, args.shard)
-        except (ValueError, ExampleError) as error:
+        except (ValueError, LessonError) as error:
             print(error, file=sys.stderr)
             return 2
         if examples is None:
@@ -753,10 +728,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Shard {args.shard}: " + ", ".join(example.label for example in examples))
     try:
         results = build(examples, project=project, jobs=args.jobs, force=args.force)
-    except ExampleError as error:
+    except LessonError as error:
         print(error, file=sys.stderr)
         return 1
     executed = sum(r.executed for r in results)
+    if args.record_times:
+        print(f"Run times written to {record_run_times(project, discover(project))}")
     print(
         f"{executed} executed, {len(results) - executed} cached, "
         f"{time.perf_counter() - started:.1f} s"

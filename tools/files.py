@@ -1,11 +1,13 @@
-"""Small file helpers shared by the build steps: atomic writes, a package's digest."""
+"""Small file helpers shared by the build steps: atomic writes, a package's digest, locks."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -34,3 +36,22 @@ def package_digest(package_dir: Path) -> str:
             digest.update(path.relative_to(package_dir).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def lock_site(cache_dir: Path, site_dir: str | Path, log: Callable[[str], Any] = print) -> Any:
+    """Hold the lock of a site folder: one build at a time writes it, another one waits.
+
+    Returns:
+        The held :class:`filelock.FileLock`; release it when the build ends.
+    """
+    from filelock import FileLock, Timeout
+
+    digest = hashlib.sha256(str(Path(site_dir).resolve()).encode()).hexdigest()[:16]
+    Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    lock = FileLock(Path(cache_dir) / f"site-{digest}.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        log(f"Another build is writing {site_dir}; waiting for it to finish")
+        lock.acquire()
+    return lock

@@ -31,6 +31,7 @@ import hashlib
 import html
 import json
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,11 +39,11 @@ from typing import Any
 
 from tools import linkcode
 from tools.files import write_atomic
+from tools.lessons import EXPLICIT_ANCHOR as _EXPLICIT_ANCHOR
 
 # Bump when the transform's output changes, so cached pages are rebuilt.
 VERSION = "3"
 
-_EXPLICIT_ANCHOR = re.compile(r"\s*\{\s*#([\w-]+)\s*\}\s*$")
 _CELL_ID = re.compile(r"^cell-id=cell-(\d+)$")
 _IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -88,11 +89,6 @@ def _inner_html(element: Any) -> str:
     parts = [html.escape(element.text)] if element.text else []
     parts += [lxml_html.tostring(child, encoding="unicode", method="html") for child in element]
     return "".join(parts)
-
-
-def strip_anchor(text: str) -> str:
-    """A Markdown heading's text without its trailing ``{ #anchor }``."""
-    return _EXPLICIT_ANCHOR.sub("", text).strip()
 
 
 def _strip_explicit_anchor(heading: Any) -> str | None:
@@ -384,3 +380,22 @@ class RenderCache:
             page = transform(content, json.loads(notebook_text), resolver, figure_label)
             self.put(key, page)
         return page
+
+
+def jupyter_cache_dir(cache_dir: Path, code: str, dirty: bool, seeded: set[str]) -> Path:
+    """mkdocs-jupyter's cache folder (its ``cache_dir`` option) for one language.
+
+    mkdocs-static-i18n builds the languages one after the other, and mkdocs-jupyter
+    evicts the entries a build did not use: each language gets a folder of its own. A
+    dirty rebuild renders only the changed pages, so ``mkdocs serve --dirty`` gets a
+    copy of its own (filled once per language, ``seeded``), which keeps the full
+    builds' entries intact.
+    """
+    folder = Path(cache_dir) / "mkdocs-jupyter" / code
+    if not dirty:
+        return folder
+    serving = Path(cache_dir) / "mkdocs-jupyter" / "dirty" / code
+    if code not in seeded and folder.is_dir():
+        shutil.copytree(folder, serving, dirs_exist_ok=True)
+        seeded.add(code)
+    return serving

@@ -13,10 +13,11 @@ prefix, and "nn.Sequential을" is never found by "Sequential". This module:
   zero-width space (U+200B, invisible in the results) is inserted where a particle
   or ending starts ("가중치|와", "nn.Sequential|을", with | for U+200B) and between
   the nouns of a compound, and the Korean index's separator splits on it.
-  Particles are Korean stop words in lunr.ko, so they are not indexed. The
-  glossary's Korean terms (``docs/ko/glossary.md``) are added to Kiwi's dictionary
-  as nouns. Segmentations are cached on disk by a hash of the text
-  (:class:`Segmenter`), so only changed sections are analysed again;
+  Particles are Korean stop words in lunr.ko, so they are not indexed. The Korean
+  terms of the language's glossary (``docs/<lang>/glossary.md``, the page the
+  plugin names) are added to Kiwi's dictionary as nouns. Segmentations are cached
+  on disk by a hash of the text (:class:`Segmenter`), so only changed sections are
+  analysed again;
 * writes ``<lang>/search/terms.json``, the index's Korean words and the particles
   and endings seen, for the query side (``assets/javascripts/search_query.js``
   strips particles from a query and splits "활성화함수" into "활성화 함수"), and the
@@ -32,12 +33,13 @@ prefix, and "nn.Sequential을" is never found by "Sequential". This module:
   Material shows.
 
 Which languages are segmented is set per language in ``mkdocs.yml``
-(``extra.search_segmenter: kiwi``); the MkDocs glue decides where the browser
-looks for ``terms.json``.
+(``extra.search_segmenter: kiwi``); the plugin (:mod:`tools.plugin`) decides where
+the browser looks for ``terms.json``.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -48,7 +50,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from tools.checks import glossary
+from tools import config as site_config
+from tools import glossary_file
 from tools.files import write_atomic
 
 ZERO_WIDTH_SPACE = "\u200b"
@@ -78,14 +81,14 @@ COMMON_SUFFIXES = (
 # fmt: on
 
 
-@lru_cache(maxsize=1)
-def _kiwi():
-    """Kiwi, taught the glossary's Korean terms as nouns (로짓, 소프트맥스, 역전파...)."""
+@lru_cache(maxsize=4)
+def _kiwi(glossary: Path | None = None):
+    """Kiwi, taught a glossary's Korean terms as nouns (로짓, 소프트맥스, 역전파...)."""
     from kiwipiepy import Kiwi
 
     kiwi = Kiwi()
-    if glossary.GLOSSARY.is_file():
-        for term in glossary.load():
+    if glossary is not None and glossary.is_file():
+        for term in glossary_file.read(glossary).terms:
             for word in term.korean.split():
                 kiwi.add_user_word(word, "NNG")
     return kiwi
@@ -128,7 +131,7 @@ def _word_pieces(word: str, tokens: list[Any]) -> list[tuple[str, str]]:
     return [(word[a:b], kind) for (a, kind), b in zip(cuts, edges, strict=True) if a < b]
 
 
-def segment_word(word: str) -> list[str]:
+def segment_word(word: str, glossary: Path | None = None) -> list[str]:
     """Split one Korean word (an eojeol) into its search tokens.
 
     Args:
@@ -147,10 +150,10 @@ def segment_word(word: str) -> list[str]:
         raise TypeError(f"word must be a str, got {type(word).__name__}")
     if re.search(r"\s", word):
         raise ValueError(f"word must not contain whitespace, got {word!r}")
-    return segment_text(word).split(ZERO_WIDTH_SPACE)
+    return segment_text(word, glossary=glossary).split(ZERO_WIDTH_SPACE)
 
 
-def segment_text(text: str, collect: Vocabulary | None = None) -> str:
+def segment_text(text: str, collect: Vocabulary | None = None, glossary: Path | None = None) -> str:
     """Insert a zero-width space between the search tokens of Korean words.
 
     The Korean words of the text are analysed together, in order (HTML tags
@@ -160,6 +163,7 @@ def segment_text(text: str, collect: Vocabulary | None = None) -> str:
     Args:
         text: A search entry's title or text (may contain HTML tags).
         collect: If given, receives the Korean words and the particles/endings found.
+        glossary: A glossary page whose Korean terms the analyzer takes as nouns.
 
     Returns:
         ``text`` with U+200B inserted inside Korean words, e.g.
@@ -186,7 +190,7 @@ def segment_text(text: str, collect: Vocabulary | None = None) -> str:
         position += len(match.group(0)) + 1
     korean = " ".join(match.group(0) for match in words)
     by_word: dict[int, list[Any]] = {i: [] for i in range(len(words))}
-    for token in _kiwi().tokenize(korean):
+    for token in _kiwi(glossary).tokenize(korean):
         i = bisect_right(starts, token.start) - 1
         if i >= 0 and token.start < starts[i] + len(words[i].group(0)):
             by_word[i].append(token)
@@ -222,16 +226,16 @@ class _Shifted:
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 
 
-def synonyms() -> dict[str, str]:
-    """The Korean spellings the glossary says not to use, each with the term to use.
+def synonyms(glossary: Path | None) -> dict[str, str]:
+    """The Korean spellings a glossary page says not to use, each with the term to use.
 
     Keys have their spaces removed ("웨이트디케이"), since readers write these
-    either way; spellings without Hangul ("Python") are left out.
+    either way; spellings without Hangul ("Python") are left out. No page, no synonyms.
     """
-    if not glossary.GLOSSARY.is_file():
+    if glossary is None or not glossary.is_file():
         return {}
     found: dict[str, str] = {}
-    for avoided in glossary.read().avoided:
+    for avoided in glossary_file.read(glossary).avoided:
         key = re.sub(r"\s+", "", avoided.spelling)
         if HANGUL.search(key) and key != re.sub(r"\s+", "", avoided.preferred):
             found.setdefault(key, avoided.preferred)
@@ -241,10 +245,10 @@ def synonyms() -> dict[str, str]:
 class Vocabulary:
     """The Korean words and the particles/endings of a segmented index."""
 
-    def __init__(self) -> None:
+    def __init__(self, synonyms: dict[str, str] | None = None) -> None:
         self.terms: set[str] = set()
         self.suffixes: set[str] = set(COMMON_SUFFIXES)
-        self.synonyms: dict[str, str] = synonyms()
+        self.synonyms: dict[str, str] = dict(synonyms or {})
 
     def add(self, pieces: list[tuple[str, str]]) -> None:
         """Record the ``(piece, kind)`` pairs of one segmented word."""
@@ -281,10 +285,10 @@ class _Recorder:
         self.words.append(pieces)
 
 
-def _dictionary_digest() -> str:
+def _dictionary_digest(glossary: Path | None) -> str:
     digest = hashlib.sha256()
-    if glossary.GLOSSARY.is_file():
-        digest.update(glossary.GLOSSARY.read_bytes())
+    if glossary is not None and glossary.is_file():
+        digest.update(glossary.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -296,14 +300,16 @@ class Segmenter:
     Kiwi itself is loaded only when a text is not in the cache.
     """
 
-    def __init__(self, cache_dir: Path | None) -> None:
+    def __init__(self, cache_dir: Path | None, glossary: Path | None = None) -> None:
         import importlib.metadata
+
+        self.glossary = glossary  # its Korean terms are the analyzer's nouns
 
         version = importlib.metadata.version("kiwipiepy")
         self.path = (
             None
             if cache_dir is None
-            else Path(cache_dir) / f"kiwi-{version}-{_dictionary_digest()}.json"
+            else Path(cache_dir) / f"kiwi-{version}-{_dictionary_digest(glossary)}.json"
         )
         self.entries: dict[str, list[Any]] = {}
         self.used: set[str] = set()
@@ -324,7 +330,7 @@ class Segmenter:
         entry = self.entries.get(key)
         if entry is None:
             recorder = _Recorder()
-            segmented = segment_text(text, recorder)  # type: ignore[arg-type]
+            segmented = segment_text(text, recorder, self.glossary)  # type: ignore[arg-type]
             entry = [segmented, recorder.words]
             self.entries[key] = entry
             self.misses += 1
@@ -333,6 +339,10 @@ class Segmenter:
         for pieces in entry[1]:
             vocabulary.add([(piece, kind) for piece, kind in pieces])
         return str(entry[0])
+
+    def vocabulary(self) -> Vocabulary:
+        """An empty vocabulary with the glossary's synonyms, for one index."""
+        return Vocabulary(synonyms(self.glossary))
 
     def save(self) -> None:
         """Write the cache if a text was new: the entries this build used, atomically."""
@@ -441,7 +451,7 @@ def write_index(
     Returns:
         The number of sections written.
     """
-    vocabulary = Vocabulary() if segmenter is not None else None
+    vocabulary = segmenter.vocabulary() if segmenter is not None else None
     docs = []
     entries = list(entries)
     sectioned = {
@@ -486,3 +496,58 @@ def sitemap(urls: list[str], prefix: str) -> str:
     lines += [f"    <url><loc>{escape(prefix + url)}</loc></url>" for url in urls]
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
+
+
+def plugin(config: Any) -> Any:
+    """The site's enabled search plugin (Material's or MkDocs'), or None."""
+    found = config.plugins.get("material/search") or config.plugins.get("search")
+    return found if found is not None and found.config.enabled else None
+
+
+def write_indexes(
+    site: Path,
+    site_url: str,
+    project: site_config.Project,
+    sections: dict[str, dict[str, list[dict[str, Any]]]],
+    options: Any,
+    segmenter: Segmenter,
+) -> list[tuple[str, int]]:
+    """Every language's index (:func:`write_index`) and sitemap, from its pages' sections.
+
+    Args:
+        site: The site folder.
+        site_url: The site's URL (``""``: the sitemaps' URLs are relative).
+        project: The project (its languages).
+        sections: Language -> page URL -> the search plugin's entries of the page.
+        options: The search plugin's options.
+        segmenter: Segments the languages that ask for it.
+
+    Returns:
+        ``(language, sections written)`` of each language that has pages.
+    """
+    segmenter.used.clear()
+    written = []
+    for language in project.languages:
+        pages = sections.get(language.code)
+        if not pages:
+            continue
+        entries = [entry for page_entries in pages.values() for entry in page_entries]
+        index_config = search_config(options, language.code, bool(language.segmenter))
+        count = write_index(
+            site,
+            language.root,
+            index_config,
+            entries,
+            segmenter if language.segmenter else None,
+        )
+        # Every page of the language, tutorials included (mkdocs-static-i18n's own
+        # sitemap lists the pages it saw as documentation pages).
+        urls = [url[len(language.root) :] for url in pages]
+        prefix = f"{site_url.rstrip('/')}/{language.root}" if site_url else ""
+        data = sitemap(urls, prefix).encode()
+        write_atomic(site / language.root / "sitemap.xml", data)
+        if (site / language.root / "sitemap.xml.gz").exists():
+            write_atomic(site / language.root / "sitemap.xml.gz", gzip.compress(data, mtime=0))
+        written.append((language.code, count))
+    segmenter.save()
+    return written

@@ -3,10 +3,9 @@ language, and the copy button still copies the plain code."""
 
 from __future__ import annotations
 
-import jupytext
 import pytest
 
-from tests.conftest import LANGUAGES, PROJECT
+from tests.conftest import LANGUAGES, lesson
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +57,7 @@ def test_a_pytorch_name_is_a_plain_link_to_its_pytorch_page(site, browser):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_copy_button_copies_the_plain_code(site, browser, lang):
-    notebook = jupytext.read(PROJECT.examples_dir / lang / f"{LESSON}.py")
+    notebook = lesson(lang, LESSON).notebook
     cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     context = browser.new_context()
     page = context.new_page()

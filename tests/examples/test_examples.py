@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import subprocess
 import sys
-import tokenize
 
-import jupytext
 import pytest
 from pymdownx.slugs import slugify
 
-from tests.conftest import DEFAULT_LANGUAGE, LANGUAGES, LESSONS, ROOT
+from tests.conftest import DEFAULT_LANGUAGE, LANGUAGES, LESSONS, ROOT, lesson
+from tools.checks import parity
 
 EXAMPLES = ROOT / "examples"
 SCRIPTS = [(lang, name) for name in LESSONS for lang in LANGUAGES]
@@ -48,19 +46,6 @@ def test_example_runs_as_plain_python_from_another_directory(lang, name, tmp_pat
     assert list(tmp_path.iterdir()) == [], "the script left files in the working directory"
 
 
-def code_skeleton(source: str) -> list[tuple[int, str]]:
-    """Tokens of ``source`` with comments dropped and every string literal blanked."""
-    skeleton = []
-    string_types = {tokenize.STRING}
-    string_types |= {getattr(tokenize, n) for n in ("FSTRING_MIDDLE",) if hasattr(tokenize, n)}
-    for token in tokenize.generate_tokens(io.StringIO(source).readline):
-        if token.type in (tokenize.COMMENT, tokenize.NL):
-            continue
-        text = '""' if token.type in string_types else token.string
-        skeleton.append((token.type, text))
-    return skeleton
-
-
 def headings(markdown: str) -> list[tuple[int, str]]:
     """(level, anchor) of each heading; explicit ``{ #anchor }`` wins over the slug."""
     found = []
@@ -77,21 +62,14 @@ TRANSLATION_IDS = [f"{lang}/{name}" for lang, name in TRANSLATIONS]
 
 @pytest.mark.parametrize(("lang", "name"), TRANSLATIONS, ids=TRANSLATION_IDS)
 def test_code_parity_between_languages(lang, name):
-    default = jupytext.read(EXAMPLES / DEFAULT_LANGUAGE / f"{name}.py")
-    other = jupytext.read(EXAMPLES / lang / f"{name}.py")
-    assert [c.cell_type for c in default.cells] == [c.cell_type for c in other.cells]
-    for index, (cell, translated) in enumerate(zip(default.cells, other.cells, strict=True)):
-        if cell.cell_type == "code":
-            assert code_skeleton(cell.source) == code_skeleton(translated.source), (
-                f"{name}: code cell {index} differs between {DEFAULT_LANGUAGE} and {lang} "
-                "beyond comments and strings"
-            )
+    """The build's own check (tools.checks.parity): f-string fields and specs are code."""
+    assert parity.compare(lesson(DEFAULT_LANGUAGE, name), lesson(lang, name)) == []
 
 
 @pytest.mark.parametrize(("lang", "name"), TRANSLATIONS, ids=TRANSLATION_IDS)
 def test_sections_match_and_translated_headings_keep_the_anchors(lang, name):
     def section_list(code):
-        notebook = jupytext.read(EXAMPLES / code / f"{name}.py")
+        notebook = lesson(code, name).notebook
         cells = [c.source for c in notebook.cells if c.cell_type == "markdown"]
         return [h for source in cells for h in headings(source)]
 

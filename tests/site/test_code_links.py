@@ -14,11 +14,10 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import jupytext
 import pytest
 from lxml import html as lxml_html
 
-from tests.conftest import LANGUAGES, LESSONS, PROJECT
+from tests.conftest import LANGUAGES, LESSONS, PROJECT, lesson
 from tools import linkcode
 
 pytestmark = pytest.mark.slow
@@ -44,7 +43,7 @@ def target_file(built_site, page: Path, href: str) -> tuple[Path, str]:
 
 
 def script_code(lang: str, name: str) -> str:
-    notebook = jupytext.read(PROJECT.examples_dir / lang / f"{name}.py")
+    notebook = lesson(lang, name).notebook
     return "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
 
 
@@ -83,7 +82,7 @@ def test_the_code_text_is_the_script_s(built_site):
     for lang, name in PAGES:
         cells = {
             cell.source.strip()
-            for cell in jupytext.read(PROJECT.examples_dir / lang / f"{name}.py").cells
+            for cell in lesson(lang, name).notebook.cells
             if cell.cell_type == "code"
         }
         page = tree(built_site.page(lang, f"tutorials/{name}"))

@@ -17,7 +17,7 @@ import pytest
 import torch
 
 from tests.conftest import HOSTED, LANGUAGES, LESSONS, PROJECT, ROOT
-from tools.render import strip_anchor
+from tools.lessons import strip_anchor
 
 pytestmark = pytest.mark.slow
 

@@ -13,12 +13,11 @@ import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
-import jupytext
 import pytest
 from lxml import html as lxml_html
 from pymdownx.slugs import slugify
 
-from tests.conftest import LANGUAGES, LESSONS, PROJECT
+from tests.conftest import LANGUAGES, LESSONS, PROJECT, lesson
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +29,7 @@ PAGES = [(lang, name) for name in LESSONS for lang in LANGUAGES]
 
 def script_facts(lang: str, name: str) -> tuple[list[str], list[tuple[str, str]]]:
     """Code lines (comments and blank lines left out) and (heading, anchor) of a script."""
-    notebook = jupytext.read(PROJECT.examples_dir / lang / f"{name}.py")
+    notebook = lesson(lang, name).notebook
     code, headings = [], []
     for cell in notebook.cells:
         if cell.cell_type == "code":

@@ -7,10 +7,11 @@ import re
 
 import pytest
 
-from tests.conftest import LESSONS
+from tests.conftest import LESSONS, PROJECT
 from tools import search
 
 ZWSP = search.ZERO_WIDTH_SPACE
+GLOSSARY = PROJECT.docs_dir / "ko" / "glossary.md"
 
 
 @pytest.mark.parametrize(
@@ -31,7 +32,7 @@ ZWSP = search.ZERO_WIDTH_SPACE
     ],
 )
 def test_segment_word_cuts_particles_and_endings_off(word, pieces):
-    assert search.segment_word(word) == pieces
+    assert search.segment_word(word, GLOSSARY) == pieces
 
 
 def test_segment_word_refuses_bad_input():
@@ -44,7 +45,7 @@ def test_segment_word_refuses_bad_input():
 def test_segment_text_keeps_tags_and_visible_text():
     text = "<p>가중치와 <code>nn.Sequential</code>을 쓰면 활성화 함수를 적용합니다.</p>"
     vocabulary = search.Vocabulary()
-    segmented = search.segment_text(text, vocabulary)
+    segmented = search.segment_text(text, vocabulary, GLOSSARY)
     assert segmented.replace(ZWSP, "") == text
     assert segmented == (
         f"<p>가중치{ZWSP}와 <code>nn.Sequential</code>{ZWSP}을 쓰면 "
@@ -66,7 +67,7 @@ def test_korean_index_splits_on_the_zero_width_space():
 
 def test_segmentations_are_cached_on_disk_by_text(tmp_path, monkeypatch):
     texts = ["가중치와 편향을 더합니다.", "English only", "<p>활성화 함수를 적용합니다.</p>"]
-    first = search.Segmenter(tmp_path)
+    first = search.Segmenter(tmp_path, GLOSSARY)
     vocabulary = search.Vocabulary()
     segmented = [first.segment(text, vocabulary) for text in texts]
     assert (first.misses, first.hits) == (2, 0)  # English text is not analysed at all
@@ -77,7 +78,7 @@ def test_segmentations_are_cached_on_disk_by_text(tmp_path, monkeypatch):
         raise AssertionError("Kiwi was called for a cached text")
 
     monkeypatch.setattr(search, "segment_text", no_kiwi)
-    second = search.Segmenter(tmp_path)
+    second = search.Segmenter(tmp_path, GLOSSARY)
     again = search.Vocabulary()
     assert [second.segment(text, again) for text in texts] == segmented
     assert (second.misses, second.hits) == (0, 2)
@@ -92,7 +93,7 @@ def test_write_index_makes_locations_relative_and_ships_the_vocabulary(tmp_path)
         {"location": "ko/", "title": "홈", "text": ""},
     ]
     config = search.search_config(base, "ko", segmented=True)
-    count = search.write_index(tmp_path, "ko/", config, entries, search.Segmenter(None))
+    count = search.write_index(tmp_path, "ko/", config, entries, search.Segmenter(None, GLOSSARY))
     assert count == 2
     data = json.loads((tmp_path / "ko" / "search" / "search_index.json").read_text("utf-8"))
     assert [doc["location"] for doc in data["docs"]] == ["tutorials/x/#setup", ""]
@@ -103,13 +104,15 @@ def test_write_index_makes_locations_relative_and_ships_the_vocabulary(tmp_path)
 
 
 def test_synonyms_are_the_glossarys_avoided_korean_spellings():
-    synonyms = search.synonyms()
+    synonyms = search.synonyms(GLOSSARY)
     assert synonyms["에폭"] == "에포크"
     assert synonyms["웨이트디케이"] == "가중치 감쇠"  # spaces removed from the key
     assert synonyms["크로스엔트로피"] == "교차 엔트로피"
     assert synonyms["렐루"] == "ReLU"  # from the names kept in Latin script
     assert "Python" not in synonyms, "a spelling without Hangul is not a Korean synonym"
-    assert search.Vocabulary().as_json()["synonyms"] == dict(sorted(synonyms.items()))
+    vocabulary = search.Segmenter(None, GLOSSARY).vocabulary()
+    assert vocabulary.as_json()["synonyms"] == dict(sorted(synonyms.items()))
+    assert search.synonyms(None) == {} and search.Vocabulary().synonyms == {}
 
 
 def test_compounds_are_the_code_names_split_at_capitals():

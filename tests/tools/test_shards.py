@@ -1,16 +1,18 @@
-"""Sharded execution: `make examples SHARD=i/N` splits the scripts by recorded run time."""
+"""Sharded execution: `make examples SHARD=i/N` splits the scripts by committed run times."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, copy_project, mkdocs_env
+from tests.conftest import PROJECT, ROOT, copy_project, mkdocs_env
 from tests.tools.test_execute import make_project, run
 from tools import execute
 
@@ -36,6 +38,73 @@ def test_the_split_balances_recorded_times_and_is_deterministic():
     assert [[ex.label for ex in part] for part in again] == labels
     with pytest.raises(ValueError, match="at least 1, got 0"):
         execute.split(examples, 0)
+
+
+def scripts_project(root: Path, times: dict[str, float] | None) -> object:
+    """Six scripts in examples/en, and examples/run_times.json when ``times`` is given."""
+    (root / "examples" / "en").mkdir(parents=True)
+    for index in range(6):
+        (root / "examples" / "en" / f"{index:02d}_x.py").write_text("# %%\nx = 1\n")
+    if times is not None:
+        (root / "examples" / "run_times.json").write_text(json.dumps(times))
+    return replace(
+        PROJECT,
+        root=root,
+        docs_dir=root / "docs",
+        examples_dir=root / "examples",
+        languages=(PROJECT.default,),
+    )
+
+
+def record_runs(project, seconds: dict[str, float]) -> None:
+    """Executed notebooks with these run times, as a shard's run leaves them."""
+    for example in execute.discover(project):
+        example.notebook.parent.mkdir(parents=True, exist_ok=True)
+        record = {"nnguide": {"run_seconds": seconds[example.label]}}
+        example.notebook.write_text(json.dumps({"cells": [], "metadata": record}))
+
+
+def test_running_a_shard_does_not_change_the_split(tmp_path):
+    times = {f"examples/en/{i:02d}_x.py": t for i, t in enumerate([9, 7, 6, 5, 4, 1])}
+    project = scripts_project(tmp_path, times)
+    before = [[ex.label for ex in execute.shard(project, f"{i}/2")] for i in (1, 2)]
+    assert before == [
+        ["examples/en/00_x.py", "examples/en/03_x.py", "examples/en/05_x.py"],
+        ["examples/en/01_x.py", "examples/en/02_x.py", "examples/en/04_x.py"],
+    ]
+    # Shard 1 ran on a loaded machine: its notebooks record other times.
+    record_runs(project, {label: 100.0 - seconds for label, seconds in times.items()})
+    after = [[ex.label for ex in execute.shard(project, f"{i}/2")] for i in (1, 2)]
+    assert after == before
+
+
+def test_without_recorded_times_every_script_counts_alike(tmp_path):
+    project = scripts_project(tmp_path, None)
+    labels = [[ex.name for ex in execute.shard(project, f"{i}/3")] for i in (1, 2, 3)]
+    assert labels == [["00_x", "03_x"], ["01_x", "04_x"], ["02_x", "05_x"]]
+
+
+def test_record_times_takes_the_notebooks_times_and_keeps_the_others(tmp_path):
+    project = scripts_project(tmp_path, {"examples/en/09_gone.py": 3.0})
+    record_runs(project, {f"examples/en/{i:02d}_x.py": i + 0.04 for i in range(6)})
+    (tmp_path / "docs" / "en" / PROJECT.tutorials / "05_x.ipynb").unlink()
+    path = execute.record_run_times(project, execute.discover(project))
+    assert json.loads(path.read_text()) == {
+        "examples/en/00_x.py": 0.0,
+        "examples/en/01_x.py": 1.0,
+        "examples/en/02_x.py": 2.0,
+        "examples/en/03_x.py": 3.0,
+        "examples/en/04_x.py": 4.0,
+        "examples/en/09_gone.py": 3.0,
+    }
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"examples/en/00_x.py": "fast"}', "[1]"])
+def test_a_bad_run_times_file_is_named(tmp_path, content):
+    project = scripts_project(tmp_path, None)
+    (tmp_path / "examples" / "run_times.json").write_text(content)
+    with pytest.raises(ValueError, match=r"^examples/run_times.json: "):
+        execute.shard(project, "1/2")
 
 
 def shard_run(project: Path, spec: str) -> subprocess.CompletedProcess:

@@ -16,7 +16,8 @@ import ast
 import sys
 from dataclasses import dataclass
 
-from tools import config
+from tools import config, lessons
+from tools.lessons import Lesson
 
 
 class _BlankStrings(ast.NodeTransformer):
@@ -61,22 +62,16 @@ def statements(source: str) -> list[Statement]:
     ]
 
 
-def _source_line(text: str, line: int | None) -> str:
-    lines = text.splitlines()
-    return lines[line - 1].strip() if line and 0 < line <= len(lines) else ""
-
-
-def compare(default, other) -> list[str]:
+def compare(default: Lesson, other: Lesson) -> list[str]:
     """Differences between two scripts of one lesson, as messages naming both lines.
 
     Args:
-        default: ``(label, text, notebook)`` of the default language's script.
-        other: The same for a translation.
+        default: The default language's script, as :func:`tools.lessons.read` reads it.
+        other: A translation's.
     """
-    from tools.execute import cell_lines
-
-    (label_a, text_a, book_a), (label_b, text_b, book_b) = default, other
-    starts_a, starts_b = cell_lines(text_a, book_a), cell_lines(text_b, book_b)
+    label_a, label_b = default.example.label, other.example.label
+    book_a, book_b = default.notebook, other.notebook
+    starts_a, starts_b = default.starts, other.starts
     kinds_a = [cell.cell_type for cell in book_a.cells]
     kinds_b = [cell.cell_type for cell in book_b.cells]
     if kinds_a != kinds_b:
@@ -84,8 +79,8 @@ def compare(default, other) -> list[str]:
             (i for i, (a, b) in enumerate(zip(kinds_a, kinds_b, strict=False)) if a != b),
             min(len(kinds_a), len(kinds_b)),
         )
-        line_a = starts_a[index] if index < len(starts_a) else len(text_a.splitlines())
-        line_b = starts_b[index] if index < len(starts_b) else len(text_b.splitlines())
+        line_a = starts_a[index] if index < len(starts_a) else len(default.text.splitlines())
+        line_b = starts_b[index] if index < len(starts_b) else len(other.text.splitlines())
         return [
             f"{label_a}:{line_a} and {label_b}:{line_b}: the cells differ "
             f"({len(kinds_a)} and {len(kinds_b)} cells; cell {index + 1} is "
@@ -118,7 +113,7 @@ def compare(default, other) -> list[str]:
             problems.append(
                 f"{label_a}:{line_a} and {label_b}:{line_b}: the code differs "
                 "(only comments and the text of strings may)\n"
-                f"    {_source_line(text_a, line_a)}\n    {_source_line(text_b, line_b)}"
+                f"    {default.line(line_a)}\n    {other.line(line_b)}"
             )
             break
     return problems
@@ -134,11 +129,9 @@ def check(project: config.Project | None = None, names: list[str] | None = None)
     Returns:
         One message per difference, each naming the lesson's two files and lines.
     """
-    from tools.execute import ExampleError, discover, read_script, read_source
-
     project = project or config.load()
     default = project.default.code
-    by_key = {(example.lang, example.name): example for example in discover(project)}
+    by_key = {(example.lang, example.name): example for example in lessons.discover(project)}
     if names is None:
         names = sorted(name for lang, name in by_key if lang == default)
     problems = []
@@ -153,11 +146,8 @@ def check(project: config.Project | None = None, names: list[str] | None = None)
                 problems.append(f"{missing} is missing ({present.label} exists)")
                 continue
             try:
-                pair = [
-                    (ex.label, read_source(ex.script, ex.label), read_script(ex))
-                    for ex in (base, translation)
-                ]
-            except ExampleError as error:
+                pair = [lessons.read(example) for example in (base, translation)]
+            except lessons.LessonError as error:
                 problems.append(str(error))
                 continue
             problems += compare(pair[0], pair[1])

@@ -1,0 +1,205 @@
+"""The lessons module: the one reader of the scripts, and the parity check on what it reads.
+
+No kernel starts here: every case reads or compares scripts only.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT
+from tools import lessons
+from tools.checks import parity
+
+SCRIPT = """# ---
+# jupyter:
+#   nnguide_device: gpu
+# ---
+
+# %% [markdown]
+# # Tensors { #tensors }
+#
+# Prose.
+
+# %%
+import torch
+
+x = torch.ones(2)  # a comment
+
+# %% [markdown]
+# ## Shapes
+
+# %%
+print(x.shape)
+"""
+
+
+def project_at(root: Path, languages: tuple[str, ...] = ("en", "ko")):
+    for code in languages:
+        (root / "examples" / code).mkdir(parents=True, exist_ok=True)
+    return replace(
+        PROJECT,
+        root=root,
+        docs_dir=root / "docs",
+        examples_dir=root / "examples",
+        cache_dir=root / ".cache",
+    )
+
+
+def write(project, lang: str, name: str, text: str | bytes) -> lessons.Example:
+    path = project.examples_dir / lang / f"{name}.py"
+    if isinstance(text, str):
+        text = text.encode("utf-8")
+    path.write_bytes(text)
+    return next(ex for ex in lessons.discover(project) if ex.script == path)
+
+
+def test_discover_lists_numbered_scripts_by_language_then_name(tmp_path):
+    project = project_at(tmp_path)
+    for lang in ("ko", "en"):
+        for name in ("01_b", "00_a"):
+            write(project, lang, name, "# %%\nx = 1\n")
+    (project.examples_dir / "en" / "helper.py").write_text("x = 1\n")
+    found = lessons.discover(project)
+    assert [ex.label for ex in found] == [
+        "examples/en/00_a.py",
+        "examples/en/01_b.py",
+        "examples/ko/00_a.py",
+        "examples/ko/01_b.py",
+    ]
+    assert found[0].notebook == tmp_path / "docs" / "en" / PROJECT.tutorials / "00_a.ipynb"
+    korean = [ex.label for ex in lessons.discover(project, ("ko",))]
+    assert korean == ["examples/ko/00_a.py", "examples/ko/01_b.py"]
+
+
+def test_read_gives_text_cells_lines_title_header_and_code(tmp_path):
+    project = project_at(tmp_path)
+    lesson = lessons.read(write(project, "en", "00_tensors", SCRIPT))
+    assert lesson.text == SCRIPT
+    assert [cell.cell_type for cell in lesson.notebook.cells] == [
+        "markdown",
+        "code",
+        "markdown",
+        "code",
+    ]
+    assert [cell["id"] for cell in lesson.notebook.cells] == [f"cell-{i}" for i in range(4)]
+    lines = SCRIPT.splitlines()
+    assert [lines[start - 1] for start in lesson.starts] == [
+        "# # Tensors { #tensors }",
+        "import torch",
+        "# ## Shapes",
+        "print(x.shape)",
+    ]
+    assert lesson.title == "Tensors"
+    assert lesson.metadata["nnguide_device"] == "gpu"
+    assert lesson.code() == ("import torch\n\nx = torch.ones(2)  # a comment", "print(x.shape)")
+    assert lesson.line(lesson.starts[3]) == "print(x.shape)"
+
+
+def test_each_read_gives_a_notebook_of_its_own(tmp_path):
+    example = write(project_at(tmp_path), "en", "00_tensors", SCRIPT)
+    first = lessons.read(example)
+    first.notebook.cells[1].source = "changed"
+    assert lessons.read(example).notebook.cells[1].source.startswith("import torch")
+
+
+def test_an_edited_script_is_read_again(tmp_path):
+    example = write(project_at(tmp_path), "en", "00_tensors", SCRIPT)
+    assert lessons.read(example).title == "Tensors"
+    example.script.write_text(SCRIPT.replace("# # Tensors", "# # Tensors and shapes"))
+    stat = example.script.stat()
+    os.utime(example.script, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert lessons.read(example).title == "Tensors and shapes"
+
+
+def test_a_script_without_header_maps_cells_to_markers():
+    text = "# %%\nx = 1\n\n# %% [markdown]\n# Text\n"
+    notebook = lessons.parse(text)
+    assert lessons.cell_lines(text, notebook) == [2, 5]
+    assert lessons.notebook_title(notebook) is None
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\xef\xbb\xbf# %%\nx = 1\n", "x.py:1: starts with a byte order mark"),
+        (b"# %%\nx = 1\ny = '\xff'\n", "x.py:3: not UTF-8 (byte 0xff at column 6)"),
+    ],
+)
+def test_bad_encodings_name_the_file_line_and_byte(data, message):
+    with pytest.raises(lessons.LessonError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        lessons.decode(data, "x.py")
+
+
+def test_read_rejects_a_script_that_is_not_utf8(tmp_path):
+    example = write(project_at(tmp_path), "en", "00_x", "# %%\ns = 'é'\n".encode("latin-1"))
+    with pytest.raises(lessons.LessonError, match=r"examples/en/00_x.py:2: not UTF-8"):
+        lessons.read(example)
+
+
+def test_strip_anchor_and_title_of_executed_notebook_json():
+    assert lessons.strip_anchor("손실 {#loss}") == "손실"
+    assert lessons.strip_anchor("Loss") == "Loss"
+    notebook = {
+        "cells": [
+            {"cell_type": "code", "source": "# # not a title"},
+            {"cell_type": "markdown", "source": ["Intro\n", "# 손실 { #loss }\n"]},
+        ]
+    }
+    assert lessons.notebook_title(notebook) == "손실"
+
+
+def pair(tmp_path, english: str, korean: str) -> tuple[lessons.Lesson, lessons.Lesson]:
+    project = project_at(tmp_path)
+    prefix = "# %%\nimport torch\n\nx = torch.tensor([3.0, 1.0])\nv = 1.5\n"
+    en = write(project, "en", "02_second", prefix + english + "\n")
+    ko = write(project, "ko", "02_second", prefix + korean + "\n")
+    return lessons.read(en), lessons.read(ko)
+
+
+@pytest.mark.parametrize(
+    ("english", "korean", "differs"),
+    [
+        ('print(f"min {x.argmin()}")', 'print(f"최소 {x.argmin()}")', False),
+        ('print(f"min {x.argmin()}")', 'print(f"{x.argmin()} (최소)")', False),
+        ('print(f"min {x.argmin()}")', 'print(f"최소 {x.argmax()}")', True),
+        ('print(f"min {v:.2f}")', 'print(f"최소 {v:.3f}")', True),
+        ('print(f"min {v!r}")', 'print(f"최소 {v}")', True),
+        ('print("min", x)  # smallest', 'print("최소", x)  # 가장 작은 값', False),
+    ],
+)
+def test_parity_compares_code_with_f_string_fields_as_code(tmp_path, english, korean, differs):
+    problems = parity.compare(*pair(tmp_path, english, korean))
+    if not differs:
+        assert problems == []
+        return
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        "examples/en/02_second.py:6 and examples/ko/02_second.py:6: the code differs"
+    )
+    assert english in problems[0] and korean in problems[0]
+
+
+def test_parity_names_the_first_cell_that_differs_in_kind(tmp_path):
+    project = project_at(tmp_path)
+    en = write(project, "en", "01_x", "# %%\nx = 1\n\n# %% [markdown]\n# Text\n")
+    ko = write(project, "ko", "01_x", "# %%\nx = 1\n\n# %%\ny = 2\n")
+    assert parity.compare(lessons.read(en), lessons.read(ko)) == [
+        "examples/en/01_x.py:5 and examples/ko/01_x.py:5: the cells differ "
+        "(2 and 2 cells; cell 2 is markdown and code)"
+    ]
+
+
+def test_parity_check_reports_a_missing_translation_and_a_bad_encoding(tmp_path):
+    project = project_at(tmp_path)
+    write(project, "en", "01_x", "# %%\nx = 1\n")
+    write(project, "en", "02_y", "# %%\nx = 1\n")
+    write(project, "ko", "02_y", b"# %%\nx = '\xff'\n")
+    assert parity.check(project) == [
+        "examples/ko/01_x.py is missing (examples/en/01_x.py exists)",
+        "examples/ko/02_y.py:2: not UTF-8 (byte 0xff at column 6); save it as UTF-8",
+    ]

@@ -1,0 +1,255 @@
+"""The ``nnguide`` MkDocs plugin and the step functions its event handlers call.
+
+No site is built and no kernel starts here; ``tests/site`` checks the built site.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import filelock
+import pytest
+from mkdocs.config import load_config
+from mkdocs.config.base import ValidationError
+from mkdocs.plugins import get_plugins
+
+from tests.conftest import PROJECT, ROOT
+from tools import files, plugin, render, search, site_files, tutorial_page, usage
+
+EN = PROJECT.language("en")
+KO = PROJECT.language("ko")
+
+
+def test_mkdocs_finds_the_plugin_by_its_entry_point():
+    assert get_plugins()["nnguide"].load() is plugin.NnguidePlugin
+
+
+def test_the_site_lists_the_plugin_last_with_its_typed_options():
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    names = list(config.plugins)
+    assert names[-1] == "nnguide", "last: for each event it runs after search and i18n"
+    assert not config.hooks
+    options = config.plugins["nnguide"].config
+    assert (options.status_page, options.api_folder, options.theme_cache) == (
+        "build-status.md",
+        "api",
+        True,
+    )
+
+
+def test_a_wrong_option_type_is_named():
+    errors, _ = plugin.NnguidePlugin().load_config({"theme_cache": "yes"})
+    assert errors and errors[0][0] == "theme_cache"
+    assert isinstance(errors[0][1], ValidationError)
+    assert "Expected type: <class 'bool'>" in str(errors[0][1])
+
+
+@pytest.mark.parametrize(
+    ("src_uri", "expected"),
+    [
+        (f"ko/{PROJECT.tutorials}/01_building_networks.ipynb", ("ko", "01_building_networks")),
+        (f"en/{PROJECT.tutorials}/00_tensors.ipynb", ("en", "00_tensors")),
+        (f"fr/{PROJECT.tutorials}/00_tensors.ipynb", None),
+        (f"en/{PROJECT.tutorials}/00_tensors.py", None),
+        (f"en/{PROJECT.tutorials}/more/00_tensors.ipynb", None),
+        ("en/index.md", None),
+    ],
+)
+def test_tutorial_source_accepts_only_a_language_s_tutorial_notebooks(src_uri, expected):
+    assert site_files.tutorial_source(PROJECT, src_uri) == expected
+
+
+def test_vendored_files_are_minified_code_and_fonts(tmp_path):
+    for name in (
+        "katex.min.js",
+        "katex.js",
+        "katex.min.css",
+        "katex.css",
+        "fonts/a.woff2",
+        "README.md",
+        "contrib/auto-render.min.js",
+    ):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    found = [path.relative_to(tmp_path).as_posix() for path in site_files.vendored(tmp_path)]
+    assert found == ["contrib/auto-render.min.js", "fonts/a.woff2", "katex.min.css", "katex.min.js"]
+
+
+def test_a_missing_vendor_folder_names_the_folder_and_npm(tmp_path):
+    project = replace(PROJECT, vendor={"assets/katex": tmp_path / "node_modules" / "katex"})
+    with pytest.raises(FileNotFoundError, match=r"katex is missing: run `npm ci`.*assets/katex/"):
+        site_files.vendor_files(project, config=None)
+
+
+def test_the_downloads_line_links_script_notebook_and_colab():
+    html = tutorial_page.header(EN.labels, "01_x", "https://colab.example/x.ipynb")
+    assert html == (
+        '<p class="nb-downloads">Download: <a href="01_x.py" download>Python script (.py)</a>'
+        ' · <a href="01_x.ipynb" download>Executed notebook (.ipynb)</a>'
+        ' · <a href="https://colab.example/x.ipynb" class="nb-colab">Open in Colab</a></p>'
+    )
+    assert "nb-colab" not in tutorial_page.header(EN.labels, "01_x", None)
+
+
+def test_colab_opens_the_page_s_notebook_only_for_a_github_repository():
+    url = tutorial_page.colab(
+        "https://github.com/o/r", "notebooks", "ko/tutorials/01_x/index.html", "01_x"
+    )
+    assert url == (
+        "https://colab.research.google.com/github/o/r/blob/notebooks/ko/tutorials/01_x/01_x.ipynb"
+    )
+    assert tutorial_page.colab("https://gitlab.com/o/r", "nb", "t/01_x/index.html", "01_x") is None
+
+
+RECORD = {
+    "run_seconds": 12.345,
+    "executed_at": "2026-03-04T05:06:07+00:00",
+    "python": "3.11.7",
+    "torch": "2.13.0",
+    "device": "CUDA (<H200>)",
+    "peak_memory": 512 * 2**20,
+    "device_peak_memory": 3 * 2**30,
+}
+
+
+def test_the_footer_gives_run_time_and_where_it_ran_in_the_page_s_language():
+    html = tutorial_page.footer(KO.labels, RECORD)
+    assert '<p class="nb-runtime">스크립트 전체 실행 시간: 12.35초</p>' in html
+    assert "2026-03-04 05:06 UTC에 CUDA (&lt;H200&gt;)에서 Python 3.11.7" in html
+    assert "최대 메모리 사용량은 512 MiB (GPU 3,072 MiB)입니다." in html
+    assert tutorial_page.footer(KO.labels, {}) == ""
+    assert tutorial_page.execution_record(json.dumps({"metadata": {"nnguide": RECORD}})) == RECORD
+
+
+def test_a_tutorial_s_edit_link_points_at_its_script():
+    base = "https://github.com/o/r/edit/main/docs/"
+    url = tutorial_page.edit_url(
+        PROJECT, base + "ko/tutorials/01_x.ipynb", "ko/tutorials/01_x.ipynb", "ko", "01_x"
+    )
+    assert url == "https://github.com/o/r/edit/main/examples/ko/01_x.py"
+    other = "https://example.com/edit/ko/tutorials/01_x.ipynb"
+    assert tutorial_page.edit_url(PROJECT, other, "ko/tutorials/01_x.ipynb", "ko", "01_x") == other
+    assert tutorial_page.edit_url(PROJECT, "", "ko/tutorials/01_x.ipynb", "ko", "01_x") == ""
+
+
+def test_the_status_table_lists_every_lesson_with_its_run(tmp_path):
+    project = replace(PROJECT, root=tmp_path, docs_dir=tmp_path / "docs", examples_dir=tmp_path)
+    (tmp_path / "en").mkdir()
+    for name in ("00_a", "01_b", "02_c"):
+        (tmp_path / "en" / f"{name}.py").write_text("# %%\n")
+    notebooks = project.tutorials_dir("en")
+    notebooks.mkdir(parents=True)
+    title = {"cell_type": "markdown", "source": "# A | B { #a }"}
+    (notebooks / "00_a.ipynb").write_text(
+        json.dumps({"cells": [title], "metadata": {"nnguide": RECORD}})
+    )
+    (notebooks / "01_b.ipynb").write_text(json.dumps({"cells": [], "metadata": {}}))
+    table = tutorial_page.status_table(project, "en", {"en/00_a.py"}).splitlines()
+    assert table[0] == "| Lesson | Run time | Peak memory | Ran on | This build | Executed |"
+    assert table[2] == (
+        f"| [A &#124; B]({PROJECT.tutorials}/00_a.ipynb) | 12.35 s | 512 MiB (GPU 3,072 MiB) | "
+        "CUDA (&lt;H200&gt;) · Python 3.11.7 · PyTorch 2.13.0 | executed | 2026-03-04 05:06 UTC |"
+    )
+    assert (
+        table[3] == f"| [01_b]({PROJECT.tutorials}/01_b.ipynb) | 0.00 s |  |  | from the cache |  |"
+    )
+    assert table[4] == "| **Σ** | **12.35 s** | | | | |"
+    assert len(table) == 5, "a lesson not executed yet has no row"
+
+
+def test_the_status_page_is_found_per_language():
+    assert tutorial_page.status_language(PROJECT, "ko/build-status.md", "build-status.md") == "ko"
+    assert (
+        tutorial_page.status_language(PROJECT, "ko/api/build-status.md", "build-status.md") is None
+    )
+    assert tutorial_page.status_language(PROJECT, "build-status.md", "build-status.md") is None
+
+
+API_HTML = (
+    '<h2 id="nnguide.layers.Dense" class="doc doc-heading"><code>Dense</code></h2>'
+    '<div class="doc doc-contents first"><p>A layer.</p></div>'
+    '<h2 id="nnguide.layers.pad" class="doc doc-heading"><code>pad</code></h2>'
+    '<div class="doc doc-contents "><p>Unused.</p></div>'
+)
+
+
+def test_an_api_entry_lists_the_lessons_that_use_it():
+    used_by = {"nnguide.layers.Dense": [("01_x", "Layers & <shapes>"), ("02_y", "Training")]}
+    html = usage.add_lesson_lists(
+        API_HTML, used_by, lambda name: f"../t/{name}/", "이 객체를 쓰는 강의:"
+    )
+    added = (
+        '<p class="nb-used-in"><strong>이 객체를 쓰는 강의:</strong> '
+        '<a href="../t/01_x/">Layers &amp; &lt;shapes&gt;</a>, '
+        '<a href="../t/02_y/">Training</a></p>'
+    )
+    assert html == API_HTML.replace(
+        '<div class="doc doc-contents first">', '<div class="doc doc-contents first">' + added
+    )
+    assert usage.add_lesson_lists(API_HTML, {}, str, "x") == API_HTML
+
+
+def test_api_pages_and_their_lesson_links_are_per_language():
+    assert usage.api_language(PROJECT, "ko/api/layers.md", "api") == KO
+    assert usage.api_language(PROJECT, "ko/index.md", "api") is None
+    url = usage.tutorial_urls(PROJECT, KO, "ko/api/layers/")
+    assert url("01_x") == f"../../{PROJECT.tutorials}/01_x/"
+
+
+def test_serve_dirty_renders_into_a_copy_seeded_once(tmp_path):
+    full = tmp_path / "mkdocs-jupyter" / "en"
+    full.mkdir(parents=True)
+    (full / "page.html").write_text("full build")
+    seeded: set[str] = set()
+    assert render.jupyter_cache_dir(tmp_path, "en", False, seeded) == full
+    serving = render.jupyter_cache_dir(tmp_path, "en", True, seeded)
+    assert serving == tmp_path / "mkdocs-jupyter" / "dirty" / "en"
+    assert (serving / "page.html").read_text() == "full build" and seeded == {"en"}
+    (serving / "page.html").write_text("dirty rebuild")
+    render.jupyter_cache_dir(tmp_path, "en", True, seeded)
+    assert (serving / "page.html").read_text() == "dirty rebuild", "seeded once per serve"
+
+
+def test_one_build_at_a_time_holds_a_site_folder(tmp_path):
+    lock = files.lock_site(tmp_path / "cache", tmp_path / "site")
+    assert lock.is_locked
+    other = filelock.FileLock(lock.lock_file)
+    with pytest.raises(filelock.Timeout):
+        other.acquire(timeout=0.05)
+    lock.release()
+    other.acquire(timeout=0.05)
+    other.release()
+
+
+def test_each_language_gets_its_own_index_and_sitemap(tmp_path):
+    en = {"": [{"location": "", "title": "Home", "text": "Welcome"}]}
+    en["tutorials/01_x/"] = [
+        {"location": "tutorials/01_x/", "title": "Layers", "text": "intro"},
+        {"location": "tutorials/01_x/#dense", "title": "Dense", "text": "nn.Linear"},
+    ]
+    ko = {"ko/": [{"location": "ko/", "title": "홈", "text": "PyTorch"}]}
+    options = {"separator": r"[\s\-]+", "pipeline": [], "fields": {"title": {"boost": 10}}}
+    english_only = replace(PROJECT, languages=(EN, replace(KO, segmenter=None)))
+    written = search.write_indexes(
+        tmp_path,
+        "https://x.org/guide/",
+        english_only,
+        {"en": en, "ko": ko},
+        options,
+        search.Segmenter(None),
+    )
+    assert written == [("en", 3), ("ko", 1)]
+    index = json.loads((tmp_path / "search" / "search_index.json").read_text())
+    assert [doc["location"] for doc in index["docs"]] == [
+        "",
+        "tutorials/01_x/",
+        "tutorials/01_x/#dense",
+    ]
+    korean = json.loads((tmp_path / "ko" / "search" / "search_index.json").read_text())
+    assert korean["config"]["lang"] == ["ko"] and korean["docs"][0]["location"] == ""
+    sitemap = (tmp_path / "ko" / "sitemap.xml").read_text()
+    assert "<loc>https://x.org/guide/ko/</loc>" in sitemap
+    assert (
+        "<loc>https://x.org/guide/tutorials/01_x/</loc>" in (tmp_path / "sitemap.xml").read_text()
+    )

@@ -1,0 +1,213 @@
+"""The lessons: the one reader and parser of the example scripts.
+
+Each ``examples/<lang>/<name>.py`` is a jupytext percent script. Every other step (the
+execute step, the parity and glossary checks, the lesson lists of the API pages, the
+build-status page) takes what this module reads, and none reads a script itself:
+
+* :func:`discover` lists the scripts (:class:`Example`: language, name, paths);
+* :func:`read` reads one as strict UTF-8 (:func:`read_source`) and parses it into a
+  :class:`Lesson`: its text, its notebook (cells with stable ids ``cell-<i>``), the
+  script line where each cell starts, its title and its jupytext header metadata.
+
+A script that is not UTF-8, or starts with a byte order mark, is a :class:`LessonError`
+naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tools import config
+
+# The notebook metadata key under which the build records an execution.
+METADATA_KEY = "nnguide"
+SCRIPT_GLOB = "[0-9][0-9]_*.py"
+
+EXPLICIT_ANCHOR = re.compile(r"\s*\{\s*#([\w-]+)\s*\}\s*$")
+
+
+class LessonError(RuntimeError):
+    """A lesson script cannot be read or run; the message names the file and the line."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example script in one language."""
+
+    lang: str
+    name: str
+    script: Path
+    notebook: Path  # the executed notebook, docs/<lang>/<tutorials>/<name>.ipynb
+    label: str  # the script's path relative to the project, for messages
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A script as read and parsed: the only form the steps see a script in."""
+
+    example: Example
+    text: str
+    notebook: Any  # nbformat.NotebookNode; a copy of its own, free to change
+    starts: tuple[int | None, ...]  # 1-based script line of each cell's first body line
+
+    @property
+    def title(self) -> str | None:
+        """The text of the lesson's ``# title``, without its ``{ #anchor }``."""
+        return notebook_title(self.notebook)
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The script's jupytext header (``# ---`` ... ``# ---``) under ``jupyter:``."""
+        return dict(self.notebook.metadata)
+
+    def code(self) -> tuple[str, ...]:
+        """The sources of the code cells, in order."""
+        return tuple(cell.source for cell in self.notebook.cells if cell.cell_type == "code")
+
+    def line(self, number: int | None) -> str:
+        """The stripped text of script line ``number`` (1-based), or ``""``."""
+        return source_line(self.text, number)
+
+
+def discover(
+    project: config.Project | None = None, languages: tuple[str, ...] | None = None
+) -> list[Example]:
+    """All example scripts, sorted by language then name."""
+    project = project or config.load()
+    found = []
+    for lang in languages or project.codes:
+        for script in sorted((project.examples_dir / lang).glob(SCRIPT_GLOB)):
+            notebook = project.tutorials_dir(lang) / f"{script.stem}.ipynb"
+            label = script.relative_to(project.root).as_posix()
+            found.append(Example(lang, script.stem, script, notebook, label))
+    return found
+
+
+def decode(data: bytes, label: str) -> str:
+    """``data`` as UTF-8 text; ``label`` names the file in the error.
+
+    >>> decode("# 텐서".encode(), "x.py")
+    '# 텐서'
+    >>> decode(b"# caf\\xe9", "x.py")
+    Traceback (most recent call last):
+    ...
+    tools.lessons.LessonError: x.py:1: not UTF-8 (byte 0xe9 at column 6); save it as UTF-8
+
+    Raises:
+        LessonError: If ``data`` starts with a byte order mark or is not UTF-8, naming
+            the line and column of the first bad byte.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise LessonError(f"{label}:1: starts with a byte order mark; save it as UTF-8 without BOM")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = data[error.start : error.start + 1].hex()
+        raise LessonError(
+            f"{label}:{line}: not UTF-8 (byte 0x{byte} at column {column}); save it as UTF-8"
+        ) from None
+
+
+def read_source(path: Path, label: str | None = None) -> str:
+    """The text of a script, which must be UTF-8 without a byte order mark.
+
+    Raises:
+        LessonError: Naming the file (``label``, else the path) and the line of the
+            first bad byte.
+    """
+    return decode(Path(path).read_bytes(), label or str(path))
+
+
+def parse(text: str) -> Any:
+    """A percent script's text as a notebook, with stable cell ids ``cell-<i>``."""
+    import jupytext
+
+    notebook = jupytext.reads(text, fmt="py:percent")
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{index}"
+    return notebook
+
+
+def cell_lines(text: str, notebook: Any) -> list[int | None]:
+    """1-based script line of the first body line of each cell of ``notebook``.
+
+    >>> text = "# %% [markdown]\\n# # Title\\n\\n# %%\\nx = 1\\n"
+    >>> cell_lines(text, parse(text))
+    [2, 5]
+    """
+    lines = text.splitlines()
+    starts = [number + 1 for number, line in enumerate(lines, start=1) if line.startswith("# %%")]
+    # jupytext drops an empty header: cells map to "# %%" markers one to one.
+    shift = len(starts) - len(notebook.cells)
+    return [
+        starts[index + shift] if 0 <= index + shift < len(starts) else None
+        for index in range(len(notebook.cells))
+    ]
+
+
+def strip_anchor(text: str) -> str:
+    """A Markdown heading's text without its trailing ``{ #anchor }``.
+
+    >>> strip_anchor("텐서 { #tensors }")
+    '텐서'
+    """
+    return EXPLICIT_ANCHOR.sub("", text).strip()
+
+
+def notebook_title(notebook: Any) -> str | None:
+    """The text of a notebook's first ``# title`` (parsed JSON or nbformat), no anchor.
+
+    >>> notebook_title({"cells": [{"cell_type": "markdown", "source": "# Tensors { #t }"}]})
+    'Tensors'
+    >>> notebook_title({"cells": []}) is None
+    True
+    """
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        for line in "".join(cell.get("source", "")).splitlines():
+            if line.startswith("# "):
+                return strip_anchor(line[2:])
+    return None
+
+
+def source_line(text: str, number: int | None) -> str:
+    """The stripped text of line ``number`` (1-based) of ``text``, or ``""``.
+
+    >>> source_line("a\\n  b  \\n", 2), source_line("a", 5), source_line("a", None)
+    ('b', '', '')
+    """
+    lines = text.splitlines()
+    return lines[number - 1].strip() if number and 0 < number <= len(lines) else ""
+
+
+def from_text(example: Example, text: str) -> Lesson:
+    """The lesson of ``example`` whose script reads ``text`` (no file is read)."""
+    notebook = parse(text)
+    return Lesson(example, text, notebook, tuple(cell_lines(text, notebook)))
+
+
+def read(example: Example) -> Lesson:
+    """Read and parse ``example``'s script; the notebook is a copy of the caller's own.
+
+    A version of a file (path, modification time, size) is parsed once: ``mkdocs serve``
+    reads every script on each rebuild.
+
+    Raises:
+        LessonError: If the script is not UTF-8 or starts with a byte order mark.
+    """
+    stat = example.script.stat()
+    parsed = _read(example, stat.st_mtime_ns, stat.st_size)
+    return Lesson(example, parsed.text, copy.deepcopy(parsed.notebook), parsed.starts)
+
+
+@functools.lru_cache(maxsize=256)
+def _read(example: Example, mtime_ns: int, size: int) -> Lesson:
+    return from_text(example, read_source(example.script, example.label))

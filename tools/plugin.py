@@ -1,0 +1,316 @@
+"""The ``nnguide`` MkDocs plugin: the build steps of :mod:`tools`, called from MkDocs events.
+
+``mkdocs.yml`` lists it last under ``plugins:`` (``- nnguide``), so for each event it runs
+after the other plugins, search and mkdocs-static-i18n included. It is registered as
+an entry point of the ``nnguide-docs`` distribution (``tools/pyproject.toml``), which
+``make setup`` installs in editable mode; it is not part of the published package.
+
+Each handler is short: it keeps the build's state on the plugin instance and calls the
+step modules, which are plain functions with unit tests:
+
+=====================  ==============================================================
+event                  step
+=====================  ==============================================================
+``on_startup``         remembers ``--dirty`` (``mkdocs serve``)
+``on_config``          :func:`tools.config.load` (languages, folders), the caches
+``on_pre_build``       :func:`tools.files.lock`, :func:`tools.usage.find`,
+                       :func:`tools.render.jupyter_cache_dir`, :func:`tools.execute.build`
+``on_files``           :func:`tools.site_files.add` (:mod:`tools.downloads`)
+``on_env``             the theme's compiled templates cached on disk
+``on_page_markdown``   :func:`tools.tutorial_page.status_table`
+``on_page_content``    :meth:`tools.render.RenderCache.render`, :mod:`tools.tutorial_page`;
+                       on an API page :func:`tools.usage.add_lesson_lists`
+``on_page_context``    the page's search entries, kept per language
+``on_post_template``   the default language's ``404.html`` stays at the root
+``on_post_build``      :func:`tools.usage.report`, :func:`tools.search.write_indexes`
+``on_build_error``     releases the site lock
+``on_serve``           watches ``examples/`` and ``nnguide/``
+=====================  ==============================================================
+
+The theme override ``overrides/main.html`` reads ``config.extra.nnguide_page`` (set
+here per language) to point Material's search at the language's own index.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.toc import get_toc
+
+from tools import config as site_config
+from tools import (
+    downloads,
+    execute,
+    files,
+    lessons,
+    linkcode,
+    render,
+    search,
+    site_files,
+    tutorial_page,
+    usage,
+)
+
+log = logging.getLogger("mkdocs.plugins.nnguide")
+
+
+class NnguideConfig(Config):
+    """The plugin's options in ``mkdocs.yml`` (the project's settings are ``extra.nnguide``)."""
+
+    status_page = c.Type(str, default="build-status.md")  # docs/<lang>/<status_page>
+    api_folder = c.Type(str, default="api")  # docs/<lang>/<api_folder>/: the API pages
+    theme_cache = c.Type(bool, default=True)  # keep compiled theme templates on disk
+    # docs/<lang>/<glossary>: a segmented language's terms join the search's dictionary
+    glossary = c.Type(str, default="glossary.md")
+
+
+class NnguidePlugin(BasePlugin[NnguideConfig]):
+    """Executes the lessons and builds their pages, downloads and search indexes."""
+
+    def __init__(self) -> None:
+        self.project: site_config.Project | None = None
+        self.dirty = False  # `mkdocs serve --dirty`: only changed pages are rebuilt
+        self.building: list[site_config.Language] = []  # the language builds under way
+        # language -> page URL -> the page's search entries (kept across dirty rebuilds)
+        self.sections: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        self.seen: dict[str, int] = {}  # language -> entries of its index already taken
+        self.seeded: set[str] = set()  # languages whose dirty render cache was filled
+        self.default_404: str | None = None
+        self.render_cache: render.RenderCache | None = None
+        self.downloads: downloads.Downloads | None = None
+        self.segmenter: search.Segmenter | None = None
+        self.site_lock: Any = None  # held from the first pre-build to the last post-build
+        self.executed: set[str] = set()  # scripts (labels) executed by this build
+        self.resolver: linkcode.Resolver | None = None
+        self.usage: usage.Usage = {}
+        self.usage_memo: usage.Memo = {}
+        # language -> lesson -> code names linked: (to the API pages, to PyTorch)
+        self.code_links: dict[str, dict[str, tuple[int, int]]] = {}
+
+    @property
+    def site(self) -> site_config.Project:
+        """The project's settings (read in ``on_config``)."""
+        assert self.project is not None
+        return self.project
+
+    @property
+    def language(self) -> site_config.Language:
+        """The language being built (mkdocs-static-i18n nests the other languages' builds)."""
+        return self.building[-1] if self.building else self.site.default
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.dirty = dirty
+
+    def on_config(self, config: Any) -> Any:
+        project = site_config.load(Path(config.config_file_path).parent)
+        if self.project != project:
+            self.project = project
+            self.render_cache = render.RenderCache(project.cache_dir / "render")
+            self.downloads = downloads.Downloads(project)
+            segmented = [lang for lang in project.languages if lang.segmenter]
+            glossary = (
+                project.docs_dir / segmented[0].code / self.config.glossary if segmented else None
+            )
+            self.segmenter = search.Segmenter(project.cache_dir / "search", glossary)
+        return config
+
+    @event_priority(100)  # before mkdocs-jupyter reads its options
+    def on_pre_build(self, *, config: Any) -> None:
+        project = self.site
+        language = project.language(config.theme.get("language") or project.default.code)
+        if not self.building:
+            self.site_lock = files.lock_site(project.cache_dir, config.site_dir, log.info)
+            self._find_usage()
+        self.building.append(language)
+        self.seen[language.code] = 0
+        if not self.dirty:
+            self.sections[language.code] = {}
+        config.extra["nnguide_page"] = {
+            "root": language.root,
+            "terms": "search/terms.json" if language.segmenter else None,
+        }
+        jupyter = config.plugins.get("mkdocs-jupyter")
+        if jupyter is not None:
+            folder = render.jupyter_cache_dir(
+                project.cache_dir, language.code, self.dirty, self.seeded
+            )
+            jupyter.config["cache_dir"] = str(folder)
+        if language.default:  # the first build brings every language's examples up to date
+            self._execute()
+
+    def _find_usage(self) -> None:
+        project = self.site
+        api = project.docs_dir / project.default.code / self.config.api_folder
+        self.resolver = linkcode.Resolver.for_docs(api)
+        self.code_links = {}
+        try:
+            self.usage = usage.find(project, self.resolver, self.usage_memo)
+        except lessons.LessonError as error:
+            raise PluginError(str(error)) from None
+
+    def _execute(self) -> None:
+        if os.environ.get("NNGUIDE_EXECUTE", "1") == "0":
+            missing = [ex.label for ex in lessons.discover(self.site) if not ex.notebook.is_file()]
+            if missing:
+                raise PluginError(
+                    "Not executed yet (run without NNGUIDE_EXECUTE=0): " + ", ".join(missing)
+                )
+            return
+        try:
+            results = execute.build(project=self.site, log=log.info)
+        except lessons.LessonError as error:
+            raise PluginError(str(error)) from None
+        executed = [r.example.label for r in results if r.executed]
+        self.executed = set(executed)
+        log.info(
+            "Examples: %d executed%s, %d up to date",
+            len(executed),
+            f" ({', '.join(executed)})" if executed else "",
+            len(results) - len(executed),
+        )
+
+    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        """Keep the theme's compiled templates on disk (Jinja's bytecode cache).
+
+        MkDocs makes a new template environment for every build, and every language's
+        build, which otherwise compiles Material's templates again each time.
+        """
+        if self.config.theme_cache:
+            from jinja2 import FileSystemBytecodeCache
+
+            folder = self.site.cache_dir / "jinja"
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        return env
+
+    @event_priority(-110)  # after mkdocs-static-i18n (-100) rebuilt the file list
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        assert self.downloads is not None
+        try:
+            return site_files.add(files, config, self.site, self.downloads)
+        except (FileNotFoundError, downloads.DownloadError) as error:
+            raise PluginError(str(error)) from None
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
+        """The build-status page gets its table: every lesson of its language, from this build."""
+        code = tutorial_page.status_language(self.site, page.file.src_uri, self.config.status_page)
+        if code is None:
+            return markdown
+        table = tutorial_page.status_table(self.site, code, self.executed)
+        return markdown.rstrip() + "\n\n" + table + "\n"
+
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+        source = site_files.tutorial_source(self.site, page.file.src_uri)
+        if source is None:
+            return self._add_lesson_lists(html, page)
+        lang, name = source
+        assert self.render_cache is not None
+        notebook_text = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+        labels = self.site.language(lang).labels
+        try:
+            rendered = self.render_cache.render(html, notebook_text, self.resolver, labels.figure)
+        except render.RenderError as error:
+            raise PluginError(f"{page.file.src_uri}: {error}") from None
+        counts = tutorial_page.code_link_counts(rendered.body)
+        self.code_links.setdefault(lang, {})[name] = counts
+        tutorial_page.write_figures(Path(page.file.abs_dest_path).parent, rendered.figures)
+        page.toc = get_toc(rendered.toc)
+        page.edit_url = tutorial_page.edit_url(
+            self.site, page.edit_url, page.file.src_uri, lang, name
+        )
+        colab = tutorial_page.colab(
+            config.repo_url or "", self.site.notebooks_branch, page.file.dest_uri, name
+        )
+        record = tutorial_page.execution_record(notebook_text)
+        return (
+            rendered.title
+            + tutorial_page.header(labels, name, colab)
+            + rendered.body
+            + tutorial_page.footer(labels, record)
+        )
+
+    def _add_lesson_lists(self, html: str, page: Any) -> str:
+        language = usage.api_language(self.site, page.file.src_uri, self.config.api_folder)
+        if language is None:
+            return html
+        urls = usage.tutorial_urls(self.site, language, page.url)
+        used_by = self.usage.get(language.code, {})
+        return usage.add_lesson_lists(html, used_by, urls, language.labels.used_in)
+
+    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        search_plugin = search.plugin(config)
+        if search_plugin is None:
+            return context
+        # The search plugin makes a new index for each language's build and has just
+        # added this page's sections to it (this plugin runs after it).
+        code = self.language.code
+        entries = search_plugin.search_index.entries
+        start = self.seen.get(code, 0)
+        self.sections.setdefault(code, {})[page.url] = [dict(entry) for entry in entries[start:]]
+        self.seen[code] = len(entries)
+        return context
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
+        """Keep the default language's ``404.html`` at the site root.
+
+        mkdocs-static-i18n renders the theme's static templates once per language into
+        the same site directory, so the last language built would own the root
+        ``404.html``. The default language's page is kept.
+        """
+        if template_name != "404.html" or self.project is None:
+            return output_content
+        if self.language.default:
+            self.default_404 = output_content
+            return output_content
+        return self.default_404 or output_content
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.building.clear()
+        self._unlock()
+
+    @event_priority(-110)  # after mkdocs-static-i18n (-100) built the other languages
+    def on_post_build(self, *, config: Any) -> None:
+        self.building.pop()
+        if self.building:
+            return  # a nested language build: the outermost build writes every index
+        try:
+            if self.resolver is not None:
+                for line in usage.report(self.site, self.resolver, self.usage, self.code_links):
+                    log.info(line)
+            self._write_indexes(config)
+        finally:
+            self._unlock()
+
+    def _write_indexes(self, config: Any) -> None:
+        search_plugin = search.plugin(config)
+        if search_plugin is None:
+            return
+        assert self.segmenter is not None
+        written = search.write_indexes(
+            Path(config.site_dir),
+            config.site_url or "",
+            self.site,
+            self.sections,
+            search_plugin.config,
+            self.segmenter,
+        )
+        for code, count in written:
+            log.info("Search index for '%s': %d sections", code, count)
+
+    def _unlock(self) -> None:
+        if self.site_lock is not None:
+            self.site_lock.release()
+            self.site_lock = None
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        for folder in (self.site.examples_dir, self.site.package_dir):
+            server.watch(str(folder))
+        return server

@@ -1,0 +1,173 @@
+"""Site files step: what the build adds to MkDocs' file list (``on_files``).
+
+* The installed front-end files (KaTeX, ``extra.nnguide.vendor``) are served from the
+  site.
+* Tutorial notebooks become documentation pages: mkdocs-static-i18n rebuilds the file
+  list with plain ``File`` objects, which would publish them as raw files
+  (static-i18n issue #198).
+* Each tutorial's ``.py`` and portable ``.ipynb`` (the download step,
+  :mod:`tools.downloads`) are added beside its page, with a zip of them all per
+  language.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from mkdocs.structure.files import File, Files
+
+from tools import config, downloads
+
+VENDOR_SUFFIXES = {".js", ".css", ".woff2", ".woff", ".ttf"}
+
+
+class TutorialFile(File):
+    """A tutorial notebook: a documentation page, rendered by mkdocs-jupyter."""
+
+    def is_documentation_page(self) -> bool:
+        return True
+
+
+def as_tutorial(file: File) -> TutorialFile:
+    """The same file, with mkdocs-static-i18n's fields, as a :class:`TutorialFile`."""
+    wrapped = TutorialFile.__new__(TutorialFile)
+    wrapped.__dict__.update(vars(file))
+    return wrapped
+
+
+def tutorial_source(project: config.Project, src_uri: str) -> tuple[str, str] | None:
+    """``(language, name)`` of a tutorial notebook's ``src_uri``, else None.
+
+    Only ``<lang>/<tutorials>/<name>.ipynb`` of a language of the site is a tutorial.
+    """
+    parts = PurePosixPath(src_uri).parts
+    if (
+        len(parts) == 3
+        and parts[0] in project.codes
+        and parts[1] == project.tutorials
+        and parts[2].endswith(".ipynb")
+    ):
+        return parts[0], parts[2][: -len(".ipynb")]
+    return None
+
+
+def counterparts(project: config.Project, name: str, config: Any) -> dict[str, File]:
+    """The tutorial's page in every language, for the language switcher.
+
+    mkdocs-static-i18n finds the counterparts of documentation pages only, and the
+    notebooks are not documentation pages when it looks.
+    """
+    alternates = {}
+    for language in project.languages:
+        src_uri = f"{language.code}/{project.tutorials}/{name}.ipynb"
+        if not (project.docs_dir / src_uri).is_file():
+            continue
+        dest_uri = f"{language.root}{project.tutorials}/{name}/index.html"
+        alternate = File(
+            src_uri, config.docs_dir, config.site_dir, config.use_directory_urls, dest_uri=dest_uri
+        )
+        alternate.locale = language.code  # type: ignore[attr-defined]
+        alternates[language.code] = alternate
+    return alternates
+
+
+def vendored(source: Path) -> list[Path]:
+    """The files of an installed front-end folder the site serves: minified code, fonts.
+
+    Raises:
+        FileNotFoundError: If ``source`` is not a folder (``npm ci`` has not run).
+    """
+    if not source.is_dir():
+        raise FileNotFoundError(f"{source} is missing: run `npm ci` (make does)")
+    return [
+        path
+        for path in sorted(source.rglob("*"))
+        if path.is_file()
+        and path.suffix in VENDOR_SUFFIXES
+        and (".min." in path.name or path.suffix not in {".js", ".css"})
+    ]
+
+
+def vendor_files(project: config.Project, config: Any) -> list[File]:
+    """The installed front-end files the site serves itself (KaTeX).
+
+    Raises:
+        FileNotFoundError: If an installed folder is missing; the message names it and
+            the site folder it serves.
+    """
+    found = []
+    for folder, source in project.vendor.items():
+        try:
+            paths = vendored(source)
+        except FileNotFoundError as error:
+            raise FileNotFoundError(
+                f"{error} to install the site's front-end files for {folder}/"
+            ) from None
+        for path in paths:
+            dest = f"{folder}/{path.relative_to(source).as_posix()}"
+            found.append(File.generated(config, dest, abs_src_path=str(path)))
+    return found
+
+
+def download_files(
+    project: config.Project, config: Any, made: downloads.Downloads, tutorials: list[Any]
+) -> list[File]:
+    """Each tutorial's portable notebook, and per language a zip of scripts and notebooks.
+
+    The zip's source path is ``<lang>/<tutorials>/<ARCHIVE>``, so a home page links it
+    as ``tutorials/<ARCHIVE>`` and strict mode checks the link.
+
+    Raises:
+        downloads.DownloadError: If a notebook cannot be made portable.
+    """
+    found = []
+    by_language: dict[str, list[downloads.Tutorial]] = {}
+    for tutorial in tutorials:
+        content = made.notebook(tutorial, config.site_url or "")
+        found.append(File.generated(config, tutorial.notebook_path, content=content))
+        by_language.setdefault(tutorial.language.code, []).append(tutorial)
+    for code, group in by_language.items():
+        archive = File.generated(
+            config,
+            f"{code}/{project.tutorials}/{downloads.ARCHIVE}",
+            content=made.archive(code, group, config.site_url or ""),
+        )
+        root = project.language(code).root
+        archive.dest_uri = f"{root}{project.tutorials}/{downloads.ARCHIVE}"
+        found.append(archive)
+    return found
+
+
+def add(files: Files, config: Any, project: config.Project, made: downloads.Downloads) -> Files:
+    """``files`` with the vendored files, the tutorials as pages, and their downloads.
+
+    Raises:
+        FileNotFoundError: If an installed front-end folder is missing.
+        downloads.DownloadError: If a notebook cannot be made portable.
+    """
+    for file in vendor_files(project, config):
+        if files.get_file_from_path(file.src_uri) is None:
+            files.append(file)
+    tutorials = []
+    for file in list(files):
+        source = tutorial_source(project, file.src_uri)
+        if source is None or isinstance(file, TutorialFile):
+            continue
+        lang, name = source
+        files.remove(file)
+        tutorial = as_tutorial(file)
+        tutorial.alternates = counterparts(project, name, config)  # type: ignore[attr-defined]
+        files.append(tutorial)
+        folder = posixpath.dirname(tutorial.dest_uri)
+        script = project.examples_dir / lang / f"{name}.py"
+        files.append(File.generated(config, f"{folder}/{name}.py", abs_src_path=str(script)))
+        tutorials.append(
+            downloads.Tutorial(
+                project.language(lang), name, script, Path(file.abs_src_path or ""), folder
+            )
+        )
+    for download in download_files(project, config, made, tutorials):
+        files.append(download)
+    return files
