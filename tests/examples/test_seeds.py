@@ -31,7 +31,7 @@ SEED_LINE = "SEED = 0"
 OTHER_SEEDS = (1, 2, 3)
 # The lessons whose conclusions compare methods: each must define its seed, so that none
 # drops out of the reruns silently.
-COMPARISONS = ("04", "07", "08")
+COMPARISONS = ("02", "04", "07", "08")
 WORKERS = 2
 SCRIPTS = PROJECT.examples_dir / DEFAULT_LANGUAGE
 
