@@ -7,6 +7,11 @@ out ragged. These helpers pad by display width instead, following the East Asian
 property of Unicode (`unicodedata.east_asian_width`): wide (`W`) and full-width (`F`)
 characters take two columns, combining marks and zero-width characters none, and
 everything else one.
+
+Some characters (`·`, `×`, `λ`, `σ`, `²`, `→`) are East Asian *Ambiguous*: Western
+fonts draw them one column wide, Korean, Chinese and Japanese fonts two. `format_table`
+resolves them by context, as Unicode's UAX #11 suggests: two columns in a table that
+holds Hangul or other wide characters, one otherwise.
 """
 
 from __future__ import annotations
@@ -22,18 +27,30 @@ __all__ = ["display_width", "format_table", "pad"]
 _ALIGNMENTS = ("<", ">", "^")
 
 
-def _char_width(char: str) -> int:
+def _char_width(char: str, ambiguous: int) -> int:
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
         return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    kind = unicodedata.east_asian_width(char)
+    if kind == "A":
+        return ambiguous
+    return 2 if kind in ("W", "F") else 1
 
 
-def display_width(text: str) -> int:
+def _check_ambiguous(value: object) -> int:
+    number = check_int(value, "ambiguous")
+    if number not in (1, 2):
+        raise ValueError(f"ambiguous must be 1 or 2 (columns), got {value!r}")
+    return number
+
+
+def display_width(text: str, ambiguous: int = 1) -> int:
     """Return the number of terminal columns `text` takes.
 
     Args:
         text: One line of text. A control character, such as a newline or a tab, has no
             single width and is refused.
+        ambiguous: Columns of an East Asian Ambiguous character such as `·` or `λ`: 1, as
+            Western fonts draw it (the default), or 2, as Korean fonts do.
 
     Returns:
         The sum of the widths of the characters: 2 for East Asian wide and full-width
@@ -42,7 +59,8 @@ def display_width(text: str) -> int:
 
     Raises:
         TypeError: If `text` is not a `str`.
-        ValueError: If `text` holds a control character (newline, tab, ...).
+        ValueError: If `text` holds a control character (newline, tab, ...), or
+            `ambiguous` is neither 1 nor 2.
 
     Examples:
         >>> display_width("loss")
@@ -51,16 +69,23 @@ def display_width(text: str) -> int:
         4
         >>> len("손실")
         2
+        >>> display_width("λ = 1"), display_width("λ = 1", ambiguous=2)
+        (5, 6)
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {describe(text)}")
+    ambiguous = _check_ambiguous(ambiguous)
     for char in text:
         if unicodedata.category(char) == "Cc":
             raise ValueError(f"text must be one line without control characters, got {text!r}")
-    return sum(_char_width(char) for char in text)
+    return sum(_char_width(char, ambiguous) for char in text)
 
 
-def pad(text: str, width: int, align: str = "<") -> str:
+def _is_wide(text: str) -> bool:
+    return any(unicodedata.east_asian_width(char) in ("W", "F") for char in text)
+
+
+def pad(text: str, width: int, align: str = "<", ambiguous: int = 1) -> str:
     """Pad `text` with spaces to `width` display columns.
 
     Args:
@@ -69,6 +94,7 @@ def pad(text: str, width: int, align: str = "<") -> str:
             it is, never cut.
         align: `"<"` (left, the default), `">"` (right) or `"^"` (centre), as in a format
             specification.
+        ambiguous: Columns of an East Asian Ambiguous character (see `display_width`).
 
     Returns:
         `text` with spaces added so that `display_width` of the result is at least `width`.
@@ -85,7 +111,7 @@ def pad(text: str, width: int, align: str = "<") -> str:
     """
     width = check_int(width, "width", minimum=0)
     align = check_str(align, "align", choices=_ALIGNMENTS)
-    missing = max(width - display_width(text), 0)
+    missing = max(width - display_width(text, ambiguous), 0)
     if align == "<":
         return text + " " * missing
     if align == ">":
@@ -108,6 +134,7 @@ def format_table(
     *,
     align: str | None = None,
     gap: int = 2,
+    ambiguous: int | None = None,
 ) -> str:
     """Lay out `rows` as a plain-text table whose columns line up by display width.
 
@@ -122,6 +149,9 @@ def format_table(
         align: One of `"<"`, `">"`, `"^"` per column, e.g. `"<>>"`. By default the first
             column is left-aligned and the others right-aligned, as numbers are.
         gap: Spaces between columns.
+        ambiguous: Columns of an East Asian Ambiguous character (`·`, `×`, `λ`): 1 or 2.
+            `None` (the default) decides by context: 2 when a cell or header holds Hangul
+            or another wide character, as the Korean fonts that draw it do, else 1.
 
     Returns:
         The table as lines joined by newlines, without trailing spaces: every line has
@@ -131,8 +161,8 @@ def format_table(
         TypeError: If `rows` is not a sequence of sequences, or a cell is neither a `str`
             nor a real number.
         ValueError: If rows differ in length from each other, from `headers` or from
-            `align`, or `align` holds a character other than `<`, `>`, `^`, or a cell
-            spans several lines.
+            `align`, `align` holds a character other than `<`, `>`, `^`, a cell spans
+            several lines, or `ambiguous` is neither 1, 2 nor `None`.
 
     Examples:
         >>> print(format_table([["MLP", "4,810"], ["합성곱 신경망", "6,090"]],
@@ -172,11 +202,17 @@ def format_table(
         raise ValueError(
             f"align must have one of '<', '>', '^' for each of the {columns} columns, got {align!r}"
         )
-    widths = [max(display_width(row[column]) for row in table) for column in range(columns)]
+    if ambiguous is None:
+        ambiguous = 2 if any(_is_wide(cell) for row in table for cell in row) else 1
+    ambiguous = _check_ambiguous(ambiguous)
+    widths = [
+        max(display_width(row[column], ambiguous) for row in table) for column in range(columns)
+    ]
     separator = " " * gap
     return "\n".join(
         separator.join(
-            pad(cell, width, how) for cell, width, how in zip(row, widths, align, strict=True)
+            pad(cell, width, how, ambiguous)
+            for cell, width, how in zip(row, widths, align, strict=True)
         ).rstrip()
         for row in table
     )

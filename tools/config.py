@@ -74,6 +74,18 @@ class Language:
 
 
 @dataclass(frozen=True)
+class Vendor:
+    """An installed front-end folder (``npm ci``) whose files the site serves.
+
+    ``files`` are glob patterns relative to ``source``; empty means its minified code
+    and its fonts (``tools.site_files.vendored``).
+    """
+
+    source: Path
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Project:
     """Folders, build settings and languages of the site."""
 
@@ -85,7 +97,7 @@ class Project:
     package_dir: Path
     languages: tuple[Language, ...]
     timeout: int  # seconds one example script may run
-    vendor: dict[str, Path]  # site folder -> installed folder whose files the site serves
+    vendor: dict[str, Vendor]  # site folder -> the installed files the site serves
     notebooks_branch: str = "notebooks"  # the branch "Open in Colab" reads the notebooks from
 
     @property
@@ -201,11 +213,34 @@ def from_mapping(data: dict[str, Any], root: Path) -> Project:
         languages=tuple(languages),
         timeout=timeout,
         vendor={
-            str(folder).strip("/"): root / source
+            str(folder).strip("/"): _vendor(root, folder, source)
             for folder, source in (settings.get("vendor") or {}).items()
         },
         notebooks_branch=_branch(settings.get("notebooks_branch", "notebooks")),
     )
+
+
+def _vendor(root: Path, folder: str, value: Any) -> Vendor:
+    """One ``extra.nnguide.vendor`` entry: a folder, or ``{from: folder, files: [globs]}``."""
+    if isinstance(value, str):
+        return Vendor(root / value)
+    where = f"{CONFIG_FILE}: extra.nnguide.vendor.{folder}"
+    if not isinstance(value, dict) or set(value) != {"from", "files"}:
+        raise ConfigError(
+            f"{where} must be an installed folder or a mapping with 'from' (the folder) and "
+            f"'files' (glob patterns in it), got {value!r}"
+        )
+    files = value["files"]
+    if (
+        not isinstance(value["from"], str)
+        or not isinstance(files, list)
+        or not files
+        or not all(isinstance(pattern, str) and pattern for pattern in files)
+    ):
+        raise ConfigError(
+            f"{where}: 'from' must be a folder and 'files' a list of glob patterns, got {value!r}"
+        )
+    return Vendor(root / value["from"], tuple(files))
 
 
 def _branch(value: Any) -> str:

@@ -1,6 +1,6 @@
 """Site files step: what the build adds to MkDocs' file list (``on_files``).
 
-* The installed front-end files (KaTeX, ``extra.nnguide.vendor``) are served from the
+* The installed front-end files (KaTeX, a code font; ``extra.nnguide.vendor``) are served from the
   site.
 * Tutorial notebooks become documentation pages: mkdocs-static-i18n rebuilds the file
   list with plain ``File`` objects, which would publish them as raw files
@@ -73,40 +73,52 @@ def counterparts(project: config.Project, name: str, config: Any) -> dict[str, F
     return alternates
 
 
-def vendored(source: Path) -> list[Path]:
-    """The files of an installed front-end folder the site serves: minified code, fonts.
+def vendored(source: Path, files: tuple[str, ...] = ()) -> list[Path]:
+    """The files of an installed front-end folder the site serves.
+
+    Without ``files``: its minified code and its fonts. With ``files`` (glob patterns
+    relative to ``source``): exactly the files they match, e.g. one weight of a font.
 
     Raises:
-        FileNotFoundError: If ``source`` is not a folder (``npm ci`` has not run).
+        FileNotFoundError: If ``source`` is not a folder (``npm ci`` has not run), or a
+            pattern of ``files`` matches nothing.
     """
     if not source.is_dir():
         raise FileNotFoundError(f"{source} is missing: run `npm ci` (make does)")
-    return [
-        path
-        for path in sorted(source.rglob("*"))
-        if path.is_file()
-        and path.suffix in VENDOR_SUFFIXES
-        and (".min." in path.name or path.suffix not in {".js", ".css"})
-    ]
+    if not files:
+        return [
+            path
+            for path in sorted(source.rglob("*"))
+            if path.is_file()
+            and path.suffix in VENDOR_SUFFIXES
+            and (".min." in path.name or path.suffix not in {".js", ".css"})
+        ]
+    found: set[Path] = set()
+    for pattern in files:
+        matched = [path for path in source.glob(pattern) if path.is_file()]
+        if not matched:
+            raise FileNotFoundError(f"{source}/{pattern} matches no file: run `npm ci` (make does)")
+        found.update(matched)
+    return sorted(found)
 
 
 def vendor_files(project: config.Project, config: Any) -> list[File]:
-    """The installed front-end files the site serves itself (KaTeX).
+    """The installed front-end files the site serves itself (KaTeX, a code font).
 
     Raises:
-        FileNotFoundError: If an installed folder is missing; the message names it and
-            the site folder it serves.
+        FileNotFoundError: If an installed folder or file is missing; the message names it
+            and the site folder it serves.
     """
     found = []
-    for folder, source in project.vendor.items():
+    for folder, vendor in project.vendor.items():
         try:
-            paths = vendored(source)
+            paths = vendored(vendor.source, vendor.files)
         except FileNotFoundError as error:
             raise FileNotFoundError(
                 f"{error} to install the site's front-end files for {folder}/"
             ) from None
         for path in paths:
-            dest = f"{folder}/{path.relative_to(source).as_posix()}"
+            dest = f"{folder}/{path.relative_to(vendor.source).as_posix()}"
             found.append(File.generated(config, dest, abs_src_path=str(path)))
     return found
 

@@ -297,3 +297,57 @@ def test_every_figure_has_alt_text_in_the_page_language(site, browser, lang):
             described += 1
     context.close()
     assert described >= len(lessons(lang)), "the tutorials have figures"
+
+
+# Where each line of a printed table ends (its last column is right-aligned), in pixels,
+# and the widths of probe strings in the output font: a table padded by display width
+# lines up only if a Hangul syllable (and an ambiguous character such as λ) is exactly
+# two Latin characters wide.
+TABLE_PROBE = r"""(header) => {
+  const pre = [...document.querySelectorAll(".nb-output > pre")]
+    .find((p) => p.textContent.split("\n")[0].startsWith(header))
+  if (!pre) return null
+  const width = (text) => {
+    const span = document.createElement("span")
+    span.textContent = text
+    pre.appendChild(span)
+    const w = span.getBoundingClientRect().width
+    span.remove()
+    return w
+  }
+  const node = pre.firstChild
+  const ends = []
+  let offset = 0
+  for (const line of node.textContent.split("\n")) {
+    const last = line.trimEnd().length
+    // The table's lines have gaps of two spaces or more; a print after it has none.
+    if (!line.includes("  ")) break
+    const range = document.createRange()
+    range.setStart(node, offset + last - 1)
+    range.setEnd(node, offset + last)
+    ends.push(range.getBoundingClientRect().right)
+    offset += line.length + 1
+  }
+  return {ends, hangul: width("가나"), latin: width("abcd"), lambda: width("λ"),
+          times: width("×"), two: width("ab"),
+          font: document.fonts.check('16px "Nanum Gothic Coding"', "가")}
+}"""
+
+
+@pytest.mark.parametrize(
+    ("name", "header"),
+    [("07_overfitting_and_regularization", "설정"), ("08_first_cnn", "모델")],
+)
+def test_korean_printed_tables_line_up_on_the_page(site, browser, name, header):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site.page_url("ko", f"tutorials/{name}/"))
+    page.evaluate("document.fonts.ready.then(() => true)")
+    found = page.evaluate(TABLE_PROBE, header)
+    page.close()
+    assert found is not None, f"no printed table starting with {header!r} on ko/{name}"
+    assert found["font"], "the Korean code font (Nanum Gothic Coding) is not loaded"
+    assert found["hangul"] == pytest.approx(found["latin"], abs=0.01)
+    assert found["lambda"] == pytest.approx(found["two"], abs=0.01)
+    assert found["times"] == pytest.approx(found["two"], abs=0.01)
+    assert len(found["ends"]) >= 3
+    assert max(found["ends"]) - min(found["ends"]) < 0.5, found["ends"]

@@ -87,6 +87,24 @@ def test_korean_table_lines_up_where_character_padding_does_not():
     assert len({display_width(line) for line in by_characters}) == 2
 
 
+def test_ambiguous_characters_take_two_columns_in_a_table_with_hangul():
+    # Korean fonts (the site's Nanum Gothic Coding among them) draw λ, ×, · two columns
+    # wide, Western fonts one: the table decides by whether it holds Hangul.
+    korean = format_table([["AdamW, λ = 1", "0.312"], ["규제 없음", "0.305"]])
+    assert korean.split("\n") == ["AdamW, λ = 1  0.312", "규제 없음      0.305"]
+    assert {display_width(line, ambiguous=2) for line in korean.split("\n")} == {20}
+    english = format_table([["AdamW, λ = 1", "0.312"], ["no decay", "0.305"]])
+    assert english.split("\n") == ["AdamW, λ = 1  0.312", "no decay      0.305"]
+    assert format_table([["6×6"], ["식"]], ambiguous=1).split("\n") == ["6×6", "식"]
+    assert format_table([["6×6"], ["식"]], align=">").split("\n") == ["6×6", "  식"]
+
+
+@pytest.mark.parametrize("value", [0, 3, 1.0, True, "2"])
+def test_ambiguous_is_one_or_two_columns(value):
+    with pytest.raises((TypeError, ValueError), match=rf"ambiguous must be .*{value!r}"):
+        format_table([["a"]], ambiguous=value)
+
+
 def test_numbers_are_formatted_and_right_aligned():
     assert format_table([["a", 4810, 0.123456], ["bb", 7, 2.0]]).split("\n") == [
         "a   4,810  0.1235",

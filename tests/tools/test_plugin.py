@@ -15,7 +15,8 @@ from mkdocs.config.base import ValidationError
 from mkdocs.plugins import get_plugins
 
 from tests.conftest import PROJECT, ROOT
-from tools import files, plugin, render, search, site_files, tutorial_page, usage
+from tools import config, files, plugin, render, search, site_files, tutorial_page, usage
+from tools.config import Vendor
 
 EN = PROJECT.language("en")
 KO = PROJECT.language("ko")
@@ -76,8 +77,41 @@ def test_vendored_files_are_minified_code_and_fonts(tmp_path):
     assert found == ["contrib/auto-render.min.js", "fonts/a.woff2", "katex.min.css", "katex.min.js"]
 
 
+def test_vendored_files_given_by_pattern_are_exactly_those(tmp_path):
+    for name in ("400.css", "700.css", "files/x-1-400-normal.woff2", "files/x-1-700-normal.woff2"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    found = site_files.vendored(tmp_path, ("400.css", "files/*-400-normal.woff2"))
+    assert [path.relative_to(tmp_path).as_posix() for path in found] == [
+        "400.css",
+        "files/x-1-400-normal.woff2",
+    ]
+    with pytest.raises(FileNotFoundError, match=r"files/\*-300-normal.woff2 matches no file"):
+        site_files.vendored(tmp_path, ("files/*-300-normal.woff2",))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"from": "node_modules/x"},
+        {"from": "node_modules/x", "files": []},
+        {"from": "node_modules/x", "files": "400.css"},
+        {"from": 3, "files": ["400.css"]},
+        ["node_modules/x"],
+    ],
+)
+def test_a_vendor_entry_is_a_folder_or_a_folder_with_patterns(value, tmp_path):
+    with pytest.raises(config.ConfigError, match=r"extra.nnguide.vendor.assets/x"):
+        config._vendor(tmp_path, "assets/x", value)
+    assert config._vendor(tmp_path, "assets/x", "node_modules/x") == Vendor(
+        tmp_path / "node_modules/x"
+    )
+
+
 def test_a_missing_vendor_folder_names_the_folder_and_npm(tmp_path):
-    project = replace(PROJECT, vendor={"assets/katex": tmp_path / "node_modules" / "katex"})
+    project = replace(
+        PROJECT, vendor={"assets/katex": Vendor(tmp_path / "node_modules" / "katex")}
+    )
     with pytest.raises(FileNotFoundError, match=r"katex is missing: run `npm ci`.*assets/katex/"):
         site_files.vendor_files(project, config=None)
 
