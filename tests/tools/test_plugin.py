@@ -109,9 +109,7 @@ def test_a_vendor_entry_is_a_folder_or_a_folder_with_patterns(value, tmp_path):
 
 
 def test_a_missing_vendor_folder_names_the_folder_and_npm(tmp_path):
-    project = replace(
-        PROJECT, vendor={"assets/katex": Vendor(tmp_path / "node_modules" / "katex")}
-    )
+    project = replace(PROJECT, vendor={"assets/katex": Vendor(tmp_path / "node_modules" / "katex")})
     with pytest.raises(FileNotFoundError, match=r"katex is missing: run `npm ci`.*assets/katex/"):
         site_files.vendor_files(project, config=None)
 
