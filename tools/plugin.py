@@ -15,7 +15,8 @@ event                  step
 ``on_config``          :func:`tools.config.load` (languages, folders), the caches
 ``on_pre_build``       :func:`tools.files.lock`, :func:`tools.usage.find`,
                        :func:`tools.render.jupyter_cache_dir`, :func:`tools.execute.build`
-``on_files``           :func:`tools.site_files.add` (:mod:`tools.downloads`)
+``on_files``           :func:`tools.site_files.search_worker`,
+                       :func:`tools.site_files.add` (:mod:`tools.downloads`)
 ``on_env``             the theme's compiled templates cached on disk
 ``on_page_markdown``   :func:`tools.tutorial_page.status_table`
 ``on_page_content``    :meth:`tools.render.RenderCache.render`, :mod:`tools.tutorial_page`;
@@ -195,6 +196,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
     def on_files(self, files: Files, *, config: Any) -> Files:
         assert self.downloads is not None
         try:
+            config.extra["nnguide_page"]["worker"] = site_files.search_worker(files)
             return site_files.add(files, config, self.site, self.downloads)
         except (FileNotFoundError, downloads.DownloadError) as error:
             raise PluginError(str(error)) from None

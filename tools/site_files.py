@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -21,6 +22,9 @@ from mkdocs.structure.files import File, Files
 from tools import config, downloads
 
 VENDOR_SUFFIXES = {".js", ".css", ".woff2", ".woff", ".ttf"}
+# Material's search worker, named by a hash of its content: one file of the theme's
+WORKER_FOLDER = "assets/javascripts/workers"
+_WORKER = re.compile(r"search\.[0-9a-f]+\.min\.js")
 
 
 class TutorialFile(File):
@@ -71,6 +75,26 @@ def counterparts(project: config.Project, name: str, config: Any) -> dict[str, F
         alternate.locale = language.code  # type: ignore[attr-defined]
         alternates[language.code] = alternate
     return alternates
+
+
+def search_worker(files: Files) -> str:
+    """The file name of Material's search worker among the theme's files of ``files``.
+
+    Material names the worker by a hash of its content (``search.a7633da7.min.js``);
+    ``workers/search_rank.js`` loads it by the name this finds in the installed theme.
+
+    Raises:
+        FileNotFoundError: If the theme has no such file (not Material, or a Material
+            that ships its search worker under another name).
+    """
+    for file in files:
+        folder, name = posixpath.split(file.src_uri)
+        if folder == WORKER_FOLDER and _WORKER.fullmatch(name):
+            return name
+    raise FileNotFoundError(
+        f"the theme has no search worker {WORKER_FOLDER}/search.<hash>.min.js "
+        "for assets/javascripts/workers/search_rank.js to load"
+    )
 
 
 def vendored(source: Path, files: tuple[str, ...] = ()) -> list[Path]:

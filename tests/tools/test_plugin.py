@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import filelock
 import pytest
 from mkdocs.config import load_config
 from mkdocs.config.base import ValidationError
 from mkdocs.plugins import get_plugins
+from mkdocs.structure.files import Files, get_files
 
 from tests.conftest import PROJECT, ROOT
 from tools import config, files, plugin, render, search, site_files, tutorial_page, usage
@@ -287,3 +289,15 @@ def test_each_language_gets_its_own_index_and_sitemap(tmp_path):
     assert (
         "<loc>https://x.org/guide/tutorials/01_x/</loc>" in (tmp_path / "sitemap.xml").read_text()
     )
+
+
+def test_the_search_worker_is_found_among_the_installed_theme_s_files():
+    site = load_config(str(ROOT / "mkdocs.yml"))
+    theme_files = get_files(site)
+    theme_files.add_files_from_theme(site.theme.get_env(), site)
+    name = site_files.search_worker(theme_files)
+    assert name.startswith("search.") and name.endswith(".min.js")
+    worker = theme_files.get_file_from_path(f"{site_files.WORKER_FOLDER}/{name}")
+    assert worker is not None and Path(worker.abs_src_path).is_file()
+    with pytest.raises(FileNotFoundError, match="search worker"):
+        site_files.search_worker(Files([]))
