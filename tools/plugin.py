@@ -21,9 +21,11 @@ event                  step
 ``on_page_markdown``   :func:`tools.tutorial_page.status_table`
 ``on_page_content``    :meth:`tools.render.RenderCache.render`, :mod:`tools.tutorial_page`;
                        on an API page :func:`tools.usage.add_lesson_lists`
-``on_page_context``    the page's search entries, kept per language
+``on_page_context``    the page's URL, kept per language
 ``on_post_template``   the default language's ``404.html`` stays at the root
-``on_post_build``      :func:`tools.usage.report`, :func:`tools.search.write_indexes`
+``on_post_build``      each language's build: :func:`tools.search.page_sections` (from the
+                       search plugin's written index); the last:
+                       :func:`tools.usage.report`, :func:`tools.search.write_indexes`
 ``on_build_error``     releases the site lock
 ``on_serve``           watches ``examples/`` and ``nnguide/``
 =====================  ==============================================================
@@ -42,7 +44,7 @@ from typing import Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.toc import get_toc
 
@@ -82,7 +84,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         self.building: list[site_config.Language] = []  # the language builds under way
         # language -> page URL -> the page's search entries (kept across dirty rebuilds)
         self.sections: dict[str, dict[str, list[dict[str, Any]]]] = {}
-        self.seen: dict[str, int] = {}  # language -> entries of its index already taken
+        self.rendered: dict[str, list[str]] = {}  # language -> URLs of the pages it rendered
         self.seeded: set[str] = set()  # languages whose dirty render cache was filled
         self.default_404: str | None = None
         self.render_cache: render.RenderCache | None = None
@@ -131,9 +133,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             self.site_lock = files.lock_site(project.cache_dir, config.site_dir, log.info)
             self._find_usage()
         self.building.append(language)
-        self.seen[language.code] = 0
-        if not self.dirty:
-            self.sections[language.code] = {}
+        self.rendered[language.code] = []
         config.extra["nnguide_page"] = {
             "root": language.root,
             "terms": "search/terms.json" if language.segmenter else None,
@@ -248,16 +248,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         return usage.add_lesson_lists(html, used_by, urls, language.labels.used_in)
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
-        search_plugin = search.plugin(config)
-        if search_plugin is None:
-            return context
-        # The search plugin makes a new index for each language's build and has just
-        # added this page's sections to it (this plugin runs after it).
-        code = self.language.code
-        entries = search_plugin.search_index.entries
-        start = self.seen.get(code, 0)
-        self.sections.setdefault(code, {})[page.url] = [dict(entry) for entry in entries[start:]]
-        self.seen[code] = len(entries)
+        self.rendered.setdefault(self.language.code, []).append(page.url)
         return context
 
     def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
@@ -278,8 +269,25 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         self.building.clear()
         self._unlock()
 
+    @event_priority(-50)  # after the search plugin (0) wrote this language's index
+    def _take_sections(self, *, config: Any) -> None:
+        """The search entries of the pages this language's build rendered, from its index.
+
+        The search plugin has just written ``search/search_index.json`` for this
+        language's build; mkdocs-static-i18n (-100) then builds the other languages,
+        and at the end rewrites it with every language's entries.
+        """
+        if search.plugin(config) is None:
+            return
+        code = self.language.code
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        found = search.page_sections(index, self.rendered.get(code, []))
+        if not self.dirty:
+            self.sections[code] = {}
+        self.sections.setdefault(code, {}).update(found)
+
     @event_priority(-110)  # after mkdocs-static-i18n (-100) built the other languages
-    def on_post_build(self, *, config: Any) -> None:
+    def _write_site_files(self, *, config: Any) -> None:
         self.building.pop()
         if self.building:
             return  # a nested language build: the outermost build writes every index
@@ -290,6 +298,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             self._write_indexes(config)
         finally:
             self._unlock()
+
+    on_post_build = CombinedEvent(_take_sections, _write_site_files)
 
     def _write_indexes(self, config: Any) -> None:
         search_plugin = search.plugin(config)
