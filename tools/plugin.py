@@ -18,9 +18,10 @@ event                  step
 ``on_files``           :func:`tools.site_files.search_worker`,
                        :func:`tools.site_files.add` (:mod:`tools.downloads`)
 ``on_env``             the theme's compiled templates cached on disk
-``on_page_markdown``   :func:`tools.tutorial_page.status_table`
-``on_page_content``    :meth:`tools.render.RenderCache.render`, :mod:`tools.tutorial_page`;
-                       on an API page :func:`tools.usage.add_lesson_lists`
+``on_page_markdown``   :func:`tools.tutorial_page.status_table`; on an API page
+                       :func:`tools.usage.add_lesson_lists` (mkdocstrings options that
+                       the templates in ``tools/templates`` show)
+``on_page_content``    :meth:`tools.render.RenderCache.render`, :mod:`tools.tutorial_page`
 ``on_page_context``    the page's URL, kept per language
 ``on_post_template``   the default language's ``404.html`` stays at the root
 ``on_post_build``      each language's build: :func:`tools.search.page_sections` (from the
@@ -202,17 +203,20 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             raise PluginError(str(error)) from None
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
-        """The build-status page gets its table: every lesson of its language, from this build."""
+        """The build-status page gets its table: every lesson of its language, from this build.
+
+        An API page's ``:::`` blocks get the lessons that use their objects.
+        """
         code = tutorial_page.status_language(self.site, page.file.src_uri, self.config.status_page)
         if code is None:
-            return markdown
+            return self._add_lesson_lists(markdown, page)
         table = tutorial_page.status_table(self.site, code, self.executed)
         return markdown.rstrip() + "\n\n" + table + "\n"
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
         source = site_files.tutorial_source(self.site, page.file.src_uri)
         if source is None:
-            return self._add_lesson_lists(html, page)
+            return html
         lang, name = source
         assert self.render_cache is not None
         notebook_text = Path(page.file.abs_src_path).read_text(encoding="utf-8")
@@ -239,13 +243,16 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             + tutorial_page.footer(labels, record)
         )
 
-    def _add_lesson_lists(self, html: str, page: Any) -> str:
+    def _add_lesson_lists(self, markdown: str, page: Any) -> str:
         language = usage.api_language(self.site, page.file.src_uri, self.config.api_folder)
         if language is None:
-            return html
+            return markdown
         urls = usage.tutorial_urls(self.site, language, page.url)
         used_by = self.usage.get(language.code, {})
-        return usage.add_lesson_lists(html, used_by, urls, language.labels.used_in)
+        try:
+            return usage.add_lesson_lists(markdown, used_by, urls, language.labels.used_in)
+        except ValueError as error:
+            raise PluginError(f"{page.file.src_uri}: {error}") from None
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         self.rendered.setdefault(self.language.code, []).append(page.url)
