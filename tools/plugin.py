@@ -15,14 +15,18 @@ event                  step
 ``on_config``          :func:`tools.config.load` (languages, folders), the caches
 ``on_pre_build``       :func:`tools.files.lock`, :func:`tools.usage.find`,
                        :func:`tools.render.jupyter_cache_dir`, :func:`tools.execute.build`
-``on_files``           :func:`tools.site_files.add` (:mod:`tools.downloads`)
+``on_files``           :func:`tools.site_files.search_worker`,
+                       :func:`tools.site_files.add` (:mod:`tools.downloads`)
 ``on_env``             the theme's compiled templates cached on disk
-``on_page_markdown``   :func:`tools.tutorial_page.status_table`
-``on_page_content``    :meth:`tools.render.RenderCache.render`, :mod:`tools.tutorial_page`;
-                       on an API page :func:`tools.usage.add_lesson_lists`
-``on_page_context``    the page's search entries, kept per language
+``on_page_markdown``   :func:`tools.tutorial_page.status_table`; on an API page
+                       :func:`tools.usage.add_lesson_lists` (mkdocstrings options that
+                       the templates in ``tools/templates`` show)
+``on_page_content``    :meth:`tools.render.RenderCache.render`, :mod:`tools.tutorial_page`
+``on_page_context``    the page's URL, kept per language
 ``on_post_template``   the default language's ``404.html`` stays at the root
-``on_post_build``      :func:`tools.usage.report`, :func:`tools.search.write_indexes`
+``on_post_build``      each language's build: :func:`tools.search.page_sections` (from the
+                       search plugin's written index); the last:
+                       :func:`tools.usage.report`, :func:`tools.search.write_indexes`
 ``on_build_error``     releases the site lock
 ``on_serve``           watches ``examples/`` and ``nnguide/``
 =====================  ==============================================================
@@ -41,7 +45,7 @@ from typing import Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.toc import get_toc
 
@@ -81,7 +85,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         self.building: list[site_config.Language] = []  # the language builds under way
         # language -> page URL -> the page's search entries (kept across dirty rebuilds)
         self.sections: dict[str, dict[str, list[dict[str, Any]]]] = {}
-        self.seen: dict[str, int] = {}  # language -> entries of its index already taken
+        self.rendered: dict[str, list[str]] = {}  # language -> URLs of the pages it rendered
         self.seeded: set[str] = set()  # languages whose dirty render cache was filled
         self.default_404: str | None = None
         self.render_cache: render.RenderCache | None = None
@@ -130,9 +134,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             self.site_lock = files.lock_site(project.cache_dir, config.site_dir, log.info)
             self._find_usage()
         self.building.append(language)
-        self.seen[language.code] = 0
-        if not self.dirty:
-            self.sections[language.code] = {}
+        self.rendered[language.code] = []
         config.extra["nnguide_page"] = {
             "root": language.root,
             "terms": "search/terms.json" if language.segmenter else None,
@@ -195,22 +197,26 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
     def on_files(self, files: Files, *, config: Any) -> Files:
         assert self.downloads is not None
         try:
+            config.extra["nnguide_page"]["worker"] = site_files.search_worker(files)
             return site_files.add(files, config, self.site, self.downloads)
         except (FileNotFoundError, downloads.DownloadError) as error:
             raise PluginError(str(error)) from None
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
-        """The build-status page gets its table: every lesson of its language, from this build."""
+        """The build-status page gets its table: every lesson of its language, from this build.
+
+        An API page's ``:::`` blocks get the lessons that use their objects.
+        """
         code = tutorial_page.status_language(self.site, page.file.src_uri, self.config.status_page)
         if code is None:
-            return markdown
+            return self._add_lesson_lists(markdown, page)
         table = tutorial_page.status_table(self.site, code, self.executed)
         return markdown.rstrip() + "\n\n" + table + "\n"
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
         source = site_files.tutorial_source(self.site, page.file.src_uri)
         if source is None:
-            return self._add_lesson_lists(html, page)
+            return html
         lang, name = source
         assert self.render_cache is not None
         notebook_text = Path(page.file.abs_src_path).read_text(encoding="utf-8")
@@ -237,25 +243,19 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             + tutorial_page.footer(labels, record)
         )
 
-    def _add_lesson_lists(self, html: str, page: Any) -> str:
+    def _add_lesson_lists(self, markdown: str, page: Any) -> str:
         language = usage.api_language(self.site, page.file.src_uri, self.config.api_folder)
         if language is None:
-            return html
+            return markdown
         urls = usage.tutorial_urls(self.site, language, page.url)
         used_by = self.usage.get(language.code, {})
-        return usage.add_lesson_lists(html, used_by, urls, language.labels.used_in)
+        try:
+            return usage.add_lesson_lists(markdown, used_by, urls, language.labels.used_in)
+        except ValueError as error:
+            raise PluginError(f"{page.file.src_uri}: {error}") from None
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
-        search_plugin = search.plugin(config)
-        if search_plugin is None:
-            return context
-        # The search plugin makes a new index for each language's build and has just
-        # added this page's sections to it (this plugin runs after it).
-        code = self.language.code
-        entries = search_plugin.search_index.entries
-        start = self.seen.get(code, 0)
-        self.sections.setdefault(code, {})[page.url] = [dict(entry) for entry in entries[start:]]
-        self.seen[code] = len(entries)
+        self.rendered.setdefault(self.language.code, []).append(page.url)
         return context
 
     def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
@@ -276,8 +276,25 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         self.building.clear()
         self._unlock()
 
+    @event_priority(-50)  # after the search plugin (0) wrote this language's index
+    def _take_sections(self, *, config: Any) -> None:
+        """The search entries of the pages this language's build rendered, from its index.
+
+        The search plugin has just written ``search/search_index.json`` for this
+        language's build; mkdocs-static-i18n (-100) then builds the other languages,
+        and at the end rewrites it with every language's entries.
+        """
+        if search.plugin(config) is None:
+            return
+        code = self.language.code
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        found = search.page_sections(index, self.rendered.get(code, []))
+        if not self.dirty:
+            self.sections[code] = {}
+        self.sections.setdefault(code, {}).update(found)
+
     @event_priority(-110)  # after mkdocs-static-i18n (-100) built the other languages
-    def on_post_build(self, *, config: Any) -> None:
+    def _write_site_files(self, *, config: Any) -> None:
         self.building.pop()
         if self.building:
             return  # a nested language build: the outermost build writes every index
@@ -288,6 +305,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             self._write_indexes(config)
         finally:
             self._unlock()
+
+    on_post_build = CombinedEvent(_take_sections, _write_site_files)
 
     def _write_indexes(self, config: Any) -> None:
         search_plugin = search.plugin(config)

@@ -504,6 +504,36 @@ def plugin(config: Any) -> Any:
     return found if found is not None and found.config.enabled else None
 
 
+def page_sections(index: Path, urls: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """The entries of a search index written by the search plugin, by page.
+
+    Args:
+        index: A ``search_index.json`` as MkDocs' and Material's search plugins write it
+            (``{"config": ..., "docs": [{"location": "page/#anchor", ...}]}``).
+        urls: The URLs of the pages to take, in the order wanted.
+
+    Returns:
+        Each page's URL with its entries (those whose location is the URL, or the URL
+        and an anchor), in the index's order; a page without entries has none.
+
+    Raises:
+        FileNotFoundError: If ``index`` does not exist.
+        ValueError: If ``index`` is not such an index.
+    """
+    try:
+        docs = json.loads(Path(index).read_text(encoding="utf-8"))["docs"]
+    except (KeyError, TypeError, json.JSONDecodeError):
+        docs = None
+    if not isinstance(docs, list):
+        raise ValueError(f"{index} is not a search index with a list of docs")
+    found: dict[str, list[dict[str, Any]]] = {url: [] for url in urls}
+    for entry in docs:
+        page = str(entry["location"]).partition("#")[0]
+        if page in found:
+            found[page].append(entry)
+    return found
+
+
 def write_indexes(
     site: Path,
     site_url: str,

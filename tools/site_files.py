@@ -2,9 +2,9 @@
 
 * The installed front-end files (KaTeX, a code font; ``extra.nnguide.vendor``) are served from the
   site.
-* Tutorial notebooks become documentation pages: mkdocs-static-i18n rebuilds the file
-  list with plain ``File`` objects, which would publish them as raw files
-  (static-i18n issue #198).
+* Tutorial notebooks become documentation pages again: mkdocs-static-i18n rebuilds the
+  file list with plain ``File`` objects, which would publish them as raw files
+  (static-i18n issue #198, worked around in :mod:`tools.static_i18n_198`).
 * Each tutorial's ``.py`` and portable ``.ipynb`` (the download step,
   :mod:`tools.downloads`) are added beside its page, with a zip of them all per
   language.
@@ -13,28 +13,18 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-from tools import config, downloads
+from tools import config, downloads, static_i18n_198
 
 VENDOR_SUFFIXES = {".js", ".css", ".woff2", ".woff", ".ttf"}
-
-
-class TutorialFile(File):
-    """A tutorial notebook: a documentation page, rendered by mkdocs-jupyter."""
-
-    def is_documentation_page(self) -> bool:
-        return True
-
-
-def as_tutorial(file: File) -> TutorialFile:
-    """The same file, with mkdocs-static-i18n's fields, as a :class:`TutorialFile`."""
-    wrapped = TutorialFile.__new__(TutorialFile)
-    wrapped.__dict__.update(vars(file))
-    return wrapped
+# Material's search worker, named by a hash of its content: one file of the theme's
+WORKER_FOLDER = "assets/javascripts/workers"
+_WORKER = re.compile(r"search\.[0-9a-f]+\.min\.js")
 
 
 def tutorial_source(project: config.Project, src_uri: str) -> tuple[str, str] | None:
@@ -53,24 +43,40 @@ def tutorial_source(project: config.Project, src_uri: str) -> tuple[str, str] | 
     return None
 
 
-def counterparts(project: config.Project, name: str, config: Any) -> dict[str, File]:
-    """The tutorial's page in every language, for the language switcher.
+def counterparts(project: config.Project, name: str) -> dict[str, tuple[str, str]]:
+    """Language code -> ``(src_uri, dest_uri)`` of the tutorial's page in that language.
 
-    mkdocs-static-i18n finds the counterparts of documentation pages only, and the
-    notebooks are not documentation pages when it looks.
+    For the language switcher: mkdocs-static-i18n finds the counterparts of
+    documentation pages only, and the notebooks are not documentation pages when it
+    looks (:mod:`tools.static_i18n_198`).
     """
-    alternates = {}
+    found = {}
     for language in project.languages:
         src_uri = f"{language.code}/{project.tutorials}/{name}.ipynb"
-        if not (project.docs_dir / src_uri).is_file():
-            continue
-        dest_uri = f"{language.root}{project.tutorials}/{name}/index.html"
-        alternate = File(
-            src_uri, config.docs_dir, config.site_dir, config.use_directory_urls, dest_uri=dest_uri
-        )
-        alternate.locale = language.code  # type: ignore[attr-defined]
-        alternates[language.code] = alternate
-    return alternates
+        if (project.docs_dir / src_uri).is_file():
+            dest_uri = f"{language.root}{project.tutorials}/{name}/index.html"
+            found[language.code] = (src_uri, dest_uri)
+    return found
+
+
+def search_worker(files: Files) -> str:
+    """The file name of Material's search worker among the theme's files of ``files``.
+
+    Material names the worker by a hash of its content (``search.a7633da7.min.js``);
+    ``workers/search_rank.js`` loads it by the name this finds in the installed theme.
+
+    Raises:
+        FileNotFoundError: If the theme has no such file (not Material, or a Material
+            that ships its search worker under another name).
+    """
+    for file in files:
+        folder, name = posixpath.split(file.src_uri)
+        if folder == WORKER_FOLDER and _WORKER.fullmatch(name):
+            return name
+    raise FileNotFoundError(
+        f"the theme has no search worker {WORKER_FOLDER}/search.<hash>.min.js "
+        "for assets/javascripts/workers/search_rank.js to load"
+    )
 
 
 def vendored(source: Path, files: tuple[str, ...] = ()) -> list[Path]:
@@ -165,12 +171,11 @@ def add(files: Files, config: Any, project: config.Project, made: downloads.Down
     tutorials = []
     for file in list(files):
         source = tutorial_source(project, file.src_uri)
-        if source is None or isinstance(file, TutorialFile):
+        if source is None or isinstance(file, static_i18n_198.NotebookPage):
             continue
         lang, name = source
         files.remove(file)
-        tutorial = as_tutorial(file)
-        tutorial.alternates = counterparts(project, name, config)  # type: ignore[attr-defined]
+        tutorial = static_i18n_198.as_page(file, config, counterparts(project, name))
         files.append(tutorial)
         folder = posixpath.dirname(tutorial.dest_uri)
         script = project.examples_dir / lang / f"{name}.py"

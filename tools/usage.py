@@ -7,9 +7,9 @@ the lessons of the page's language that use it (:func:`add_lesson_lists`).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
-from html import escape
 from pathlib import PurePosixPath
 
 from mkdocs.utils import get_relative_url
@@ -21,11 +21,8 @@ Usage = dict[str, dict[str, list[tuple[str, str]]]]
 # (resolver fingerprint, a lesson's code cells) -> the API identifiers it uses
 Memo = dict[tuple[str, tuple[str, ...]], set[str]]
 
-_DOC_HEADING = re.compile(
-    r'<h[1-6] id="(?P<id>[\w.]+)" class="doc doc-heading">.*?</h[1-6]>.*?'
-    r'<div class="doc doc-contents[^"]*">',
-    re.S,
-)
+# A mkdocstrings block without options: "::: nnguide.layers"
+_DIRECTIVE = re.compile(r":::[ \t]+(?P<id>[\w.]+)[ \t]*")
 
 
 def find(project: config.Project, resolver: linkcode.Resolver, memo: Memo) -> Usage:
@@ -61,30 +58,57 @@ def api_language(project: config.Project, src_uri: str, folder: str) -> config.L
 
 
 def add_lesson_lists(
-    html: str,
+    markdown: str,
     used_by: dict[str, list[tuple[str, str]]],
     tutorial_url: Callable[[str], str],
     label: str,
 ) -> str:
-    """An API page's HTML with, after each object's heading, the lessons that use it.
+    """An API page's Markdown, each ``::: identifier`` block given the lessons that use it.
+
+    The lists are mkdocstrings-python options of the block (``extra.nnguide_used_in``:
+    the label, and each object's lessons as ``[title, URL]``), which the project's
+    templates (``tools/templates/python/material/``, mkdocs.yml's ``custom_templates``)
+    put after each object's heading.
 
     Args:
-        html: The page's HTML from mkdocstrings.
+        markdown: The page's Markdown.
         used_by: API identifier -> ``(name, title)`` of the lessons using it.
         tutorial_url: A lesson's name -> the URL of its page, relative to this page.
-        label: The words before the list ("Used in the lessons:").
+        label: The words before a list ("Used in the lessons:").
+
+    Returns:
+        ``markdown`` with an ``options:`` block under each ``:::`` line that documents
+        a used object or its members; unchanged where none is used.
+
+    Raises:
+        ValueError: If a ``:::`` block that needs the lists already has options.
     """
-
-    def add(match: re.Match[str]) -> str:
-        found = used_by.get(match["id"])
-        if not found:
-            return match[0]
-        links = ", ".join(
-            f'<a href="{tutorial_url(name)}">{escape(title)}</a>' for name, title in found
-        )
-        return f'{match[0]}<p class="nb-used-in"><strong>{escape(label)}</strong> {links}</p>'
-
-    return _DOC_HEADING.sub(add, html)
+    lines = markdown.splitlines(keepends=True)
+    out = []
+    for number, line in enumerate(lines):
+        out.append(line)
+        match = _DIRECTIVE.fullmatch(line.rstrip("\n"))
+        if match is None:
+            continue
+        identifier = match["id"]
+        lessons = {
+            name: [[title, tutorial_url(lesson)] for lesson, title in found]
+            for name, found in sorted(used_by.items())
+            if found and (name == identifier or name.startswith(identifier + "."))
+        }
+        if not lessons:
+            continue
+        following = lines[number + 1] if number + 1 < len(lines) else ""
+        if following.strip() and following[0] in " \t":
+            raise ValueError(
+                f"::: {identifier} already has options; the lessons that use it "
+                "cannot be added to them"
+            )
+        value = json.dumps({"label": label, "lessons": lessons}, ensure_ascii=False)
+        if not line.endswith("\n"):
+            out.append("\n")
+        out.append(f"    options:\n      extra:\n        nnguide_used_in: {value}\n")
+    return "".join(out)
 
 
 def tutorial_urls(project: config.Project, language: config.Language, page_url: str):

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import filelock
 import pytest
+import yaml
 from mkdocs.config import load_config
 from mkdocs.config.base import ValidationError
 from mkdocs.plugins import get_plugins
+from mkdocs.structure.files import Files, get_files
 
 from tests.conftest import PROJECT, ROOT
 from tools import config, files, plugin, render, search, site_files, tutorial_page, usage
@@ -198,28 +201,36 @@ def test_the_status_page_is_found_per_language():
     assert tutorial_page.status_language(PROJECT, "build-status.md", "build-status.md") is None
 
 
-API_HTML = (
-    '<h2 id="nnguide.layers.Dense" class="doc doc-heading"><code>Dense</code></h2>'
-    '<div class="doc doc-contents first"><p>A layer.</p></div>'
-    '<h2 id="nnguide.layers.pad" class="doc doc-heading"><code>pad</code></h2>'
-    '<div class="doc doc-contents "><p>Unused.</p></div>'
-)
-
-
-def test_an_api_entry_lists_the_lessons_that_use_it():
-    used_by = {"nnguide.layers.Dense": [("01_x", "Layers & <shapes>"), ("02_y", "Training")]}
-    html = usage.add_lesson_lists(
-        API_HTML, used_by, lambda name: f"../t/{name}/", "이 객체를 쓰는 강의:"
-    )
-    added = (
-        '<p class="nb-used-in"><strong>이 객체를 쓰는 강의:</strong> '
-        '<a href="../t/01_x/">Layers &amp; &lt;shapes&gt;</a>, '
-        '<a href="../t/02_y/">Training</a></p>'
-    )
-    assert html == API_HTML.replace(
-        '<div class="doc doc-contents first">', '<div class="doc doc-contents first">' + added
-    )
-    assert usage.add_lesson_lists(API_HTML, {}, str, "x") == API_HTML
+def test_an_api_block_gets_the_lessons_that_use_its_objects_as_its_options():
+    used_by = {
+        "nnguide.layers.Dense": [("01_x", 'Layers & "shapes"'), ("02_y", "Training")],
+        "nnguide.layersx.Other": [("03_z", "Not this module")],
+        "nnguide.models.MLP": [("02_y", "Training")],
+    }
+    markdown = "# Layers\n\n::: nnguide.layers\n\nText.\n"
+    found = usage.add_lesson_lists(markdown, used_by, lambda name: f"../t/{name}/", "이 강의:")
+    head, _, tail = found.partition("::: nnguide.layers\n")[2].partition("\n\nText.")
+    assert found.startswith("# Layers\n\n::: nnguide.layers\n") and tail == "\n"
+    assert yaml.safe_load(head) == {
+        "options": {
+            "extra": {
+                "nnguide_used_in": {
+                    "label": "이 강의:",
+                    "lessons": {
+                        "nnguide.layers.Dense": [
+                            ['Layers & "shapes"', "../t/01_x/"],
+                            ["Training", "../t/02_y/"],
+                        ]
+                    },
+                }
+            }
+        }
+    }
+    assert usage.add_lesson_lists(markdown, {}, str, "x") == markdown
+    with pytest.raises(ValueError, match=r"::: nnguide\.layers already has options"):
+        usage.add_lesson_lists(
+            "::: nnguide.layers\n    options:\n      heading_level: 3\n", used_by, str, "x"
+        )
 
 
 def test_api_pages_and_their_lesson_links_are_per_language():
@@ -285,3 +296,15 @@ def test_each_language_gets_its_own_index_and_sitemap(tmp_path):
     assert (
         "<loc>https://x.org/guide/tutorials/01_x/</loc>" in (tmp_path / "sitemap.xml").read_text()
     )
+
+
+def test_the_search_worker_is_found_among_the_installed_theme_s_files():
+    site = load_config(str(ROOT / "mkdocs.yml"))
+    theme_files = get_files(site)
+    theme_files.add_files_from_theme(site.theme.get_env(), site)
+    name = site_files.search_worker(theme_files)
+    assert name.startswith("search.") and name.endswith(".min.js")
+    worker = theme_files.get_file_from_path(f"{site_files.WORKER_FOLDER}/{name}")
+    assert worker is not None and Path(worker.abs_src_path).is_file()
+    with pytest.raises(FileNotFoundError, match="search worker"):
+        site_files.search_worker(Files([]))

@@ -220,3 +220,28 @@ def test_the_404_page_is_the_default_language_s(built_site):
     assert '<html lang="en"' in html
     assert '<link rel="alternate"' not in html
     assert not (built_site.root / "ko" / "404.html").exists()
+
+
+def test_page_sections_groups_the_written_index_by_the_pages_asked_for(tmp_path):
+    index = tmp_path / "search_index.json"
+    docs = [
+        {"location": "", "title": "Home", "text": "welcome"},
+        {"location": "ko/", "title": "홈", "text": ""},
+        {"location": "a/", "title": "A", "text": "top"},
+        {"location": "a/#one", "title": "One", "text": "1"},
+        {"location": "ab/#x", "title": "AB", "text": "not a/"},
+        {"location": "#intro", "title": "Intro", "text": "home section"},
+    ]
+    index.write_text(json.dumps({"config": {}, "docs": docs}), encoding="utf-8")
+    found = search.page_sections(index, ["a/", "", "empty/"])
+    assert list(found) == ["a/", "", "empty/"]
+    assert [e["location"] for e in found["a/"]] == ["a/", "a/#one"]
+    assert [e["title"] for e in found[""]] == ["Home", "Intro"]
+    assert found["empty/"] == []
+
+
+def test_page_sections_names_a_file_that_is_no_search_index(tmp_path):
+    index = tmp_path / "search_index.json"
+    index.write_text('{"docs": null}', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"search_index\.json is not a search index"):
+        search.page_sections(index, [])

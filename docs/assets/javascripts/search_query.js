@@ -39,6 +39,8 @@
  * It wraps Worker.prototype.postMessage and rewrites only query messages
  * ({type: 2, data: "..."}, Material's SearchMessageType.QUERY); queries wait,
  * in order, until the vocabulary files have loaded, so none is sent unrewritten.
+ * The messages and the marks of whole words are search_protocol.js's, which the
+ * page loads first and the ranking worker (workers/search_rank.js) reads alike.
  */
 (function () {
   "use strict"
@@ -46,11 +48,13 @@
   if (typeof Worker === "undefined")
     return
 
-  var QUERY = 2
+  var protocol = self.nnguideSearch
+  if (!protocol)
+    throw new Error("search_query.js: search_protocol.js must be loaded before it")
+  var QUERY = protocol.MESSAGE.QUERY
   var HANGUL = /[\uac00-\ud7a3]/
   var HANGUL_RUN = /[\uac00-\ud7a3]+|[^\uac00-\ud7a3]+/g
   var DOTTED = /^([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\.([A-Za-z_]\w*)$/
-  var SYNTAX = /^[+-]|[*~^:]/
   var MAX_SUFFIX = 6
   var MAX_PHRASE = 3
   var MIN_FUZZY = 3
@@ -231,7 +235,7 @@
       var found = null
       for (var n = Math.min(MAX_PHRASE, words.length - i); n > 0 && !found; n--) {
         var phrase = words.slice(i, i + n)
-        if (!phrase.some(function (word) { return SYNTAX.test(word) })) {
+        if (!phrase.some(protocol.isSyntax)) {
           var term = synonym(phrase.join(""), vocab)
           if (term)
             found = { term: term, length: n }
@@ -271,9 +275,7 @@
   function latin(word, vocab) {
     var lower = word.toLowerCase()
     if (vocab.compounds.hasOwnProperty(lower))
-      return vocab.compounds[lower].map(function (part) {
-        return "+" + part + "*"
-      })
+      return vocab.compounds[lower].map(protocol.part)
     return [common(word)]
   }
 
@@ -282,16 +284,14 @@
     var match = DOTTED.exec(word)
     if (!match)
       return HANGUL.test(word) ? [word] : latin(word, vocab)
-    return match[1].split(".").map(function (part) {
-      return part + "^1"
-    }).concat(latin(match[2], vocab))
+    return match[1].split(".").map(protocol.exact).concat(latin(match[2], vocab))
   }
 
   function rewrite(query, vocab) {
     var typed = synonyms(query.trim().split(/\s+/).filter(Boolean), vocab)
     var words = []
     typed.forEach(function (word) {
-      if (SYNTAX.test(word))
+      if (protocol.isSyntax(word))
         words.push(word)  /* lunr query syntax typed by the reader: left as it is */
       else
         words.push.apply(words, korean(word, vocab))
@@ -305,7 +305,7 @@
       words = content
     var clauses = []
     words.forEach(function (word) {
-      if (SYNTAX.test(word))
+      if (protocol.isSyntax(word))
         clauses.push(word)
       else
         clauses.push.apply(clauses, dotted(word, vocab))

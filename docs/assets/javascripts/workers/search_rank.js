@@ -31,14 +31,17 @@
  * as this script's "material" parameter); this script reads its setup and query
  * messages ({type: 0, data: {config, docs}} and {type: 2, data: query},
  * Material's SearchMessageType.SETUP and QUERY) and changes only its result
- * messages ({type: 3, data: {items}}, RESULT).
+ * messages ({type: 3, data: {items}}, RESULT). The message types and the marks
+ * of whole words in a query are search_protocol.js's, shared with search_query.js.
  */
 (function () {
   "use strict"
 
-  var SETUP = 0
-  var QUERY = 2
-  var RESULT = 3
+  importScripts("../search_protocol.js")  /* relative to this script: self.nnguideSearch */
+  var protocol = self.nnguideSearch
+  var SETUP = protocol.MESSAGE.SETUP
+  var QUERY = protocol.MESSAGE.QUERY
+  var RESULT = protocol.MESSAGE.RESULT
   var K1 = 1.2
   var B = 0.75
   var TAG = /<[^>]*>/g
@@ -127,12 +130,7 @@
 
   /* The query's words (Material's result lists them as each entry's "terms") */
   function termsOf(item) {
-    var exact = new Set()
-    query.split(/\s+/).forEach(function (part) {
-      var match = /^[+-]?([^*~^:]+)\^/.exec(part) || /^\+([^*~^:]+)\*$/.exec(part)
-      if (match)
-        exact.add(match[1].toLowerCase())
-    })
+    var exact = protocol.exactWords(query)
     return Object.keys(item.terms || {}).map(function (word) {
       return { word: word.toLowerCase(), exact: exact.has(word.toLowerCase()) }
     })
