@@ -10,7 +10,7 @@ import sys
 import pytest
 from pymdownx.slugs import slugify
 
-from tests.conftest import DEFAULT_LANGUAGE, LANGUAGES, LESSONS, ROOT, lesson
+from tests.conftest import DEFAULT_LANGUAGE, LANGUAGES, LESSONS, ROOT, lesson, require_marker
 from tools.checks import parity
 
 EXAMPLES = ROOT / "examples"
@@ -29,7 +29,9 @@ def test_lessons_exist_in_both_languages():
 @pytest.mark.parametrize(
     ("lang", "name"), SCRIPTS, ids=[f"{lang}/{name}" for lang, name in SCRIPTS]
 )
+@pytest.mark.kernel
 def test_example_runs_as_plain_python_from_another_directory(lang, name, tmp_path):
+    require_marker("kernel", "runs a lesson script")
     env = dict(os.environ, MPLBACKEND="Agg")
     result = subprocess.run(
         [sys.executable, str(EXAMPLES / lang / f"{name}.py")],
