@@ -1,4 +1,11 @@
-"""Fixtures shared by the example, site and browser tests."""
+"""Fixtures shared by the example, site and browser tests, and the test tiers' markers.
+
+``make test-fast`` runs ``-m "not slow and not kernel"``: a test that builds a site,
+drives a browser or builds the distributions is ``slow``; one that starts a Jupyter
+kernel or runs a lesson script is ``kernel``. Collection fails for a test that uses a
+site fixture without ``slow``, and a site build or script run fails in a test without
+its marker, so the fast tier cannot grow a build by accident.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +35,38 @@ def lesson(lang: str, name: str) -> lessons.Lesson:
     return lessons.read(next(example for example in examples if example.name == name))
 
 
+# Fixtures that build the site or the distributions: a test using one is `slow`.
+SLOW_FIXTURES = frozenset({"built_site", "hosted_site", "served_site", "distributions"})
+
+_running: pytest.Item | None = None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    unmarked = [
+        item.nodeid
+        for item in items
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and item.get_closest_marker("slow") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "tests that build the site or the distributions must be marked slow: "
+            + ", ".join(unmarked)
+        )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    global _running
+    _running = item
+
+
+def require_marker(name: str, what: str) -> None:
+    """Fail unless the running test carries marker ``name`` (it does ``what``)."""
+    if _running is not None and _running.get_closest_marker(name) is None:
+        pytest.fail(f"{_running.nodeid} {what}: mark it @pytest.mark.{name}", pytrace=False)
+
+
 def copy_project(target: Path, *, caches: bool = True) -> Path:
     """A copy of the working tree at ``target``: sources, executed notebooks, caches.
 
@@ -51,6 +90,7 @@ def run_mkdocs_build(
     project: Path, site_dir: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
     """``mkdocs build --strict`` of ``project`` into ``site_dir`` (``env``: extra variables)."""
+    require_marker("slow", "builds a site")
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
         cwd=project,

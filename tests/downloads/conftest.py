@@ -1,4 +1,4 @@
-"""The sdist and the wheel, built once per session with ``python -m build``."""
+"""The sdist and the wheel, built once per session with ``python -m build``, offline."""
 
 from __future__ import annotations
 
@@ -39,14 +39,16 @@ class Distributions:
 def distributions(tmp_path_factory) -> Distributions:
     """``python -m build`` (sdist, then the wheel from it) of a copy of the working tree.
 
-    A copy, so the build's ``build/`` and ``*.egg-info`` never land in the repository;
-    an isolated build environment, as the release workflow makes.
+    A copy, so the build's ``build/`` and ``*.egg-info`` never land in the repository.
+    ``--no-isolation``: the build backend is the one installed here (``setuptools`` in
+    the ``dev`` extra's constraints), so the build needs no network; the release
+    workflow's isolated build installs the same backend from ``[build-system]``.
     """
     source = tmp_path_factory.mktemp("source") / "nnguide"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_SOURCES))
     folder = tmp_path_factory.mktemp("dist")
     result = subprocess.run(
-        [sys.executable, "-m", "build", "--outdir", str(folder), str(source)],
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(folder), str(source)],
         capture_output=True,
         text=True,
         timeout=900,

@@ -3,25 +3,31 @@
 The site is built with a ``site_url`` and a GitHub ``repo_url`` (as the Pages workflow
 builds it) and served over HTTP. Every ``.py`` and ``.ipynb`` the tutorial pages link,
 and each language's zip from its home page, is downloaded; the scripts run with the
-python of a fresh virtualenv that has only torch and the nnguide wheel built from this
-tree (with its plot and data extras; nbclient and ipykernel for the notebooks), each
-from a temp folder of its own, and the notebooks run through nbclient in that
-virtualenv's kernel. Then nnguide is uninstalled and a notebook's first cell must
-install it again.
+python of a fresh virtualenv that has only the nnguide wheel built from this tree and
+what it requires with its plot and data extras (nbclient and ipykernel for the
+notebooks), each from a temp folder of its own, and the notebooks run through nbclient
+in that virtualenv's kernel. Then nnguide is uninstalled and a notebook's first cell
+must install it again.
+
+No network: the wheel is installed with ``--no-index``, and what it requires comes
+from this environment (the installed distributions its metadata names, and theirs,
+linked into a folder the virtualenv puts on its path), so the check that the wheel's
+requirements hold and bring no build or test tool is made on its metadata.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import email
 import functools
 import importlib.metadata
 import io
 import json
 import os
 import re
-import shlex
 import subprocess
 import sys
+import sysconfig
 import threading
 import time
 import zipfile
@@ -33,6 +39,8 @@ from urllib.request import urlopen
 
 import pytest
 from lxml import html as lxml_html
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from tests.conftest import LANGUAGES, LESSONS, PROJECT, ROOT, run_mkdocs_build
 from tools import downloads
@@ -246,15 +254,56 @@ class Venv:
         return str(self.root / "bin" / "python")
 
 
-def torch_requirement() -> list[str]:
-    """The torch of the tests' own environment: its version, from ``TORCH_SPEC``'s index.
+def requirement_closure(requirements: list[str], extras: set[str]) -> dict[str, str]:
+    """The installed distributions ``requirements`` need, and theirs: name -> version.
 
-    ``make`` installs ``TORCH_SPEC`` (a CPU build, from a local wheel or the CPU index
-    that CI names); the same version keeps the fresh virtualenv small and fast.
+    Each requirement's marker is evaluated with ``extras`` (at the top) or the extras
+    it names; an uninstalled one, or an installed version outside its specifier, fails.
     """
-    version = importlib.metadata.version("torch").split("+")[0]
-    spec = shlex.split(os.environ.get("TORCH_SPEC", ""))
-    return [f"torch=={version}", *spec[1:]]
+    found: dict[str, str] = {}
+    seen: set[tuple[str, frozenset[str]]] = set()
+    pending = [(text, extras) for text in requirements]
+    while pending:
+        text, wanted = pending.pop()
+        requirement = Requirement(text)
+        marker = requirement.marker
+        if marker is not None and not any(
+            marker.evaluate({"extra": extra}) for extra in (wanted or {""})
+        ):
+            continue
+        name = canonicalize_name(requirement.name)
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            pytest.fail(f"{text}: not installed in the tests' environment")
+        assert requirement.specifier.contains(version, prereleases=True), (text, version)
+        found[name] = version
+        if (name, frozenset(requirement.extras)) in seen:
+            continue
+        seen.add((name, frozenset(requirement.extras)))
+        for sub in importlib.metadata.requires(name) or []:
+            pending.append((sub, set(requirement.extras)))
+    return found
+
+
+def link_distributions(names: set[str], folder: Path) -> None:
+    """Link the files of the installed distributions ``names`` into ``folder``."""
+    folder.mkdir()
+    for name in sorted(names):
+        distribution = importlib.metadata.distribution(name)
+        site = Path(distribution.locate_file(""))
+        assert distribution.files, f"{name}: no RECORD to find its files by"
+        tops = {path.parts[0] for path in distribution.files if path.parts[0] != ".."}
+        for top in tops - {"__pycache__"}:
+            if (site / top).exists() and not (folder / top).exists():
+                (folder / top).symlink_to(site / top)
+
+
+def wheel_requirements(wheel: Path) -> list[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        [name] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        metadata = email.message_from_bytes(archive.read(name))
+    return metadata.get_all("Requires-Dist") or []
 
 
 def reader_env(tmp: Path) -> dict[str, str]:
@@ -270,6 +319,12 @@ def reader_env(tmp: Path) -> dict[str, str]:
     return env
 
 
+def test_the_wheel_requires_no_build_or_test_tool(distributions):
+    needed = requirement_closure(wheel_requirements(distributions.wheel), {"plot", "data"})
+    assert {"torch", "matplotlib", "koreanize-matplotlib", "scikit-learn"} <= set(needed)
+    assert not set(needed) & {"mkdocs", "pytest", "jupytext", "nnguide-docs", "build"}
+
+
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory, distributions) -> Venv:
     tmp = tmp_path_factory.mktemp("reader")
@@ -277,29 +332,46 @@ def venv(tmp_path_factory, distributions) -> Venv:
     subprocess.run([sys.executable, "-m", "venv", str(root)], check=True, timeout=300)
     env = reader_env(tmp)
     env["PATH"] = f"{root / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    # What the wheel requires (and the notebook runner), from this environment: a folder
+    # of links on the virtualenv's path. pip never removes a distribution from outside
+    # the virtualenv, so nothing here can change the tests' environment.
+    requirements = [*wheel_requirements(distributions.wheel), "nbclient", "ipykernel"]
+    needed = requirement_closure(requirements, {"plot", "data"})
+    link_distributions(set(needed), tmp / "requirements")
+    python = str(root / "bin" / "python")
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (Path(purelib) / "reader_requirements.pth").write_text(f"{tmp / 'requirements'}\n")
+    assert sysconfig.get_path("purelib") != purelib
     # No byte-compiling of every installed module: the runs compile what they import.
-    pip = [str(root / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-compile"]
+    pip = [python, "-m", "pip", "install", "--quiet", "--no-compile", "--no-index"]
     wheel = f"{distributions.wheel}[plot,data]"
     for command in (
-        [*pip, *torch_requirement()],
-        [*pip, "-c", str(ROOT / "constraints.txt"), wheel, "nbclient", "ipykernel"],
+        # The virtualenv's own setuptools (ensurepip's, older) would hide the linked one.
+        [python, "-m", "pip", "uninstall", "--quiet", "--yes", "setuptools"],
+        # The requirements are met by the links: pip installs the wheel alone.
+        [*pip, wheel, "nbclient", "ipykernel"],
         # Build matplotlib's font cache once, not in every run.
-        [str(root / "bin" / "python"), "-c", "import matplotlib.pyplot, koreanize_matplotlib"],
+        [python, "-c", "import matplotlib.pyplot, koreanize_matplotlib"],
     ):
         result = subprocess.run(
             command, cwd=tmp, env=env, capture_output=True, text=True, timeout=900
         )
         assert result.returncode == 0, f"{command}\n{result.stdout[-2000:]}{result.stderr[-3000:]}"
     listed = subprocess.run(
-        [str(root / "bin" / "python"), "-m", "pip", "list", "--format=json"],
+        [python, "-m", "pip", "list", "--format=json"],
         env=env,
         capture_output=True,
         text=True,
         check=True,
     )
-    names = {entry["name"].lower() for entry in json.loads(listed.stdout)}
-    assert "nnguide" in names and "torch" in names
-    assert not names & {"mkdocs", "pytest", "jupytext", "nnguide-repository"}
+    names = {canonicalize_name(entry["name"]) for entry in json.loads(listed.stdout)}
+    assert {"nnguide", *needed} <= names
+    assert not names & {"mkdocs", "pytest", "jupytext", "nnguide-docs"}
     runner = tmp / "run_notebook.py"
     runner.write_text(RUNNER, encoding="utf-8")
     return Venv(root, env, runner)
@@ -312,6 +384,7 @@ class Run:
     stdout: str
     stderr: str
     seconds: float
+    left: list[str]  # files the run left in its folder
 
 
 def run_download(venv: Venv, download: Download, folder: Path, env: dict[str, str]) -> Run:
@@ -334,6 +407,7 @@ def run_download(venv: Venv, download: Download, folder: Path, env: dict[str, st
         result.stdout,
         result.stderr,
         time.monotonic() - started,
+        sorted(p.name for p in folder.iterdir() if p.name != download.filename),
     )
 
 
@@ -341,7 +415,13 @@ def kernel_report(run: Run) -> dict:
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.kernel
 def test_every_download_runs_in_a_fresh_virtualenv(venv, downloaded, tmp_path):
+    """Each script runs as plain python from a folder of its own, each notebook in a kernel.
+
+    The scripts are the files in ``examples/`` byte for byte (checked above), so this is
+    also the test that every example runs on its own, from another directory.
+    """
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=JOBS) as pool:
         runs = list(
@@ -361,7 +441,9 @@ def test_every_download_runs_in_a_fresh_virtualenv(venv, downloaded, tmp_path):
     notebooks = [run for run in runs if run.what.endswith(".ipynb")]
     assert len(scripts) == len(notebooks) == len(LANGUAGES) * len(LESSONS)
     for run in scripts:
-        assert run.stdout.strip(), f"{run.what} printed nothing"
+        assert run.stdout.strip(), f"{run.what} printed nothing for the reader to look at"
+        assert "Glyph" not in run.stderr, f"{run.what}: a figure is missing glyphs (font?)"
+        assert run.left == [], f"{run.what} left files in the working directory"
     site_packages = str(venv.root / "lib")
     for run in notebooks:
         report = kernel_report(run)
@@ -378,6 +460,7 @@ def test_every_download_runs_in_a_fresh_virtualenv(venv, downloaded, tmp_path):
     )
 
 
+@pytest.mark.kernel
 def test_the_first_cell_installs_nnguide_where_it_is_missing(
     venv, downloaded, distributions, tmp_path
 ):

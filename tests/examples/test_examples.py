@@ -1,11 +1,13 @@
-"""Every example runs on its own, and each lesson says the same thing in both languages."""
+"""Each lesson says the same thing in both languages.
+
+That every example runs on its own, as plain python from another directory, is tested on
+the scripts the site offers for download (byte for byte these files), in a fresh
+virtualenv: tests/downloads/test_downloads.py.
+"""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from pymdownx.slugs import slugify
@@ -14,7 +16,6 @@ from tests.conftest import DEFAULT_LANGUAGE, LANGUAGES, LESSONS, ROOT, lesson
 from tools.checks import parity
 
 EXAMPLES = ROOT / "examples"
-SCRIPTS = [(lang, name) for name in LESSONS for lang in LANGUAGES]
 _slug = slugify(case="lower")
 
 
@@ -24,26 +25,6 @@ def test_lessons_exist_in_both_languages():
     assert default, "no example scripts found"
     assert all(names[lang] == default for lang in LANGUAGES)
     assert all(re.fullmatch(r"\d\d_[a-z0-9_]+", name) for name in default), default
-
-
-@pytest.mark.parametrize(
-    ("lang", "name"), SCRIPTS, ids=[f"{lang}/{name}" for lang, name in SCRIPTS]
-)
-def test_example_runs_as_plain_python_from_another_directory(lang, name, tmp_path):
-    env = dict(os.environ, MPLBACKEND="Agg")
-    result = subprocess.run(
-        [sys.executable, str(EXAMPLES / lang / f"{name}.py")],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "Traceback" not in result.stderr
-    assert "Glyph" not in result.stderr, "a figure is missing glyphs (Hangul font?)"
-    assert result.stdout.strip(), "the script printed nothing for the reader to look at"
-    assert list(tmp_path.iterdir()) == [], "the script left files in the working directory"
 
 
 def headings(markdown: str) -> list[tuple[int, str]]:

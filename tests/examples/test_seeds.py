@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEFAULT_LANGUAGE, LESSONS, PROJECT, ROOT
+from tests.conftest import DEFAULT_LANGUAGE, LESSONS, PROJECT, ROOT, require_marker
 
 SEED_LINE = "SEED = 0"
 OTHER_SEEDS = (1, 2, 3)
@@ -109,6 +109,7 @@ def reruns(request, tmp_path_factory) -> dict[tuple[str, int], Rerun]:
         for item in request.session.items
         if getattr(item, "originalname", "") == "test_lesson_conclusions_hold_on_another_seed"
     ]
+    require_marker("kernel", "runs the lessons")
     workdir = tmp_path_factory.mktemp("seeds")
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         done = pool.map(lambda pair: rerun(*pair, workdir), selected)
@@ -116,6 +117,7 @@ def reruns(request, tmp_path_factory) -> dict[tuple[str, int], Rerun]:
 
 
 @pytest.mark.slow
+@pytest.mark.kernel
 @pytest.mark.parametrize(
     ("lesson", "seed"), RERUNS, ids=[f"{lesson}-seed{seed}" for lesson, seed in RERUNS]
 )

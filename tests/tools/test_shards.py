@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT, ROOT, copy_project, mkdocs_env
+from tests.conftest import PROJECT, ROOT, copy_project, mkdocs_env, require_marker
 from tests.tools.test_execute import make_project, run
 from tools import execute
 
@@ -108,6 +108,7 @@ def test_a_bad_run_times_file_is_named(tmp_path, content):
 
 
 def shard_run(project: Path, spec: str) -> subprocess.CompletedProcess:
+    require_marker("kernel", "runs tools.execute")
     return subprocess.run(
         [sys.executable, "-m", "tools.execute", "--shard", spec],
         cwd=project,
@@ -117,6 +118,7 @@ def shard_run(project: Path, spec: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.kernel
 def test_shards_are_disjoint_and_cover_every_script_then_nothing_runs(tmp_path):
     project = make_project(tmp_path)
     first, second = shard_run(project, "1/2"), shard_run(project, "2/2")
@@ -127,6 +129,7 @@ def test_shards_are_disjoint_and_cover_every_script_then_nothing_runs(tmp_path):
     assert run(project)[:2] == (0, 2)
 
 
+@pytest.mark.kernel
 def test_a_gpu_script_has_a_shard_of_its_own_skipped_without_a_gpu(tmp_path):
     project = make_project(tmp_path)
     script = project / "examples" / "en" / "02_second.py"
@@ -157,6 +160,7 @@ def test_make_examples_passes_the_shard_on():
 
 
 @pytest.mark.slow
+@pytest.mark.kernel
 def test_two_shards_then_the_docs_build_executes_nothing(tmp_path):
     """As in CI: each shard on a runner of its own, then the site from their notebooks.
 
