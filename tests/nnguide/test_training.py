@@ -7,14 +7,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from nnguide.training import History, accuracy, confusion_matrix, evaluate, fit, predict
-
-
-def blobs(num_samples=120, seed=0):
-    generator = torch.Generator().manual_seed(seed)
-    targets = torch.arange(num_samples) % 3
-    centers = torch.tensor([[2.0, 0.0], [-2.0, 2.0], [-2.0, -2.0]])
-    inputs = centers[targets] + 0.5 * torch.randn(num_samples, 2, generator=generator)
-    return inputs, targets
+from tests.nnguide.datasets import blobs
 
 
 @pytest.fixture

@@ -16,14 +16,11 @@ from torch.utils.data import TensorDataset
 
 from nnguide import MLP
 from nnguide.training import NonFiniteError, accuracy, evaluate, fit, predict
+from tests.nnguide import datasets
 
 
 def blobs(num_samples=48, seed=0):
-    generator = torch.Generator().manual_seed(seed)
-    targets = torch.arange(num_samples) % 3
-    centers = torch.tensor([[2.0, 0.0], [-2.0, 2.0], [-2.0, -2.0]])
-    inputs = centers[targets] + 0.3 * torch.randn(num_samples, 2, generator=generator)
-    return inputs, targets
+    return datasets.blobs(num_samples, seed, spread=0.3)
 
 
 def batches(inputs, targets, size=16):
