@@ -14,14 +14,17 @@ event                  step
 ``on_startup``         remembers ``--dirty`` (``mkdocs serve``)
 ``on_config``          :func:`tools.config.load` (languages, folders), the caches
 ``on_pre_build``       :func:`tools.files.lock`, :func:`tools.usage.find`,
-                       :func:`tools.render.jupyter_cache_dir`, :func:`tools.execute.build`
+                       :mod:`tools.mkdocs_jupyter_eviction`, :func:`tools.execute.build`
 ``on_files``           :func:`tools.site_files.search_worker`,
                        :func:`tools.site_files.add` (:mod:`tools.downloads`)
 ``on_env``             the theme's compiled templates cached on disk
 ``on_page_markdown``   :func:`tools.tutorial_page.status_table`; on an API page
                        :func:`tools.usage.add_lesson_lists` (mkdocstrings options that
                        the templates in ``tools/templates`` show)
-``on_page_content``    :meth:`tools.render.RenderCache.render`, :mod:`tools.tutorial_page`
+``on_page_content``    a tutorial: :meth:`tools.render.RenderCache.render` (its code cells,
+                       from mkdocs-jupyter's HTML), :func:`tools.render.markdown_document`
+                       rendered by MkDocs' ``Page.render`` (its Markdown cells, as a
+                       page's), :func:`tools.render.assemble`, :mod:`tools.tutorial_page`
 ``on_page_context``    the page's URL, kept per language
 ``on_post_template``   the default language's ``404.html`` stays at the root
 ``on_post_build``      each language's build: :func:`tools.search.page_sections` (from the
@@ -37,6 +40,7 @@ here per language) to point Material's search at the language's own index.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -47,7 +51,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
-from mkdocs.structure.toc import get_toc
+from mkdocs.structure.pages import Page
 
 from tools import config as site_config
 from tools import (
@@ -56,6 +60,7 @@ from tools import (
     files,
     lessons,
     linkcode,
+    mkdocs_jupyter_eviction,
     render,
     search,
     site_files,
@@ -139,12 +144,10 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             "root": language.root,
             "terms": "search/terms.json" if language.segmenter else None,
         }
-        jupyter = config.plugins.get("mkdocs-jupyter")
-        if jupyter is not None:
-            folder = render.jupyter_cache_dir(
-                project.cache_dir, language.code, self.dirty, self.seeded
-            )
-            jupyter.config["cache_dir"] = str(folder)
+        folder = mkdocs_jupyter_eviction.cache_dir(
+            project.cache_dir, language.code, self.dirty, self.seeded
+        )
+        mkdocs_jupyter_eviction.use(config, folder)
         if language.default:  # the first build brings every language's examples up to date
             self._execute()
 
@@ -214,6 +217,13 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         return markdown.rstrip() + "\n\n" + table + "\n"
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+        """A tutorial page: its Markdown cells rendered as a page's, its code cells in place.
+
+        mkdocs-jupyter's ``on_pre_page`` replaces this page's ``render`` with its notebook
+        converter, whose HTML (``html``) gives the code cells; MkDocs' own ``Page.render``
+        then renders the lesson's Markdown, so the page's links are checked and its
+        ``toc`` made as for any page.
+        """
         source = site_files.tutorial_source(self.site, page.file.src_uri)
         if source is None:
             return html
@@ -222,13 +232,18 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         notebook_text = Path(page.file.abs_src_path).read_text(encoding="utf-8")
         labels = self.site.language(lang).labels
         try:
-            rendered = self.render_cache.render(html, notebook_text, self.resolver, labels.figure)
+            cells = self.render_cache.render(html, notebook_text, self.resolver, labels.figure)
+            # The Markdown cells, as one document, with the pages' Markdown configuration
+            # (MkDocs' own rendering of a page: links checked, page.toc made).
+            document, tokens = render.markdown_document(json.loads(notebook_text)["cells"])
+            page.markdown = document
+            Page.render(page, config, files)
+            title, body = render.assemble(page.content, tokens, cells)
         except render.RenderError as error:
             raise PluginError(f"{page.file.src_uri}: {error}") from None
-        counts = tutorial_page.code_link_counts(rendered.body)
+        counts = tutorial_page.code_link_counts(body)
         self.code_links.setdefault(lang, {})[name] = counts
-        tutorial_page.write_figures(Path(page.file.abs_dest_path).parent, rendered.figures)
-        page.toc = get_toc(rendered.toc)
+        tutorial_page.write_figures(Path(page.file.abs_dest_path).parent, cells.figures)
         page.edit_url = tutorial_page.edit_url(
             self.site, page.edit_url, page.file.src_uri, lang, name
         )
@@ -237,9 +252,9 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         )
         record = tutorial_page.execution_record(notebook_text)
         return (
-            rendered.title
+            title
             + tutorial_page.header(labels, name, colab)
-            + rendered.body
+            + body
             + tutorial_page.footer(labels, record)
         )
 
