@@ -16,7 +16,9 @@ event                  step
 ``on_pre_build``       :func:`tools.files.lock`, :func:`tools.usage.find`,
                        :mod:`tools.mkdocs_jupyter_eviction`, :func:`tools.execute.build`
 ``on_files``           :func:`tools.site_files.search_worker`,
-                       :func:`tools.site_files.add` (:mod:`tools.downloads`)
+                       :func:`tools.site_files.add` (:mod:`tools.downloads`); a tutorial
+                       page's source becomes :func:`tools.render.code_notebook` (what
+                       mkdocs-jupyter converts: the code cells)
 ``on_env``             the theme's compiled templates cached on disk
 ``on_page_markdown``   :func:`tools.tutorial_page.status_table`; on an API page
                        :func:`tools.usage.add_lesson_lists` (mkdocstrings options that
@@ -201,9 +203,20 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         assert self.downloads is not None
         try:
             config.extra["nnguide_page"]["worker"] = site_files.search_worker(files)
-            return site_files.add(files, config, self.site, self.downloads)
+            files = site_files.add(files, config, self.site, self.downloads)
         except (FileNotFoundError, downloads.DownloadError) as error:
             raise PluginError(str(error)) from None
+        for file in files.documentation_pages():
+            source = site_files.tutorial_source(self.site, file.src_uri)
+            if source is not None:
+                # mkdocs-jupyter converts the code cells only (its cache holds after a
+                # Markdown edit); the Markdown cells are rendered from the notebook itself.
+                lang, name = source
+                notebook = self.site.tutorials_dir(lang) / f"{name}.ipynb"
+                code = self.site.cache_dir / "render" / "notebooks" / file.src_uri
+                render.code_notebook(notebook, code)
+                file.abs_src_path = str(code)
+        return files
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         """The build-status page gets its table: every lesson of its language, from this build.
@@ -229,10 +242,12 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             return html
         lang, name = source
         assert self.render_cache is not None
-        notebook_text = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+        notebook_path = self.site.tutorials_dir(lang) / f"{name}.ipynb"
+        notebook_text = notebook_path.read_text(encoding="utf-8")
+        code_text = Path(page.file.abs_src_path).read_text(encoding="utf-8")
         labels = self.site.language(lang).labels
         try:
-            cells = self.render_cache.render(html, notebook_text, self.resolver, labels.figure)
+            cells = self.render_cache.render(html, code_text, self.resolver, labels.figure)
             # The Markdown cells, as one document, with the pages' Markdown configuration
             # (MkDocs' own rendering of a page: links checked, page.toc made).
             document, tokens = render.markdown_document(json.loads(notebook_text)["cells"])

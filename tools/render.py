@@ -32,6 +32,7 @@ import functools
 import hashlib
 import html
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -306,6 +307,43 @@ def code_cells(
         outputs = _outputs(element, result.figures, alts.get(index, []))
         result.html[index] = f'<div class="nb-cell">{_to_html(block)}{"".join(outputs)}</div>'
     return result
+
+
+# What mkdocs-jupyter needs of a notebook's metadata (the code's language, for highlighting)
+_CODE_METADATA = ("kernelspec", "language_info")
+
+
+def code_notebook(source: Path, target: Path) -> bool:
+    """Write at ``target`` the notebook mkdocs-jupyter converts: ``source``'s code cells.
+
+    Its Markdown cells are emptied (they keep their places, so cell ``i`` is still cell
+    ``i``) and its metadata is cut to what the conversion reads, so mkdocs-jupyter's
+    cache, keyed by the file's bytes, still holds after a Markdown edit. ``target`` gets
+    ``source``'s modification time, which a dirty rebuild compares; it is written again
+    only when that time changed.
+
+    Returns:
+        Whether ``target``'s content changed.
+    """
+    stat = source.stat()
+    try:
+        if target.stat().st_mtime_ns == stat.st_mtime_ns:
+            return False
+    except FileNotFoundError:
+        pass
+    notebook = json.loads(source.read_text(encoding="utf-8"))
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            cell["source"] = ""
+            cell.pop("attachments", None)
+    metadata = notebook.get("metadata", {})
+    notebook["metadata"] = {key: metadata[key] for key in _CODE_METADATA if key in metadata}
+    data = json.dumps(notebook, ensure_ascii=False, indent=1).encode("utf-8")
+    changed = not target.is_file() or target.read_bytes() != data
+    if changed:
+        write_atomic(target, data)
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    return changed
 
 
 class RenderCache:

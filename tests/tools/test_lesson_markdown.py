@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import markdown
@@ -152,3 +153,35 @@ def test_a_broken_link_in_a_lesson_fails_the_strict_build_like_in_a_page(tmp_pat
         r"WARNING +- +Doc file 'en/tutorials/00_fixture.ipynb' contains a link 'missing.md'",
         result.stderr,
     ), result.stderr[-3000:]
+
+
+def test_mkdocs_jupyter_converts_the_code_cells_only_so_a_markdown_edit_keeps_its_file(
+    tmp_path,
+):
+    source, target = tmp_path / "lesson.ipynb", tmp_path / "code" / "lesson.ipynb"
+    notebook = lesson_fixture.notebook()
+    notebook["metadata"]["nnguide"] = {"executed_at": "2026-01-01T00:00:00+00:00"}
+    source.write_text(json.dumps(notebook), encoding="utf-8")
+    assert render.code_notebook(source, target)
+    code = json.loads(target.read_text(encoding="utf-8"))
+    assert [c["cell_type"] for c in code["cells"]] == [c["cell_type"] for c in notebook["cells"]]
+    assert [c["source"] for c in code["cells"] if c["cell_type"] == "markdown"] == [""] * 4
+    assert [c["source"] for c in code["cells"] if c["cell_type"] == "code"] == lesson_fixture.CODE
+    assert code["metadata"] == {"kernelspec": notebook["metadata"]["kernelspec"]}
+    assert target.stat().st_mtime_ns == source.stat().st_mtime_ns, "for dirty rebuilds"
+    before = target.read_bytes()
+    assert not render.code_notebook(source, target), "unchanged source: not read again"
+
+    edited = lesson_fixture.notebook([*lesson_fixture.MARKDOWN_CELLS[:3], "New *prose*."])
+    edited["metadata"]["nnguide"] = {"executed_at": "2026-02-02T00:00:00+00:00"}
+    source.write_text(json.dumps(edited), encoding="utf-8")
+    os.utime(source, ns=(0, source.stat().st_mtime_ns + 10**9))
+    assert not render.code_notebook(source, target)
+    assert target.read_bytes() == before
+    assert target.stat().st_mtime_ns == source.stat().st_mtime_ns
+
+    edited["cells"][1]["source"] = "x = 1  # a comment\nprint(x)"
+    source.write_text(json.dumps(edited), encoding="utf-8")
+    os.utime(source, ns=(0, source.stat().st_mtime_ns + 2 * 10**9))
+    assert render.code_notebook(source, target)
+    assert target.read_bytes() != before
