@@ -250,10 +250,12 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             cells = self.render_cache.render(html, code_text, self.resolver, labels.figure)
             # The Markdown cells, as one document, with the pages' Markdown configuration
             # (MkDocs' own rendering of a page: links checked, page.toc made).
-            document, tokens = render.markdown_document(json.loads(notebook_text)["cells"])
+            notebook = json.loads(notebook_text)["cells"]
+            document, tokens = render.markdown_document(notebook)
             page.markdown = document
             Page.render(page, config, files)
-            title, body = render.assemble(page.content, tokens, cells)
+            solutions = render.solution_cells(notebook)
+            title, body = render.assemble(page.content, tokens, cells, solutions, labels.solution)
         except render.RenderError as error:
             raise PluginError(f"{page.file.src_uri}: {error}") from None
         counts = tutorial_page.code_link_counts(body)

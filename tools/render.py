@@ -13,13 +13,16 @@ A lesson's Markdown cells and its code cells take two roads:
   CSS and figures as base64 data. :func:`code_cells` rebuilds each as
   ``<div class="nb-cell">``: a Material code block (same colours and copy button as the
   Markdown pages) and one ``<div class="nb-output">`` per output: text in ``<pre>``,
-  figures as image files next to the page (alt text: the figure's titles, which the
-  execute step records as its text form), HTML such as tables as it is. Every code cell
+  figures as image files next to the page, each a ``<figure>`` whose numbered caption
+  and alt text give the figure's titles (which the execute step records as its text
+  form), HTML such as tables as it is. Every code cell
   must be found, and each code block's text must be its cell's source: if
   mkdocs-jupyter's markup ever changes so that content would be lost,
   :class:`RenderError` stops the build instead.
 
-:func:`assemble` puts the code cells in their places. The code cells are cached on disk
+:func:`assemble` puts the code cells in their places; a code cell tagged ``solution``
+(an exercise's solution, ``# %% tags=["solution"]``) is shown folded, in a Material
+``question`` admonition. The code cells are cached on disk
 by a hash of the HTML and the notebook they came from (:class:`RenderCache`), so an
 unchanged notebook is transformed once, not once per build or per ``mkdocs serve``
 reload; the Markdown is rendered every build, like a page's.
@@ -34,7 +37,7 @@ import html
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,9 +46,10 @@ from tools import linkcode
 from tools.files import write_atomic
 
 # Bump when the transform's output changes, so cached pages are rebuilt.
-VERSION = "4"
+VERSION = "5"
 
 _CELL_ID = re.compile(r"^cell-id=cell-(\d+)$")
+SOLUTION_TAG = "solution"  # a code cell shown folded, as an exercise's solution
 _IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
 
 
@@ -127,11 +131,15 @@ def _outputs(cell: Any, figures: dict[str, bytes], alts: list[str]) -> list[str]
         stream = output.get("data-mime-type") == "application/vnd.jupyter.stderr"
         if "jp-RenderedImage" in classes:
             images = output.xpath(".//img")
+            shown = []
             for image in images:
                 _extract_figure(image, figures)
+                caption = ""
                 if alts:
                     image.set("alt", alts.pop(0))
-            body = "".join(_to_html(image) for image in images)
+                    caption = f"<figcaption>{html.escape(image.get('alt'))}</figcaption>"
+                shown.append(f"<figure>{_to_html(image)}{caption}</figure>")
+            body = "".join(shown)
         elif "jp-RenderedText" in classes:
             pres = output.xpath(".//pre")
             body = _to_html(pres[0]) if pres else ""
@@ -213,13 +221,38 @@ def markdown_document(cells: list[dict[str, Any]]) -> tuple[str, dict[int, str]]
     return "\n\n".join(parts) + "\n", tokens
 
 
-def assemble(content: str, tokens: dict[int, str], cells: Cells) -> tuple[str, str]:
+def solution_cells(cells: list[dict[str, Any]]) -> set[int]:
+    """The indices of the code cells tagged ``solution`` (``# %% tags=["solution"]``).
+
+    >>> solution_cells([{"cell_type": "code", "metadata": {"tags": ["solution"]}},
+    ...                 {"cell_type": "code", "metadata": {}},
+    ...                 {"cell_type": "markdown", "metadata": {"tags": ["solution"]}}])
+    {0}
+    """
+    return {
+        index
+        for index, cell in enumerate(cells)
+        if cell.get("cell_type") == "code"
+        and SOLUTION_TAG in (cell.get("metadata") or {}).get("tags", [])
+    }
+
+
+def assemble(
+    content: str,
+    tokens: dict[int, str],
+    cells: Cells,
+    solutions: Collection[int] = (),
+    solution_label: str = "Solution",
+) -> tuple[str, str]:
     """The page: the lesson's Markdown as HTML with each code cell's HTML in its place.
 
     Args:
         content: The HTML of :func:`markdown_document`'s text.
         tokens: Its tokens, per code cell index.
         cells: The code cells' HTML (:func:`code_cells`).
+        solutions: The code cells shown folded, in a Material ``question`` admonition
+            (``??? question``) whose summary is ``solution_label``.
+        solution_label: The folded solutions' summary, in the page's language.
 
     Returns:
         ``(title, body)``: the ``<h1>`` element's HTML ("" if there is none) and the rest.
@@ -242,7 +275,11 @@ def assemble(content: str, tokens: dict[int, str], cells: Cells) -> tuple[str, s
                 f"code cell {index} {problem}: is a fence, block or HTML element of the "
                 "Markdown cell before it left open?"
             )
-        content = content.replace(placeholder, cells.html[index])
+        shown = cells.html[index]
+        if index in solutions:
+            summary = html.escape(solution_label)
+            shown = f'<details class="question"><summary>{summary}</summary>{shown}</details>'
+        content = content.replace(placeholder, shown)
     extra = sorted(set(cells.html) - set(tokens))
     if extra:
         raise RenderError(f"code cells {extra} are not in the lesson's Markdown")

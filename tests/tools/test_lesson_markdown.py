@@ -185,3 +185,51 @@ def test_mkdocs_jupyter_converts_the_code_cells_only_so_a_markdown_edit_keeps_it
     os.utime(source, ns=(0, source.stat().st_mtime_ns + 2 * 10**9))
     assert render.code_notebook(source, target)
     assert target.read_bytes() != before
+
+
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJ"
+    "RU5ErkJggg=="
+)
+
+
+def test_an_exercise_s_solution_cell_is_folded_under_the_page_language_s_label(tmp_path):
+    import jupytext
+
+    script = (
+        "# %% [markdown]\n# # T\n# Exercise: add one.\n\n"
+        "# %%\nx = 1\n\n"
+        '# %% tags=["solution"]\nprint(x + 1)\n'
+    )
+    notebook = json.loads(jupytext.writes(jupytext.reads(script, fmt="py:percent"), "ipynb"))
+    for index, cell in enumerate(notebook["cells"]):
+        cell["id"] = f"cell-{index}"
+    assert render.solution_cells(notebook["cells"]) == {2}
+    cells = render.code_cells(jupyter_html(notebook, tmp_path), notebook)
+    text, tokens = render.markdown_document(notebook["cells"])
+    ko = PROJECT.language("ko").labels.solution
+    _, body = render.assemble(site_markdown().convert(text), tokens, cells, {2}, ko)
+    page = lxml_html.fragment_fromstring(body, create_parent="div")
+    folded = page.xpath("details[@class='question']")
+    assert len(folded) == 1 and folded[0].xpath("string(summary)") == ko == "풀이"
+    assert folded[0].xpath("string(.//code)").strip() == "print(x + 1)"
+    assert page.xpath("string(div[@class='nb-cell']//code)").strip() == "x = 1", "not folded"
+    assert PROJECT.language("en").labels.solution == "Solution"
+
+
+def test_each_figure_has_a_numbered_caption_in_the_page_language(tmp_path):
+    notebook = lesson_fixture.notebook()
+    figure = {"image/png": PNG, "text/plain": "Loss per epoch; Accuracy"}
+    untitled = {"image/png": PNG, "text/plain": "<Figure size 640x480 with 1 Axes>"}
+    notebook["cells"][3]["outputs"] = [
+        {"output_type": "display_data", "data": figure, "metadata": {}},
+        {"output_type": "display_data", "data": untitled, "metadata": {}},
+    ]
+    label = PROJECT.language("ko").labels.figure
+    cells = render.code_cells(jupyter_html(notebook, tmp_path), notebook, None, label)
+    page = lxml_html.fragment_fromstring(cells.html[3], create_parent="div")
+    figures = page.xpath(".//figure")
+    captions = ["그림 1: Loss per epoch; Accuracy", "그림 2"]
+    assert [f.xpath("string(figcaption)") for f in figures] == captions
+    assert [f.xpath("img")[0].get("alt") for f in figures] == captions
+    assert all(f.xpath("img")[0].get("src") in cells.figures for f in figures)
