@@ -26,7 +26,9 @@ event                  step
 ``on_page_content``    a tutorial: :meth:`tools.render.RenderCache.render` (its code cells,
                        from mkdocs-jupyter's HTML), :func:`tools.render.markdown_document`
                        rendered by MkDocs' ``Page.render`` (its Markdown cells, as a
-                       page's), :func:`tools.render.assemble`, :mod:`tools.tutorial_page`
+                       page's; the glossary's terms as abbreviations,
+                       :mod:`tools.tooltips`), :func:`tools.render.assemble`,
+                       :mod:`tools.tutorial_page`
 ``on_page_context``    the page's URL, kept per language
 ``on_post_template``   the default language's ``404.html`` stays at the root
 ``on_post_build``      each language's build: :func:`tools.search.page_sections` (from the
@@ -66,6 +68,7 @@ from tools import (
     render,
     search,
     site_files,
+    tooltips,
     tutorial_page,
     usage,
 )
@@ -252,7 +255,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             # (MkDocs' own rendering of a page: links checked, page.toc made).
             notebook = json.loads(notebook_text)["cells"]
             document, tokens = render.markdown_document(notebook)
-            page.markdown = document
+            page.markdown = document + self._tooltips(self.site.language(lang), document)
             Page.render(page, config, files)
             solutions = render.solution_cells(notebook)
             title, body = render.assemble(page.content, tokens, cells, solutions, labels.solution)
@@ -274,6 +277,18 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             + body
             + tutorial_page.footer(labels, record)
         )
+
+    def _tooltips(self, language: site_config.Language, markdown: str) -> str:
+        """The glossary's abbreviations for the terms of a lesson (:mod:`tools.tooltips`)."""
+        glossary = self.site.docs_dir / language.code / self.config.glossary
+        if not glossary.is_file():
+            return ""
+        try:
+            terms = tooltips.definitions(glossary, with_counterpart=not language.default)
+        except ValueError as error:
+            raise PluginError(str(error)) from None
+        lines = tooltips.abbreviations(markdown, terms, attached=language.segmenter is not None)
+        return "\n" + lines + "\n" if lines else ""
 
     def _add_lesson_lists(self, markdown: str, page: Any) -> str:
         language = usage.api_language(self.site, page.file.src_uri, self.config.api_folder)

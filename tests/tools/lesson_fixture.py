@@ -20,7 +20,8 @@ MARKDOWN_CELLS = [
     "Inline math $x_1 + y$ and a display:\n\n$$\na^2 + b^2 = c^2\n$$",
     '## 준비 { #setup }\n\n=== "One"\n    First tab.\n\n=== "Two"\n    Second tab.\n\n'
     "See [the home page](../index.md) and [the setup](#setup).",
-    "## 준비\n\nAn MLP again.\n\n*[MLP]: Multi-layer perceptron\n\n[^small]: Two layers.",
+    "## 준비\n\nAn MLP again; the learning rate (학습률을 바꿉니다).\n\n"
+    "*[MLP]: Multi-layer perceptron\n\n[^small]: Two layers.",
 ]
 CODE = ["x = 1\nprint(x)", "y = 2", "print('done')"]
 

@@ -100,11 +100,13 @@ def test_the_render_cache_returns_the_cells_it_stored(tmp_path):
 
 
 def article(path) -> str:
-    """A built page's article without the code cells and what the build adds around them,
-    whitespace between elements normalised."""
+    """A built page's article without the code cells and what the build adds to a lesson
+    (downloads, glossary tooltips), whitespace between elements normalised."""
     root = lxml_html.parse(str(path)).xpath("//article")[0]
     for element in root.xpath(".//div[@class='nb-cell'] | .//p[@class='nb-downloads']"):
         element.drop_tree()
+    for element in root.xpath(".//abbr[@title != 'Multi-layer perceptron']"):
+        element.drop_tag()
     text = lxml_html.tostring(root, encoding="unicode")
     return re.sub(r">\s+<", "><", text).strip()
 
@@ -139,6 +141,8 @@ def test_a_lesson_renders_its_markdown_as_a_page_does(tmp_path):
         ):
             assert made in text, made
         assert text.count('<div class="nb-cell">') == 3
+        tooltip = {"en": ">learning rate</abbr>", "ko": ">학습률을</abbr>"}[code]
+        assert tooltip in text and tooltip not in page.read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
