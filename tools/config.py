@@ -53,6 +53,7 @@ class Labels:
     used_in: str  # before the lessons an API entry lists
     colab: str  # the link that opens the tutorial's notebook in Google Colab
     install: str  # the comment of the downloaded notebook's first cell, which installs nnguide
+    solution: str  # the summary of a folded solution (a code cell tagged "solution")
 
     STATUS_COLUMNS = 6
 

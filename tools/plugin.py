@@ -14,14 +14,21 @@ event                  step
 ``on_startup``         remembers ``--dirty`` (``mkdocs serve``)
 ``on_config``          :func:`tools.config.load` (languages, folders), the caches
 ``on_pre_build``       :func:`tools.files.lock`, :func:`tools.usage.find`,
-                       :func:`tools.render.jupyter_cache_dir`, :func:`tools.execute.build`
+                       :mod:`tools.mkdocs_jupyter_eviction`, :func:`tools.execute.build`
 ``on_files``           :func:`tools.site_files.search_worker`,
-                       :func:`tools.site_files.add` (:mod:`tools.downloads`)
+                       :func:`tools.site_files.add` (:mod:`tools.downloads`); a tutorial
+                       page's source becomes :func:`tools.render.code_notebook` (what
+                       mkdocs-jupyter converts: the code cells)
 ``on_env``             the theme's compiled templates cached on disk
 ``on_page_markdown``   :func:`tools.tutorial_page.status_table`; on an API page
                        :func:`tools.usage.add_lesson_lists` (mkdocstrings options that
                        the templates in ``tools/templates`` show)
-``on_page_content``    :meth:`tools.render.RenderCache.render`, :mod:`tools.tutorial_page`
+``on_page_content``    a tutorial: :meth:`tools.render.RenderCache.render` (its code cells,
+                       from mkdocs-jupyter's HTML), :func:`tools.render.markdown_document`
+                       rendered by MkDocs' ``Page.render`` (its Markdown cells, as a
+                       page's; the glossary's terms as abbreviations,
+                       :mod:`tools.tooltips`), :func:`tools.render.assemble`,
+                       :mod:`tools.tutorial_page`
 ``on_page_context``    the page's URL, kept per language
 ``on_post_template``   the default language's ``404.html`` stays at the root
 ``on_post_build``      each language's build: :func:`tools.search.page_sections` (from the
@@ -37,6 +44,7 @@ here per language) to point Material's search at the language's own index.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -47,7 +55,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
-from mkdocs.structure.toc import get_toc
+from mkdocs.structure.pages import Page
 
 from tools import config as site_config
 from tools import (
@@ -56,9 +64,11 @@ from tools import (
     files,
     lessons,
     linkcode,
+    mkdocs_jupyter_eviction,
     render,
     search,
     site_files,
+    tooltips,
     tutorial_page,
     usage,
 )
@@ -139,12 +149,10 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             "root": language.root,
             "terms": "search/terms.json" if language.segmenter else None,
         }
-        jupyter = config.plugins.get("mkdocs-jupyter")
-        if jupyter is not None:
-            folder = render.jupyter_cache_dir(
-                project.cache_dir, language.code, self.dirty, self.seeded
-            )
-            jupyter.config["cache_dir"] = str(folder)
+        folder = mkdocs_jupyter_eviction.cache_dir(
+            project.cache_dir, language.code, self.dirty, self.seeded
+        )
+        mkdocs_jupyter_eviction.use(config, folder)
         if language.default:  # the first build brings every language's examples up to date
             self._execute()
 
@@ -198,9 +206,20 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         assert self.downloads is not None
         try:
             config.extra["nnguide_page"]["worker"] = site_files.search_worker(files)
-            return site_files.add(files, config, self.site, self.downloads)
+            files = site_files.add(files, config, self.site, self.downloads)
         except (FileNotFoundError, downloads.DownloadError) as error:
             raise PluginError(str(error)) from None
+        for file in files.documentation_pages():
+            source = site_files.tutorial_source(self.site, file.src_uri)
+            if source is not None:
+                # mkdocs-jupyter converts the code cells only (its cache holds after a
+                # Markdown edit); the Markdown cells are rendered from the notebook itself.
+                lang, name = source
+                notebook = self.site.tutorials_dir(lang) / f"{name}.ipynb"
+                code = self.site.cache_dir / "render" / "notebooks" / file.src_uri
+                render.code_notebook(notebook, code)
+                file.abs_src_path = str(code)
+        return files
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         """The build-status page gets its table: every lesson of its language, from this build.
@@ -214,21 +233,37 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         return markdown.rstrip() + "\n\n" + table + "\n"
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+        """A tutorial page: its Markdown cells rendered as a page's, its code cells in place.
+
+        mkdocs-jupyter's ``on_pre_page`` replaces this page's ``render`` with its notebook
+        converter, whose HTML (``html``) gives the code cells; MkDocs' own ``Page.render``
+        then renders the lesson's Markdown, so the page's links are checked and its
+        ``toc`` made as for any page.
+        """
         source = site_files.tutorial_source(self.site, page.file.src_uri)
         if source is None:
             return html
         lang, name = source
         assert self.render_cache is not None
-        notebook_text = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+        notebook_path = self.site.tutorials_dir(lang) / f"{name}.ipynb"
+        notebook_text = notebook_path.read_text(encoding="utf-8")
+        code_text = Path(page.file.abs_src_path).read_text(encoding="utf-8")
         labels = self.site.language(lang).labels
         try:
-            rendered = self.render_cache.render(html, notebook_text, self.resolver, labels.figure)
+            cells = self.render_cache.render(html, code_text, self.resolver, labels.figure)
+            # The Markdown cells, as one document, with the pages' Markdown configuration
+            # (MkDocs' own rendering of a page: links checked, page.toc made).
+            notebook = json.loads(notebook_text)["cells"]
+            document, tokens = render.markdown_document(notebook)
+            page.markdown = document + self._tooltips(self.site.language(lang), document)
+            Page.render(page, config, files)
+            solutions = render.solution_cells(notebook)
+            title, body = render.assemble(page.content, tokens, cells, solutions, labels.solution)
         except render.RenderError as error:
             raise PluginError(f"{page.file.src_uri}: {error}") from None
-        counts = tutorial_page.code_link_counts(rendered.body)
+        counts = tutorial_page.code_link_counts(body)
         self.code_links.setdefault(lang, {})[name] = counts
-        tutorial_page.write_figures(Path(page.file.abs_dest_path).parent, rendered.figures)
-        page.toc = get_toc(rendered.toc)
+        tutorial_page.write_figures(Path(page.file.abs_dest_path).parent, cells.figures)
         page.edit_url = tutorial_page.edit_url(
             self.site, page.edit_url, page.file.src_uri, lang, name
         )
@@ -237,11 +272,23 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         )
         record = tutorial_page.execution_record(notebook_text)
         return (
-            rendered.title
+            title
             + tutorial_page.header(labels, name, colab)
-            + rendered.body
+            + body
             + tutorial_page.footer(labels, record)
         )
+
+    def _tooltips(self, language: site_config.Language, markdown: str) -> str:
+        """The glossary's abbreviations for the terms of a lesson (:mod:`tools.tooltips`)."""
+        glossary = self.site.docs_dir / language.code / self.config.glossary
+        if not glossary.is_file():
+            return ""
+        try:
+            terms = tooltips.definitions(glossary, with_counterpart=not language.default)
+        except ValueError as error:
+            raise PluginError(str(error)) from None
+        lines = tooltips.abbreviations(markdown, terms, attached=language.segmenter is not None)
+        return "\n" + lines + "\n" if lines else ""
 
     def _add_lesson_lists(self, markdown: str, page: Any) -> str:
         language = usage.api_language(self.site, page.file.src_uri, self.config.api_folder)

@@ -1,26 +1,31 @@
-"""Render step: an executed notebook, as HTML from mkdocs-jupyter, becomes a light page.
+"""Render step: a lesson's page, its Markdown as the pages' and its code from mkdocs-jupyter.
 
-mkdocs-jupyter renders each tutorial notebook (its documented options only; see
-``mkdocs.yml``). Its HTML carries JupyterLab's markup and ~580 KiB of inline CSS,
-figures as base64 data and ASCII-only heading ids. :func:`transform` rebuilds the
-page from that HTML as a tree (lxml), cell by cell, and checks it against the
-notebook it came from:
+A lesson's Markdown cells and its code cells take two roads:
 
-* a Markdown cell becomes its rendered HTML; every heading gets a unique, non-empty
-  id (a Korean heading keeps the English anchor written as ``{ #anchor }``) and a
-  permalink, and the table of contents is built from those ids;
-* a code cell becomes ``<div class="nb-cell">`` holding a Material code block (same
-  colours and copy button as the Markdown pages) and one ``<div class="nb-output">``
-  per output: text in ``<pre>``, figures as image files next to the page (alt text:
-  the figure's titles, which the execute step records as its text form), HTML such
-  as tables as it is;
-* every notebook cell must be found, and each code block's text must be its cell's
-  source: if mkdocs-jupyter's markup ever changes so that content would be lost,
+* the Markdown cells are rendered with the pages' Markdown configuration, by MkDocs' own
+  page rendering (``mkdocs.yml``'s ``markdown_extensions``; relative links rewritten
+  and checked, so a broken link fails ``--strict`` as in a page). The lesson is one
+  document (:func:`markdown_document`): footnotes, abbreviations, unique heading ids
+  (a Korean heading keeps the English anchor written ``{ #anchor }``, attr_list) and the
+  table of contents work across cells, and each code cell holds its place as a token;
+* the code cells come from mkdocs-jupyter's HTML of the notebook (its documented
+  options only; see ``mkdocs.yml``), which carries JupyterLab's markup, ~580 KiB of inline
+  CSS and figures as base64 data. :func:`code_cells` rebuilds each as
+  ``<div class="nb-cell">``: a Material code block (same colours and copy button as the
+  Markdown pages) and one ``<div class="nb-output">`` per output: text in ``<pre>``,
+  figures as image files next to the page, each a ``<figure>`` whose numbered caption
+  and alt text give the figure's titles (which the execute step records as its text
+  form), HTML such as tables as it is. Every code cell
+  must be found, and each code block's text must be its cell's source: if
+  mkdocs-jupyter's markup ever changes so that content would be lost,
   :class:`RenderError` stops the build instead.
 
-The result is cached on disk by a hash of the HTML it came from
-(:class:`RenderCache`), so an unchanged notebook is transformed once, not once per
-build or per ``mkdocs serve`` reload.
+:func:`assemble` puts the code cells in their places; a code cell tagged ``solution``
+(an exercise's solution, ``# %% tags=["solution"]``) is shown folded, in a Material
+``question`` admonition. The code cells are cached on disk
+by a hash of the HTML and the notebook they came from (:class:`RenderCache`), so an
+unchanged notebook is transformed once, not once per build or per ``mkdocs serve``
+reload; the Markdown is rendered every build, like a page's.
 """
 
 from __future__ import annotations
@@ -30,23 +35,22 @@ import functools
 import hashlib
 import html
 import json
+import os
 import re
-import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tools import linkcode
 from tools.files import write_atomic
-from tools.lessons import EXPLICIT_ANCHOR as _EXPLICIT_ANCHOR
 
 # Bump when the transform's output changes, so cached pages are rebuilt.
-VERSION = "3"
+VERSION = "5"
 
 _CELL_ID = re.compile(r"^cell-id=cell-(\d+)$")
+SOLUTION_TAG = "solution"  # a code cell shown folded, as an exercise's solution
 _IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 class RenderError(RuntimeError):
@@ -54,12 +58,10 @@ class RenderError(RuntimeError):
 
 
 @dataclass
-class Page:
-    """A tutorial page: HTML before and after the title's end, TOC tokens, figures."""
+class Cells:
+    """A lesson's code cells as page HTML, and the figures their outputs show."""
 
-    title: str  # the <h1> element's HTML ("" if the notebook has no title)
-    body: str  # everything after the title
-    toc: list[dict[str, Any]]
+    html: dict[int, str]  # cell index -> <div class="nb-cell">: code block and outputs
     figures: dict[str, bytes] = field(default_factory=dict)
 
 
@@ -69,12 +71,6 @@ def _classes(element: Any) -> set[str]:
 
 def _has_class(name: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-
-
-def _slugify(text: str) -> str:
-    from pymdownx.slugs import slugify
-
-    return str(slugify(case="lower")(text, "-"))
 
 
 def _to_html(element: Any) -> str:
@@ -89,67 +85,6 @@ def _inner_html(element: Any) -> str:
     parts = [html.escape(element.text)] if element.text else []
     parts += [lxml_html.tostring(child, encoding="unicode", method="html") for child in element]
     return "".join(parts)
-
-
-def _strip_explicit_anchor(heading: Any) -> str | None:
-    """Remove a trailing ``{ #anchor }`` from the heading's text; return the anchor."""
-    nodes = [heading, *heading.iterdescendants()]
-    for node in reversed(nodes):
-        for attribute in ("tail", "text"):
-            if node is heading and attribute == "tail":
-                continue
-            value = getattr(node, attribute)
-            if value and value.strip():
-                match = _EXPLICIT_ANCHOR.search(value)
-                if not match:
-                    return None
-                setattr(node, attribute, value[: match.start()])
-                return match.group(1)
-    return None
-
-
-class _Headings:
-    """Unique heading ids for one page and the TOC tokens they make."""
-
-    def __init__(self) -> None:
-        self.seen: dict[str, int] = {}
-        self.flat: list[dict[str, Any]] = []
-
-    def fix(self, heading: Any) -> None:
-        from lxml import etree
-
-        for link in heading.xpath(f".//a[{_has_class('anchor-link')}]"):
-            link.drop_tree()
-        anchor = _strip_explicit_anchor(heading)
-        text = heading.text_content().strip()
-        if anchor is None:
-            anchor = _slugify(text) or f"section-{len(self.flat) + 1}"
-        if anchor in self.seen:
-            self.seen[anchor] += 1
-            anchor = f"{anchor}-{self.seen[anchor]}"
-        self.seen.setdefault(anchor, 0)
-        heading.attrib.clear()
-        heading.set("id", anchor)
-        if len(heading):
-            last = heading[-1]
-            last.tail = (last.tail or "").rstrip()
-        else:
-            heading.text = (heading.text or "").rstrip()
-        link = etree.SubElement(heading, "a", {"class": "headerlink", "href": f"#{anchor}"})
-        link.set("title", "Permanent link")
-        link.text = "\u00b6"
-        level = int(heading.tag[1])
-        self.flat.append({"level": level, "id": anchor, "name": html.escape(text), "children": []})
-
-    def tree(self) -> list[dict[str, Any]]:
-        root: list[dict[str, Any]] = []
-        stack: list[dict[str, Any]] = []
-        for token in self.flat:
-            while stack and stack[-1]["level"] >= token["level"]:
-                stack.pop()
-            (stack[-1]["children"] if stack else root).append(token)
-            stack.append(token)
-        return root
 
 
 def _code_block(
@@ -196,11 +131,15 @@ def _outputs(cell: Any, figures: dict[str, bytes], alts: list[str]) -> list[str]
         stream = output.get("data-mime-type") == "application/vnd.jupyter.stderr"
         if "jp-RenderedImage" in classes:
             images = output.xpath(".//img")
+            shown = []
             for image in images:
                 _extract_figure(image, figures)
+                caption = ""
                 if alts:
                     image.set("alt", alts.pop(0))
-            body = "".join(_to_html(image) for image in images)
+                    caption = f"<figcaption>{html.escape(image.get('alt'))}</figcaption>"
+                shown.append(f"<figure>{_to_html(image)}{caption}</figure>")
+            body = "".join(shown)
         elif "jp-RenderedText" in classes:
             pres = output.xpath(".//pre")
             body = _to_html(pres[0]) if pres else ""
@@ -249,13 +188,114 @@ def _alt_texts(cells: list[dict[str, Any]], template: str) -> dict[int, list[str
     return alts
 
 
-def transform(
+def markdown_document(cells: list[dict[str, Any]]) -> tuple[str, dict[int, str]]:
+    """The lesson as one Markdown document: its Markdown cells, a token for each code cell.
+
+    Rendering the lesson as one document (like any page) gives footnotes, abbreviations,
+    heading ids and the table of contents across cells. Each code cell with source
+    becomes a paragraph of its own holding a token that no Markdown changes; :func:`assemble`
+    puts the code cell's HTML there. The tokens carry a hash of the Markdown, so no
+    lesson's text can contain one.
+
+    >>> text, tokens = markdown_document([
+    ...     {"cell_type": "markdown", "source": ["# Title { #t }\\n", "Text."]},
+    ...     {"cell_type": "code", "source": "x = 1"},
+    ...     {"cell_type": "code", "source": ""},
+    ... ])
+    >>> text == f"# Title {{ #t }}\\nText.\\n\\n{tokens[1]}\\n", list(tokens)
+    (True, [1])
+    """
+    sources = ["".join(cell.get("source", "")) for cell in cells]
+    markdown = [s for s, c in zip(sources, cells, strict=True) if c.get("cell_type") == "markdown"]
+    nonce = hashlib.sha256("\0".join(markdown).encode("utf-8")).hexdigest()[:12]
+    parts: list[str] = []
+    tokens: dict[int, str] = {}
+    for index, (cell, source) in enumerate(zip(cells, sources, strict=True)):
+        if not source.strip():
+            continue
+        if cell.get("cell_type") == "markdown":
+            parts.append(source.strip("\n"))
+        elif cell.get("cell_type") == "code":
+            tokens[index] = f"nnguide{nonce}cell{index}"
+            parts.append(tokens[index])
+    return "\n\n".join(parts) + "\n", tokens
+
+
+def solution_cells(cells: list[dict[str, Any]]) -> set[int]:
+    """The indices of the code cells tagged ``solution`` (``# %% tags=["solution"]``).
+
+    >>> solution_cells([{"cell_type": "code", "metadata": {"tags": ["solution"]}},
+    ...                 {"cell_type": "code", "metadata": {}},
+    ...                 {"cell_type": "markdown", "metadata": {"tags": ["solution"]}}])
+    {0}
+    """
+    return {
+        index
+        for index, cell in enumerate(cells)
+        if cell.get("cell_type") == "code"
+        and SOLUTION_TAG in (cell.get("metadata") or {}).get("tags", [])
+    }
+
+
+def assemble(
+    content: str,
+    tokens: dict[int, str],
+    cells: Cells,
+    solutions: Collection[int] = (),
+    solution_label: str = "Solution",
+) -> tuple[str, str]:
+    """The page: the lesson's Markdown as HTML with each code cell's HTML in its place.
+
+    Args:
+        content: The HTML of :func:`markdown_document`'s text.
+        tokens: Its tokens, per code cell index.
+        cells: The code cells' HTML (:func:`code_cells`).
+        solutions: The code cells shown folded, in a Material ``question`` admonition
+            (``??? question``) whose summary is ``solution_label``.
+        solution_label: The folded solutions' summary, in the page's language.
+
+    Returns:
+        ``(title, body)``: the ``<h1>`` element's HTML ("" if there is none) and the rest.
+
+    Raises:
+        RenderError: If a code cell's token is not in ``content`` exactly once as a
+            paragraph of its own (a Markdown cell before it left a fence, a block or an
+            HTML element open), or a code cell has no HTML.
+
+    >>> cells = Cells({1: '<div class="nb-cell">x</div>'})
+    >>> assemble("<h1>T</h1>\\n<p>Text</p>\\n<p>tok</p>", {1: "tok"}, cells)
+    ('<h1>T</h1>', '\\n<p>Text</p>\\n<div class="nb-cell">x</div>')
+    """
+    for index, token in tokens.items():
+        placeholder = f"<p>{token}</p>"
+        count = content.count(placeholder)
+        if count != 1 or index not in cells.html:
+            problem = "has no HTML" if index not in cells.html else "lost its place in the page"
+            raise RenderError(
+                f"code cell {index} {problem}: is a fence, block or HTML element of the "
+                "Markdown cell before it left open?"
+            )
+        shown = cells.html[index]
+        if index in solutions:
+            summary = html.escape(solution_label)
+            shown = f'<details class="question"><summary>{summary}</summary>{shown}</details>'
+        content = content.replace(placeholder, shown)
+    extra = sorted(set(cells.html) - set(tokens))
+    if extra:
+        raise RenderError(f"code cells {extra} are not in the lesson's Markdown")
+    title, _, rest = content.partition("</h1>")
+    if not rest and not title.lstrip().startswith("<h1"):
+        return "", content
+    return title + "</h1>", rest
+
+
+def code_cells(
     content: str,
     notebook: dict[str, Any],
     resolver: linkcode.Resolver | None = None,
     figure_label: str = "{description}",
-) -> Page:
-    """Rebuild mkdocs-jupyter's HTML of ``notebook`` as a light page.
+) -> Cells:
+    """The code cells of mkdocs-jupyter's HTML of ``notebook``, as light page HTML.
 
     Args:
         content: The HTML mkdocs-jupyter made of the notebook.
@@ -267,11 +307,11 @@ def transform(
             (its titles), in the page's language.
 
     Returns:
-        The page; figures are returned as files to write next to the page.
+        Each code cell's HTML (code block and outputs) by cell index; the figures as
+        files to write next to the page.
 
     Raises:
-        RenderError: If a cell of the notebook, or the text of a code cell, is not
-            in ``content``.
+        RenderError: If a code cell of the notebook, or its text, is not in ``content``.
     """
     from lxml import html as lxml_html
 
@@ -282,52 +322,69 @@ def transform(
         if match:
             found[int(match.group(1))] = element
     cells = notebook.get("cells", [])
-    missing = [
-        index
+    code = {
+        index: "".join(cell.get("source", ""))
         for index, cell in enumerate(cells)
-        if "".join(cell.get("source", "")).strip() and index not in found
-    ]
+        if cell.get("cell_type") == "code" and "".join(cell.get("source", "")).strip()
+    }
+    missing = [index for index in code if index not in found]
     if missing:
         raise RenderError(f"cells {missing} of the notebook are not in mkdocs-jupyter's HTML")
 
     linker = None
     if resolver is not None:
-        code_sources = [
-            "".join(cell.get("source", "")) for cell in cells if cell.get("cell_type") == "code"
-        ]
-        aliases = linkcode.imports(code_sources)
+        aliases = linkcode.imports(list(code.values()))
         linker = functools.partial(linkcode.link_code, aliases=aliases, resolver=resolver)
 
-    headings = _Headings()
     alts = _alt_texts(cells, figure_label)
-    figures: dict[str, bytes] = {}
-    parts: list[str] = []
-    for index in sorted(found):
+    result = Cells({})
+    for index, source in code.items():
         element = found[index]
-        source = "".join(cells[index].get("source", "")) if index < len(cells) else ""
-        if cells[index].get("cell_type") == "markdown":
-            rendered = element.xpath(f".//div[{_has_class('jp-RenderedMarkdown')}]")
-            if source.strip() and not rendered:
-                raise RenderError(f"markdown cell {index}: no rendered Markdown")
-            for block in rendered:
-                for heading in block.iter(*_HEADINGS):
-                    headings.fix(heading)
-                parts.append(_inner_html(block).strip())
-            continue
-        code = _code_block(element, index, source, linker)
-        outputs = _outputs(element, figures, alts.get(index, []))
-        parts.append(f'<div class="nb-cell">{_to_html(code)}{"".join(outputs)}</div>')
-    body = "\n".join(parts)
-    title, _, rest = body.partition("</h1>")
-    if not rest:
-        title, rest = "", body
-    else:
-        title += "</h1>"
-    return Page(title=title, body=rest, toc=headings.tree(), figures=figures)
+        block = _code_block(element, index, source, linker)
+        outputs = _outputs(element, result.figures, alts.get(index, []))
+        result.html[index] = f'<div class="nb-cell">{_to_html(block)}{"".join(outputs)}</div>'
+    return result
+
+
+# What mkdocs-jupyter needs of a notebook's metadata (the code's language, for highlighting)
+_CODE_METADATA = ("kernelspec", "language_info")
+
+
+def code_notebook(source: Path, target: Path) -> bool:
+    """Write at ``target`` the notebook mkdocs-jupyter converts: ``source``'s code cells.
+
+    Its Markdown cells are emptied (they keep their places, so cell ``i`` is still cell
+    ``i``) and its metadata is cut to what the conversion reads, so mkdocs-jupyter's
+    cache, keyed by the file's bytes, still holds after a Markdown edit. ``target`` gets
+    ``source``'s modification time, which a dirty rebuild compares; it is written again
+    only when that time changed.
+
+    Returns:
+        Whether ``target``'s content changed.
+    """
+    stat = source.stat()
+    try:
+        if target.stat().st_mtime_ns == stat.st_mtime_ns:
+            return False
+    except FileNotFoundError:
+        pass
+    notebook = json.loads(source.read_text(encoding="utf-8"))
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            cell["source"] = ""
+            cell.pop("attachments", None)
+    metadata = notebook.get("metadata", {})
+    notebook["metadata"] = {key: metadata[key] for key in _CODE_METADATA if key in metadata}
+    data = json.dumps(notebook, ensure_ascii=False, indent=1).encode("utf-8")
+    changed = not target.is_file() or target.read_bytes() != data
+    if changed:
+        write_atomic(target, data)
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    return changed
 
 
 class RenderCache:
-    """Transformed pages on disk, keyed by a hash of mkdocs-jupyter's HTML.
+    """Transformed code cells on disk, keyed by a hash of mkdocs-jupyter's HTML.
 
     Entries are written atomically (a temp file, then a rename), so concurrent
     builds never read half an entry.
@@ -345,23 +402,24 @@ class RenderCache:
         digest.update(notebook_text.encode("utf-8"))
         return digest.hexdigest()
 
-    def get(self, key: str) -> Page | None:
+    def get(self, key: str) -> Cells | None:
         entry = self.folder / f"{key}.json"
         try:
             data = json.loads(entry.read_text(encoding="utf-8"))
             figures = {
                 name: (self.folder / "figures" / name).read_bytes() for name in data["figures"]
             }
-        except (OSError, ValueError, KeyError):
+            cells = {int(index): str(html) for index, html in data["cells"].items()}
+        except (OSError, ValueError, KeyError, AttributeError):
             return None
-        return Page(data["title"], data["body"], data["toc"], figures)
+        return Cells(cells, figures)
 
-    def put(self, key: str, page: Page) -> None:
+    def put(self, key: str, page: Cells) -> None:
         for name, data in page.figures.items():
             target = self.folder / "figures" / name
             if not target.exists():
                 write_atomic(target, data)
-        entry = {"title": page.title, "body": page.body, "toc": page.toc}
+        entry: dict[str, Any] = {"cells": page.html}
         entry["figures"] = sorted(page.figures)
         write_atomic(self.folder / f"{key}.json", json.dumps(entry).encode("utf-8"))
 
@@ -371,31 +429,12 @@ class RenderCache:
         notebook_text: str,
         resolver: linkcode.Resolver | None = None,
         figure_label: str = "{description}",
-    ) -> Page:
-        """The transformed page, from the cache or made now (and cached)."""
+    ) -> Cells:
+        """The transformed code cells, from the cache or made now (and cached)."""
         links = resolver.fingerprint() if resolver else ""
         key = self.key(content, notebook_text, links, figure_label)
         page = self.get(key)
         if page is None:
-            page = transform(content, json.loads(notebook_text), resolver, figure_label)
+            page = code_cells(content, json.loads(notebook_text), resolver, figure_label)
             self.put(key, page)
         return page
-
-
-def jupyter_cache_dir(cache_dir: Path, code: str, dirty: bool, seeded: set[str]) -> Path:
-    """mkdocs-jupyter's cache folder (its ``cache_dir`` option) for one language.
-
-    mkdocs-static-i18n builds the languages one after the other, and mkdocs-jupyter
-    evicts the entries a build did not use: each language gets a folder of its own. A
-    dirty rebuild renders only the changed pages, so ``mkdocs serve --dirty`` gets a
-    copy of its own (filled once per language, ``seeded``), which keeps the full
-    builds' entries intact.
-    """
-    folder = Path(cache_dir) / "mkdocs-jupyter" / code
-    if not dirty:
-        return folder
-    serving = Path(cache_dir) / "mkdocs-jupyter" / "dirty" / code
-    if code not in seeded and folder.is_dir():
-        shutil.copytree(folder, serving, dirs_exist_ok=True)
-        seeded.add(code)
-    return serving

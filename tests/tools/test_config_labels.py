@@ -23,6 +23,7 @@ LABELS = {
     "used_in": "Used in the lessons:",
     "colab": "Open in Colab",
     "install": "Installs nnguide where it is missing.",
+    "solution": "Solution",
 }
 SETTINGS = {
     "extra": {"nnguide": {}},

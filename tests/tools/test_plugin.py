@@ -18,7 +18,7 @@ from mkdocs.plugins import get_plugins
 from mkdocs.structure.files import Files, get_files
 
 from tests.conftest import PROJECT, ROOT
-from tools import config, files, plugin, render, search, site_files, tutorial_page, usage
+from tools import config, files, plugin, search, site_files, tutorial_page, usage
 from tools.config import Vendor
 
 EN = PROJECT.language("en")
@@ -238,20 +238,6 @@ def test_api_pages_and_their_lesson_links_are_per_language():
     assert usage.api_language(PROJECT, "ko/index.md", "api") is None
     url = usage.tutorial_urls(PROJECT, KO, "ko/api/layers/")
     assert url("01_x") == f"../../{PROJECT.tutorials}/01_x/"
-
-
-def test_serve_dirty_renders_into_a_copy_seeded_once(tmp_path):
-    full = tmp_path / "mkdocs-jupyter" / "en"
-    full.mkdir(parents=True)
-    (full / "page.html").write_text("full build")
-    seeded: set[str] = set()
-    assert render.jupyter_cache_dir(tmp_path, "en", False, seeded) == full
-    serving = render.jupyter_cache_dir(tmp_path, "en", True, seeded)
-    assert serving == tmp_path / "mkdocs-jupyter" / "dirty" / "en"
-    assert (serving / "page.html").read_text() == "full build" and seeded == {"en"}
-    (serving / "page.html").write_text("dirty rebuild")
-    render.jupyter_cache_dir(tmp_path, "en", True, seeded)
-    assert (serving / "page.html").read_text() == "dirty rebuild", "seeded once per serve"
 
 
 def test_one_build_at_a_time_holds_a_site_folder(tmp_path):

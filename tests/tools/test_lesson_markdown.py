@@ -1,0 +1,239 @@
+"""Lessons in the site's Markdown: a lesson's Markdown cells render as a page's would."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import markdown
+import pytest
+from lxml import html as lxml_html
+
+from tests.conftest import run_mkdocs_build
+from tests.tools import lesson_fixture
+from tools import config, render
+
+PROJECT = config.load()
+
+
+def jupyter_html(notebook: dict, tmp_path) -> str:
+    """mkdocs-jupyter's HTML of ``notebook`` with the site's options (no kernel)."""
+    from mkdocs_jupyter import convert
+
+    path = tmp_path / "lesson.ipynb"
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    return str(convert.nb2html(str(path), execute=False, no_prompt=True))
+
+
+def site_markdown() -> markdown.Markdown:
+    from mkdocs.config import load_config
+
+    site = load_config(str(PROJECT.root / config.CONFIG_FILE))
+    return markdown.Markdown(
+        extensions=site["markdown_extensions"], extension_configs=site["mdx_configs"]
+    )
+
+
+def test_the_lesson_is_one_document_with_a_token_per_code_cell():
+    cells = lesson_fixture.notebook()["cells"]
+    cells.insert(1, {"cell_type": "raw", "source": "raw text"})
+    cells.append({"cell_type": "code", "source": "   \n"})
+    text, tokens = render.markdown_document(cells)
+    code = [
+        i for i, cell in enumerate(cells) if cell["cell_type"] == "code" and cell["source"].strip()
+    ]
+    assert list(tokens) == code
+    assert len(set(tokens.values())) == len(code)
+    blocks = text.split("\n\n")
+    assert all(f"\n\n{token}\n" in text for token in tokens.values())
+    assert "raw text" not in text and blocks[0].startswith("# Fixture lesson { #fixture }")
+    edited = [dict(cell) for cell in cells]
+    edited[0]["source"] = "# Other"
+    assert render.markdown_document(edited)[1] != tokens, "tokens follow the Markdown"
+
+
+def test_code_cells_take_their_places_in_the_rendered_markdown(tmp_path):
+    notebook = lesson_fixture.notebook()
+    cells = render.code_cells(jupyter_html(notebook, tmp_path), notebook)
+    code = [i for i, cell in enumerate(notebook["cells"]) if cell["cell_type"] == "code"]
+    assert sorted(cells.html) == code
+    text, tokens = render.markdown_document(notebook["cells"])
+    title, body = render.assemble(site_markdown().convert(text), tokens, cells)
+    link = '<a class="headerlink" href="#fixture" title="Permanent link">&para;</a>'
+    assert title == f'<h1 id="fixture">Fixture lesson{link}</h1>'
+    page = lxml_html.fragment_fromstring(body, create_parent="div")
+    blocks = page.xpath("div[@class='nb-cell']")
+    assert [b.xpath("string(.//code)").strip() for b in blocks] == lesson_fixture.CODE
+    assert [b.xpath("string(div[@class='nb-output'])") for b in blocks] == ["0\n", "1\n", "2\n"]
+    assert [b.getprevious().tag for b in blocks] == ["p", "div", "p"], "each after its Markdown"
+
+
+def test_a_markdown_cell_that_swallows_a_code_cell_stops_the_build(tmp_path):
+    notebook = lesson_fixture.notebook(["# T", "<div>\nunclosed", "End."])
+    cells = render.code_cells(jupyter_html(notebook, tmp_path), notebook)
+    text, tokens = render.markdown_document(notebook["cells"])
+    with pytest.raises(render.RenderError, match=r"code cell 3 lost its place in the page"):
+        render.assemble(site_markdown().convert(text), tokens, cells)
+    with pytest.raises(render.RenderError, match=r"code cell 1 has no HTML"):
+        render.assemble("<p>" + tokens[1] + "</p>", tokens, render.Cells({}))
+
+
+def test_a_code_cell_whose_html_differs_from_its_source_stops_the_build(tmp_path):
+    notebook = lesson_fixture.notebook()
+    content = jupyter_html(notebook, tmp_path)
+    notebook["cells"][1]["source"] = "x = 2\nprint(x)"
+    with pytest.raises(render.RenderError, match=r"code cell 1: the rendered code differs"):
+        render.code_cells(content, notebook)
+    notebook["cells"].append({"cell_type": "code", "source": "z = 3", "outputs": []})
+    with pytest.raises(render.RenderError, match=r"cells \[7\] of the notebook are not in"):
+        render.code_cells(content, notebook)
+
+
+def test_the_render_cache_returns_the_cells_it_stored(tmp_path):
+    notebook = lesson_fixture.notebook()
+    content = jupyter_html(notebook, tmp_path)
+    cache = render.RenderCache(tmp_path / "cache")
+    made = cache.render(content, json.dumps(notebook))
+    key = cache.key(content, json.dumps(notebook), "", "{description}")
+    assert cache.get(key) == made and sorted(made.html) == [1, 3, 5]
+
+
+def article(path) -> str:
+    """A built page's article without the code cells and what the build adds to a lesson
+    (downloads, glossary tooltips), whitespace between elements normalised."""
+    root = lxml_html.parse(str(path)).xpath("//article")[0]
+    for element in root.xpath(".//div[@class='nb-cell'] | .//p[@class='nb-downloads']"):
+        element.drop_tree()
+    for element in root.xpath(".//abbr[@title != 'Multi-layer perceptron']"):
+        element.drop_tag()
+    text = lxml_html.tostring(root, encoding="unicode")
+    return re.sub(r">\s+<", "><", text).strip()
+
+
+def toc(path) -> list[tuple[str, str]]:
+    root = lxml_html.parse(str(path))
+    links = root.xpath("//nav[contains(@class, 'md-nav--secondary')]//a[@class='md-nav__link']")
+    return [(a.get("href"), " ".join(a.text_content().split())) for a in links]
+
+
+@pytest.mark.slow
+def test_a_lesson_renders_its_markdown_as_a_page_does(tmp_path):
+    """Admonition, details, abbreviation, footnote, tabs, math and ``{ #id }`` across cells."""
+    project = lesson_fixture.make(tmp_path / "project")
+    result = run_mkdocs_build(project, tmp_path / "site", {"NNGUIDE_EXECUTE": "0"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    for code in ("en", "ko"):
+        root = tmp_path / "site" / PROJECT.language(code).root / "tutorials"
+        lesson, page = root / "00_fixture" / "index.html", root / "page" / "index.html"
+        assert article(lesson) == article(page)
+        assert toc(lesson) == toc(page)
+        assert ("#setup", "준비") in toc(lesson), toc(lesson)
+        text = lesson.read_text(encoding="utf-8")
+        for made in (
+            '<abbr title="Multi-layer perceptron">MLP</abbr>',
+            '<div class="admonition note">',
+            '<details class="details">',
+            '<sup id="fnref:small">',
+            '<div class="tabbed-set tabbed-alternate"',
+            '<span class="arithmatex">\\(x_1 + y\\)</span>',
+            '<h2 id="setup">준비',
+        ):
+            assert made in text, made
+        assert text.count('<div class="nb-cell">') == 3
+        tooltip = {"en": ">learning rate</abbr>", "ko": ">학습률을</abbr>"}[code]
+        assert tooltip in text and tooltip not in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_broken_link_in_a_lesson_fails_the_strict_build_like_in_a_page(tmp_path):
+    cells = [*lesson_fixture.MARKDOWN_CELLS[:3], "See [nothing](missing.md)."]
+    project = lesson_fixture.make(tmp_path / "project", cells)
+    for code in ("en", "ko"):
+        (project / "docs" / code / "tutorials" / "page.md").unlink()
+    result = run_mkdocs_build(project, tmp_path / "site", {"NNGUIDE_EXECUTE": "0"})
+    assert result.returncode != 0
+    assert re.search(
+        r"WARNING +- +Doc file 'en/tutorials/00_fixture.ipynb' contains a link 'missing.md'",
+        result.stderr,
+    ), result.stderr[-3000:]
+
+
+def test_mkdocs_jupyter_converts_the_code_cells_only_so_a_markdown_edit_keeps_its_file(
+    tmp_path,
+):
+    source, target = tmp_path / "lesson.ipynb", tmp_path / "code" / "lesson.ipynb"
+    notebook = lesson_fixture.notebook()
+    notebook["metadata"]["nnguide"] = {"executed_at": "2026-01-01T00:00:00+00:00"}
+    source.write_text(json.dumps(notebook), encoding="utf-8")
+    assert render.code_notebook(source, target)
+    code = json.loads(target.read_text(encoding="utf-8"))
+    assert [c["cell_type"] for c in code["cells"]] == [c["cell_type"] for c in notebook["cells"]]
+    assert [c["source"] for c in code["cells"] if c["cell_type"] == "markdown"] == [""] * 4
+    assert [c["source"] for c in code["cells"] if c["cell_type"] == "code"] == lesson_fixture.CODE
+    assert code["metadata"] == {"kernelspec": notebook["metadata"]["kernelspec"]}
+    assert target.stat().st_mtime_ns == source.stat().st_mtime_ns, "for dirty rebuilds"
+    before = target.read_bytes()
+    assert not render.code_notebook(source, target), "unchanged source: not read again"
+
+    edited = lesson_fixture.notebook([*lesson_fixture.MARKDOWN_CELLS[:3], "New *prose*."])
+    edited["metadata"]["nnguide"] = {"executed_at": "2026-02-02T00:00:00+00:00"}
+    source.write_text(json.dumps(edited), encoding="utf-8")
+    os.utime(source, ns=(0, source.stat().st_mtime_ns + 10**9))
+    assert not render.code_notebook(source, target)
+    assert target.read_bytes() == before
+    assert target.stat().st_mtime_ns == source.stat().st_mtime_ns
+
+    edited["cells"][1]["source"] = "x = 1  # a comment\nprint(x)"
+    source.write_text(json.dumps(edited), encoding="utf-8")
+    os.utime(source, ns=(0, source.stat().st_mtime_ns + 2 * 10**9))
+    assert render.code_notebook(source, target)
+    assert target.read_bytes() != before
+
+
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJ"
+    "RU5ErkJggg=="
+)
+
+
+def test_an_exercise_s_solution_cell_is_folded_under_the_page_language_s_label(tmp_path):
+    import jupytext
+
+    script = (
+        "# %% [markdown]\n# # T\n# Exercise: add one.\n\n"
+        "# %%\nx = 1\n\n"
+        '# %% tags=["solution"]\nprint(x + 1)\n'
+    )
+    notebook = json.loads(jupytext.writes(jupytext.reads(script, fmt="py:percent"), "ipynb"))
+    for index, cell in enumerate(notebook["cells"]):
+        cell["id"] = f"cell-{index}"
+    assert render.solution_cells(notebook["cells"]) == {2}
+    cells = render.code_cells(jupyter_html(notebook, tmp_path), notebook)
+    text, tokens = render.markdown_document(notebook["cells"])
+    ko = PROJECT.language("ko").labels.solution
+    _, body = render.assemble(site_markdown().convert(text), tokens, cells, {2}, ko)
+    page = lxml_html.fragment_fromstring(body, create_parent="div")
+    folded = page.xpath("details[@class='question']")
+    assert len(folded) == 1 and folded[0].xpath("string(summary)") == ko == "풀이"
+    assert folded[0].xpath("string(.//code)").strip() == "print(x + 1)"
+    assert page.xpath("string(div[@class='nb-cell']//code)").strip() == "x = 1", "not folded"
+    assert PROJECT.language("en").labels.solution == "Solution"
+
+
+def test_each_figure_has_a_numbered_caption_in_the_page_language(tmp_path):
+    notebook = lesson_fixture.notebook()
+    figure = {"image/png": PNG, "text/plain": "Loss per epoch; Accuracy"}
+    untitled = {"image/png": PNG, "text/plain": "<Figure size 640x480 with 1 Axes>"}
+    notebook["cells"][3]["outputs"] = [
+        {"output_type": "display_data", "data": figure, "metadata": {}},
+        {"output_type": "display_data", "data": untitled, "metadata": {}},
+    ]
+    label = PROJECT.language("ko").labels.figure
+    cells = render.code_cells(jupyter_html(notebook, tmp_path), notebook, None, label)
+    page = lxml_html.fragment_fromstring(cells.html[3], create_parent="div")
+    figures = page.xpath(".//figure")
+    captions = ["그림 1: Loss per epoch; Accuracy", "그림 2"]
+    assert [f.xpath("string(figcaption)") for f in figures] == captions
+    assert [f.xpath("img")[0].get("alt") for f in figures] == captions
+    assert all(f.xpath("img")[0].get("src") in cells.figures for f in figures)

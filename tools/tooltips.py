@@ -1,0 +1,89 @@
+"""Glossary tooltips: a lesson's glossary terms as Markdown abbreviations.
+
+The glossary page of a language (``docs/<lang>/glossary.md``) is the one source: its
+first table lists a term per row, as ``term | the term in the other language | gloss |
+meaning``. :func:`definitions` reads it; :func:`abbreviations` gives the lines
+``*[term]: tooltip`` (Python-Markdown's ``abbr`` extension) for the terms a lesson
+uses, which the plugin appends to the lesson's Markdown. Material's ``content.tooltips``
+feature shows each ``<abbr>``'s title on hover and focus.
+
+A tooltip gives the term's meaning; on a page whose language is not the default, it
+also gives the term in the default language (``가중치`` → "weight: ..."). In a
+language whose words take particles (Korean: ``가중치를``), a term is found at the start
+of a word too, and that whole word is marked.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tools import glossary_file
+
+# Markdown a tooltip (an HTML title, plain text) cannot show: code and math marks, emphasis.
+_MARKUP = re.compile(r"[`$]|\*\*|__")
+
+
+def tooltip_text(meaning: str) -> str:
+    r"""A glossary meaning as plain one-line text.
+
+    >>> tooltip_text("A tensor's `state_dict`, **not** $\\frac{a}{b}$.")
+    "A tensor's state_dict, not \\frac{a}{b}."
+    """
+    return " ".join(_MARKUP.sub("", meaning).split())
+
+
+def definitions(glossary: Path, with_counterpart: bool) -> dict[str, str]:
+    """Term -> tooltip, from the first table of a glossary page.
+
+    Args:
+        glossary: The page (``docs/<lang>/glossary.md``).
+        with_counterpart: Whether a tooltip starts with the term in the other language.
+
+    Raises:
+        ValueError: If the page has no table, or its first table has fewer than four
+            columns (term, the other language's term, gloss, meaning).
+    """
+    found = glossary_file.tables(glossary)
+    if not found or len(found[0][0]) < 4:
+        raise ValueError(
+            f"glossary: {glossary} needs a first table of terms: term | the term in the "
+            "other language | gloss | meaning"
+        )
+    terms = {}
+    for cells in found[0][1]:
+        if len(cells) < 4 or not cells[0] or not cells[3]:
+            continue
+        text = tooltip_text(cells[3])
+        if with_counterpart and cells[1]:
+            text = f"{cells[1]}: {text}"
+        terms[cells[0]] = text
+    return terms
+
+
+def abbreviations(markdown: str, terms: dict[str, str], attached: bool = False) -> str:
+    """The abbreviation lines (``*[term]: tooltip``) for the terms ``markdown`` uses.
+
+    A term is also found with a capital first letter (at the start of a sentence).
+    ``attached``: words take particles, so a word that starts with a term (and with no
+    longer term) is marked as a whole, with that term's tooltip.
+
+    >>> terms = {"loss": "How wrong.", "학습": "training: ...", "학습률": "learning rate: ..."}
+    >>> print(abbreviations("Loss and loss; 학습률을 바꾸면 학습이 달라집니다.", terms, True))
+    *[loss]: How wrong.
+    *[Loss]: How wrong.
+    *[학습률을]: learning rate: ...
+    *[학습이]: training: ...
+    """
+    lines: dict[str, str] = {}
+    for term, text in terms.items():
+        for form in dict.fromkeys((term, term[:1].upper() + term[1:])):
+            if re.search(rf"\b{re.escape(form)}\b", markdown):
+                lines[form] = text
+    if attached:
+        by_length = sorted(terms, key=len, reverse=True)
+        for term in by_length:  # a longer term first: 학습률을 is 학습률's, not 학습's
+            for match in re.finditer(rf"(?<!\w){re.escape(term)}\w+", markdown):
+                if match.group(0) not in terms:
+                    lines.setdefault(match.group(0), terms[term])
+    return "\n".join(f"*[{form}]: {text}" for form, text in lines.items())
