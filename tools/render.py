@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from tools import linkcode
-from tools.files import write_atomic
+from tools.files import read_cached, write_cached
 from tools.lessons import EXPLICIT_ANCHOR as _EXPLICIT_ANCHOR
 
 # Bump when the transform's output changes, so cached pages are rebuilt.
@@ -329,16 +329,20 @@ def transform(
 class RenderCache:
     """Transformed pages on disk, keyed by a hash of mkdocs-jupyter's HTML.
 
-    Entries are written atomically (a temp file, then a rename), so concurrent
-    builds never read half an entry.
+    Entries and figures are written atomically (a temp file, then a rename), so
+    concurrent builds never read half an entry, and sealed with their SHA-256
+    (:func:`tools.files.write_cached`): an entry or figure that no longer matches
+    is dropped and the page transformed again, with one log line naming the file.
     """
+
+    FORMAT = "sealed-1"  # part of every key: entries of an older layout are never read
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
 
-    @staticmethod
-    def key(content: str, notebook_text: str, links: str = "", figure_label: str = "") -> str:
-        digest = hashlib.sha256(VERSION.encode())
+    @classmethod
+    def key(cls, content: str, notebook_text: str, links: str = "", figure_label: str = "") -> str:
+        digest = hashlib.sha256(VERSION.encode() + cls.FORMAT.encode())
         digest.update(links.encode())
         digest.update(figure_label.encode("utf-8"))
         digest.update(content.encode("utf-8"))
@@ -346,24 +350,29 @@ class RenderCache:
         return digest.hexdigest()
 
     def get(self, key: str) -> Page | None:
-        entry = self.folder / f"{key}.json"
-        try:
-            data = json.loads(entry.read_text(encoding="utf-8"))
-            figures = {
-                name: (self.folder / "figures" / name).read_bytes() for name in data["figures"]
-            }
-        except (OSError, ValueError, KeyError):
+        """The cached page of ``key``; None if it is missing or any part is corrupt."""
+        data = read_cached(self.folder / f"{key}.json")
+        if data is None:
             return None
-        return Page(data["title"], data["body"], data["toc"], figures)
+        try:
+            entry = json.loads(data)
+            names = list(entry["figures"])
+            page = Page(entry["title"], entry["body"], entry["toc"])
+        except (ValueError, KeyError, TypeError):
+            return None
+        for name in names:
+            figure = read_cached(self.folder / "figures" / name)
+            if figure is None:
+                return None
+            page.figures[name] = figure
+        return page
 
     def put(self, key: str, page: Page) -> None:
         for name, data in page.figures.items():
-            target = self.folder / "figures" / name
-            if not target.exists():
-                write_atomic(target, data)
+            write_cached(self.folder / "figures" / name, data)
         entry = {"title": page.title, "body": page.body, "toc": page.toc}
         entry["figures"] = sorted(page.figures)
-        write_atomic(self.folder / f"{key}.json", json.dumps(entry).encode("utf-8"))
+        write_cached(self.folder / f"{key}.json", json.dumps(entry).encode("utf-8"))
 
     def render(
         self,
