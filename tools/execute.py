@@ -276,6 +276,8 @@ def check_notebooks(project: config.Project) -> tuple[list[str], list[str]]:
         shown = example.notebook.relative_to(project.root).as_posix()
         if notebook is None:
             errors.append(f"{example.label}: not executed yet ({shown} is missing)")
+        elif "digest" not in notebook.metadata.get(METADATA_KEY, {}):
+            errors.append(f"{shown}: executed by an older build (no digest of its content)")
         elif not is_intact(notebook):
             errors.append(f"{shown}: its content differs from what execution wrote (edited?)")
         elif not _is_fresh(lessons.read(example).notebook, notebook, package_digest):

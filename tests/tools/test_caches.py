@@ -15,6 +15,7 @@ from jinja2 import DictLoader, Environment
 from tests.conftest import PROJECT
 from tests.tools.test_execute import make_project
 from tools import config, execute, files, plugin, render, search
+from tools.lessons import METADATA_KEY
 
 LOGGER = "mkdocs.plugins.nnguide"
 DAMAGES = {
@@ -241,3 +242,15 @@ def test_no_execution_refuses_a_hand_edited_or_missing_notebook(tmp_path, fake_k
     nnguide.project = project
     with pytest.raises(plugin.PluginError, match=r"01_first\.ipynb: its content differs"):
         nnguide._execute()
+
+
+def test_no_execution_names_a_notebook_from_an_older_build(tmp_path, fake_kernel):
+    project = executed_project(tmp_path, fake_kernel)
+    path = project.docs_dir / "en" / project.tutorials / "02_second.ipynb"
+    notebook = json.loads(path.read_text())
+    del notebook["metadata"][METADATA_KEY]["digest"]
+    path.write_text(json.dumps(notebook))
+    assert execute.check_notebooks(project)[0] == [
+        f"docs/en/{project.tutorials}/02_second.ipynb: executed by an older build "
+        "(no digest of its content)"
+    ]
