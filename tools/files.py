@@ -217,6 +217,9 @@ def json_entry(*keys: str) -> Callable[[bytes], bool]:
 class BytecodeCache(FileSystemBytecodeCache):
     """Jinja's compiled templates on disk, each file sealed and verified on reading."""
 
+    def __init__(self, directory: str, pattern: str = "__jinja2_%s.sealed") -> None:
+        super().__init__(directory, pattern)
+
     def load_bytecode(self, bucket: Bucket) -> None:
         data = read_cached(Path(self._get_cache_filename(bucket)))
         if data is not None:

@@ -35,6 +35,7 @@ event                  step
                        :func:`tools.usage.report`, :func:`tools.search.write_indexes`,
                        :meth:`tools.publish.Staging.finish` (the swap)
 ``on_build_error``     releases the site lock, :meth:`tools.publish.Staging.discard`
+``on_shutdown``        :meth:`tools.publish.Staging.discard` (an interrupted build)
 ``on_serve``           watches ``examples/`` and ``nnguide/``
 =====================  ==============================================================
 
@@ -296,6 +297,11 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         self.building.clear()
         self._unlock()
         if self.staging is not None:
+            self.staging.discard()
+            self.staging = None
+
+    def on_shutdown(self) -> None:
+        if self.staging is not None:  # interrupted (Ctrl-C): the old site stays as it was
             self.staging.discard()
             self.staging = None
 
