@@ -278,7 +278,9 @@ def check_notebooks(project: config.Project) -> tuple[list[str], list[str]]:
             continue  # the same script and notebook passed this check in this environment
         notebook = _cached(example)
         shown = example.notebook.relative_to(project.root).as_posix()
-        if notebook is None:
+        if notebook is None and example.notebook.is_file():
+            errors.append(f"{shown}: not a readable notebook (truncated?)")
+        elif notebook is None:
             errors.append(f"{example.label}: not executed yet ({shown} is missing)")
         elif "digest" not in notebook.metadata.get(METADATA_KEY, {}):
             errors.append(f"{shown}: executed by an older build (no digest of its content)")
@@ -557,8 +559,10 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
     for example in to_check:
         fresh = lessons.read(example).notebook
         cached = None if force else _cached(example)
+        shown = example.notebook.relative_to(project.root).as_posix()
+        if cached is None and not force and example.notebook.is_file():
+            log(f"{shown}: not a readable notebook (truncated?); executing it again")
         if cached is not None and not is_intact(cached):
-            shown = example.notebook.relative_to(project.root).as_posix()
             log(f"{shown}: its content differs from what execution wrote; executing it again")
             cached = None
         if cached is not None and _is_fresh(fresh, cached, package_digest):

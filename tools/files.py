@@ -81,8 +81,8 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _dropped(path: Path, reason: str, say: Callable[[str], Any] | None) -> None:
-    """Remove a corrupt cache entry; one line names it."""
+def drop(path: Path, reason: str, say: Callable[[str], Any] | None = None) -> None:
+    """Remove a corrupt cache entry; one line names it and says why."""
     Path(path).unlink(missing_ok=True)
     (say or log.info)(f"Cache entry {path} is corrupt ({reason}): dropped, rebuilding it")
 
@@ -122,14 +122,14 @@ def read_cached(path: Path, say: Callable[[str], Any] | None = None) -> bytes | 
     except FileNotFoundError:
         return None
     except OSError as error:
-        _dropped(path, f"unreadable: {error.strerror}", say)
+        drop(path, f"unreadable: {error.strerror}", say)
         return None
     header, newline, data = raw.partition(b"\n")
     if not newline or not header.startswith(SEAL):
-        _dropped(path, "no content hash", say)
+        drop(path, "no content hash", say)
         return None
     if header[len(SEAL) :].decode("ascii", "replace") != _digest(data):
-        _dropped(path, "its content does not match its SHA-256", say)
+        drop(path, "its content does not match its SHA-256", say)
         return None
     return data
 
@@ -157,15 +157,15 @@ def verify_folder(
         try:
             data = path.read_bytes()
         except OSError as error:
-            _dropped(path, f"unreadable: {error.strerror}", say)
+            drop(path, f"unreadable: {error.strerror}", say)
             dropped += 1
             continue
         expected = recorded.get(path.name)
         if expected is not None and expected != _digest(data):
-            _dropped(path, "its content does not match its recorded SHA-256", say)
+            drop(path, "its content does not match its recorded SHA-256", say)
             dropped += 1
         elif expected is None and not valid(data):
-            _dropped(path, "not a complete entry", say)
+            drop(path, "not a complete entry", say)
             dropped += 1
     return dropped
 

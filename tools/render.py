@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from tools import linkcode
-from tools.files import read_cached, write_cached
+from tools.files import drop, read_cached, write_cached
 from tools.lessons import EXPLICIT_ANCHOR as _EXPLICIT_ANCHOR
 
 # Bump when the transform's output changes, so cached pages are rebuilt.
@@ -361,7 +361,11 @@ class RenderCache:
         except (ValueError, KeyError, TypeError):
             return None
         for name in names:
-            figure = read_cached(self.folder / "figures" / name)
+            path = self.folder / "figures" / name
+            if not path.is_file():
+                drop(self.folder / f"{key}.json", f"its figure {path} is missing")
+                return None
+            figure = read_cached(path)
             if figure is None:
                 return None
             page.figures[name] = figure

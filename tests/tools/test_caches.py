@@ -254,3 +254,31 @@ def test_no_execution_names_a_notebook_from_an_older_build(tmp_path, fake_kernel
         f"docs/en/{project.tutorials}/02_second.ipynb: executed by an older build "
         "(no digest of its content)"
     ]
+
+
+def test_a_render_entry_whose_figure_is_missing_is_transformed_again(tmp_path, caplog, monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(render, "transform", fake_transform(calls))
+    first = render.RenderCache(tmp_path / "render").render("<html>", "{}")
+    figure = tmp_path / "render" / "figures" / "figure-ab.png"
+    figure.unlink()
+    (entry,) = (tmp_path / "render").glob("*.json")
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        assert render.RenderCache(tmp_path / "render").render("<html>", "{}") == first
+    assert len(calls) == 2 and figure.is_file()
+    assert dropped_lines(caplog) == [
+        f"Cache entry {entry} is corrupt (its figure {figure} is missing): dropped, rebuilding it"
+    ]
+
+
+def test_a_truncated_executed_notebook_is_named_and_executed_again(tmp_path, fake_kernel):
+    project = executed_project(tmp_path, fake_kernel)
+    path = project.docs_dir / "en" / project.tutorials / "02_second.ipynb"
+    path.write_bytes(path.read_bytes()[:100])
+    shown = f"docs/en/{project.tutorials}/02_second.ipynb"
+    assert execute.check_notebooks(project)[0] == [f"{shown}: not a readable notebook (truncated?)"]
+    lines: list[str] = []
+    execute.build(project=project, log=lines.append)
+    assert fake_kernel == ["examples/en/02_second.py"]
+    assert lines[0] == f"{shown}: not a readable notebook (truncated?); executing it again"
+    assert execute.is_intact(nbformat.read(path, as_version=4))
