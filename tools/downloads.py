@@ -13,8 +13,9 @@ The executed notebook ``docs/<lang>/tutorials/<name>.ipynb`` is the page's sourc
 
 Each language also gets one zip of every tutorial's script and portable notebook
 (:data:`ARCHIVE`, linked from its home page). Both are cached in
-``<cache_dir>/downloads/`` under the hash of what they are made from, and written
-atomically.
+``<cache_dir>/downloads/`` under the hash of what they are made from, written
+atomically with the SHA-256 of their content and checked against it before use
+(:func:`tools.files.read_cached`): a corrupt entry is made again.
 
 "Open in Colab": Colab opens notebooks from a GitHub repository, and the executed
 notebooks are not committed. The Pages workflow publishes the site's portable notebooks
@@ -42,10 +43,10 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from tools import config
-from tools.files import write_atomic
+from tools.files import read_cached, write_cached
 from tools.lessons import METADATA_KEY
 
-VERSION = "1"  # part of every cache key: bump it when the output changes
+VERSION = "2"  # part of every cache key: bump it when the output changes
 ARCHIVE = "nnguide-tutorials.zip"  # in each language's tutorials folder
 EXTRAS = "plot,data"
 INSTALL_CELL_ID = "install-nnguide"
@@ -250,13 +251,13 @@ class Downloads:
         return requirement(self._version)
 
     def _cached(self, key: str, suffix: str, make: Any) -> bytes:
+        """The entry ``key``, verified against its SHA-256; made (and stored) if it is not."""
         path = self.folder / f"{key}{suffix}"
-        try:
-            return path.read_bytes()
-        except OSError:
-            data: bytes = make()
-            write_atomic(path, data)
-            return data
+        data = read_cached(path)
+        if data is None:
+            data = make()
+            write_cached(path, data)
+        return data
 
     def _notebook_key(self, tutorial: Tutorial, site_url: str) -> tuple[str, bytes]:
         try:

@@ -235,6 +235,65 @@ def _is_fresh(fresh, cached, package_digest: str) -> bool:
     return record["key"] == cache_key(fresh, package_digest, installed_versions(recorded))
 
 
+def notebook_digest(notebook) -> str:
+    """SHA-256 of an executed notebook's content: its cells (type, source, outputs,
+    execution count) and its execution record, less the digest it holds itself."""
+    record = {k: v for k, v in notebook.metadata.get(METADATA_KEY, {}).items() if k != "digest"}
+    cells = [
+        [cell.cell_type, cell.source, cell.get("outputs", []), cell.get("execution_count")]
+        for cell in notebook.cells
+    ]
+    payload = json.dumps([record, cells], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _seal(notebook) -> None:
+    """Record the digest of ``notebook`` as written to disk (its ``digest``)."""
+    import nbformat
+
+    notebook.metadata[METADATA_KEY].pop("digest", None)
+    written = nbformat.reads(nbformat.writes(notebook), as_version=4)
+    notebook.metadata[METADATA_KEY]["digest"] = notebook_digest(written)
+
+
+def is_intact(notebook) -> bool:
+    """Whether ``notebook``'s content is what execution wrote (no output edited since)."""
+    return notebook.metadata.get(METADATA_KEY, {}).get("digest") == notebook_digest(notebook)
+
+
+def check_notebooks(project: config.Project) -> tuple[list[str], list[str]]:
+    """What is wrong with publishing the executed notebooks as they are (``NNGUIDE_EXECUTE=0``).
+
+    Returns:
+        ``(errors, warnings)``: a notebook that is missing, or whose content differs
+        from what execution wrote, is an error; one executed from other code (or
+        another ``nnguide``) than its script's is a warning. Each line names the files.
+    """
+    errors, warnings = [], []
+    package_digest = files.package_digest(project.package_dir)
+    state = _load_state(project, None)  # a corrupt state: one line in the build log
+    known = state["examples"] if state.get("environment") == _environment_stamps(project) else {}
+    for example in discover(project):
+        if known.get(example.label) == _example_stamps(example):
+            continue  # the same script and notebook passed this check in this environment
+        notebook = _cached(example)
+        shown = example.notebook.relative_to(project.root).as_posix()
+        if notebook is None and example.notebook.is_file():
+            errors.append(f"{shown}: not a readable notebook (truncated?)")
+        elif notebook is None:
+            errors.append(f"{example.label}: not executed yet ({shown} is missing)")
+        elif "digest" not in notebook.metadata.get(METADATA_KEY, {}):
+            errors.append(f"{shown}: executed by an older build (no digest of its content)")
+        elif not is_intact(notebook):
+            errors.append(f"{shown}: its content differs from what execution wrote (edited?)")
+        elif not _is_fresh(lessons.read(example).notebook, notebook, package_digest):
+            warnings.append(
+                f"{example.label}: its notebook {shown} is older than its code or nnguide; "
+                "published as it is (NNGUIDE_EXECUTE=0)"
+            )
+    return errors, warnings
+
+
 def _with_new_prose(fresh, cached):
     """``fresh`` (the current script) with the outputs of ``cached`` (same code)."""
     merged = copy.deepcopy(fresh)
@@ -477,7 +536,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
     if examples is None:
         examples = discover(project)
         _remove_orphans(project, examples)
-    state = _load_state(project)
+    state = _load_state(project, log)
     environment = _environment_stamps(project)
     if force or state.get("environment") != environment:
         state = {"environment": environment, "examples": {}}
@@ -500,9 +559,16 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
     for example in to_check:
         fresh = lessons.read(example).notebook
         cached = None if force else _cached(example)
+        shown = example.notebook.relative_to(project.root).as_posix()
+        if cached is None and not force and example.notebook.is_file():
+            log(f"{shown}: not a readable notebook (truncated?); executing it again")
+        if cached is not None and not is_intact(cached):
+            log(f"{shown}: its content differs from what execution wrote; executing it again")
+            cached = None
         if cached is not None and _is_fresh(fresh, cached, package_digest):
             merged = _with_new_prose(fresh, cached)
             merged.metadata[METADATA_KEY]["script"] = example.label
+            _seal(merged)
             _write_if_changed(example.notebook, merged)
             results.append(Result(example, executed=False, seconds=0.0))
             known[example.label] = _example_stamps(example)
@@ -525,6 +591,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
                     continue
                 record = notebook.metadata[METADATA_KEY]
                 record["key"] = cache_key(notebook, package_digest, record["distributions"])
+                _seal(notebook)
                 _write_if_changed(example.notebook, notebook)
                 known[example.label] = _example_stamps(example)
                 log(f"Executed {example.label} in {seconds:.1f} s")
@@ -537,25 +604,28 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
 
 # A check whose inputs did not change since it last passed has the same answer. Every
 # build and every ``mkdocs serve`` reload starts with the check, so its state is kept
-# in ``.cache/execute/state.json``: the stamps (path, mtime, size) of the environment
-# (the interpreter, every ``nnguide`` file and every installed-package folder) and, per
-# example, of its script and its executed notebook. A prose edit re-checks one script.
+# in ``.cache/execute/state.json`` (sealed with its SHA-256, tools.files.write_cached):
+# the stamps (path, mtime, size) of the environment (the interpreter, every ``nnguide``
+# file and every installed-package folder) and, per example, the SHA-256 of its script
+# and of its executed notebook. A prose edit re-checks one script; so does any change
+# to a notebook, whose content must then match the digest execution recorded in it.
 
 
 def _state_file(project: config.Project) -> Path:
     return project.cache_dir / "execute" / "state.json"
 
 
-def _load_state(project: config.Project) -> dict:
+def _load_state(project: config.Project, log=print) -> dict:
+    data = files.read_cached(_state_file(project), log)
     try:
-        state = json.loads(_state_file(project).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        state = json.loads(data) if data is not None else {}
+    except ValueError:
         return {}
     return state if isinstance(state, dict) and isinstance(state.get("examples"), dict) else {}
 
 
 def _store_state(project: config.Project, state: dict) -> None:
-    write_atomic(_state_file(project), json.dumps(state).encode("utf-8"))
+    files.write_cached(_state_file(project), json.dumps(state).encode("utf-8"))
 
 
 def _stamps(paths) -> list:
@@ -571,7 +641,13 @@ def _stamps(paths) -> list:
 
 
 def _example_stamps(example: Example) -> list:
-    return _stamps([example.script, example.notebook])
+    stamps: list[str | None] = []
+    for path in (example.script, example.notebook):
+        try:
+            stamps.append(hashlib.sha256(path.read_bytes()).hexdigest())
+        except OSError:
+            stamps.append(None)
+    return stamps
 
 
 def _environment_stamps(project: config.Project) -> list:

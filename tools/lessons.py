@@ -27,6 +27,14 @@ from tools import config
 # The notebook metadata key under which the build records an execution.
 METADATA_KEY = "nnguide"
 SCRIPT_GLOB = "[0-9][0-9]_*.py"
+# A lesson script's name: two digits (its order), "_", a lowercase topic of letters,
+# digits and single underscores. Every other ``*.py`` in ``examples/<lang>/`` is an
+# error, except names starting with "_" or "." (``__init__.py``, editor files).
+SCRIPT_NAME = re.compile(r"[0-9]{2}_[a-z0-9]+(?:_[a-z0-9]+)*\.py")
+SCRIPT_RULE = (
+    "a lesson script is named NN_topic.py: two digits, '_', then lowercase letters, "
+    "digits and single underscores (e.g. 03_loss_and_autograd.py)"
+)
 
 EXPLICIT_ANCHOR = re.compile(r"\s*\{\s*#([\w-]+)\s*\}\s*$")
 
@@ -74,14 +82,36 @@ class Lesson:
         return source_line(self.text, number)
 
 
+def check_name(name: str, label: str) -> None:
+    """Raise :class:`LessonError` if ``name`` breaks the script-name rule.
+
+    >>> check_name("03_loss_and_autograd.py", "x")
+    >>> check_name("9_extra.py", "examples/en/9_extra.py")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    tools.lessons.LessonError: examples/en/9_extra.py: a lesson script is named NN_topic.py: ...
+    """
+    if not SCRIPT_NAME.fullmatch(name):
+        raise LessonError(f"{label}: {SCRIPT_RULE}")
+
+
 def discover(
     project: config.Project | None = None, languages: tuple[str, ...] | None = None
 ) -> list[Example]:
-    """All example scripts, sorted by language then name."""
+    """All example scripts, sorted by language then name.
+
+    Raises:
+        LessonError: If a ``*.py`` in ``examples/<lang>/`` breaks the name rule
+            (:data:`SCRIPT_NAME`; names starting with "_" or "." are not scripts).
+    """
     project = project or config.load()
     found = []
     for lang in languages or project.codes:
-        for script in sorted((project.examples_dir / lang).glob(SCRIPT_GLOB)):
+        folder = project.examples_dir / lang
+        for path in sorted(folder.glob("*.py")):
+            if not path.name.startswith(("_", ".")):
+                check_name(path.name, path.relative_to(project.root).as_posix())
+        for script in sorted(folder.glob(SCRIPT_GLOB)):
             notebook = project.tutorials_dir(lang) / f"{script.stem}.ipynb"
             label = script.relative_to(project.root).as_posix()
             found.append(Example(lang, script.stem, script, notebook, label))

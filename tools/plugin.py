@@ -11,15 +11,20 @@ step modules, which are plain functions with unit tests:
 =====================  ==============================================================
 event                  step
 =====================  ==============================================================
-``on_startup``         remembers ``--dirty`` (``mkdocs serve``)
-``on_config``          :func:`tools.config.load` (languages, folders), the caches
+``on_startup``         remembers the command and ``--dirty`` (``mkdocs serve``)
+``on_config``          :func:`tools.config.load` (languages, folders), the caches; a
+                       plain ``mkdocs build`` writes into a fresh folder
+                       (:class:`tools.publish.Staging`)
 ``on_pre_build``       :func:`tools.files.lock`, :func:`tools.usage.find`,
-                       :mod:`tools.mkdocs_jupyter_eviction`, :func:`tools.execute.build`
+                       :mod:`tools.mkdocs_jupyter_eviction` (its entries checked:
+                       :func:`tools.files.verify_folder`), :func:`tools.execute.build`
+                       (``NNGUIDE_EXECUTE=0``: :func:`tools.execute.check_notebooks`)
 ``on_files``           :func:`tools.site_files.search_worker`,
                        :func:`tools.site_files.add` (:mod:`tools.downloads`); a tutorial
                        page's source becomes :func:`tools.render.code_notebook` (what
                        mkdocs-jupyter converts: the code cells)
 ``on_env``             the theme's compiled templates cached on disk
+                       (:class:`tools.files.BytecodeCache`)
 ``on_page_markdown``   :func:`tools.tutorial_page.status_table`; on an API page
                        :func:`tools.usage.add_lesson_lists` (mkdocstrings options that
                        the templates in ``tools/templates`` show)
@@ -31,10 +36,13 @@ event                  step
                        :mod:`tools.tutorial_page`
 ``on_page_context``    the page's URL, kept per language
 ``on_post_template``   the default language's ``404.html`` stays at the root
-``on_post_build``      each language's build: :func:`tools.search.page_sections` (from the
-                       search plugin's written index); the last:
-                       :func:`tools.usage.report`, :func:`tools.search.write_indexes`
-``on_build_error``     releases the site lock
+``on_post_build``      each language's build: :func:`tools.files.record_folder` (the
+                       mkdocs-jupyter entries' hashes), :func:`tools.search.page_sections`
+                       (from the search plugin's written index); the last:
+                       :func:`tools.usage.report`, :func:`tools.search.write_indexes`,
+                       :meth:`tools.publish.Staging.finish` (the swap)
+``on_build_error``     releases the site lock, :meth:`tools.publish.Staging.discard`
+``on_shutdown``        :meth:`tools.publish.Staging.discard` (an interrupted build)
 ``on_serve``           watches ``examples/`` and ``nnguide/``
 =====================  ==============================================================
 
@@ -65,6 +73,7 @@ from tools import (
     lessons,
     linkcode,
     mkdocs_jupyter_eviction,
+    publish,
     render,
     search,
     site_files,
@@ -72,8 +81,11 @@ from tools import (
     tutorial_page,
     usage,
 )
+from tools.files import BytecodeCache
 
 log = logging.getLogger("mkdocs.plugins.nnguide")
+# A complete mkdocs-jupyter cache entry (its cache_dir's *.json files).
+JUPYTER_ENTRY = files.json_entry("content", "toc_tokens")
 
 
 class NnguideConfig(Config):
@@ -92,6 +104,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
     def __init__(self) -> None:
         self.project: site_config.Project | None = None
         self.dirty = False  # `mkdocs serve --dirty`: only changed pages are rebuilt
+        self.command: str | None = None  # "build", "serve", "gh-deploy" (None: called as a library)
+        self.staging: publish.Staging | None = None  # a plain `mkdocs build`'s fresh folder
         self.building: list[site_config.Language] = []  # the language builds under way
         # language -> page URL -> the page's search entries (kept across dirty rebuilds)
         self.sections: dict[str, dict[str, list[dict[str, Any]]]] = {}
@@ -121,9 +135,12 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         return self.building[-1] if self.building else self.site.default
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.dirty = dirty
+        self.command, self.dirty = command, dirty
 
+    @event_priority(100)  # before any plugin reads site_dir
     def on_config(self, config: Any) -> Any:
+        if self.command == "build" and not self.dirty and not self.building and not self.staging:
+            self.staging = publish.Staging(config)
         project = site_config.load(Path(config.config_file_path).parent)
         if self.project != project:
             self.project = project
@@ -141,7 +158,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         project = self.site
         language = project.language(config.theme.get("language") or project.default.code)
         if not self.building:
-            self.site_lock = files.lock_site(project.cache_dir, config.site_dir, log.info)
+            target = self.staging.target if self.staging else config.site_dir
+            self.site_lock = files.lock_site(project.cache_dir, target, log.info)
             self._find_usage()
         self.building.append(language)
         self.rendered[language.code] = []
@@ -152,7 +170,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         folder = mkdocs_jupyter_eviction.cache_dir(
             project.cache_dir, language.code, self.dirty, self.seeded
         )
-        mkdocs_jupyter_eviction.use(config, folder)
+        if mkdocs_jupyter_eviction.use(config, folder):  # its entries checked before it reads one
+            files.verify_folder(folder, "*.json", JUPYTER_ENTRY)
         if language.default:  # the first build brings every language's examples up to date
             self._execute()
 
@@ -168,11 +187,14 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
 
     def _execute(self) -> None:
         if os.environ.get("NNGUIDE_EXECUTE", "1") == "0":
-            missing = [ex.label for ex in lessons.discover(self.site) if not ex.notebook.is_file()]
-            if missing:
-                raise PluginError(
-                    "Not executed yet (run without NNGUIDE_EXECUTE=0): " + ", ".join(missing)
-                )
+            try:
+                errors, warnings = execute.check_notebooks(self.site)
+            except lessons.LessonError as error:
+                raise PluginError(str(error)) from None
+            for line in warnings:
+                log.warning(line)
+            if errors:
+                raise PluginError("\n".join([*errors, "(run without NNGUIDE_EXECUTE=0)"]))
             return
         try:
             results = execute.build(project=self.site, log=log.info)
@@ -194,11 +216,9 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         build, which otherwise compiles Material's templates again each time.
         """
         if self.config.theme_cache:
-            from jinja2 import FileSystemBytecodeCache
-
             folder = self.site.cache_dir / "jinja"
             folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+            env.bytecode_cache = BytecodeCache(str(folder))
         return env
 
     @event_priority(-110)  # after mkdocs-static-i18n (-100) rebuilt the file list
@@ -322,6 +342,14 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         self.building.clear()
         self._unlock()
+        if self.staging is not None:
+            self.staging.discard()
+            self.staging = None
+
+    def on_shutdown(self) -> None:
+        if self.staging is not None:  # interrupted (Ctrl-C): the old site stays as it was
+            self.staging.discard()
+            self.staging = None
 
     @event_priority(-50)  # after the search plugin (0) wrote this language's index
     def _take_sections(self, *, config: Any) -> None:
@@ -331,6 +359,9 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         language's build; mkdocs-static-i18n (-100) then builds the other languages,
         and at the end rewrites it with every language's entries.
         """
+        jupyter = config.plugins.get("mkdocs-jupyter")
+        if jupyter is not None and jupyter.config.get("cache"):  # after it evicted entries
+            files.record_folder(Path(jupyter.config["cache_dir"]), "*.json")
         if search.plugin(config) is None:
             return
         code = self.language.code
@@ -350,6 +381,10 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
                 for line in usage.report(self.site, self.resolver, self.usage, self.code_links):
                     log.info(line)
             self._write_indexes(config)
+            if self.staging is not None:
+                staging, self.staging = self.staging, None
+                if staging.finish():
+                    log.info("Site written to %s", staging.target)
         finally:
             self._unlock()
 

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from tools import linkcode
-from tools.files import write_atomic
+from tools.files import drop, read_cached, write_atomic, write_cached
 
 # Bump when the transform's output changes, so cached pages are rebuilt.
 VERSION = "5"
@@ -386,16 +386,20 @@ def code_notebook(source: Path, target: Path) -> bool:
 class RenderCache:
     """Transformed code cells on disk, keyed by a hash of mkdocs-jupyter's HTML.
 
-    Entries are written atomically (a temp file, then a rename), so concurrent
-    builds never read half an entry.
+    Entries and figures are written atomically (a temp file, then a rename), so
+    concurrent builds never read half an entry, and sealed with their SHA-256
+    (:func:`tools.files.write_cached`): an entry or figure that no longer matches
+    is dropped and the page transformed again, with one log line naming the file.
     """
+
+    FORMAT = "sealed-1"  # part of every key: entries of an older layout are never read
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
 
-    @staticmethod
-    def key(content: str, notebook_text: str, links: str = "", figure_label: str = "") -> str:
-        digest = hashlib.sha256(VERSION.encode())
+    @classmethod
+    def key(cls, content: str, notebook_text: str, links: str = "", figure_label: str = "") -> str:
+        digest = hashlib.sha256(VERSION.encode() + cls.FORMAT.encode())
         digest.update(links.encode())
         digest.update(figure_label.encode("utf-8"))
         digest.update(content.encode("utf-8"))
@@ -403,25 +407,34 @@ class RenderCache:
         return digest.hexdigest()
 
     def get(self, key: str) -> Cells | None:
-        entry = self.folder / f"{key}.json"
-        try:
-            data = json.loads(entry.read_text(encoding="utf-8"))
-            figures = {
-                name: (self.folder / "figures" / name).read_bytes() for name in data["figures"]
-            }
-            cells = {int(index): str(html) for index, html in data["cells"].items()}
-        except (OSError, ValueError, KeyError, AttributeError):
+        """The cached cells of ``key``; None if they are missing or any part is corrupt."""
+        data = read_cached(self.folder / f"{key}.json")
+        if data is None:
             return None
+        try:
+            entry = json.loads(data)
+            names = list(entry["figures"])
+            cells = {int(index): str(html) for index, html in entry["cells"].items()}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+        figures: dict[str, bytes] = {}
+        for name in names:
+            path = self.folder / "figures" / name
+            if not path.is_file():
+                drop(self.folder / f"{key}.json", f"its figure {path} is missing")
+                return None
+            figure = read_cached(path)
+            if figure is None:
+                return None
+            figures[name] = figure
         return Cells(cells, figures)
 
     def put(self, key: str, page: Cells) -> None:
         for name, data in page.figures.items():
-            target = self.folder / "figures" / name
-            if not target.exists():
-                write_atomic(target, data)
+            write_cached(self.folder / "figures" / name, data)
         entry: dict[str, Any] = {"cells": page.html}
         entry["figures"] = sorted(page.figures)
-        write_atomic(self.folder / f"{key}.json", json.dumps(entry).encode("utf-8"))
+        write_cached(self.folder / f"{key}.json", json.dumps(entry).encode("utf-8"))
 
     def render(
         self,

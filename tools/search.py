@@ -52,7 +52,7 @@ from typing import Any
 
 from tools import config as site_config
 from tools import glossary_file
-from tools.files import write_atomic
+from tools.files import read_cached, write_atomic, write_cached
 
 ZERO_WIDTH_SPACE = "\u200b"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -296,7 +296,9 @@ class Segmenter:
     """Korean segmentation of index texts, cached on disk by a hash of each text.
 
     The cache file's name holds the kiwipiepy version and a hash of the glossary
-    (its terms are Kiwi's user words), so a change of either starts a new cache.
+    (its terms are Kiwi's user words), so a change of either starts a new cache. It
+    is stored with its SHA-256 and checked when read (:func:`tools.files.read_cached`):
+    a corrupt file is dropped, and the texts are segmented again.
     Kiwi itself is loaded only when a text is not in the cache.
     """
 
@@ -309,17 +311,20 @@ class Segmenter:
         self.path = (
             None
             if cache_dir is None
-            else Path(cache_dir) / f"kiwi-{version}-{_dictionary_digest(glossary)}.json"
+            else Path(cache_dir) / f"kiwi-{version}-{_dictionary_digest(glossary)}.sealed.json"
         )
         self.entries: dict[str, list[Any]] = {}
         self.used: set[str] = set()
         self.misses = 0
         self.hits = 0
-        if self.path is not None and self.path.is_file():
+        data = None if self.path is None else read_cached(self.path)
+        if data is not None:
             try:
-                self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+                entries = json.loads(data)
             except ValueError:
-                self.entries = {}
+                entries = None
+            if isinstance(entries, dict):
+                self.entries = entries
 
     def segment(self, text: str, vocabulary: Vocabulary) -> str:
         """:func:`segment_text` of ``text``, from the cache when it has seen the text."""
@@ -349,7 +354,7 @@ class Segmenter:
         if self.path is None or not self.misses:
             return
         kept = {key: self.entries[key] for key in sorted(self.used)}
-        write_atomic(self.path, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
+        write_cached(self.path, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
 
 
 def search_config(base: dict[str, Any], language: str, segmented: bool = False) -> dict[str, Any]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import re
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -13,7 +15,7 @@ import pytest
 
 import nnguide
 from tests.conftest import PROJECT
-from tools import downloads
+from tools import downloads, files
 
 EXECUTED = {
     "cells": [
@@ -153,7 +155,7 @@ def test_notebooks_and_archives_are_cached_by_their_inputs(tmp_path):
     tutorial = make_tutorial(tmp_path)
     first = made.notebook(tutorial, "https://example.org/")
     cached = sorted((tmp_path / "cache" / "downloads").iterdir())
-    assert len(cached) == 1 and cached[0].read_bytes() == first
+    assert len(cached) == 1 and files.read_cached(cached[0]) == first
     assert made.notebook(tutorial, "https://example.org/") == first
     assert len(list((tmp_path / "cache" / "downloads").iterdir())) == 1
     other = made.notebook(tutorial, "https://other.example/")
@@ -172,6 +174,36 @@ def test_notebooks_and_archives_are_cached_by_their_inputs(tmp_path):
         ]
         assert opened.read("nnguide-tutorials-ko/01_x.ipynb") == first
         assert opened.read("nnguide-tutorials-ko/01_x.py") == tutorial.script.read_bytes()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "edit"])
+def test_a_corrupt_cached_notebook_or_archive_is_made_again_with_one_line(tmp_path, caplog, damage):
+    project = replace(PROJECT, cache_dir=tmp_path / "cache")
+    tutorial = make_tutorial(tmp_path)
+    notebook = downloads.Downloads(project).notebook(tutorial, "https://example.org/")
+    archive = downloads.Downloads(project).archive("ko", [tutorial], "https://example.org/")
+    for entry in sorted((tmp_path / "cache" / "downloads").iterdir()):
+        data = entry.read_bytes()
+        broken = {
+            "truncate": data[: len(data) // 2],
+            "garbage": b"\x00" * 10,
+            "edit": data.replace(b"print", b"prunt").replace(b"PK", b"PX", 1),
+        }[damage]
+        assert broken != data
+        entry.write_bytes(broken)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.nnguide"):
+        made = downloads.Downloads(project)
+        assert made.notebook(tutorial, "https://example.org/") == notebook
+        assert made.archive("ko", [tutorial], "https://example.org/") == archive
+    lines = [record.getMessage() for record in caplog.records]
+    assert len(lines) == 2, lines  # one per damaged entry: the notebook and the zip
+    for suffix, line in zip((".ipynb", ".zip"), lines, strict=True):
+        assert re.fullmatch(
+            rf"Cache entry \S+{re.escape(suffix)} is corrupt \(.+\): dropped, rebuilding it", line
+        )
+    for entry in (tmp_path / "cache" / "downloads").iterdir():
+        assert files.read_cached(entry) in (notebook, archive)
 
 
 def test_a_missing_notebook_is_named(tmp_path):

@@ -63,7 +63,9 @@ def test_discover_lists_numbered_scripts_by_language_then_name(tmp_path):
     for lang in ("ko", "en"):
         for name in ("01_b", "00_a"):
             write(project, lang, name, "# %%\nx = 1\n")
-    (project.examples_dir / "en" / "helper.py").write_text("x = 1\n")
+    # Not scripts: names starting with "_" or "." and files other than *.py.
+    for other in ("__init__.py", "_helper.py", ".#01_b.py", "README.md", "01_b.py~"):
+        (project.examples_dir / "en" / other).write_text("x = 1\n")
     found = lessons.discover(project)
     assert [ex.label for ex in found] == [
         "examples/en/00_a.py",
@@ -74,6 +76,31 @@ def test_discover_lists_numbered_scripts_by_language_then_name(tmp_path):
     assert found[0].notebook == tmp_path / "docs" / "en" / PROJECT.tutorials / "00_a.ipynb"
     korean = [ex.label for ex in lessons.discover(project, ("ko",))]
     assert korean == ["examples/ko/00_a.py", "examples/ko/01_b.py"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["9_extra.py", "10-x.py", "abc.py", "01_Topic.py", "001_x.py", "01_.py", "01__x.py", "01x.py"],
+)
+def test_a_script_name_outside_the_pattern_is_an_error_stating_the_rule(tmp_path, name):
+    project = project_at(tmp_path, ("en",))
+    write(project, "en", "00_fine", "# %%\nx = 1\n")
+    (project.examples_dir / "en" / name).write_text("# %%\nx = 1\n")
+    with pytest.raises(lessons.LessonError) as raised:
+        lessons.discover(project)
+    assert str(raised.value) == (
+        f"examples/en/{name}: a lesson script is named NN_topic.py: two digits, '_', then "
+        "lowercase letters, digits and single underscores (e.g. 03_loss_and_autograd.py)"
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["00_tensors.py", "07_overfitting_and_regularization.py", "12_a2.py"]
+)
+def test_names_in_the_pattern_are_lessons(tmp_path, name):
+    project = project_at(tmp_path, ("en",))
+    (project.examples_dir / "en" / name).write_text("# %%\nx = 1\n")
+    assert [ex.script.name for ex in lessons.discover(project)] == [name]
 
 
 def test_read_gives_text_cells_lines_title_header_and_code(tmp_path):

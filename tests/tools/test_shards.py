@@ -11,10 +11,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import PROJECT, ROOT, copy_project, mkdocs_env, require_marker
 from tests.tools.test_execute import make_project, run
-from tools import execute
+from tools import execute, shards
 
 
 def fake_examples(count: int) -> list[execute.Example]:
@@ -205,3 +206,81 @@ def test_two_shards_then_the_docs_build_executes_nothing(tmp_path):
     assert docs.returncode == 0, docs.stderr[-3000:]
     assert "Examples: 0 executed" in docs.stderr
     assert (site_runner / "site" / "index.html").is_file()
+
+
+def test_consecutive_shards_in_one_checkout_execute_each_script_once(
+    tmp_path, project_here, fake_kernel
+):
+    """Shard 1/2 then 2/2 in one checkout, with a script added that has no recorded time."""
+    project = make_project(tmp_path)
+    for index in range(3, 7):
+        (project / "examples" / "en" / f"{index:02d}_more.py").write_text(f"# %%\nx = {index}\n")
+    times = {
+        f"examples/en/{i:02d}_more.py": t for i, t in zip(range(3, 7), [9, 7, 5, 3], strict=True)
+    }
+    (project / "examples" / "run_times.json").write_text(json.dumps(times))
+    project_here(project)
+    every = {p.relative_to(project).as_posix() for p in project.glob("examples/en/*.py")}
+    assert len(every) == 6  # 01_first and 02_second have no recorded time
+    for spec in ("1/2", "2/2"):
+        assert execute.main(["--shard", spec]) == 0
+    assert sorted(fake_kernel) == sorted(every)  # each exactly once
+    for spec in ("1/2", "2/2"):
+        assert execute.main(["--shard", spec]) == 0
+    assert len(fake_kernel) == 6  # then nothing runs again
+
+
+def shard_folder(root: Path, name: str, paths: dict[str, str]) -> None:
+    for path, text in paths.items():
+        (root / name / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / name / path).write_text(text)
+
+
+def test_the_merge_copies_every_shard_s_notebooks(tmp_path):
+    shard_folder(tmp_path / "in", "notebooks-1-of-2", {"en/tutorials/01_a.ipynb": "a"})
+    shard_folder(tmp_path / "in", "notebooks-2-of-2", {"ko/tutorials/01_a.ipynb": "b"})
+    assert shards.main(["merge", str(tmp_path / "in"), str(tmp_path / "docs")]) == 0
+    assert (tmp_path / "docs" / "en" / "tutorials" / "01_a.ipynb").read_text() == "a"
+    assert (tmp_path / "docs" / "ko" / "tutorials" / "01_a.ipynb").read_text() == "b"
+
+
+def test_the_merge_fails_when_a_path_would_be_written_twice(tmp_path, capsys):
+    shard_folder(tmp_path / "in", "notebooks-1-of-2", {"en/tutorials/01_a.ipynb": "a"})
+    shard_folder(tmp_path / "in", "notebooks-2-of-2", {"en/tutorials/01_a.ipynb": "other"})
+    shard_folder(tmp_path / "in", "notebooks-gpu", {"en/tutorials/02_b.ipynb": "c"})
+    (tmp_path / "docs" / "en" / "tutorials").mkdir(parents=True)
+    (tmp_path / "docs" / "en" / "tutorials" / "02_b.ipynb").write_text("old")
+    assert shards.main(["merge", str(tmp_path / "in"), str(tmp_path / "docs")]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "Shard results would overwrite each other:",
+        "en/tutorials/01_a.ipynb: in more than one shard (notebooks-1-of-2, notebooks-2-of-2)",
+        f"en/tutorials/02_b.ipynb: already in {tmp_path / 'docs'} (from shard notebooks-gpu)",
+    ]
+    assert not (tmp_path / "docs" / "en" / "tutorials" / "01_a.ipynb").exists()
+    assert (tmp_path / "docs" / "en" / "tutorials" / "02_b.ipynb").read_text() == "old"
+
+
+def test_a_shard_packs_only_its_own_scripts_notebooks(tmp_path, project_here, fake_kernel):
+    project = make_project(tmp_path / "checkout")
+    project_here(project)
+    assert execute.main([]) == 0  # every notebook exists, as restored from a cache
+    packed = []
+    for index, spec in enumerate(("1/2", "2/2")):
+        out = tmp_path / "artifacts" / f"notebooks-{index}"
+        assert shards.main(["pack", spec, str(out)]) == 0
+        packed.append(sorted(p.relative_to(out).as_posix() for p in out.rglob("*.ipynb")))
+    assert packed == [["en/tutorials/01_first.ipynb"], ["en/tutorials/02_second.ipynb"]]
+    merged = shards.merge(tmp_path / "artifacts", tmp_path / "docs")
+    assert merged == ["en/tutorials/01_first.ipynb", "en/tutorials/02_second.ipynb"]
+
+
+def test_pages_uploads_each_shard_s_own_notebooks_and_merges_them_checked():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text())
+    execute_steps, build_steps = (workflow["jobs"][job]["steps"] for job in ("execute", "build"))
+    pack = next(s for s in execute_steps if "tools.shards pack" in s.get("run", ""))
+    upload = next(s for s in execute_steps if s.get("uses", "").startswith("actions/upload"))
+    assert upload["with"]["path"] in pack["run"].split()
+    download = next(s for s in build_steps if s.get("uses", "").startswith("actions/download"))
+    assert "merge-multiple" not in download["with"]
+    merge = next(s for s in build_steps if "tools.shards merge" in s.get("run", ""))
+    assert merge["run"].split()[-2:] == [download["with"]["path"], "docs"]
