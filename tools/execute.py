@@ -1013,6 +1013,12 @@ def main(argv: list[str] | None = None) -> int:
     except LessonError as error:
         print(error, file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(
+            "Interrupted: the scripts that finished are kept; run again for the rest",
+            file=sys.stderr,
+        )
+        return 130
     executed = sum(r.executed for r in results)
     if args.record_times:
         print(f"Run times written to {record_run_times(project, discover(project))}")

@@ -337,7 +337,8 @@ def _cell_start(lesson: lessons.Lesson, cell: int | None) -> int | None:
     if not _is_int(cell) or cell is None or not 0 <= cell < len(starts):
         return None
     start = starts[cell]
-    return start if _is_int(start) and start is not None and start > 0 else None
+    lines = len(getattr(lesson, "text", "").splitlines())
+    return start if _is_int(start) and start is not None and 0 < start <= lines else None
 
 
 def _cell_place(lesson: lessons.Lesson, label: str, cell: int | None) -> str:
