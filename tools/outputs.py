@@ -100,7 +100,12 @@ def cut_output(output: Any, allowed: int, template: str) -> Any:
         text = _text(output.get("text"))
         # JSON escapes take room too: cut the text in proportion to its stored size.
         room = int(max(0, allowed - 64) * len(text.encode("utf-8")) / max(1, total))
-        shrunk["text"] = cut_text(text, room, template)
+        for _ in range(3):
+            shrunk["text"] = cut_text(text, room, template)
+            over = size(shrunk) - allowed
+            if over <= 0:
+                break
+            room = max(0, room - 2 * over)
         return shrunk
     if kind in ("display_data", "execute_result"):
         shrunk = copy.copy(output)
@@ -122,9 +127,9 @@ def bound(notebook: Any, limits: Limits, template: str) -> int:
     >>> nb = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [
     ...     {"output_type": "stream", "name": "stdout", "text": "x\\n" * 10000}]}]}
     >>> bound(nb, Limits(output=1000, notebook=5000, download=10**6), "[{cut} cut]")
-    29054
+    29057
     >>> nb["cells"][0]["outputs"][0]["text"].count("x"), len(nb["cells"][0]["metadata"][FULL_KEY])
-    (310, 1)
+    (309, 1)
     """
     cells = [cell for cell in notebook["cells"] if cell.get("cell_type") == "code"]
     full_total = sum(size(output) for cell in cells for output in cell.get("outputs", []))
