@@ -790,11 +790,9 @@ def _run_stale(project, stale, jobs, limit, key_base, known, results, failures, 
             log(f"Executed {example.label} in {seconds:.1f} s")
             results.append(Result(example, executed=True, seconds=seconds))
     except BaseException:
+        # The worker threads are daemons: they end with their dead kernels, or with us.
         killed = stop_kernels()
         log(f"Stopped: {killed} running kernel(s) killed; {len(results)} result(s) kept")
-        deadline = time.monotonic() + 1.0
-        for thread in pool:
-            thread.join(max(0.0, deadline - time.monotonic()))
         raise
 
 
@@ -1018,7 +1016,11 @@ def main(argv: list[str] | None = None) -> int:
             "Interrupted: the scripts that finished are kept; run again for the rest",
             file=sys.stderr,
         )
-        return 130
+        # Every kernel is dead and the results are stored: leave now, without waiting for
+        # the interpreter to wind down threads still blocked on dead kernels' sockets.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
     executed = sum(r.executed for r in results)
     if args.record_times:
         print(f"Run times written to {record_run_times(project, discover(project))}")
