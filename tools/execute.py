@@ -25,9 +25,17 @@ running a kernel. Each script runs in its own kernel, started from the build's o
 interpreter (not whatever ``python3`` kernelspec is found), in a scratch working
 directory that is deleted afterwards (nothing lands in the repository; a relative
 path to a data file fails), under a time limit per script (``extra.nnguide.timeout``
-in ``mkdocs.yml``, or ``NNGUIDE_TIMEOUT`` seconds). Output on stderr — warnings,
-``logging`` records, anything — fails the script. Every failure is an
-:class:`ExampleError` that names the script and the line.
+in ``mkdocs.yml``, or ``NNGUIDE_TIMEOUT`` seconds) and a memory limit
+(``extra.nnguide.kernel_memory_limit``: ``RLIMIT_DATA`` of the kernel, which the
+processes it starts inherit). Output on stderr — warnings, ``logging`` records,
+anything — fails the script. Every failure is an :class:`ExampleError` that names the
+script and the line (:mod:`tools.failure`, from the record the kernel's harness keeps).
+
+Each kernel runs in a session (process group) of its own, which is killed as soon as
+its script ends, whether it succeeded, failed or died: no process a script started
+outlives it. Ctrl-C kills every running kernel's group and starts no other; every
+notebook that finished is already stored and recorded, so the next run executes only
+the rest. Outputs are bounded (:mod:`tools.outputs`) before a notebook is stored.
 
 One build at a time executes (a lock in the cache folder); a second waits for it.
 
@@ -42,6 +50,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import copy
 import datetime as dt
 import hashlib
@@ -60,7 +69,7 @@ import time
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from tools import config, files, lessons, outputs
 from tools import failure as failure_report
@@ -443,6 +452,26 @@ def stop_kernels() -> int:
 atexit.register(stop_kernels)
 
 
+def exit_interrupted(log: Any = None) -> NoReturn:
+    """Leave the process at once after Ctrl-C stopped :func:`build` (exit status 130).
+
+    Every kernel is dead and every finished result stored by then; what is left is
+    the interpreter winding down: threads blocked on the dead kernels' sockets and
+    their ZeroMQ contexts, which takes seconds. The command line and the MkDocs
+    plugin call it; ``log`` (default: stderr) gets one line.
+    """
+    stop_kernels()
+    text = "Interrupted: the scripts that finished are kept; run again for the rest"
+    if log is None:
+        print(text, file=sys.stderr)
+    else:
+        log(text)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(130)
+
+
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8", errors="replace")
@@ -450,8 +479,12 @@ def _read_text(path: Path) -> str:
         return ""
 
 
-def _kernel_manager():
-    """A kernel manager that starts ipykernel with the build's own Python interpreter."""
+def _kernel_manager(on_launch: Any = None):
+    """A kernel manager that starts ipykernel with the build's own Python interpreter.
+
+    ``on_launch(manager)`` is called as soon as the kernel's process exists (before
+    it answers), so that Ctrl-C can kill a kernel that is still starting.
+    """
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
 
@@ -464,7 +497,13 @@ def _kernel_manager():
                 resource_dir="",
             )
 
-    return AsyncKernelManager(kernel_name="python3", kernel_spec_manager=Specs())
+    class Manager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            if on_launch is not None:
+                on_launch(self)
+
+    return Manager(kernel_name="python3", kernel_spec_manager=Specs())
 
 
 def _timeout(project: config.Project) -> int:
@@ -532,18 +571,17 @@ def execute(
     kernel = _Kernel()
     client = nbclient.NotebookClient(
         work,
-        km=_kernel_manager(),
+        km=_kernel_manager(kernel.started),
         timeout_func=lambda cell: max(1, int(deadline - time.monotonic() + 0.999)),
         interrupt_on_timeout=True,
         allow_errors=False,
         shutdown_kernel="immediate",
         extra_arguments=["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"],
         resources={"metadata": {"path": scratch}},
-        on_notebook_start=lambda notebook: kernel.started(client.km),
         on_cell_execute=lambda cell, cell_index: kernel.cells.append(cell_index),
     )
 
-    def failure(**known) -> str:
+    def failure(reply: dict[str, Any] | None = None, **known: Any) -> str:
         lesson_cells = len(notebook.cells)
         started = tuple(index - 1 for index in kernel.cells if 1 <= index <= lesson_cells)
         prompts = {
@@ -556,6 +594,8 @@ def execute(
             errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
             if errors:
                 error, error_cell = errors[-1], index - 1
+        if error is None:
+            error = reply
         record = failure_report.Record.parse(
             _read_text(record_path), _read_text(Path(f"{record_path}.fault"))
         )
@@ -575,9 +615,11 @@ def execute(
 
     try:
         client.execute(env=env)
-    except CellExecutionError:
+    except CellExecutionError as error:
         timed_out = time.monotonic() >= deadline - 0.5
-        raise ExampleError(failure(timed_out=timed_out)) from None
+        # The reply's error, for a cell whose error output did not arrive.
+        reply = {"ename": error.ename, "evalue": error.evalue, "traceback": [error.traceback]}
+        raise ExampleError(failure(timed_out=timed_out, reply=reply)) from None
     except DeadKernelError:
         if _STOP.is_set():
             raise ExampleError(f"{example.label}: stopped (the build was interrupted)") from None
@@ -1012,15 +1054,7 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(
-            "Interrupted: the scripts that finished are kept; run again for the rest",
-            file=sys.stderr,
-        )
-        # Every kernel is dead and the results are stored: leave now, without waiting for
-        # the interpreter to wind down threads still blocked on dead kernels' sockets.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(130)
+        exit_interrupted()
     executed = sum(r.executed for r in results)
     if args.record_times:
         print(f"Run times written to {record_run_times(project, discover(project))}")

@@ -230,7 +230,7 @@ def _describe(lesson: lessons.Lesson, failure: Failure, label: str) -> str:
     recorded = _recorded_error(failure.record, ename)
     line = _error_line(lesson, failure, recorded)
     where = f"{label}:{line}" if line else _cell_place(lesson, label, failure.error_cell)
-    if failure.timed_out and ename == "KeyboardInterrupt":
+    if failure.timed_out and ename in {"KeyboardInterrupt", "Error", "CellTimeoutError"}:
         message = (
             f"{where}: did not finish within {failure.timeout} s (the time limit per script: "
             f"{TIMEOUT_SETTING}); this line was running"
@@ -277,15 +277,17 @@ def _error_line(
             number = _lesson_line(lesson, cells, count, line)
             if number is not None:
                 return number
-    # No frame in the lesson (a cell with no lines mapped, a garbled traceback): the
-    # last line the kernel saw running in the failing cell, else the cell's first line.
+    # No frame in the lesson (a cell with no lines mapped, a garbled traceback, no error
+    # output at all): the last line the kernel saw running in the failing cell (the
+    # last one that started, when no cell shows the error), else the cell's first line.
+    cell = failure.error_cell if failure.error_cell is not None else _running(failure)
     if failure.record.last is not None:
         count, line = failure.record.last
-        if counts.get(count) == failure.error_cell:
+        if counts.get(count) == cell:
             number = _lesson_line(lesson, counts, count, line)
             if number is not None:
                 return number
-    return _cell_start(lesson, failure.error_cell)
+    return _cell_start(lesson, cell)
 
 
 def _describe_death(lesson: lessons.Lesson, failure: Failure, label: str) -> str:

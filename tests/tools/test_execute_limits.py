@@ -7,8 +7,10 @@ build is interrupted with Ctrl-C.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +20,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.conftest import require_marker
+from tests.conftest import ROOT, require_marker
 from tests.tools.test_execute import make_project
 
 pytestmark = pytest.mark.kernel
@@ -179,3 +181,44 @@ def test_ctrl_c_stops_at_once_kills_every_kernel_and_keeps_what_finished(tmp_pat
         (examples / f"0{index}_s.py").write_text(fast.replace("fast", "no longer slow"))
     rerun = execute(project)
     assert "2 executed, 2 cached" in rerun.stdout, rerun.stderr
+
+
+def test_ctrl_c_stops_mkdocs_build_while_it_executes(tmp_path):
+    """The plugin runs the execute step first: Ctrl-C there ends the build at once."""
+    require_marker("kernel", "starts kernels")
+    left_out = shutil.ignore_patterns(
+        ".git", ".venv*", "site", ".cache", "node_modules", "__pycache__", "*.ipynb"
+    )
+    project = tmp_path / "project"
+    shutil.copytree(ROOT, project, ignore=left_out)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(project), "OMP_NUM_THREADS": "1"},
+    )
+    root = psutil.Process(build.pid)
+
+    def kernels() -> list[psutil.Process]:
+        found = []
+        for process in root.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                if "ipykernel_launcher" in " ".join(process.cmdline()):
+                    found.append(process)
+        return found
+
+    waited = time.monotonic()
+    while len(kernels()) < 1 and time.monotonic() - waited < 240:
+        time.sleep(0.2)
+    started = kernels()
+    assert started, "a kernel started"
+    interrupted = time.monotonic()
+    build.send_signal(signal.SIGINT)
+    output, _ = build.communicate(timeout=60)
+    assert time.monotonic() - interrupted < 2.0, output[-2000:]
+    assert build.returncode == 130
+    assert "Interrupted: the scripts that finished are kept" in output
+    time.sleep(0.2)
+    assert [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
