@@ -128,7 +128,7 @@ def _nnguide_setup():
 
 def _nnguide_record(shell):
     # The memory limit (bytes), and the record tools.failure reads when the script fails.
-    import faulthandler, json, os, sys, threading, time
+    import faulthandler, functools, json, os, sys, threading, time
 
     limit = int(os.environ.pop("NNGUIDE_MEMORY_LIMIT", "0") or 0)
     if limit:
@@ -193,6 +193,7 @@ def _nnguide_record(shell):
     shell.events.register("post_run_cell", after)
 
     def recorded(function, name, is_self):
+        @functools.wraps(function)
         def call(*args, **kwargs):
             try:
                 if is_self(*args):
