@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,8 @@ class Labels:
     colab: str  # the link that opens the tutorial's notebook in Google Colab
     install: str  # the comment of the downloaded notebook's first cell, which installs nnguide
     solution: str  # the summary of a folded solution (a code cell tagged "solution")
+    # where an output too large for the page was cut, with ``{cut}`` and ``{size}``
+    truncated: str = "[… {cut} of output cut here, out of {size} …]"
 
     STATUS_COLUMNS = 6
 
@@ -100,6 +102,11 @@ class Project:
     timeout: int  # seconds one example script may run
     vendor: dict[str, Vendor]  # site folder -> the installed files the site serves
     notebooks_branch: str = "notebooks"  # the branch "Open in Colab" reads the notebooks from
+    # bytes a kernel (and each process it starts) may allocate; None: no limit
+    kernel_memory_limit: int | None = 8 * 2**30
+    output_limit: int = 512 * 2**10  # bytes of one output on a page; more is cut
+    notebook_output_limit: int = 2 * 2**20  # bytes of all outputs on a page
+    download_output_limit: int = 16 * 2**20  # the download keeps full outputs up to this
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -150,7 +157,12 @@ def _labels(raw: Any, code: str, fallback: dict[str, Any] | None) -> Labels:
     if unknown:
         raise ConfigError(f"{CONFIG_FILE}: {where} has unknown labels {unknown}")
     merged = {**(fallback or {}), **raw}
-    values = {name: _require(merged, name, where) for name in names}
+    optional = {f.name for f in fields(Labels) if f.default is not MISSING}
+    values = {
+        name: _require(merged, name, where)
+        for name in names
+        if name not in optional or name in merged
+    }
     columns = values.pop("status_columns")
     if not isinstance(columns, list | tuple) or len(columns) != Labels.STATUS_COLUMNS:
         raise ConfigError(
@@ -218,7 +230,69 @@ def from_mapping(data: dict[str, Any], root: Path) -> Project:
             for folder, source in (settings.get("vendor") or {}).items()
         },
         notebooks_branch=_branch(settings.get("notebooks_branch", "notebooks")),
+        **_limits(settings),
     )
+
+
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "kb": 1000,
+    "mb": 1000**2,
+    "gb": 1000**3,
+    "tb": 1000**4,
+    "k": 2**10,
+    "kib": 2**10,
+    "m": 2**20,
+    "mib": 2**20,
+    "g": 2**30,
+    "gib": 2**30,
+    "t": 2**40,
+    "tib": 2**40,
+}
+
+
+def parse_size(value: Any, setting: str) -> int:
+    """A size in bytes from ``mkdocs.yml``: a number of bytes, or ``"4GiB"``, ``"200 KB"``.
+
+    >>> parse_size("4GiB", "x"), parse_size("200 KB", "x"), parse_size(1024, "x")
+    (4294967296, 200000, 1024)
+    >>> parse_size("lots", "extra.nnguide.output_limit")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    tools.config.ConfigError: mkdocs.yml: extra.nnguide.output_limit must be a size ..., got 'lots'
+
+    Raises:
+        ConfigError: If ``value`` is not a size > 0, naming ``setting`` and the value.
+    """
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", value)
+        if match and match.group(2).lower() in _UNITS:
+            number = float(match.group(1)) * _UNITS[match.group(2).lower()]
+    if number is None or number < 1 or number != number or number == float("inf"):
+        raise ConfigError(
+            f"{CONFIG_FILE}: {setting} must be a size such as 512KiB, 4GiB or a number of "
+            f"bytes > 0, got {value!r}"
+        )
+    return int(number)
+
+
+def _limits(settings: dict[str, Any]) -> dict[str, Any]:
+    """``extra.nnguide``'s memory and output limits (absent: the defaults)."""
+    limits: dict[str, Any] = {}
+    if "kernel_memory_limit" in settings:
+        value = settings["kernel_memory_limit"]
+        off = value is None or (isinstance(value, str) and value.strip().lower() == "none")
+        limits["kernel_memory_limit"] = (
+            None if off else parse_size(value, "extra.nnguide.kernel_memory_limit")
+        )
+    for name in ("output_limit", "notebook_output_limit", "download_output_limit"):
+        if name in settings:
+            limits[name] = parse_size(settings[name], f"extra.nnguide.{name}")
+    return limits
 
 
 def _vendor(root: Path, folder: str, value: Any) -> Vendor:

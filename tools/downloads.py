@@ -42,7 +42,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from tools import config
+from tools import config, outputs
 from tools.files import read_cached, write_cached
 from tools.lessons import METADATA_KEY
 
@@ -149,7 +149,7 @@ def portable(notebook: dict[str, Any], install: str, page_url: str | None) -> di
     ``install``: the install cell's code; ``page_url``: the page's absolute URL
     (``None`` when the site has no ``site_url``: relative links stay).
     """
-    result = copy.deepcopy(notebook)
+    result = outputs.restore_full(copy.deepcopy(notebook))  # outputs the page shows cut
     metadata = result.get("metadata", {})
     for key in (METADATA_KEY, "jupytext"):
         metadata.pop(key, None)

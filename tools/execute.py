@@ -25,9 +25,17 @@ running a kernel. Each script runs in its own kernel, started from the build's o
 interpreter (not whatever ``python3`` kernelspec is found), in a scratch working
 directory that is deleted afterwards (nothing lands in the repository; a relative
 path to a data file fails), under a time limit per script (``extra.nnguide.timeout``
-in ``mkdocs.yml``, or ``NNGUIDE_TIMEOUT`` seconds). Output on stderr — warnings,
-``logging`` records, anything — fails the script. Every failure is an
-:class:`ExampleError` that names the script and the line.
+in ``mkdocs.yml``, or ``NNGUIDE_TIMEOUT`` seconds) and a memory limit
+(``extra.nnguide.kernel_memory_limit``: ``RLIMIT_DATA`` of the kernel, which the
+processes it starts inherit). Output on stderr — warnings, ``logging`` records,
+anything — fails the script. Every failure is an :class:`ExampleError` that names the
+script and the line (:mod:`tools.failure`, from the record the kernel's harness keeps).
+
+Each kernel runs in a session (process group) of its own, which is killed as soon as
+its script ends, whether it succeeded, failed or died: no process a script started
+outlives it. Ctrl-C kills every running kernel's group and starts no other; every
+notebook that finished is already stored and recorded, so the next run executes only
+the rest. Outputs are bounded (:mod:`tools.outputs`) before a notebook is stored.
 
 One build at a time executes (a lock in the cache folder); a second waits for it.
 
@@ -41,7 +49,8 @@ executed notebooks), which running a shard never changes: ``--shard 1/2`` then
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
+import atexit
+import contextlib
 import copy
 import datetime as dt
 import hashlib
@@ -49,22 +58,29 @@ import importlib.metadata
 import io
 import json
 import os
+import queue
 import re
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NoReturn
 
-from tools import config, files, lessons
+from tools import config, files, lessons, outputs
+from tools import failure as failure_report
 from tools.checks import parity
 from tools.files import write_atomic
 from tools.lessons import METADATA_KEY, Example, LessonError, discover
 
 # Scratch folders of running scripts start with this, in the system's temp folder.
 SCRATCH_PREFIX = "nnguide-run-"
+# Folders of the kernels' records (tools.failure), in the system's temp folder.
+RECORD_PREFIX = "nnguide-record-"
 _MARK = re.compile(r"\x00line (\d+)\x00")
 
 # Run in the kernel before the script: every write to stderr is marked with the line
@@ -107,10 +123,128 @@ def _nnguide_setup():
     shell = get_ipython()  # noqa: F821 (the kernel's builtin)
     formatter = shell.display_formatter.mimebundle_formatter
     formatter.for_type_by_name("matplotlib.figure", "Figure", describe)
+    _nnguide_record(shell)
+
+
+def _nnguide_record(shell):
+    # The memory limit (bytes), and the record tools.failure reads when the script fails.
+    import faulthandler, functools, json, os, sys, threading, time
+
+    limit = int(os.environ.pop("NNGUIDE_MEMORY_LIMIT", "0") or 0)
+    if limit:
+        try:
+            import resource
+
+            kind = getattr(resource, "RLIMIT_DATA", resource.RLIMIT_AS)
+            hard = resource.getrlimit(kind)[1]
+            if hard != resource.RLIM_INFINITY:
+                limit = min(limit, hard)
+            resource.setrlimit(kind, (limit, limit))
+        except (ImportError, ValueError, OSError):
+            pass
+    path = os.environ.pop("NNGUIDE_RECORD", "")
+    if not path:
+        return
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+
+    def emit(**event):
+        event["pid"] = os.getpid()
+        try:
+            os.write(fd, (json.dumps(event) + "\n").encode())
+        except (OSError, TypeError, ValueError):
+            pass
+
+    emit(kernel=os.getpid())
+    cells = {}  # a cell's file -> its execution count
+
+    def before(info):
+        count = shell.execution_count
+        try:
+            name = shell.compile.get_code_name(info.raw_cell, info.raw_cell, count)
+        except Exception:
+            return
+        cells[name] = count
+        emit(file=name, cell=count)
+
+    def where(frame):
+        while frame is not None:
+            count = cells.get(frame.f_code.co_filename)
+            if count is not None:
+                return [count, frame.f_lineno]
+            frame = frame.f_back
+        return None
+
+    def after(result):
+        error = result.error_before_exec or result.error_in_exec
+        if error is None:
+            return
+        frames, tb = [], error.__traceback__
+        while tb is not None:
+            count = cells.get(tb.tb_frame.f_code.co_filename)
+            if count is not None:
+                frames.append([count, tb.tb_lineno])
+            tb = tb.tb_next
+        if isinstance(error, SyntaxError) and error.filename in cells and error.lineno:
+            frames.append([cells[error.filename], error.lineno])
+        kinds = [kind.__name__ for kind in type(error).__mro__]
+        emit(error={"type": type(error).__name__, "kinds": kinds, "frames": frames})
+
+    shell.events.register("pre_run_cell", before)
+    shell.events.register("post_run_cell", after)
+
+    def recorded(function, name, is_self):
+        @functools.wraps(function)
+        def call(*args, **kwargs):
+            try:
+                if is_self(*args):
+                    shown = ", ".join(getattr(a, "name", None) or repr(a) for a in args)
+                    emit(at=where(sys._getframe(1)), call=f"{name}({shown})")
+            except Exception:
+                pass
+            return function(*args, **kwargs)
+
+        return call
+
+    always = lambda *args: True  # noqa: E731
+    own = lambda target=None, *args: target in (0, os.getpid(), -os.getpgrp())  # noqa: E731
+    group = lambda target=None, *args: target in (0, os.getpgrp())  # noqa: E731
+    import signal
+
+    os._exit = recorded(os._exit, "os._exit", always)
+    os.abort = recorded(os.abort, "os.abort", always)
+    os.kill = recorded(os.kill, "os.kill", own)
+    os.killpg = recorded(os.killpg, "os.killpg", group)
+    signal.raise_signal = recorded(signal.raise_signal, "signal.raise_signal", always)
+    fault = open(path + ".fault", "w")  # noqa: SIM115 (open while the kernel lives)
+    faulthandler.enable(file=fault, all_threads=True)
+    shell._nnguide_fault = fault
+
+    main = threading.main_thread().ident
+
+    def sample():
+        # The lesson line running now (the last one that started, when the kernel dies).
+        last, warned = None, not limit
+        while True:
+            try:
+                now = where(sys._current_frames().get(main))
+                if now is not None and now != last:
+                    emit(at=now)
+                    last = now
+                if not warned:
+                    with open("/proc/self/statm") as statm:
+                        data = int(statm.read().split()[5]) * os.sysconf("SC_PAGE_SIZE")
+                    if data > 0.9 * limit:
+                        emit(near_limit=data)
+                        warned = True
+            except Exception:
+                warned = True
+            time.sleep(0.02)
+
+    threading.Thread(target=sample, name="nnguide-line", daemon=True).start()
 
 
 _nnguide_setup()
-del _nnguide_setup
+del _nnguide_setup, _nnguide_record
 """
 
 # Run in the kernel after the script: the distributions whose modules it imported, and
@@ -270,7 +404,7 @@ def check_notebooks(project: config.Project) -> tuple[list[str], list[str]]:
         another ``nnguide``) than its script's is a warning. Each line names the files.
     """
     errors, warnings = [], []
-    package_digest = files.package_digest(project.package_dir)
+    key_base = files.package_digest(project.package_dir) + _outputs_digest(project)
     state = _load_state(project, None)  # a corrupt state: one line in the build log
     known = state["examples"] if state.get("environment") == _environment_stamps(project) else {}
     for example in discover(project):
@@ -286,7 +420,7 @@ def check_notebooks(project: config.Project) -> tuple[list[str], list[str]]:
             errors.append(f"{shown}: executed by an older build (no digest of its content)")
         elif not is_intact(notebook):
             errors.append(f"{shown}: its content differs from what execution wrote (edited?)")
-        elif not _is_fresh(lessons.read(example).notebook, notebook, package_digest):
+        elif not _is_fresh(lessons.read(example).notebook, notebook, key_base):
             warnings.append(
                 f"{example.label}: its notebook {shown} is older than its code or nnguide; "
                 "published as it is (NNGUIDE_EXECUTE=0)"
@@ -302,6 +436,8 @@ def _with_new_prose(fresh, cached):
     for new, old in zip(new_code, old_code, strict=True):
         new.outputs = old.outputs
         new.execution_count = old.execution_count
+        if outputs.FULL_KEY in old.metadata:
+            new.metadata[outputs.FULL_KEY] = old.metadata[outputs.FULL_KEY]
         if "execution" in old.metadata:
             new.metadata["execution"] = old.metadata["execution"]
     merged.metadata[METADATA_KEY] = dict(cached.metadata[METADATA_KEY])
@@ -311,49 +447,104 @@ def _with_new_prose(fresh, cached):
     return merged
 
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# Set by Ctrl-C (stop_kernels): no kernel starts any more and every running one is killed.
+_STOP = threading.Event()
+_KERNELS: set[_Kernel] = set()
+_KERNELS_LOCK = threading.Lock()
 
 
-def _failure_line(text: str, start: int | None, traceback: str) -> int | None:
-    if start is None:
-        return None
-    in_cell = re.findall(r"^-*> ?(\d+)", traceback, flags=re.MULTILINE)
-    if not in_cell:
-        in_cell = re.findall(r"line (\d+)", traceback)
-    return start + (int(in_cell[-1]) - 1 if in_cell else 0)
+class _Kernel:
+    """One kernel's process group, known to :func:`stop_kernels` while it runs."""
+
+    def __init__(self) -> None:
+        self.cells: list[int] = []  # indices of the cells started, in order
+        self.process: Any = None  # the kernel's Popen
+        self.pgid: int | None = None
+
+    def started(self, manager: Any) -> None:
+        provisioner = getattr(manager, "provisioner", None)
+        self.process = getattr(provisioner, "process", None)
+        self.pgid = getattr(provisioner, "pgid", None)
+        with _KERNELS_LOCK:
+            _KERNELS.add(self)
+        if _STOP.is_set():
+            self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL to the kernel's whole process group (it runs in a session of its own)."""
+        try:
+            if self.pgid and hasattr(os, "killpg"):
+                os.killpg(self.pgid, signal.SIGKILL)
+            elif self.process is not None:
+                self.process.kill()
+        except OSError:
+            pass  # already gone
+
+    def end(self) -> None:
+        self.kill()
+        with _KERNELS_LOCK:
+            _KERNELS.discard(self)
+
+    def death(self) -> failure_report.Death:
+        """How the kernel, which died, ended (its signal or exit code)."""
+        if self.process is None:
+            return failure_report.Death()
+        try:
+            return failure_report.Death.from_returncode(self.process.wait(timeout=2))
+        except Exception:
+            return failure_report.Death()
 
 
-def _describe_failure(lesson: lessons.Lesson, notebook, limit: int, timed_out: bool) -> str:
-    """Name the script, the failing line and the exception (no kernel internals)."""
-    example, text, starts = lesson.example, lesson.text, lesson.starts
-    for index, cell in enumerate(notebook.cells):
-        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-        if cell.cell_type != "code" or not errors:
-            continue
-        error = errors[-1]
-        traceback = _ANSI.sub("", "\n".join(error.get("traceback", [])))
-        line = _failure_line(text, starts[index], traceback)
-        where = f"{example.label}:{line}" if line else example.label
-        source = text.splitlines()[line - 1].strip() if line else ""
-        ename, evalue = error.get("ename", "Error"), error.get("evalue", "")
-        if timed_out and ename == "KeyboardInterrupt":
-            message = (
-                f"{where}: did not finish within {limit} s (the time limit per script: "
-                "extra.nnguide.timeout in mkdocs.yml, or NNGUIDE_TIMEOUT); this line was running"
-            )
-        else:
-            message = f"{where}: {ename}: {evalue}"
-            if ename in {"FileNotFoundError", "PermissionError"}:
-                message += (
-                    "\n    (scripts run in an empty scratch folder: read data through a "
-                    "package such as nnguide.data, not a path)"
-                )
-        return f"{message}\n    {source}" if source else message
-    return f"{example.label}: the kernel stopped without an error message"
+def stop_kernels() -> int:
+    """Start no kernel any more and kill every running one with its process group.
+
+    Returns the number of kernels killed. :func:`build` calls it on Ctrl-C; it also
+    runs when the interpreter exits.
+    """
+    _STOP.set()
+    with _KERNELS_LOCK:
+        running = list(_KERNELS)
+    for kernel in running:
+        kernel.kill()
+    return len(running)
 
 
-def _kernel_manager():
-    """A kernel manager that starts ipykernel with the build's own Python interpreter."""
+atexit.register(stop_kernels)
+
+
+def exit_interrupted(log: Any = None) -> NoReturn:
+    """Leave the process at once after Ctrl-C stopped :func:`build` (exit status 130).
+
+    Every kernel is dead and every finished result stored by then; what is left is
+    the interpreter winding down: threads blocked on the dead kernels' sockets and
+    their ZeroMQ contexts, which takes seconds. The command line and the MkDocs
+    plugin call it; ``log`` (default: stderr) gets one line.
+    """
+    stop_kernels()
+    text = "Interrupted: the scripts that finished are kept; run again for the rest"
+    if log is None:
+        print(text, file=sys.stderr)
+    else:
+        log(text)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(130)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _kernel_manager(on_launch: Any = None):
+    """A kernel manager that starts ipykernel with the build's own Python interpreter.
+
+    ``on_launch(manager)`` is called as soon as the kernel's process exists (before
+    it answers), so that Ctrl-C can kill a kernel that is still starting.
+    """
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
 
@@ -366,7 +557,13 @@ def _kernel_manager():
                 resource_dir="",
             )
 
-    return AsyncKernelManager(kernel_name="python3", kernel_spec_manager=Specs())
+    class Manager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            if on_launch is not None:
+                on_launch(self)
+
+    return Manager(kernel_name="python3", kernel_spec_manager=Specs())
 
 
 def _timeout(project: config.Project) -> int:
@@ -382,17 +579,28 @@ def _timeout(project: config.Project) -> int:
     return seconds
 
 
-def execute(example: Example, limit: int, threads: int | None = None):
+def execute(
+    example: Example, limit: int, threads: int | None = None, memory_limit: int | None = None
+):
     """Run one script as a notebook in a fresh kernel; return the executed notebook.
 
     ``threads`` caps the kernel's torch/OpenMP threads, so kernels running side by
     side share the cores instead of fighting over them (unless ``OMP_NUM_THREADS``
-    is already set). ``limit`` is the time limit of the whole script, in seconds.
+    is already set). ``limit`` is the time limit of the whole script, in seconds;
+    ``memory_limit`` the memory (bytes) the kernel and each process it starts may
+    allocate (``RLIMIT_DATA``). The kernel runs in a process group of its own, which
+    is killed as soon as the script ends, whatever ended it: no process the script
+    started outlives it.
+
+    Raises:
+        ExampleError: If the script fails; :func:`tools.failure.describe` says where.
     """
     import nbclient
     import nbformat
     from nbclient.exceptions import CellExecutionError, DeadKernelError
 
+    if _STOP.is_set():
+        raise ExampleError(f"{example.label}: not executed (the build was interrupted)")
     lesson = lessons.read(example)
     notebook = lesson.notebook
     notebook.metadata["kernelspec"] = {
@@ -408,6 +616,11 @@ def execute(example: Example, limit: int, threads: int | None = None):
     started = time.monotonic()
     deadline = started + limit
     scratch = tempfile.mkdtemp(prefix=SCRATCH_PREFIX)
+    records = tempfile.mkdtemp(prefix=RECORD_PREFIX)
+    record_path = Path(records) / "record.jsonl"
+    env["NNGUIDE_RECORD"] = str(record_path)
+    if memory_limit:
+        env["NNGUIDE_MEMORY_LIMIT"] = str(memory_limit)
     # The script's cells, between a setup cell and a report cell (both removed after).
     work = copy.copy(notebook)
     work.cells = [
@@ -415,23 +628,65 @@ def execute(example: Example, limit: int, threads: int | None = None):
         *notebook.cells,
         nbformat.v4.new_code_cell(_REPORT),
     ]
+    kernel = _Kernel()
     client = nbclient.NotebookClient(
         work,
-        km=_kernel_manager(),
+        km=_kernel_manager(kernel.started),
         timeout_func=lambda cell: max(1, int(deadline - time.monotonic() + 0.999)),
         interrupt_on_timeout=True,
         allow_errors=False,
+        shutdown_kernel="immediate",
         extra_arguments=["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"],
         resources={"metadata": {"path": scratch}},
+        on_cell_execute=lambda cell, cell_index: kernel.cells.append(cell_index),
     )
+
+    def failure(reply: dict[str, Any] | None = None, **known: Any) -> str:
+        lesson_cells = len(notebook.cells)
+        started = tuple(index - 1 for index in kernel.cells if 1 <= index <= lesson_cells)
+        prompts = {
+            cell.execution_count: index - 1
+            for index, cell in enumerate(work.cells)
+            if 1 <= index <= lesson_cells and cell.get("execution_count")
+        }
+        error, error_cell = None, None
+        for index, cell in enumerate(work.cells):
+            errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+            if errors:
+                error, error_cell = errors[-1], index - 1
+        if error is None:
+            error = reply
+        record = failure_report.Record.parse(
+            _read_text(record_path), _read_text(Path(f"{record_path}.fault"))
+        )
+        return failure_report.describe(
+            lesson,
+            failure_report.Failure(
+                error=error,
+                error_cell=error_cell if error_cell is not None and error_cell >= 0 else None,
+                record=record,
+                started=started,
+                prompts=prompts,
+                timeout=limit,
+                memory_limit=memory_limit,
+                **known,
+            ),
+        )
+
     try:
         client.execute(env=env)
-    except CellExecutionError:
+    except CellExecutionError as error:
         timed_out = time.monotonic() >= deadline - 0.5
-        raise ExampleError(_describe_failure(lesson, notebook, limit, timed_out)) from None
+        # The reply's error, for a cell whose error output did not arrive.
+        reply = {"ename": error.ename, "evalue": error.evalue, "traceback": [error.traceback]}
+        raise ExampleError(failure(timed_out=timed_out, reply=reply)) from None
     except DeadKernelError:
-        raise ExampleError(f"{example.label}: the kernel died (out of memory?)") from None
+        if _STOP.is_set():
+            raise ExampleError(f"{example.label}: stopped (the build was interrupted)") from None
+        raise ExampleError(failure(death=kernel.death())) from None
     except Exception as error:  # the kernel did not start, a timeout it did not answer ...
+        if _STOP.is_set():
+            raise ExampleError(f"{example.label}: stopped (the build was interrupted)") from None
         if time.monotonic() >= deadline:
             raise ExampleError(
                 f"{example.label}: did not finish within {limit} s and did not stop when "
@@ -439,7 +694,9 @@ def execute(example: Example, limit: int, threads: int | None = None):
             ) from None
         raise ExampleError(f"{example.label}: {type(error).__name__}: {error}") from None
     finally:
+        kernel.end()
         shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(records, ignore_errors=True)
     total = time.monotonic() - started
     report = work.cells[-1]
     for cell in notebook.cells:
@@ -554,7 +811,8 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
     problems = parity.check(project, sorted({example.name for example in to_check}))
     if problems:
         raise ExampleError("Translations differ in code:\n" + "\n".join(problems))
-    package_digest = files.package_digest(project.package_dir)
+    # What decides the outputs besides the code: the package, and how outputs are bounded.
+    key_base = files.package_digest(project.package_dir) + _outputs_digest(project)
     stale: list[Example] = []
     for example in to_check:
         fresh = lessons.read(example).notebook
@@ -565,7 +823,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
         if cached is not None and not is_intact(cached):
             log(f"{shown}: its content differs from what execution wrote; executing it again")
             cached = None
-        if cached is not None and _is_fresh(fresh, cached, package_digest):
+        if cached is not None and _is_fresh(fresh, cached, key_base):
             merged = _with_new_prose(fresh, cached)
             merged.metadata[METADATA_KEY]["script"] = example.label
             _seal(merged)
@@ -575,31 +833,77 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
         else:
             stale.append(example)
 
-    failures = []
-    if stale:
-        workers = max(1, min(len(stale), jobs or os.cpu_count() or 1))
-        log(f"Executing {len(stale)} example(s) with {workers} kernel(s) in parallel")
-        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-            threads = max(1, (os.cpu_count() or 1) // workers)
-            futures = {pool.submit(_timed_execute, ex, limit, threads): ex for ex in stale}
-            for future in concurrent.futures.as_completed(futures):
-                example = futures[future]
-                try:
-                    notebook, seconds = future.result()
-                except ExampleError as error:
-                    failures.append(str(error))
-                    continue
-                record = notebook.metadata[METADATA_KEY]
-                record["key"] = cache_key(notebook, package_digest, record["distributions"])
-                _seal(notebook)
-                _write_if_changed(example.notebook, notebook)
-                known[example.label] = _example_stamps(example)
-                log(f"Executed {example.label} in {seconds:.1f} s")
-                results.append(Result(example, executed=True, seconds=seconds))
-    _store_state(project, state)
+    failures: list[str] = []
+    try:
+        if stale:
+            _run_stale(project, stale, jobs, limit, key_base, known, results, failures, log)
+    finally:
+        _store_state(project, state)  # every finished result is kept, Ctrl-C or not
     if failures:
         raise ExampleError("Example script failed:\n" + "\n".join(sorted(failures)))
     return results
+
+
+def _run_stale(project, stale, jobs, limit, key_base, known, results, failures, log) -> None:
+    """Execute ``stale`` in parallel kernels; store each notebook as soon as it is done.
+
+    The kernels run in daemon threads and the results come back through a queue, so
+    Ctrl-C reaches this thread at once: it kills every kernel (:func:`stop_kernels`),
+    starts no other, and the notebooks already stored stay (the caller records them).
+    """
+    workers = max(1, min(len(stale), jobs or os.cpu_count() or 1))
+    log(f"Executing {len(stale)} example(s) with {workers} kernel(s) in parallel")
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    waiting: queue.SimpleQueue[Example] = queue.SimpleQueue()
+    for example in stale:
+        waiting.put(example)
+    done: queue.SimpleQueue[tuple[Example, Any, float, BaseException | None]] = queue.SimpleQueue()
+
+    def work() -> None:
+        while not _STOP.is_set():
+            try:
+                example = waiting.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                notebook, seconds = _timed_execute(example, limit, threads, project)
+                done.put((example, notebook, seconds, None))
+            except BaseException as error:
+                done.put((example, None, 0.0, error))
+
+    _STOP.clear()
+    pool = [
+        threading.Thread(target=work, name=f"nnguide-execute-{i}", daemon=True)
+        for i in range(workers)
+    ]
+    for thread in pool:
+        thread.start()
+    try:
+        for _ in stale:
+            while True:
+                try:
+                    example, notebook, seconds, error = done.get(timeout=0.25)
+                    break
+                except queue.Empty:
+                    if not any(thread.is_alive() for thread in pool) and done.empty():
+                        raise RuntimeError("the execution threads ended early") from None
+            if isinstance(error, ExampleError):
+                failures.append(str(error))
+                continue
+            if error is not None:
+                raise error
+            record = notebook.metadata[METADATA_KEY]
+            record["key"] = cache_key(notebook, key_base, record["distributions"])
+            _seal(notebook)
+            _write_if_changed(example.notebook, notebook)
+            known[example.label] = _example_stamps(example)
+            log(f"Executed {example.label} in {seconds:.1f} s")
+            results.append(Result(example, executed=True, seconds=seconds))
+    except BaseException:
+        # The worker threads are daemons: they end with their dead kernels, or with us.
+        killed = stop_kernels()
+        log(f"Stopped: {killed} running kernel(s) killed; {len(results)} result(s) kept")
+        raise
 
 
 # A check whose inputs did not change since it last passed has the same answer. Every
@@ -664,10 +968,29 @@ def _remove_orphans(project: config.Project, examples: list[Example]) -> None:
             notebook.unlink()
 
 
-def _timed_execute(example: Example, limit: int, threads: int):
+def _timed_execute(example: Example, limit: int, threads: int, project: config.Project):
     started = time.perf_counter()
-    notebook = execute(example, limit, threads)
+    notebook = execute(example, limit, threads, project.kernel_memory_limit)
+    outputs.bound(
+        notebook, _output_limits(project), project.language(example.lang).labels.truncated
+    )
     return notebook, time.perf_counter() - started
+
+
+def _outputs_digest(project: config.Project) -> str:
+    """The output bounds and truncation notes, which change the stored outputs."""
+    limits = _output_limits(project)
+    notes = [language.labels.truncated for language in project.languages]
+    payload = [limits.output, limits.notebook, limits.download, notes]
+    return ":" + hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:16]
+
+
+def _output_limits(project: config.Project) -> outputs.Limits:
+    return outputs.Limits(
+        output=project.output_limit,
+        notebook=project.notebook_output_limit,
+        download=project.download_output_limit,
+    )
 
 
 GPU_SHARD = "gpu"
@@ -807,6 +1130,8 @@ def main(argv: list[str] | None = None) -> int:
     except LessonError as error:
         print(error, file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        exit_interrupted()
     executed = sum(r.executed for r in results)
     if args.record_times:
         print(f"Run times written to {record_run_times(project, discover(project))}")

@@ -200,6 +200,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             results = execute.build(project=self.site, log=log.info)
         except lessons.LessonError as error:
             raise PluginError(str(error)) from None
+        except KeyboardInterrupt:
+            execute.exit_interrupted(log.error)  # kernels killed, finished results kept
         executed = [r.example.label for r in results if r.executed]
         self.executed = set(executed)
         log.info(
