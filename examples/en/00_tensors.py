@@ -504,3 +504,60 @@ assert weight.tolist() == [2.0, 2.0] and weight.requires_grad
 # - PyTorch documentation, "Tensor Views":
 #   https://pytorch.org/docs/stable/tensor_view.html
 # - Next lesson: building a neural network from layers.
+
+# %% [markdown]
+# ## Exercises { #exercises }
+#
+# 1. **Predict the shape.** Write down the shapes of `torch.ones(4, 1) + torch.ones(3)`
+#    and of `torch.arange(12).view(3, -1).sum(dim=0)`, and say which of
+#    `torch.ones(2, 3) + torch.ones(3)` and `torch.ones(2, 3) + torch.ones(2)` raises an
+#    error. Then check with the code.
+# 2. **Accuracy from logits.** A classifier gave the logits
+#    `[[0.2, 1.5, 3.1], [2.0, -1.0, 0.3], [0.1, 0.4, 0.2], [1.2, 0.9, -0.5]]` for four
+#    images whose labels are `[2, 0, 1, 1]`. Compute the predicted classes with
+#    `argmax` and the accuracy as the mean of a boolean tensor.
+# 3. **Rows that sum to 1.** Divide each row of
+#    `torch.tensor([[1.0, 3.0], [2.0, 2.0], [0.5, 4.5]])` by its own sum. Why does the
+#    sum need `keepdim=True`, and what happens without it?
+
+# %% tags=["solution"]
+broadcast = torch.ones(4, 1) + torch.ones(3)
+column_sums = torch.arange(12).view(3, -1).sum(dim=0)
+print("ones(4, 1) + ones(3):", tuple(broadcast.shape))
+print("arange(12).view(3, -1).sum(dim=0):", tuple(column_sums.shape), column_sums.tolist())
+raises = {}
+for size in (3, 2):
+    try:
+        torch.ones(2, 3) + torch.ones(size)
+        raises[size] = False
+    except RuntimeError:
+        raises[size] = True
+    print(f"ones(2, 3) + ones({size}) raises an error:", raises[size])
+assert broadcast.shape == (4, 3) and column_sums.shape == (4,)
+assert column_sums.tolist() == [12, 15, 18, 21]
+assert raises == {3: False, 2: True}
+
+# %% tags=["solution"]
+exercise_logits = torch.tensor(
+    [[0.2, 1.5, 3.1], [2.0, -1.0, 0.3], [0.1, 0.4, 0.2], [1.2, 0.9, -0.5]]
+)
+exercise_labels = torch.tensor([2, 0, 1, 1])
+predicted = exercise_logits.argmax(dim=1)
+accuracy = (predicted == exercise_labels).float().mean()
+print("predicted classes:", predicted.tolist(), "  accuracy:", accuracy.item())
+assert predicted.tolist() == [2, 0, 1, 0] and accuracy.item() == 0.75
+
+# %% tags=["solution"]
+rows = torch.tensor([[1.0, 3.0], [2.0, 2.0], [0.5, 4.5]])
+normalized = rows / rows.sum(dim=1, keepdim=True)
+print("each row divided by its sum:", [[round(v, 3) for v in row] for row in normalized.tolist()])
+print("row sums:", normalized.sum(dim=1).tolist())
+try:
+    rows / rows.sum(dim=1)
+    message = ""
+except RuntimeError as error:
+    message = str(error)
+print("without keepdim:", message)
+assert torch.allclose(normalized, torch.tensor([[0.25, 0.75], [0.5, 0.5], [0.1, 0.9]]))
+assert torch.allclose(normalized.sum(dim=1), torch.ones(3))
+assert "must match the size" in message

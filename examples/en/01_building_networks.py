@@ -552,3 +552,57 @@ model_summary
 # - PyTorch documentation: `torch.nn.Linear`, `torch.nn.Sequential`, `torch.nn.Module`.
 # - The PyTorch tutorial "Build the Neural Network" covers the same ground in a
 #   different order.
+
+# %% [markdown]
+# ## Exercises { #exercises }
+#
+# 1. **A narrower network.** Give the first hidden layer 32 nodes instead of 64
+#    (128 → 32 → 16 → 1). Count its parameters by hand, layer by layer, then check
+#    with `count_parameters`.
+# 2. **One node by hand.** A node with weights `[0.5, -1.0]` and bias `0.5` gets the
+#    input `[1.0, 2.0]`. Compute $z$, the weighted sum plus the bias, and its sigmoid
+#    $\sigma(z)$ by hand; then put these weights into an `nn.Linear(2, 1)` and compare.
+# 3. **A classifier for 10 classes.** Build an `nn.Sequential` 128 → 64 (ReLU) → 10
+#    that ends in `nn.Softmax(dim=1)`, apply it to the mini-batch `x`, and check the
+#    output's shape, that every row sums to 1, and its parameter count.
+
+# %% tags=["solution"]
+narrow = MLP([128, 32, 16, 1], activation="tanh", output_activation="sigmoid")
+counted = (128 * 32 + 32) + (32 * 16 + 16) + (16 * 1 + 1)
+print("parameters by hand:", counted, "  count_parameters:", count_parameters(narrow))
+assert counted == count_parameters(narrow) == 4673
+
+# %% tags=["solution"]
+node = nn.Linear(2, 1)
+with torch.no_grad():
+    node.weight.copy_(torch.tensor([[0.5, -1.0]]))
+    node.bias.fill_(0.5)
+node_z = node(torch.tensor([[1.0, 2.0]]))
+z_by_hand = 0.5 * 1.0 + (-1.0) * 2.0 + 0.5
+sigma_by_hand = 1 / (1 + torch.exp(torch.tensor(-z_by_hand)))
+print("z: by hand", z_by_hand, "  nn.Linear", node_z.item())
+print(
+    "σ(z): by hand",
+    round(sigma_by_hand.item(), 4),
+    "  torch.sigmoid",
+    round(torch.sigmoid(node_z).item(), 4),
+)
+assert z_by_hand == -1.0 and node_z.item() == z_by_hand
+assert torch.isclose(torch.sigmoid(node_z).squeeze(), sigma_by_hand)
+
+# %% tags=["solution"]
+classifier = nn.Sequential(
+    nn.Linear(128, 64),
+    nn.ReLU(),
+    nn.Linear(64, 10),
+    nn.Softmax(dim=1),
+).to(device)
+class_probabilities = classifier(x)
+row_sums = class_probabilities.sum(dim=1)
+print(
+    "output shape:", tuple(class_probabilities.shape), "  parameters:", count_parameters(classifier)
+)
+print("smallest and largest row sum:", row_sums.min().item(), row_sums.max().item())
+assert class_probabilities.shape == (32, 10)
+assert torch.allclose(row_sums, torch.ones(32, device=device))
+assert count_parameters(classifier) == 128 * 64 + 64 + 64 * 10 + 10 == 8906

@@ -538,3 +538,44 @@ assert (largest[1] < largest[3]).all() and (largest[3] < largest[10]).all()
 # - D. Hendrycks and K. Gimpel, "Gaussian Error Linear Units (GELUs)" (2016).
 # - C. Guo et al., "On Calibration of Modern Neural Networks" (2017).
 # - Next lesson: loss functions and autograd, where these derivatives are put to use.
+
+# %% [markdown]
+# ## Exercises { #exercises }
+#
+# 1. **The slope of tanh at 1.** Compute $\tanh'(1) = 1 - \tanh^2(1)$ by hand
+#    ($\tanh(1) \approx 0.7616$) and check it with `torch.autograd.grad`.
+# 2. **Ten tanh in a row.** Ten sigmoids applied one after the other to 0 have a
+#    derivative below $0.25^{10}$. Predict the derivative of ten `torch.tanh` applied
+#    one after the other to 0, then compute it with autograd. Why is it so different?
+# 3. **Shifting and scaling logits.** Predict the softmax of the logits
+#    `[1.0, 2.0, 3.0]` plus 100, and of the logits times 0. Check both.
+
+# %% tags=["solution"]
+point = torch.tensor(1.0, device=device, requires_grad=True)
+(tanh_slope,) = torch.autograd.grad(torch.tanh(point), point)
+by_formula = 1 - torch.tanh(torch.tensor(1.0)) ** 2
+print(f"tanh'(1): autograd {tanh_slope.item():.4f}, 1 - tanh²(1) = {by_formula.item():.4f}")
+assert abs(tanh_slope.item() - by_formula.item()) < 1e-6
+assert abs(by_formula.item() - (1 - 0.7616**2)) < 1e-4
+
+# %% tags=["solution"]
+# tanh(0) = 0 and tanh'(0) = 1: every layer passes 0 on with slope 1. A sigmoid
+# sends 0 to 0.5, and its slope is at most 0.25.
+start = torch.tensor(0.0, device=device, requires_grad=True)
+chain = start
+for _ in range(10):
+    chain = torch.tanh(chain)
+(chain_slope,) = torch.autograd.grad(chain, start)
+print(f"ten tanh at 0: {chain_slope.item()}   bound for ten sigmoids: {0.25**10:.1e}")
+assert chain_slope.item() == 1.0
+
+# %% tags=["solution"]
+base = torch.tensor([1.0, 2.0, 3.0], device=device)
+plain = torch.softmax(base, dim=0)
+plus_100 = torch.softmax(base + 100, dim=0)
+times_0 = torch.softmax(0 * base, dim=0)
+print("softmax(z):      ", [round(p, 4) for p in plain.tolist()])
+print("softmax(z + 100):", [round(p, 4) for p in plus_100.tolist()])
+print("softmax(0 · z):  ", [round(p, 4) for p in times_0.tolist()])
+assert torch.allclose(plus_100, plain)
+assert torch.allclose(times_0, torch.full((3,), 1 / 3, device=device))

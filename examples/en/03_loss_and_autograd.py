@@ -517,3 +517,48 @@ assert after < before
 #   https://pytorch.org/docs/stable/nn.html#loss-functions
 # - Next lesson: gradient descent and mini-batches, where this one step becomes a
 #   training loop.
+
+# %% [markdown]
+# ## Exercises { #exercises }
+#
+# 1. **A gradient by hand.** For $L = (wx + b - y)^2$ with $w = 1$, $x = 3$, $b = 0.5$
+#    and $y = 2$, compute $\partial L / \partial w = 2(wx + b - y)\,x$ and
+#    $\partial L / \partial b$ by hand, then check both with `backward()`.
+# 2. **Cross-entropy of one image.** For the logits `[2.0, 1.0, 0.0]` and the true
+#    class 0, compute the loss by hand as $-\log$ of the softmax probability of class 0,
+#    and check it with `nn.CrossEntropyLoss`.
+# 3. **The gradient of cross-entropy.** Show with autograd that the gradient of
+#    `nn.CrossEntropyLoss` with respect to the logits is
+#    $(\operatorname{softmax}(z) - \text{one-hot}(y)) / N$, for the lesson's `logits`
+#    and `classes` ($N = 4$). What does each row of the gradient sum to?
+
+# %% tags=["solution"]
+w = torch.tensor(1.0, device=device, requires_grad=True)
+b = torch.tensor(0.5, device=device, requires_grad=True)
+loss = (w * 3.0 + b - 2.0) ** 2
+loss.backward()
+error = 1.0 * 3.0 + 0.5 - 2.0
+print("loss:", loss.item())
+print("dL/dw: autograd", w.grad.item(), "  by hand", 2 * error * 3.0)
+print("dL/db: autograd", b.grad.item(), "  by hand", 2 * error)
+assert loss.item() == 2.25 and w.grad.item() == 2 * error * 3.0 == 9.0
+assert b.grad.item() == 2 * error == 3.0
+
+# %% tags=["solution"]
+one_image = torch.tensor([[2.0, 1.0, 0.0]], device=device)
+softmax_0 = one_image.exp()[0, 0] / one_image.exp().sum()
+loss_by_hand = -softmax_0.log()
+loss_by_module = nn.CrossEntropyLoss()(one_image, torch.tensor([0], device=device))
+print(f"softmax probability of class 0: {softmax_0.item():.4f}")
+print(f"-log p by hand: {loss_by_hand.item():.4f}   CrossEntropyLoss: {loss_by_module.item():.4f}")
+assert torch.isclose(loss_by_hand, loss_by_module) and abs(loss_by_module.item() - 0.4076) < 1e-4
+
+# %% tags=["solution"]
+z_leaf = logits.detach().clone().requires_grad_()
+nn.CrossEntropyLoss()(z_leaf, classes).backward()
+expected = (torch.softmax(z_leaf.detach(), dim=1) - F.one_hot(classes, num_classes=3)) / 4
+print("autograd:  ", [[round(v, 4) for v in row] for row in z_leaf.grad.tolist()])
+print("by formula:", [[round(v, 4) for v in row] for row in expected.tolist()])
+print(f"largest absolute row sum: {z_leaf.grad.sum(dim=1).abs().max().item():.1e}")
+assert torch.allclose(z_leaf.grad, expected, atol=1e-6)
+assert torch.allclose(z_leaf.grad.sum(dim=1), torch.zeros(4, device=device), atol=1e-6)

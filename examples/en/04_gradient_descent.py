@@ -496,3 +496,66 @@ assert torch.allclose(torch.tensor(history.train_loss), by_hand, rtol=1e-4)
 # - PyTorch tutorial "Optimizing Model Parameters":
 #   https://pytorch.org/tutorials/beginner/basics/optimization_tutorial.html
 # - Next lesson: training a classifier end to end, on real handwritten digits.
+
+# %% [markdown]
+# ## Exercises { #exercises }
+#
+# 1. **Count the updates.** With `batch_size=100` and 3 epochs, how many times does
+#    `train` update the parameters? (The 512 samples do not divide by 100.) Check with
+#    the length of the mini-batch losses that `train` returns.
+# 2. **Momentum on the same budget.** The learning rate 0.01 was too small for 30
+#    full-batch steps. Give `torch.optim.SGD` the same rate and `momentum=0.9`, take the
+#    same 30 full-batch steps from zero weights, and compare the final loss with the
+#    one without momentum in `lr_curves`. (Momentum adds a share of the previous step
+#    to each step; Lesson 7 explains it.)
+# 3. **The largest stable learning rate.** For the mean squared error of a linear
+#    model, full-batch gradient descent converges when the learning rate is below
+#    $2 / \lambda_{\max}$, where $\lambda_{\max}$ is the largest eigenvalue of
+#    $\frac{2}{N} X^\top X$ (with the column of ones for the bias, `X_with_ones`).
+#    Compute this limit with `torch.linalg.eigvalsh`, check that it lies between the
+#    rates 0.6 and 1.2 of the lesson, and train 30 steps 10 % below and 10 % above it.
+
+# %% tags=["solution"]
+updates = math.ceil(num_samples / 100) * 3
+_, steps_100, _ = train(batch_size=100, learning_rate=0.05, epochs=3)
+print("predicted:", updates, "  mini-batch losses returned by train:", len(steps_100))
+assert updates == len(steps_100) == 18
+
+# %% tags=["solution"]
+model = nn.Linear(2, 1).to(device)
+nn.init.zeros_(model.weight)
+nn.init.zeros_(model.bias)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+for _ in range(30):
+    optimizer.zero_grad()
+    loss_fn(model(X_device), y_device).backward()
+    optimizer.step()
+with torch.no_grad():
+    with_momentum = loss_fn(model(X_device), y_device).item()
+print(
+    f"loss after 30 steps at lr 0.01: without momentum {lr_curves[0.01][-1]:.3f}, "
+    f"with momentum 0.9 {with_momentum:.3f}"
+)
+assert with_momentum < lr_curves[0.01][-1] / 2
+
+# %% tags=["solution"]
+curvature = torch.linalg.eigvalsh(2 / num_samples * X_with_ones.T @ X_with_ones)
+limit = 2 / curvature.max().item()
+final = {}
+for share in (0.9, 1.1):
+    model = nn.Linear(2, 1).to(device)
+    nn.init.zeros_(model.weight)
+    nn.init.zeros_(model.bias)
+    optimizer = torch.optim.SGD(model.parameters(), lr=share * limit)
+    for _ in range(30):
+        optimizer.zero_grad()
+        loss_fn(model(X_device), y_device).backward()
+        optimizer.step()
+    with torch.no_grad():
+        final[share] = loss_fn(model(X_device), y_device).item()
+print(f"largest eigenvalue {curvature.max().item():.3f}, limit 2/λ = {limit:.3f}")
+print(
+    f"after 30 steps: 10 % below {final[0.9]:.4f}, 10 % above {final[1.1]:.4g} (start {lr_curves[0.01][0]:.2f})"
+)
+assert 0.6 < limit < 1.2
+assert final[0.9] < 1.2 * best_mse and final[1.1] > lr_curves[0.01][0]

@@ -425,3 +425,41 @@ assert confidence[wrong].median() < confidence[right].median() - 0.3
 # - PyTorch documentation, `torch.nn.CrossEntropyLoss`:
 #   https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html
 # - Next lesson: saving and loading the trained model, devices, and reproducibility.
+
+# %% [markdown]
+# ## Exercises { #exercises }
+#
+# 1. **A narrower hidden layer.** Predict the number of parameters of
+#    `MLP([64, 32, 10])` and check it with `count_parameters`.
+# 2. **Accuracy per digit.** From the confusion matrix `matrix`, compute the accuracy
+#    for each digit (the diagonal divided by the row sums). Which digit is hardest?
+#    Check that these accuracies, weighted by the number of test images of each digit,
+#    average to the test accuracy.
+# 3. **Top-2 accuracy.** How often is the true digit among the model's two most
+#    probable digits? Use `topk(2, dim=1)` on the test images' probabilities and
+#    compare with the test accuracy.
+
+# %% tags=["solution"]
+counted = (64 * 32 + 32) + (32 * 10 + 10)
+print("parameters by hand:", counted, "  count_parameters:", count_parameters(MLP([64, 32, 10])))
+assert counted == count_parameters(MLP([64, 32, 10])) == 2410
+
+# %% tags=["solution"]
+per_digit = matrix.diagonal() / matrix.sum(dim=1)
+hardest = per_digit.argmin().item()
+weighted = (per_digit * matrix.sum(dim=1)).sum() / matrix.sum()
+print("accuracy per digit:", [round(v, 3) for v in per_digit.tolist()])
+print(f"hardest digit: {hardest} ({per_digit[hardest]:.1%})")
+print(f"weighted mean {weighted:.4f}, test accuracy {test_metrics['accuracy']:.4f}")
+assert per_digit.min() == per_digit[hardest] and per_digit.max() <= 1
+assert abs(weighted.item() - test_metrics["accuracy"]) < 1e-6
+
+# %% tags=["solution"]
+model.eval()
+with torch.no_grad():
+    top2 = model(X_test.to(device)).softmax(dim=1).topk(2, dim=1).indices.cpu()
+top1_accuracy = (top2[:, 0] == y_test).float().mean().item()
+top2_accuracy = (top2 == y_test.unsqueeze(1)).any(dim=1).float().mean().item()
+print(f"top-1 accuracy {top1_accuracy:.1%}   top-2 accuracy {top2_accuracy:.1%}")
+assert abs(top1_accuracy - test_metrics["accuracy"]) < 1e-6
+assert top1_accuracy <= top2_accuracy <= 1

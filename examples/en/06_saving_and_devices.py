@@ -500,3 +500,58 @@ assert not Path(folder.name).exists()
 #   where the validation set decides which epoch's `state_dict` to keep.
 #   [Lesson 8](../08_first_cnn/) then builds a first convolutional network that reads
 #   the digits as images rather than as rows of 64 numbers.
+
+# %% [markdown]
+# ## Exercises { #exercises }
+#
+# 1. **Save into memory.** `torch.save` also writes to a file object. Save
+#    `model.state_dict()` into an `io.BytesIO()`, load it into a new
+#    `MLP([64, 64, 10])` and check that it gives the same outputs for `images`. Is the
+#    buffer at least 4 bytes per parameter?
+# 2. **Half the size.** Save the same weights converted to `float16`
+#    (`{name: tensor.half() for name, tensor in state.items()}`). Predict the size
+#    compared with `float32`, load them back into a `float32` model and measure how
+#    much its outputs change.
+# 3. **Replay random numbers.** Keep the state of the random number generator with
+#    `torch.get_rng_state()`, draw `torch.rand(3)`, put the state back with
+#    `torch.set_rng_state` and draw again. This is what the checkpoint's `"rng"` entry
+#    does.
+
+# %% tags=["solution"]
+buffer = io.BytesIO()
+torch.save(model.state_dict(), buffer)
+buffer.seek(0)
+from_memory = MLP([64, 64, 10]).to(device).eval()
+from_memory.load_state_dict(torch.load(buffer, map_location=device, weights_only=True))
+size_32 = buffer.getbuffer().nbytes
+print(
+    f"bytes in the buffer: {size_32:,}   4 bytes × {count_parameters(model)} parameters: "
+    f"{4 * count_parameters(model):,}"
+)
+print("same outputs:", same_values(model(images), from_memory(images)))
+assert size_32 >= 4 * count_parameters(model)
+assert same_values(model(images), from_memory(images))
+
+# %% tags=["solution"]
+buffer_16 = io.BytesIO()
+torch.save({name: tensor.half() for name, tensor in model.state_dict().items()}, buffer_16)
+buffer_16.seek(0)
+rounded = MLP([64, 64, 10]).to(device).eval()
+rounded.load_state_dict(torch.load(buffer_16, map_location=device, weights_only=True))
+with torch.no_grad():
+    change = (rounded(images) - model(images)).abs().max().item()
+    same_predictions = torch.equal(rounded(images).argmax(dim=1), model(images).argmax(dim=1))
+size_16 = buffer_16.getbuffer().nbytes
+print(f"float16: {size_16:,} bytes, {size_16 / size_32:.0%} of float32")
+print(f"largest change of a logit: {change:.4f}   same predicted digits: {same_predictions}")
+assert rounded[0].weight.dtype == torch.float32 and size_16 < 0.6 * size_32
+assert change < 0.05 and same_predictions
+
+# %% tags=["solution"]
+saved_state = torch.get_rng_state()
+first_draw = torch.rand(3)
+torch.set_rng_state(saved_state)
+second_draw = torch.rand(3)
+print("first draw: ", [round(v, 4) for v in first_draw.tolist()])
+print("second draw:", [round(v, 4) for v in second_draw.tolist()])
+assert torch.equal(first_draw, second_draw) and not torch.equal(torch.rand(3), first_draw)

@@ -685,3 +685,54 @@ assert test_accuracy > 0.85
 #   on `AdamW`.
 # - PyTorch documentation, `torch.optim`: https://pytorch.org/docs/stable/optim.html
 # - Next lesson: a first convolutional network, a model built for images.
+
+# %% [markdown]
+# ## Exercises { #exercises }
+#
+# 1. **Dropout with p = 0.2.** Predict the values that `nn.Dropout(p=0.2)` gives in
+#    training mode for an input of ones, and what share of them is 0. Check on
+#    100,000 ones.
+# 2. **The shrink factor of weight decay.** The lesson says that a weight whose
+#    gradient is 0 keeps $(1 - \eta\lambda)^{\text{steps}}$ of its value. Check it: give
+#    a parameter of ones to `torch.optim.AdamW` with `lr=0.002` and `weight_decay=1.0`,
+#    set its gradient to 0 and take 180 steps.
+# 3. **Less patience.** Without training again, find from the validation losses of
+#    the network of the Overfitting section (`baseline.val_loss`) the epoch after which
+#    early stopping with `patience=5` would stop, and the best epoch it would keep.
+#    Check with an `EarlyStopping(patience=5)` fed the same losses.
+
+# %% tags=["solution"]
+dropout_02 = nn.Dropout(p=0.2).train()
+dropped = dropout_02(torch.ones(100_000))
+zero_share = (dropped == 0).float().mean().item()
+print("values:", sorted(set(dropped.unique().tolist())), "  share of zeros:", round(zero_share, 4))
+assert set(dropped.unique().tolist()) == {0.0, 1.25} and abs(zero_share - 0.2) < 0.01
+
+# %% tags=["solution"]
+decayed_weight = nn.Parameter(torch.ones(3))
+adamw = torch.optim.AdamW([decayed_weight], lr=0.002, weight_decay=1.0)
+for _ in range(180):
+    decayed_weight.grad = torch.zeros(3)
+    adamw.step()
+predicted_share = (1 - 0.002 * 1.0) ** 180
+print(f"after 180 steps: {decayed_weight[0].item():.4f}   predicted: {predicted_share:.4f}")
+assert torch.allclose(decayed_weight.detach(), torch.full((3,), predicted_share), atol=1e-5)
+
+# %% tags=["solution"]
+best_5, lowest, stop_5 = 0, float("inf"), EPOCHS
+for epoch, loss in enumerate(baseline.val_loss, start=1):
+    if loss < lowest:
+        best_5, lowest = epoch, loss
+    elif epoch - best_5 >= 5:
+        stop_5 = epoch
+        break
+impatient = EarlyStopping(patience=5)
+for loss in baseline.val_loss:
+    if impatient.step(loss, baseline_model):
+        break
+patient = stoppers["Adam, lr 0.002"]
+print(f"patience 5, by hand: stops after epoch {stop_5}, keeps epoch {best_5}")
+print(f"EarlyStopping(patience=5): {impatient.epochs}, {impatient.best_epoch}")
+print(f"the lesson's patience {PATIENCE}: {patient.epochs}, {patient.best_epoch}")
+assert (impatient.epochs, impatient.best_epoch) == (stop_5, best_5)
+assert stop_5 <= patient.epochs and best_5 <= patient.best_epoch

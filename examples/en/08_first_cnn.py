@@ -474,3 +474,47 @@ assert maps.shape == (16, 8, 8) and maps.min() >= 0 and len(brightest) > 1
 #   learning" (2016), with pictures of padding and stride.
 # - Stanford CS231n notes, "Convolutional Neural Networks":
 #   https://cs231n.github.io/convolutional-networks/
+
+# %% [markdown]
+# ## Exercises { #exercises }
+#
+# 1. **A 5×5 filter.** Predict the output size of `nn.Conv2d(1, 8, kernel_size=5)` on
+#    an 8×8 image, the padding that keeps it 8×8, and the layer's number of
+#    parameters. Check with `conv_output_size`, the layer itself and
+#    `count_parameters`.
+# 2. **More filters.** Give the second convolution 64 filters instead of 32 (and the
+#    last layer the inputs that follow from that). Predict the parameter count of the
+#    whole network, then build it and check.
+# 3. **Average pooling.** Predict what `nn.AvgPool2d(2)` gives for the 4×4 `grid` of
+#    the pooling example, and check.
+
+# %% tags=["solution"]
+conv_5 = nn.Conv2d(1, 8, kernel_size=5)
+padded_5 = nn.Conv2d(1, 8, kernel_size=5, padding=2)
+print("kernel 5:", conv_output_size(8, kernel_size=5), "  layer:", tuple(conv_5(digit).shape))
+print("kernel 5, padding 2:", tuple(padded_5(digit).shape))
+print("parameters:", count_parameters(conv_5), "= 8 × 1 × 5 × 5 + 8")
+assert conv_output_size(8, kernel_size=5) == 4 and conv_5(digit).shape == (1, 8, 4, 4)
+assert padded_5(digit).shape == (1, 8, 8, 8)
+assert count_parameters(conv_5) == 8 * 25 + 8 == 208
+
+# %% tags=["solution"]
+wider = nn.Sequential(
+    nn.Conv2d(1, 16, kernel_size=3, padding=1),
+    nn.ReLU(),
+    nn.MaxPool2d(2),
+    nn.Conv2d(16, 64, kernel_size=3, padding=1),
+    nn.ReLU(),
+    nn.MaxPool2d(2),
+    nn.Flatten(),
+    nn.Linear(64 * 2 * 2, 10),
+)
+counted = (16 * 9 + 16) + (64 * 16 * 9 + 64) + (64 * 2 * 2 * 10 + 10)
+print("by hand:", counted, "  count_parameters:", count_parameters(wider))
+print("output:", tuple(wider(digit).shape))
+assert counted == count_parameters(wider) == 12010 and wider(digit).shape == (1, 10)
+
+# %% tags=["solution"]
+averaged = nn.AvgPool2d(2)(grid)
+print("average pooling 2×2:", averaged[0, 0].tolist())
+assert averaged[0, 0].tolist() == [[2.5, 1.0], [1.25, 2.75]]

@@ -495,3 +495,62 @@ assert weight.tolist() == [2.0, 2.0] and weight.requires_grad
 #   https://pytorch.org/docs/stable/notes/broadcasting.html
 # - PyTorch 문서, "Tensor Views": https://pytorch.org/docs/stable/tensor_view.html
 # - 다음 강의: 계층을 쌓아 신경망 만들기.
+
+# %% [markdown]
+# ## 연습 문제 { #exercises }
+#
+# 1. **모양 예측하기.** `torch.ones(4, 1) + torch.ones(3)`과
+#    `torch.arange(12).view(3, -1).sum(dim=0)`의 모양을 먼저 적어 보고,
+#    `torch.ones(2, 3) + torch.ones(3)`과 `torch.ones(2, 3) + torch.ones(2)` 가운데 어느
+#    쪽이 오류를 내는지 말해 보세요. 그다음 코드로 확인하세요.
+# 2. **로짓에서 정확도 구하기.** 어떤 분류기가 레이블이 `[2, 0, 1, 1]`인 이미지 네 장에
+#    로짓 `[[0.2, 1.5, 3.1], [2.0, -1.0, 0.3], [0.1, 0.4, 0.2], [1.2, 0.9, -0.5]]`을
+#    냈습니다. `argmax`로 예측한 클래스를 구하고, 불리언 텐서의 평균으로 정확도를
+#    계산하세요.
+# 3. **합이 1인 행 만들기.** `torch.tensor([[1.0, 3.0], [2.0, 2.0], [0.5, 4.5]])`의 각 행을
+#    그 행의 합으로 나누세요. 합을 구할 때 왜 `keepdim=True`가 필요할까요? 빼면 어떻게
+#    되는지도 확인하세요.
+
+# %% tags=["solution"]
+broadcast = torch.ones(4, 1) + torch.ones(3)
+column_sums = torch.arange(12).view(3, -1).sum(dim=0)
+print("ones(4, 1) + ones(3)의 모양:", tuple(broadcast.shape))
+print(
+    "arange(12).view(3, -1).sum(dim=0)의 모양과 값:", tuple(column_sums.shape), column_sums.tolist()
+)
+raises = {}
+for size in (3, 2):
+    try:
+        torch.ones(2, 3) + torch.ones(size)
+        raises[size] = False
+    except RuntimeError:
+        raises[size] = True
+    print(f"ones(2, 3) + ones({size})에서 오류가 나는가:", raises[size])
+assert broadcast.shape == (4, 3) and column_sums.shape == (4,)
+assert column_sums.tolist() == [12, 15, 18, 21]
+assert raises == {3: False, 2: True}
+
+# %% tags=["solution"]
+exercise_logits = torch.tensor(
+    [[0.2, 1.5, 3.1], [2.0, -1.0, 0.3], [0.1, 0.4, 0.2], [1.2, 0.9, -0.5]]
+)
+exercise_labels = torch.tensor([2, 0, 1, 1])
+predicted = exercise_logits.argmax(dim=1)
+accuracy = (predicted == exercise_labels).float().mean()
+print("예측한 클래스:", predicted.tolist(), "  정확도:", accuracy.item())
+assert predicted.tolist() == [2, 0, 1, 0] and accuracy.item() == 0.75
+
+# %% tags=["solution"]
+rows = torch.tensor([[1.0, 3.0], [2.0, 2.0], [0.5, 4.5]])
+normalized = rows / rows.sum(dim=1, keepdim=True)
+print("행마다 그 행의 합으로 나눈 값:", [[round(v, 3) for v in row] for row in normalized.tolist()])
+print("행의 합:", normalized.sum(dim=1).tolist())
+try:
+    rows / rows.sum(dim=1)
+    message = ""
+except RuntimeError as error:
+    message = str(error)
+print("keepdim 없이:", message)
+assert torch.allclose(normalized, torch.tensor([[0.25, 0.75], [0.5, 0.5], [0.1, 0.9]]))
+assert torch.allclose(normalized.sum(dim=1), torch.ones(3))
+assert "must match the size" in message

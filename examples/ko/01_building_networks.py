@@ -561,3 +561,57 @@ model_summary
 # - PyTorch 공식 문서: `torch.nn.Linear`, `torch.nn.Sequential`, `torch.nn.Module`
 # - PyTorch 한국어 튜토리얼의 "신경망 모델 구성하기"는 같은 내용을 다른 순서로
 #   다룹니다.
+
+# %% [markdown]
+# ## 연습 문제 { #exercises }
+#
+# 1. **더 좁은 신경망.** 첫 은닉층의 노드를 64개 대신 32개로 줄여 보세요
+#    (128 → 32 → 16 → 1). 매개변수 수를 계층별로 손으로 센 다음 `count_parameters`로
+#    확인하세요.
+# 2. **노드 하나를 손으로 계산하기.** 가중치가 `[0.5, -1.0]`, 편향이 `0.5`인 노드에 입력
+#    `[1.0, 2.0]`이 들어옵니다. 가중합에 편향을 더한 $z$와 그 시그모이드 값 $\sigma(z)$를
+#    손으로 구한 다음, 이 가중치를 `nn.Linear(2, 1)`에 넣어 결과를 비교하세요.
+# 3. **클래스가 10개인 분류기.** 128 → 64 (ReLU) → 10으로 이어지고 `nn.Softmax(dim=1)`로
+#    끝나는 `nn.Sequential`을 만들어 미니배치 `x`에 적용하세요. 출력의 모양, 행마다 합이
+#    1인지, 매개변수 수를 확인하세요.
+
+# %% tags=["solution"]
+narrow = MLP([128, 32, 16, 1], activation="tanh", output_activation="sigmoid")
+counted = (128 * 32 + 32) + (32 * 16 + 16) + (16 * 1 + 1)
+print("손으로 센 매개변수 수:", counted, "  count_parameters:", count_parameters(narrow))
+assert counted == count_parameters(narrow) == 4673
+
+# %% tags=["solution"]
+node = nn.Linear(2, 1)
+with torch.no_grad():
+    node.weight.copy_(torch.tensor([[0.5, -1.0]]))
+    node.bias.fill_(0.5)
+node_z = node(torch.tensor([[1.0, 2.0]]))
+z_by_hand = 0.5 * 1.0 + (-1.0) * 2.0 + 0.5
+sigma_by_hand = 1 / (1 + torch.exp(torch.tensor(-z_by_hand)))
+print("z: 손으로", z_by_hand, "  nn.Linear", node_z.item())
+print(
+    "σ(z): 손으로",
+    round(sigma_by_hand.item(), 4),
+    "  torch.sigmoid",
+    round(torch.sigmoid(node_z).item(), 4),
+)
+assert z_by_hand == -1.0 and node_z.item() == z_by_hand
+assert torch.isclose(torch.sigmoid(node_z).squeeze(), sigma_by_hand)
+
+# %% tags=["solution"]
+classifier = nn.Sequential(
+    nn.Linear(128, 64),
+    nn.ReLU(),
+    nn.Linear(64, 10),
+    nn.Softmax(dim=1),
+).to(device)
+class_probabilities = classifier(x)
+row_sums = class_probabilities.sum(dim=1)
+print(
+    "출력 모양:", tuple(class_probabilities.shape), "  매개변수 수:", count_parameters(classifier)
+)
+print("행의 합, 최솟값과 최댓값:", row_sums.min().item(), row_sums.max().item())
+assert class_probabilities.shape == (32, 10)
+assert torch.allclose(row_sums, torch.ones(32, device=device))
+assert count_parameters(classifier) == 128 * 64 + 64 + 64 * 10 + 10 == 8906

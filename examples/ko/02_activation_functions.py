@@ -541,3 +541,44 @@ assert (largest[1] < largest[3]).all() and (largest[3] < largest[10]).all()
 # - C. Guo 외, "On Calibration of Modern Neural Networks" (2017): 신경망의 확률 보정을
 #   다룹니다.
 # - 다음 강의: 손실 함수와 자동 미분. 여기서 본 도함수들이 실제로 쓰이는 곳입니다.
+
+# %% [markdown]
+# ## 연습 문제 { #exercises }
+#
+# 1. **x = 1에서 tanh의 기울기.** $\tanh'(1) = 1 - \tanh^2(1)$을 손으로 계산하고
+#    ($\tanh(1) \approx 0.7616$), `torch.autograd.grad`로 확인하세요.
+# 2. **tanh 열 번 연달아.** 0에 시그모이드를 열 번 연달아 적용하면 도함수 값이
+#    $0.25^{10}$보다 작습니다. 0에 `torch.tanh`를 열 번 연달아 적용하면 도함수 값이
+#    얼마일지 예측한 다음 자동 미분으로 구해 보세요. 왜 이렇게 다를까요?
+# 3. **로짓을 옮기고 늘리기.** 로짓 `[1.0, 2.0, 3.0]`에 100을 더했을 때와 0을 곱했을 때
+#    소프트맥스가 어떻게 되는지 예측하고 둘 다 확인하세요.
+
+# %% tags=["solution"]
+point = torch.tensor(1.0, device=device, requires_grad=True)
+(tanh_slope,) = torch.autograd.grad(torch.tanh(point), point)
+by_formula = 1 - torch.tanh(torch.tensor(1.0)) ** 2
+print(f"tanh'(1): 자동 미분 {tanh_slope.item():.4f}, 1 - tanh²(1) = {by_formula.item():.4f}")
+assert abs(tanh_slope.item() - by_formula.item()) < 1e-6
+assert abs(by_formula.item() - (1 - 0.7616**2)) < 1e-4
+
+# %% tags=["solution"]
+# tanh(0) = 0이고 tanh'(0) = 1이므로, 계층마다 0을 기울기 1로 그대로 넘깁니다.
+# 시그모이드는 0을 0.5로 보내고, 그 기울기는 0.25를 넘지 않습니다.
+start = torch.tensor(0.0, device=device, requires_grad=True)
+chain = start
+for _ in range(10):
+    chain = torch.tanh(chain)
+(chain_slope,) = torch.autograd.grad(chain, start)
+print(f"0에서 tanh 열 번: {chain_slope.item()}   시그모이드 열 번의 상한: {0.25**10:.1e}")
+assert chain_slope.item() == 1.0
+
+# %% tags=["solution"]
+base = torch.tensor([1.0, 2.0, 3.0], device=device)
+plain = torch.softmax(base, dim=0)
+plus_100 = torch.softmax(base + 100, dim=0)
+times_0 = torch.softmax(0 * base, dim=0)
+print("softmax(z):      ", [round(p, 4) for p in plain.tolist()])
+print("softmax(z + 100):", [round(p, 4) for p in plus_100.tolist()])
+print("softmax(0 · z):  ", [round(p, 4) for p in times_0.tolist()])
+assert torch.allclose(plus_100, plain)
+assert torch.allclose(times_0, torch.full((3,), 1 / 3, device=device))

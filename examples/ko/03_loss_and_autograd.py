@@ -523,3 +523,50 @@ assert after < before
 # - PyTorch 문서 `torch.nn`의 "Loss functions":
 #   https://pytorch.org/docs/stable/nn.html#loss-functions
 # - 다음 강의: 경사 하강법과 미니배치. 여기서 내디딘 한 걸음이 학습 루프가 됩니다.
+
+# %% [markdown]
+# ## 연습 문제 { #exercises }
+#
+# 1. **기울기를 손으로 구하기.** $w = 1$, $x = 3$, $b = 0.5$, $y = 2$일 때
+#    $L = (wx + b - y)^2$의 $\partial L / \partial w = 2(wx + b - y)\,x$와
+#    $\partial L / \partial b$를 손으로 계산하고, 둘 다 `backward()`로 확인하세요.
+# 2. **이미지 한 장의 교차 엔트로피.** 로짓이 `[2.0, 1.0, 0.0]`이고 정답이 0번 클래스일 때,
+#    0번 클래스의 소프트맥스 확률에 $-\log$를 취해 손실을 손으로 구하고
+#    `nn.CrossEntropyLoss`로 확인하세요.
+# 3. **교차 엔트로피의 기울기.** 이 강의의 `logits`와 `classes`($N = 4$)로,
+#    `nn.CrossEntropyLoss`의 로짓에 대한 기울기가
+#    $(\operatorname{softmax}(z) - \text{one-hot}(y)) / N$임을 자동 미분으로 보이세요.
+#    기울기의 각 행을 더하면 얼마가 될까요?
+
+# %% tags=["solution"]
+w = torch.tensor(1.0, device=device, requires_grad=True)
+b = torch.tensor(0.5, device=device, requires_grad=True)
+loss = (w * 3.0 + b - 2.0) ** 2
+loss.backward()
+error = 1.0 * 3.0 + 0.5 - 2.0
+print("손실:", loss.item())
+print("dL/dw: 자동 미분", w.grad.item(), "  손으로", 2 * error * 3.0)
+print("dL/db: 자동 미분", b.grad.item(), "  손으로", 2 * error)
+assert loss.item() == 2.25 and w.grad.item() == 2 * error * 3.0 == 9.0
+assert b.grad.item() == 2 * error == 3.0
+
+# %% tags=["solution"]
+one_image = torch.tensor([[2.0, 1.0, 0.0]], device=device)
+softmax_0 = one_image.exp()[0, 0] / one_image.exp().sum()
+loss_by_hand = -softmax_0.log()
+loss_by_module = nn.CrossEntropyLoss()(one_image, torch.tensor([0], device=device))
+print(f"0번 클래스의 소프트맥스 확률: {softmax_0.item():.4f}")
+print(
+    f"손으로 구한 -log p: {loss_by_hand.item():.4f}   CrossEntropyLoss: {loss_by_module.item():.4f}"
+)
+assert torch.isclose(loss_by_hand, loss_by_module) and abs(loss_by_module.item() - 0.4076) < 1e-4
+
+# %% tags=["solution"]
+z_leaf = logits.detach().clone().requires_grad_()
+nn.CrossEntropyLoss()(z_leaf, classes).backward()
+expected = (torch.softmax(z_leaf.detach(), dim=1) - F.one_hot(classes, num_classes=3)) / 4
+print("자동 미분:", [[round(v, 4) for v in row] for row in z_leaf.grad.tolist()])
+print("공식:     ", [[round(v, 4) for v in row] for row in expected.tolist()])
+print(f"행의 합 가운데 절댓값이 가장 큰 값: {z_leaf.grad.sum(dim=1).abs().max().item():.1e}")
+assert torch.allclose(z_leaf.grad, expected, atol=1e-6)
+assert torch.allclose(z_leaf.grad.sum(dim=1), torch.zeros(4, device=device), atol=1e-6)

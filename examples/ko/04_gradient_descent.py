@@ -488,3 +488,66 @@ assert torch.allclose(torch.tensor(history.train_loss), by_hand, rtol=1e-4)
 #   https://pytorch.org/tutorials/beginner/basics/optimization_tutorial.html
 #   (한국어판: https://tutorials.pytorch.kr/beginner/basics/optimization_tutorial.html)
 # - 다음 강의: 실제 손글씨 숫자로 분류기를 처음부터 끝까지 학습시킵니다.
+
+# %% [markdown]
+# ## 연습 문제 { #exercises }
+#
+# 1. **갱신 횟수 세기.** `batch_size=100`으로 3에포크 학습하면 `train`은 매개변수를 몇 번
+#    갱신할까요? (샘플 512개는 100으로 나누어떨어지지 않습니다.) `train`이 돌려주는
+#    미니배치 손실의 개수로 확인하세요.
+# 2. **같은 예산으로 `momentum` 써 보기.** 학습률 0.01은 전체 배치 30걸음에 너무
+#    작았습니다. 같은 학습률에 `momentum=0.9`를 준 `torch.optim.SGD`로, 가중치 0에서
+#    시작해 전체 배치로 똑같이 30걸음 학습하고, 마지막 손실을 `lr_curves`에 있는
+#    결과와 비교하세요. (`momentum`을 주면 걸음마다 앞선 걸음의 일부를 더합니다.
+#    7강에서 자세히 설명합니다.)
+# 3. **발산하지 않는 가장 큰 학습률.** 선형 모델의 평균 제곱 오차에서 전체 배치 경사
+#    하강법은 학습률이 $2 / \lambda_{\max}$보다 작을 때 수렴합니다. 여기서
+#    $\lambda_{\max}$는 $\frac{2}{N} X^\top X$(편향을 위한 1의 열을 붙인 `X_with_ones`)의
+#    가장 큰 고윳값입니다. `torch.linalg.eigvalsh`로 이 한계를 구해 이 강의의 학습률
+#    0.6과 1.2 사이에 있는지 확인하고, 한계보다 10 % 작은 학습률과 10 % 큰 학습률로
+#    30걸음씩 학습해 보세요.
+
+# %% tags=["solution"]
+updates = math.ceil(num_samples / 100) * 3
+_, steps_100, _ = train(batch_size=100, learning_rate=0.05, epochs=3)
+print("예측:", updates, "  train이 돌려준 미니배치 손실의 개수:", len(steps_100))
+assert updates == len(steps_100) == 18
+
+# %% tags=["solution"]
+model = nn.Linear(2, 1).to(device)
+nn.init.zeros_(model.weight)
+nn.init.zeros_(model.bias)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+for _ in range(30):
+    optimizer.zero_grad()
+    loss_fn(model(X_device), y_device).backward()
+    optimizer.step()
+with torch.no_grad():
+    with_momentum = loss_fn(model(X_device), y_device).item()
+print(
+    f"학습률 0.01로 30걸음 뒤의 손실: 모멘텀 없이 {lr_curves[0.01][-1]:.3f}, "
+    f"모멘텀 0.9로 {with_momentum:.3f}"
+)
+assert with_momentum < lr_curves[0.01][-1] / 2
+
+# %% tags=["solution"]
+curvature = torch.linalg.eigvalsh(2 / num_samples * X_with_ones.T @ X_with_ones)
+limit = 2 / curvature.max().item()
+final = {}
+for share in (0.9, 1.1):
+    model = nn.Linear(2, 1).to(device)
+    nn.init.zeros_(model.weight)
+    nn.init.zeros_(model.bias)
+    optimizer = torch.optim.SGD(model.parameters(), lr=share * limit)
+    for _ in range(30):
+        optimizer.zero_grad()
+        loss_fn(model(X_device), y_device).backward()
+        optimizer.step()
+    with torch.no_grad():
+        final[share] = loss_fn(model(X_device), y_device).item()
+print(f"가장 큰 고윳값 {curvature.max().item():.3f}, 한계 2/λ = {limit:.3f}")
+print(
+    f"30걸음 뒤의 손실: 10 % 작게 {final[0.9]:.4f}, 10 % 크게 {final[1.1]:.4g} (처음 {lr_curves[0.01][0]:.2f})"
+)
+assert 0.6 < limit < 1.2
+assert final[0.9] < 1.2 * best_mse and final[1.1] > lr_curves[0.01][0]

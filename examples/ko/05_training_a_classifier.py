@@ -416,3 +416,40 @@ assert confidence[wrong].median() < confidence[right].median() - 0.3
 # - PyTorch 문서, `torch.nn.CrossEntropyLoss`:
 #   https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html
 # - 다음 강의: 학습한 모델의 저장과 불러오기, 장치, 재현성.
+
+# %% [markdown]
+# ## 연습 문제 { #exercises }
+#
+# 1. **더 좁은 은닉층.** `MLP([64, 32, 10])`의 매개변수 수를 예측하고 `count_parameters`로
+#    확인하세요.
+# 2. **숫자별 정확도.** 혼동 행렬 `matrix`로 숫자별 정확도(대각 성분을 행의 합으로 나눈
+#    값)를 구하세요. 어느 숫자가 가장 어려울까요? 숫자별 정확도를 테스트 이미지 수로
+#    가중 평균하면 테스트 정확도와 같은지도 확인하세요.
+# 3. **상위 2개 정확도.** 모델이 가장 높은 확률을 준 두 숫자 안에 정답이 얼마나 자주
+#    들어 있을까요? 테스트 이미지의 확률에 `topk(2, dim=1)`을 써서 구하고 테스트 정확도와
+#    비교하세요.
+
+# %% tags=["solution"]
+counted = (64 * 32 + 32) + (32 * 10 + 10)
+print("손으로 센 매개변수 수:", counted, "  count_parameters:", count_parameters(MLP([64, 32, 10])))
+assert counted == count_parameters(MLP([64, 32, 10])) == 2410
+
+# %% tags=["solution"]
+per_digit = matrix.diagonal() / matrix.sum(dim=1)
+hardest = per_digit.argmin().item()
+weighted = (per_digit * matrix.sum(dim=1)).sum() / matrix.sum()
+print("숫자별 정확도:", [round(v, 3) for v in per_digit.tolist()])
+print(f"가장 어려운 숫자: {hardest} ({per_digit[hardest]:.1%})")
+print(f"가중 평균 {weighted:.4f}, 테스트 정확도 {test_metrics['accuracy']:.4f}")
+assert per_digit.min() == per_digit[hardest] and per_digit.max() <= 1
+assert abs(weighted.item() - test_metrics["accuracy"]) < 1e-6
+
+# %% tags=["solution"]
+model.eval()
+with torch.no_grad():
+    top2 = model(X_test.to(device)).softmax(dim=1).topk(2, dim=1).indices.cpu()
+top1_accuracy = (top2[:, 0] == y_test).float().mean().item()
+top2_accuracy = (top2 == y_test.unsqueeze(1)).any(dim=1).float().mean().item()
+print(f"상위 1개 정확도 {top1_accuracy:.1%}   상위 2개 정확도 {top2_accuracy:.1%}")
+assert abs(top1_accuracy - test_metrics["accuracy"]) < 1e-6
+assert top1_accuracy <= top2_accuracy <= 1

@@ -492,3 +492,55 @@ assert not Path(folder.name).exists()
 #   규제(regularization)를 다루며, 검증 세트로 어느 에포크의 `state_dict`를 남길지
 #   정합니다. 이어지는 [8강](../08_first_cnn/)에서는 숫자를 픽셀 64개의 한 줄이 아니라
 #   이미지로 읽는 첫 합성곱 신경망(convolutional neural network)을 만듭니다.
+
+# %% [markdown]
+# ## 연습 문제 { #exercises }
+#
+# 1. **메모리에 저장하기.** `torch.save`는 파일 객체에도 씁니다. `model.state_dict()`를
+#    `io.BytesIO()`에 저장하고 새 `MLP([64, 64, 10])`에 불러온 다음, `images`에 대해 같은
+#    출력을 내는지 확인하세요. 버퍼의 크기가 매개변수마다 적어도 4바이트일까요?
+# 2. **크기를 절반으로.** 같은 가중치를 `float16`으로 바꿔 저장하세요
+#    (`{name: tensor.half() for name, tensor in state.items()}`). 크기가 `float32`와 비교해
+#    얼마일지 예측하고, `float32` 모델에 다시 불러와 출력이 얼마나 바뀌는지 구해 보세요.
+# 3. **난수 다시 뽑기.** `torch.get_rng_state()`로 난수 생성기의 상태를 보관하고
+#    `torch.rand(3)`을 뽑은 다음, `torch.set_rng_state`로 상태를 되돌리고 다시 뽑아
+#    보세요. 체크포인트의 `"rng"` 항목이 하는 일이 이것입니다.
+
+# %% tags=["solution"]
+buffer = io.BytesIO()
+torch.save(model.state_dict(), buffer)
+buffer.seek(0)
+from_memory = MLP([64, 64, 10]).to(device).eval()
+from_memory.load_state_dict(torch.load(buffer, map_location=device, weights_only=True))
+size_32 = buffer.getbuffer().nbytes
+print(
+    f"버퍼의 바이트 수: {size_32:,}   4바이트 × 매개변수 {count_parameters(model)}개: "
+    f"{4 * count_parameters(model):,}"
+)
+print("출력이 같은가:", same_values(model(images), from_memory(images)))
+assert size_32 >= 4 * count_parameters(model)
+assert same_values(model(images), from_memory(images))
+
+# %% tags=["solution"]
+buffer_16 = io.BytesIO()
+torch.save({name: tensor.half() for name, tensor in model.state_dict().items()}, buffer_16)
+buffer_16.seek(0)
+rounded = MLP([64, 64, 10]).to(device).eval()
+rounded.load_state_dict(torch.load(buffer_16, map_location=device, weights_only=True))
+with torch.no_grad():
+    change = (rounded(images) - model(images)).abs().max().item()
+    same_predictions = torch.equal(rounded(images).argmax(dim=1), model(images).argmax(dim=1))
+size_16 = buffer_16.getbuffer().nbytes
+print(f"float16: {size_16:,}바이트, float32의 {size_16 / size_32:.0%}")
+print(f"로짓이 가장 크게 바뀐 양: {change:.4f}   예측한 숫자가 같은가: {same_predictions}")
+assert rounded[0].weight.dtype == torch.float32 and size_16 < 0.6 * size_32
+assert change < 0.05 and same_predictions
+
+# %% tags=["solution"]
+saved_state = torch.get_rng_state()
+first_draw = torch.rand(3)
+torch.set_rng_state(saved_state)
+second_draw = torch.rand(3)
+print("첫 번째로 뽑은 수:", [round(v, 4) for v in first_draw.tolist()])
+print("두 번째로 뽑은 수:", [round(v, 4) for v in second_draw.tolist()])
+assert torch.equal(first_draw, second_draw) and not torch.equal(torch.rand(3), first_draw)

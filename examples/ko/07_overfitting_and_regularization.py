@@ -659,3 +659,54 @@ assert test_accuracy > 0.85
 #   `AdamW`에 관한 논문.
 # - PyTorch 문서, `torch.optim`: https://pytorch.org/docs/stable/optim.html
 # - 다음 강의에서는 이미지를 위해 만든 모델인 합성곱 신경망을 처음으로 만듭니다.
+
+# %% [markdown]
+# ## 연습 문제 { #exercises }
+#
+# 1. **p = 0.2인 드롭아웃.** 학습 모드의 `nn.Dropout(p=0.2)`가 1로 채운 입력에 어떤 값을
+#    내는지, 그중 몇 분의 몇이 0인지 예측하세요. 원소 100,000개가 모두 1인 텐서로
+#    확인하세요.
+# 2. **가중치 감쇠가 줄이는 비율.** 이 강의는 기울기가 0인 가중치가 값의
+#    $(1 - \eta\lambda)^{\text{걸음 수}}$만큼 남는다고 했습니다. 1로 채운 매개변수를
+#    `lr=0.002`, `weight_decay=1.0`인 `torch.optim.AdamW`에 주고, 기울기를 0으로 둔 채
+#    180걸음 갱신해 확인하세요.
+# 3. **`patience` 줄이기.** 다시 학습하지 말고 과적합 절에서 학습한 신경망의 검증
+#    손실(`baseline.val_loss`)만 보고, `patience=5`인 조기 종료가 몇 번째 에포크 뒤에
+#    멈추고 어느 에포크를 최고로 남기는지 찾으세요. 같은 손실을 받은
+#    `EarlyStopping(patience=5)`로 확인하세요.
+
+# %% tags=["solution"]
+dropout_02 = nn.Dropout(p=0.2).train()
+dropped = dropout_02(torch.ones(100_000))
+zero_share = (dropped == 0).float().mean().item()
+print("나오는 값:", sorted(set(dropped.unique().tolist())), "  0의 비율:", round(zero_share, 4))
+assert set(dropped.unique().tolist()) == {0.0, 1.25} and abs(zero_share - 0.2) < 0.01
+
+# %% tags=["solution"]
+decayed_weight = nn.Parameter(torch.ones(3))
+adamw = torch.optim.AdamW([decayed_weight], lr=0.002, weight_decay=1.0)
+for _ in range(180):
+    decayed_weight.grad = torch.zeros(3)
+    adamw.step()
+predicted_share = (1 - 0.002 * 1.0) ** 180
+print(f"180걸음 뒤: {decayed_weight[0].item():.4f}   예측: {predicted_share:.4f}")
+assert torch.allclose(decayed_weight.detach(), torch.full((3,), predicted_share), atol=1e-5)
+
+# %% tags=["solution"]
+best_5, lowest, stop_5 = 0, float("inf"), EPOCHS
+for epoch, loss in enumerate(baseline.val_loss, start=1):
+    if loss < lowest:
+        best_5, lowest = epoch, loss
+    elif epoch - best_5 >= 5:
+        stop_5 = epoch
+        break
+impatient = EarlyStopping(patience=5)
+for loss in baseline.val_loss:
+    if impatient.step(loss, baseline_model):
+        break
+patient = stoppers["Adam, 학습률 0.002"]
+print(f"patience 5, 손으로: {stop_5}에포크 뒤에 멈추고 {best_5}에포크를 남김")
+print(f"EarlyStopping(patience=5): {impatient.epochs}, {impatient.best_epoch}")
+print(f"이 강의의 patience {PATIENCE}: {patient.epochs}, {patient.best_epoch}")
+assert (impatient.epochs, impatient.best_epoch) == (stop_5, best_5)
+assert stop_5 <= patient.epochs and best_5 <= patient.best_epoch

@@ -453,3 +453,46 @@ assert maps.shape == (16, 8, 8) and maps.min() >= 0 and len(brightest) > 1
 #   (2016). 패딩과 스트라이드를 그림으로 보여 줍니다.
 # - Stanford CS231n 강의 노트, "Convolutional Neural Networks":
 #   https://cs231n.github.io/convolutional-networks/
+
+# %% [markdown]
+# ## 연습 문제 { #exercises }
+#
+# 1. **5×5 필터.** 8×8 이미지에 `nn.Conv2d(1, 8, kernel_size=5)`를 적용한 출력 크기,
+#    출력을 8×8로 유지하는 패딩, 이 계층의 매개변수 수를 예측하세요. `conv_output_size`,
+#    계층 자체, `count_parameters`로 확인하세요.
+# 2. **필터 늘리기.** 둘째 합성곱 계층의 필터를 32개 대신 64개로 늘리고, 마지막 계층의
+#    입력 수도 그에 맞추세요. 신경망 전체의 매개변수 수를 예측한 다음 만들어서
+#    확인하세요.
+# 3. **평균 풀링.** 풀링 예제의 4×4 `grid`에 `nn.AvgPool2d(2)`를 적용하면 무엇이
+#    나올지 예측하고 확인하세요.
+
+# %% tags=["solution"]
+conv_5 = nn.Conv2d(1, 8, kernel_size=5)
+padded_5 = nn.Conv2d(1, 8, kernel_size=5, padding=2)
+print("필터 5×5:", conv_output_size(8, kernel_size=5), "  계층 출력:", tuple(conv_5(digit).shape))
+print("필터 5×5, 패딩 2:", tuple(padded_5(digit).shape))
+print("매개변수 수:", count_parameters(conv_5), "= 8 × 1 × 5 × 5 + 8")
+assert conv_output_size(8, kernel_size=5) == 4 and conv_5(digit).shape == (1, 8, 4, 4)
+assert padded_5(digit).shape == (1, 8, 8, 8)
+assert count_parameters(conv_5) == 8 * 25 + 8 == 208
+
+# %% tags=["solution"]
+wider = nn.Sequential(
+    nn.Conv2d(1, 16, kernel_size=3, padding=1),
+    nn.ReLU(),
+    nn.MaxPool2d(2),
+    nn.Conv2d(16, 64, kernel_size=3, padding=1),
+    nn.ReLU(),
+    nn.MaxPool2d(2),
+    nn.Flatten(),
+    nn.Linear(64 * 2 * 2, 10),
+)
+counted = (16 * 9 + 16) + (64 * 16 * 9 + 64) + (64 * 2 * 2 * 10 + 10)
+print("손으로 센 값:", counted, "  count_parameters:", count_parameters(wider))
+print("출력 모양:", tuple(wider(digit).shape))
+assert counted == count_parameters(wider) == 12010 and wider(digit).shape == (1, 10)
+
+# %% tags=["solution"]
+averaged = nn.AvgPool2d(2)(grid)
+print("2×2 평균 풀링:", averaged[0, 0].tolist())
+assert averaged[0, 0].tolist() == [[2.5, 1.0], [1.25, 2.75]]
