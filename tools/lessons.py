@@ -7,7 +7,9 @@ build-status page) takes what this module reads, and none reads a script itself:
 * :func:`discover` lists the scripts (:class:`Example`: language, name, paths);
 * :func:`read` reads one as strict UTF-8 (:func:`read_source`) and parses it into a
   :class:`Lesson`: its text, its notebook (cells with stable ids ``cell-<i>``), the
-  script line where each cell starts, its title and its jupytext header metadata.
+  script line where each cell starts, its title and its jupytext header metadata, and
+  the index terms marked under its headings (:meth:`Lesson.index_marks`, parsed by
+  :mod:`tools.index_terms`).
 
 A script that is not UTF-8, or starts with a byte order mark, is a :class:`LessonError`
 naming the file and the line.
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tools import config
+from tools import config, index_terms
 
 # The notebook metadata key under which the build records an execution.
 METADATA_KEY = "nnguide"
@@ -72,6 +74,18 @@ class Lesson:
     def metadata(self) -> dict[str, Any]:
         """The script's jupytext header (``# ---`` ... ``# ---``) under ``jupyter:``."""
         return dict(self.notebook.metadata)
+
+    def index_marks(self) -> list[index_terms.Mark]:
+        """The index terms marked under the headings of its Markdown cells, with script lines.
+
+        Raises:
+            tools.index_terms.IndexTermError: If a mark is not directly under a heading.
+        """
+        found: list[index_terms.Mark] = []
+        for cell, start in zip(self.notebook.cells, self.starts, strict=True):
+            if cell.cell_type == "markdown":
+                found += index_terms.marks(cell.source, self.example.label, start or 1)
+        return found
 
     def code(self) -> tuple[str, ...]:
         """The sources of the code cells, in order."""

@@ -25,7 +25,8 @@ event                  step
                        mkdocs-jupyter converts: the code cells)
 ``on_env``             the theme's compiled templates cached on disk
                        (:class:`tools.files.BytecodeCache`)
-``on_page_markdown``   :func:`tools.tutorial_page.status_table`; on an API page
+``on_page_markdown``   :func:`tools.tutorial_page.status_table`; on the Index page
+                       :func:`tools.index_terms.index_markdown`; on an API page
                        :func:`tools.usage.add_lesson_lists` (mkdocstrings options that
                        the templates in ``tools/templates`` show)
 ``on_page_content``    a tutorial: :meth:`tools.render.RenderCache.render` (its code cells,
@@ -39,7 +40,8 @@ event                  step
 ``on_post_build``      each language's build: :func:`tools.files.record_folder` (the
                        mkdocs-jupyter entries' hashes), :func:`tools.search.page_sections`
                        (from the search plugin's written index); the last:
-                       :func:`tools.usage.report`, :func:`tools.search.write_indexes`,
+                       :func:`tools.usage.report`, :func:`tools.search.write_indexes`
+                       (each section's index terms: :func:`tools.index_terms.collect`),
                        :meth:`tools.publish.Staging.finish` (the swap)
 ``on_build_error``     releases the site lock, :meth:`tools.publish.Staging.discard`
 ``on_shutdown``        :meth:`tools.publish.Staging.discard` (an interrupted build)
@@ -70,6 +72,7 @@ from tools import (
     downloads,
     execute,
     files,
+    index_terms,
     lessons,
     linkcode,
     mkdocs_jupyter_eviction,
@@ -96,6 +99,7 @@ class NnguideConfig(Config):
     theme_cache = c.Type(bool, default=True)  # keep compiled theme templates on disk
     # docs/<lang>/<glossary>: a segmented language's terms join the search's dictionary
     glossary = c.Type(str, default="glossary.md")
+    index_page = c.Type(str, default="index-terms.md")  # docs/<lang>/<index_page>: the Index
 
 
 class NnguidePlugin(BasePlugin[NnguideConfig]):
@@ -246,13 +250,25 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         """The build-status page gets its table: every lesson of its language, from this build.
 
-        An API page's ``:::`` blocks get the lessons that use their objects.
+        The Index page gets its list of terms; an API page's ``:::`` blocks get the
+        lessons that use their objects.
         """
+        index = tutorial_page.status_language(self.site, page.file.src_uri, self.config.index_page)
+        if index is not None:
+            entries = self._index_entries(index)
+            listing = index_terms.index_markdown(entries, index, self.config.index_page)
+            return markdown.rstrip() + "\n\n" + listing
         code = tutorial_page.status_language(self.site, page.file.src_uri, self.config.status_page)
         if code is None:
             return self._add_lesson_lists(markdown, page)
         table = tutorial_page.status_table(self.site, code, self.executed)
         return markdown.rstrip() + "\n\n" + table + "\n"
+
+    def _index_entries(self, code: str) -> list[index_terms.Entry]:
+        try:
+            return index_terms.collect(self.site, code, skip=[self.config.index_page])
+        except (index_terms.IndexTermError, lessons.LessonError) as error:
+            raise PluginError(str(error)) from None
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
         """A tutorial page: its Markdown cells rendered as a page's, its code cells in place.
@@ -404,6 +420,10 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             self.sections,
             search_plugin.config,
             self.segmenter,
+            {
+                language.code: index_terms.by_location(self._index_entries(language.code))
+                for language in self.site.languages
+            },
         )
         for code, count in written:
             log.info("Search index for '%s': %d sections", code, count)

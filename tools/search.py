@@ -10,10 +10,12 @@ prefix, and "nn.Sequential을" is never found by "Sequential". This module:
   ``<lang>/search/search_index.json`` for every other language, with locations
   relative to that language's root (:func:`write_index`);
 * segments the Korean text with the Kiwi morphological analyzer (kiwipiepy): a
-  zero-width space (U+200B, invisible in the results) is inserted where a particle
+  zero-width space (U+200B) is inserted where a particle
   or ending starts ("가중치|와", "nn.Sequential|을", with | for U+200B) and between
   the nouns of a compound, and the Korean index's separator splits on it.
-  Particles are Korean stop words in lunr.ko, so they are not indexed. The Korean
+  Particles are Korean stop words in lunr.ko, so they are not indexed. The ranking
+  worker (``assets/javascripts/workers/search_rank.js``) takes the zero-width spaces
+  out of the results it shows, so no snippet carries them. The Korean
   terms of the language's glossary (``docs/<lang>/glossary.md``, the page the
   plugin names) are added to Kiwi's dictionary as nouns. Segmentations are cached
   on disk by a hash of the text (:class:`Segmenter`), so only changed sections are
@@ -27,6 +29,10 @@ prefix, and "nn.Sequential을" is never found by "Sequential". This module:
   the index's separator splits at capitals ("CrossEntropyLoss" is indexed as
   "cross", "entropy", "loss"), by their lowercase spelling, so that a reader who
   types "crossentropyloss" finds them (:func:`compounds`);
+* writes the math of a section's text and title as the reader sees it, not as TeX
+  (:func:`plain_math`: ``\\(\\eta\\)`` -> ``η``), so search snippets show no TeX;
+* gives each section the index terms its authors marked (:mod:`tools.index_terms`) in
+  a field of its own, ``keywords``, weighed like the title (:data:`KEYWORDS_BOOST`);
 * gives a page's top entry (its introduction), and the sections that most pages
   repeat (:func:`recap_anchors`), a fraction of the weight of the other sections
   (:data:`PAGE_TOP_BOOST`), so the section that answers a question is the one
@@ -43,6 +49,7 @@ import gzip
 import hashlib
 import json
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
@@ -357,6 +364,134 @@ class Segmenter:
         write_cached(self.path, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
 
 
+# The index terms' field (tools/index_terms.py) weighs like a section's title: a term is
+# what its authors say the section is about.
+KEYWORDS_FIELD = "keywords"
+KEYWORDS_BOOST = 10
+
+# TeX as the reader sees it once KaTeX has rendered it.
+# fmt: off
+_TEX_SYMBOLS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
+    "zeta": "ζ", "eta": "η", "theta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ",
+    "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ",
+    "phi": "φ", "varphi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ",
+    "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ",
+    "Omega": "Ω", "cdot": "·", "times": "×", "div": "÷", "pm": "±", "le": "≤", "leq": "≤",
+    "ge": "≥", "geq": "≥", "ne": "≠", "neq": "≠", "approx": "≈", "sim": "∼", "equiv": "≡",
+    "sum": "Σ", "prod": "Π", "partial": "∂", "nabla": "∇", "infty": "∞", "in": "∈",
+    "to": "→", "rightarrow": "→", "leftarrow": "←", "gets": "←", "mapsto": "↦",
+    "Rightarrow": "⇒", "dots": "…", "ldots": "…", "cdots": "⋯", "lfloor": "⌊",
+    "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉", "mid": "|", "lvert": "|", "rvert": "|",
+    "vert": "|", "lVert": "‖", "rVert": "‖", "|": "‖", "{": "{", "}": "}", "%": "%",
+    "$": "$", "&": "&", "_": "_", "#": "#", "quad": " ", "qquad": " ", ",": " ", ";": " ",
+    ":": " ", "!": "", " ": " ", "left": "", "right": "", "big": "", "Big": "",
+    "bigl": "", "bigr": "", "displaystyle": "", "top": "ᵀ", "intercal": "ᵀ", "ell": "ℓ",
+}
+_TEX_ACCENTS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "dot": "\u0307",
+                "vec": "\u20d7", "overline": "\u0304", "widehat": "\u0302"}
+_TEX_FONTS = {"mathbb": dict(zip("RNZQC", "ℝℕℤℚℂ", strict=True))}
+_SUPERSCRIPT = dict(zip("0123456789+-=()nixTt", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱˣᵀᵗ", strict=True))
+_SUBSCRIPT = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ",
+                      strict=True))
+# fmt: on
+_MATH = re.compile(
+    r"\\\((?P<inline>.+?)\\\)|\\\[(?P<display>.+?)\\\]|\$\$(?P<dollars>.+?)\$\$"
+    r"|(?<![\\$0-9A-Za-z_])\$(?=\S)(?P<dollar>[^$]+?)(?<=\S)\$(?![0-9A-Za-z_])",
+    re.DOTALL,
+)
+_GROUP = r"\{([^{}]*)\}"
+
+
+def _scripted(text: str, table: dict[str, str], mark: str) -> str:
+    if text and all(char in table for char in text):
+        return "".join(table[char] for char in text)
+    return f"{mark}{text}" if len(text) == 1 else f"{mark}({text})"
+
+
+def tex_text(tex: str) -> str:
+    r"""A TeX formula as the text KaTeX shows for it, as near as plain text comes.
+
+    >>> tex_text(r"\lambda"), tex_text(r"w \leftarrow w - \eta \nabla_w L")
+    ('λ', 'w ← w − η ∇_w L')
+    >>> tex_text(r"\frac{1}{n}\sum_i (\hat{y}_i - y_i)^2")
+    '1/n Σᵢ (ŷᵢ − yᵢ)²'
+    >>> tex_text(r"\sigma(x) = \frac{1}{1 + e^{-x}}")
+    'σ(x) = 1/(1 + e⁻ˣ)'
+    """
+    text = re.sub(r"\\(?:begin|end)\s*\{[^{}]*\}", " ", tex)
+    text = re.sub(r"&amp;|&(?![a-z]+;|#\d+;)", " ", text)  # a column of an aligned formula
+    text = re.sub(r"\s*\\\\\s*", "; ", text)  # a line break
+    text = re.sub(r"\^\s*\\(?:top|intercal)(?![A-Za-z])", "ᵀ", text)
+    text = re.sub(r"([_^])\s*\\(?:text|mathrm)\s*\{", r"\1{", text)
+    for _ in range(8):  # innermost groups first
+        before = text
+        text = re.sub(
+            r"\^\s*([A-Za-z0-9])", lambda m: _scripted(m.group(1), _SUPERSCRIPT, "^"), text
+        )
+        text = re.sub(r"_\s*([A-Za-z0-9])", lambda m: _scripted(m.group(1), _SUBSCRIPT, "_"), text)
+        text = re.sub(
+            r"\\(?:text|mathrm|operatorname|mathbf|boldsymbol|mathit|mathcal|textbf|mbox)\s*"
+            + _GROUP,
+            r"\1",
+            text,
+        )
+        for name, table in _TEX_FONTS.items():
+            text = re.sub(
+                rf"\\{name}\s*{_GROUP}",
+                lambda m, t=table: "".join(t.get(c, c) for c in m.group(1)),  # type: ignore[misc]
+                text,
+            )
+        for name, accent in _TEX_ACCENTS.items():
+            text = re.sub(rf"\\{name}\s*{_GROUP}", lambda m, a=accent: m.group(1) + a, text)  # type: ignore[misc]
+        for name, accent in _TEX_ACCENTS.items():  # on one letter: \hat y
+            text = re.sub(rf"\\{name}\s+([A-Za-z])", lambda m, a=accent: m.group(1) + a, text)  # type: ignore[misc]
+        text = re.sub(
+            rf"\\[dt]?frac\s*{_GROUP}\s*{_GROUP}",
+            lambda m: f"{_operand(m.group(1))}/{_operand(m.group(2))}",
+            text,
+        )
+        text = re.sub(rf"\\sqrt\s*{_GROUP}", lambda m: f"√{_operand(m.group(1))}", text)
+        text = re.sub(rf"\^\s*{_GROUP}", lambda m: _scripted(m.group(1), _SUPERSCRIPT, "^"), text)
+        text = re.sub(rf"_\s*{_GROUP}", lambda m: _scripted(m.group(1), _SUBSCRIPT, "_"), text)
+        if text == before:
+            break
+    text = re.sub(r"\\(sum|prod)(?![A-Za-z])", r" \\\1", text)  # an operator, spaced
+    text = re.sub(
+        r"\\([A-Za-z]+|.)",
+        lambda m: _TEX_SYMBOLS.get(m.group(1), m.group(1)),
+        text,
+    )
+    text = text.replace("{", "").replace("}", "").replace("-", "−").replace("~", " ")
+    text = re.sub(r"[ \t\n]+", " ", text)
+    return unicodedata.normalize("NFC", re.sub(r"([(\[]) ", r"\1", text).strip())
+
+
+def _operand(text: str) -> str:
+    """A fraction's part, in parentheses where it is more than one term."""
+    text = text.strip()
+    return f"({text})" if re.search(r"[\s+\-=]", text) else text
+
+
+def plain_math(html: str) -> str:
+    r"""``html`` with every TeX formula replaced by :func:`tex_text` of it.
+
+    Formulas are written ``\(..\)``, ``\[..\]``, ``$$..$$`` or ``$..$`` (arithmatex's
+    and the notebooks' delimiters).
+
+    >>> plain_math(r"the step size \(\eta\) and $x^2$")
+    'the step size η and x²'
+    """
+    if "\\" not in html and "$" not in html:
+        return html
+
+    def plain(match: re.Match[str]) -> str:
+        formula = next(group for group in match.groups() if group is not None)
+        return tex_text(formula)
+
+    return _MATH.sub(plain, html)
+
+
 def search_config(base: dict[str, Any], language: str, segmented: bool = False) -> dict[str, Any]:
     """The lunr configuration of one language's index.
 
@@ -367,16 +502,19 @@ def search_config(base: dict[str, Any], language: str, segmented: bool = False) 
             its separator then also splits on the zero-width space.
 
     Returns:
-        The ``config`` object of the index.
+        The ``config`` object of the index; its fields are the search plugin's and
+        :data:`KEYWORDS_FIELD` (the index terms), unless the plugin's name it.
     """
     separator = base["separator"]
     if segmented:
         separator = f"{ZERO_WIDTH_SPACE}+|{separator}"
+    fields = dict(base["fields"])
+    fields.setdefault(KEYWORDS_FIELD, {"boost": KEYWORDS_BOOST})
     return {
         "lang": [language],
         "separator": separator,
         "pipeline": list(base["pipeline"]),
-        "fields": base["fields"],
+        "fields": fields,
     }
 
 
@@ -441,6 +579,7 @@ def write_index(
     config: dict[str, Any],
     entries: Iterable[dict[str, Any]],
     segmenter: Segmenter | None = None,
+    keywords: dict[str, list[str]] | None = None,
 ) -> int:
     """Write one language's ``search/search_index.json`` (and ``terms.json``).
 
@@ -452,6 +591,9 @@ def write_index(
         entries: The search plugin's entries of this language's pages.
         segmenter: Segments the Korean text when given; ``terms.json`` is
             written beside the index then.
+        keywords: The index terms of sections, by location relative to ``root``
+            (:func:`tools.index_terms.by_location`); a section's go in its
+            :data:`KEYWORDS_FIELD`.
 
     Returns:
         The number of sections written.
@@ -474,9 +616,15 @@ def write_index(
             entry["boost"] = entry.get("boost", 1) * PAGE_TOP_BOOST
         if root and entry["location"].startswith(root):
             entry["location"] = entry["location"][len(root) :]
+        entry["title"] = plain_math(entry["title"])
+        entry["text"] = plain_math(entry["text"])
+        terms = (keywords or {}).get(entry["location"])
+        if terms:
+            entry[KEYWORDS_FIELD] = ", ".join(escape(term, quote=False) for term in terms)
         if segmenter is not None and vocabulary is not None:
-            entry["title"] = segmenter.segment(entry["title"], vocabulary)
-            entry["text"] = segmenter.segment(entry["text"], vocabulary)
+            for field in ("title", "text", KEYWORDS_FIELD):
+                if field in entry:
+                    entry[field] = segmenter.segment(entry[field], vocabulary)
         docs.append(entry)
     folder = Path(site_dir) / root / "search"
     data = {"config": config, "docs": docs}
@@ -546,6 +694,7 @@ def write_indexes(
     sections: dict[str, dict[str, list[dict[str, Any]]]],
     options: Any,
     segmenter: Segmenter,
+    keywords: dict[str, dict[str, list[str]]] | None = None,
 ) -> list[tuple[str, int]]:
     """Every language's index (:func:`write_index`) and sitemap, from its pages' sections.
 
@@ -556,6 +705,7 @@ def write_indexes(
         sections: Language -> page URL -> the search plugin's entries of the page.
         options: The search plugin's options.
         segmenter: Segments the languages that ask for it.
+        keywords: Language -> the index terms of its sections, by location.
 
     Returns:
         ``(language, sections written)`` of each language that has pages.
@@ -574,6 +724,7 @@ def write_indexes(
             index_config,
             entries,
             segmenter if language.segmenter else None,
+            (keywords or {}).get(language.code),
         )
         # Every page of the language, tutorials included (mkdocs-static-i18n's own
         # sitemap lists the pages it saw as documentation pages).

@@ -62,6 +62,7 @@ print("PyTorch", torch.__version__, "  device:", device)
 
 # %% [markdown]
 # ## Creating tensors
+# <!-- index: multidimensional array; ndarray -->
 #
 # `torch.tensor` copies nested Python lists into a tensor. Its **shape** lists
 # how many elements it has along each dimension: a matrix of 2 rows and 3 columns
@@ -99,6 +100,7 @@ assert isinstance(batch.min().item(), float) and x.tolist() == [[1, 2, 3], [4, 5
 
 # %% [markdown]
 # ## Data types
+# <!-- index: dtype; casting -->
 #
 # Every tensor has one **dtype** for all its elements. PyTorch picks `int64` for
 # Python integers and `float32` for Python floats; NumPy arrays keep their own
@@ -168,6 +170,7 @@ assert torch.allclose(loss_fn(logits, probabilities), loss_fn(logits, labels))
 
 # %% [markdown]
 # ## Shape: view and reshape
+# <!-- index: unsqueeze; squeeze; tensor shape -->
 #
 # `view` gives the same elements another shape; the number of elements must not
 # change, and one size may be `-1`, meaning "whatever is left". A view is not a
@@ -237,6 +240,7 @@ assert with_channel.flatten(start_dim=1).shape == nn.Flatten()(with_channel).sha
 
 # %% [markdown]
 # ## Broadcasting
+# <!-- index: broadcasting rules -->
 #
 # Adding a bias of shape `(3,)` to a batch of shape `(4, 3)` works although the
 # shapes differ: PyTorch **broadcasts** the smaller tensor as if it were repeated

@@ -46,6 +46,7 @@ print("PyTorch", torch.__version__, "on", device)
 
 # %% [markdown]
 # ## Anatomy of a network
+# <!-- index: artificial neuron; neuron; perceptron -->
 #
 # A fully connected network has an **input layer** (the features of one sample),
 # one or more **hidden layers**, and an **output layer**. Each layer is made of
@@ -103,6 +104,7 @@ print("input shape:", x.shape)
 
 # %% [markdown]
 # ## The fully connected layer
+# <!-- index: dense layer; linear layer -->
 #
 # `nn.Linear(in_features, out_features, bias=True)` is a fully connected layer,
 # also called a dense layer or a feed-forward layer: every one of its
@@ -456,6 +458,7 @@ print("copy loaded from state_dict gives the same output:", torch.equal(copy(x),
 
 # %% [markdown]
 # ## The same network with MLP
+# <!-- index: multilayer perceptron; feedforward network -->
 #
 # Networks like this one, a chain of `Linear` layers with an activation between
 # them, are so common that they have a name of their own, the multilayer
@@ -487,6 +490,7 @@ print("MLP with the Sequential's weights gives the same output:", torch.equal(ml
 
 # %% [markdown]
 # ## Model summary
+# <!-- index: parameter count -->
 #
 # A summary lists every layer with its output shape and its number of parameters,
 # then the totals. The first `Linear` holds $128 \cdot 64$ weights plus 64 biases,

@@ -122,6 +122,7 @@ assert torch.equal(x_demo.grad, dy_dx)
 
 # %% [markdown]
 # ## Curves and derivatives
+# <!-- index: sigmoid derivative -->
 #
 # The five activations are defined as
 #
@@ -248,6 +249,7 @@ assert table["relu"][-1] == 1.0
 
 # %% [markdown]
 # ## Vanishing gradients
+# <!-- index: vanishing gradient problem -->
 #
 # Backpropagation applies the chain rule: the gradient that reaches an early layer
 # is a *product* of one factor per layer above it, and each activation contributes
@@ -353,6 +355,7 @@ plt.show()
 
 # %% [markdown]
 # ## Dead ReLU units
+# <!-- index: dying ReLU; dead neurons -->
 #
 # ReLU has its own weakness. If a node's input is negative for *every* sample, its
 # output is always 0 and so is its derivative: no gradient reaches its weights, they
@@ -395,6 +398,7 @@ assert 0.0 < weight_grads["leaky_relu"][0] < weight_grads["leaky_relu"][1:].min(
 
 # %% [markdown]
 # ## Softmax numerics
+# <!-- index: log-sum-exp trick; numerical stability -->
 #
 # Softmax turns logits into probabilities,
 #
@@ -461,6 +465,7 @@ assert cross_entropy.item() == 200.0 and bce_with_logits.item() == 200.0
 
 # %% [markdown]
 # ## Which activation where
+# <!-- index: output activation -->
 #
 # | place in the network | usual choice | why |
 # |---|---|---|

@@ -101,6 +101,7 @@ assert type(loss.grad_fn).__name__ == "PowBackward0"
 
 # %% [markdown]
 # ## `backward()` and `.grad` { #backward-and-grad }
+# <!-- index: backpropagation; chain rule -->
 #
 # `loss.backward()` runs through that graph from the loss to the leaves, applying
 # the chain rule at every node, and adds the result to `.grad` of every leaf that
@@ -128,6 +129,7 @@ assert message.startswith("Trying to backward through the graph a second time")
 
 # %% [markdown]
 # ## Mean squared error
+# <!-- index: cost function; objective function; L2 loss -->
 #
 # For regression (predicting numbers) the usual loss is the mean squared error,
 #
@@ -148,6 +150,7 @@ assert torch.allclose(mse, manual) and mse.item() == 0.375 and total.item() == 1
 
 # %% [markdown]
 # ## Binary cross-entropy
+# <!-- index: log loss -->
 #
 # For a yes/no question the model outputs a probability $p$ that the answer is
 # "yes" (target 1). Binary cross-entropy is
@@ -205,6 +208,7 @@ assert torch.sigmoid(torch.tensor(20.0)).item() == 1.0
 
 # %% [markdown]
 # ## Cross-entropy for several classes
+# <!-- index: categorical cross-entropy; negative log-likelihood -->
 #
 # With $C$ classes the model outputs $C$ logits per sample, a tensor of shape
 # $(N, C)$. `nn.CrossEntropyLoss` takes those logits and, as targets, usually the

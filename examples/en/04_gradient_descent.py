@@ -82,6 +82,7 @@ assert abs((y**2).mean().item() - 14) < 2
 
 # %% [markdown]
 # ## Gradient descent by hand
+# <!-- index: update rule; steepest descent -->
 #
 # The model is $\hat{y} = X w^\top + b$, with weights `w` and bias `b` starting at
 # zero, and the loss is the mean squared error over the $n = 512$ samples:
@@ -142,6 +143,7 @@ assert torch.allclose(found, exact, atol=1e-4) and 0.007 < best_mse < 0.013
 
 # %% [markdown]
 # ## The same loop with an optimizer
+# <!-- index: torch.optim; optimiser -->
 #
 # Writing the update by hand gets tedious once a model has many parameters, and
 # better update rules than plain gradient descent exist. PyTorch's optimizers in
@@ -169,6 +171,7 @@ assert torch.allclose(model.weight, w, atol=1e-5) and torch.allclose(model.bias,
 
 # %% [markdown]
 # ## Mini-batches and epochs
+# <!-- index: iteration; mini-batch -->
 #
 # So far every step used all 512 samples: **full-batch** gradient descent. With a
 # real data set of a million images that is far too slow for a single step.
@@ -301,6 +304,7 @@ assert len(batch_losses) == 5 * 8 and epoch_losses[-1] < 2 * best_mse
 
 # %% [markdown]
 # ## The learning rate
+# <!-- index: step size; lr -->
 #
 # The learning rate sets the length of each step. We train with full batches (one
 # iteration per epoch, so the curves are smooth) for 30 epochs with four learning

@@ -85,6 +85,7 @@ plt.show()
 
 # %% [markdown]
 # ## Training and test data
+# <!-- index: train/test split; hold-out set -->
 #
 # A model is only useful if it works on data it has not seen, and the only honest
 # way to measure that is to hold some data back. `nnguide.load_digits` does three
@@ -115,6 +116,7 @@ assert torch.equal(load_digits(test_fraction=0.2, seed=0).y_test, y_test)
 
 # %% [markdown]
 # ## A validation set
+# <!-- index: dev set -->
 #
 # While we develop a model we compare settings and watch its progress, and each
 # look at a data set influences our choices. If we chose anything by the test
@@ -318,6 +320,7 @@ assert test_metrics["accuracy"] >= 0.95
 
 # %% [markdown]
 # ## Probabilities for one image
+# <!-- index: predicted class -->
 #
 # The logits become probabilities with a softmax over the ten classes; they sum to
 # 1, and the largest one belongs to the predicted digit. For this image the
@@ -338,6 +341,7 @@ assert predicted == y_test[0].item() and probabilities[predicted] > 0.99
 
 # %% [markdown]
 # ## Confusion matrix
+# <!-- index: misclassification -->
 #
 # Accuracy is one number; a **confusion matrix** shows where the errors are. Entry
 # (i, j) counts the test images of digit i that the model predicted as digit j, so

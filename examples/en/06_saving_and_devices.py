@@ -118,6 +118,7 @@ assert model[0].weight.requires_grad
 
 # %% [markdown]
 # ## Saving and loading weights
+# <!-- index: serialization; torch.save -->
 #
 # `torch.save` writes the `state_dict` to a file; `.pt` is the usual extension.
 # To use it, build a model of the same architecture (its fresh random weights give
@@ -178,6 +179,7 @@ assert "size mismatch for 0.weight" in message
 
 # %% [markdown]
 # ## Checkpoints
+# <!-- index: resume training -->
 #
 # To stop training and resume it later, the weights are not enough. Adam keeps
 # a state of its own for every parameter: a step count $t$ and running averages of
@@ -252,6 +254,7 @@ assert same
 
 # %% [markdown]
 # ## Devices
+# <!-- index: GPU; CUDA -->
 #
 # `get_device()` returns the best device this machine has: a CUDA GPU, an Apple
 # GPU (`mps`), or the CPU; `get_device("cpu")` forces one. Asking for a GPU the
@@ -335,6 +338,7 @@ assert refusal == "Unsupported global: GLOBAL print"
 
 # %% [markdown]
 # ## Inference mode
+# <!-- index: no_grad -->
 #
 # For predictions you need no gradients. Lesson 5 used `torch.no_grad()`;
 # `torch.inference_mode()` goes further: tensors created inside it are marked as
@@ -384,6 +388,7 @@ assert same_values(w.grad, inference_logits.sum(dim=0))
 
 # %% [markdown]
 # ## Reproducibility
+# <!-- index: random seed; determinism -->
 #
 # A network starts from random weights and a loader shuffles at random, so two runs
 # differ unless the random number generators start from the same seed.

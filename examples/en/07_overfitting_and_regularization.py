@@ -133,6 +133,7 @@ assert (len(train_set), len(val_set), len(test_set)) == (150, 500, 360)
 
 # %% [markdown]
 # ## Underfitting
+# <!-- index: high bias -->
 #
 # First the opposite problem. A hidden layer of only 2 nodes squeezes every image
 # into two values, too few to tell ten digits apart well. After 60 epochs such a
@@ -164,6 +165,7 @@ assert small_history.val_loss[-1] > small_history.train_loss[-1]
 
 # %% [markdown]
 # ## Overfitting
+# <!-- index: generalization gap; high variance -->
 #
 # Now a large network: two hidden layers of 256 nodes, 85,002 parameters for 150
 # images. `make_mlp` builds it with a fixed seed, so every call starts from the
@@ -345,6 +347,7 @@ assert settings["lr"] == 0.002 and settings["weight_decay"] == 0
 
 # %% [markdown]
 # ## Weight decay
+# <!-- index: regularization; regularisation; L2 regularization; L2 penalty -->
 #
 # Overfitted networks tend to have large weights: large weights make sharp,
 # wiggly functions that can pass through every training point. **Weight decay**
@@ -535,6 +538,7 @@ plt.show()
 
 # %% [markdown]
 # ## Optimizers compared
+# <!-- index: Adam -->
 #
 # The optimizer is a hyperparameter too. Plain **SGD** takes a step against the
 # gradient, $w \leftarrow w - \eta \nabla L$. **SGD with momentum** keeps a running

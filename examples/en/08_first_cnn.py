@@ -60,6 +60,7 @@ print("device:", device)
 
 # %% [markdown]
 # ## The digits as images
+# <!-- index: NCHW layout; channels first -->
 #
 # `load_digits` returns each image as a row of 64 pixels, read row by row. A
 # convolutional layer expects a batch of images of shape
@@ -97,6 +98,7 @@ assert (len(train_set), len(val_set), len(test_set)) == (1150, 287, 360)
 
 # %% [markdown]
 # ## What a convolution computes
+# <!-- index: cross-correlation; kernel -->
 #
 # A convolutional layer holds small **filters** (also called kernels), here of
 # 3×3 weights. The filter slides over the image; at each position it multiplies
@@ -162,6 +164,7 @@ plt.show()
 
 # %% [markdown]
 # ## Output shapes by hand
+# <!-- index: output size formula -->
 #
 # How large is a feature map? A kernel of size $k$ fits into a row of $H$ pixels
 # at $H - k + 1$ positions. **Padding** $p$ adds $p$ rows and columns of zeros on
@@ -227,6 +230,7 @@ assert torch.equal(nn.MaxPool2d(2)(stroke), nn.MaxPool2d(2)(shifted))
 
 # %% [markdown]
 # ## A small convolutional network
+# <!-- index: CNN; max pooling -->
 #
 # Two blocks of convolution, ReLU and max pooling, then a fully connected layer
 # that maps the flattened feature maps to the ten logits:
@@ -409,6 +413,7 @@ assert accuracy["cnn"] > 0.96 and wrong["cnn"] < wrong["mlp"]
 
 # %% [markdown]
 # ## The learned filters
+# <!-- index: feature map -->
 #
 # The 16 filters of the first layer of the chosen network started as random
 # values, and training changed them substantially: on average each weight moved

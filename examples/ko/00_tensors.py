@@ -62,6 +62,7 @@ print("PyTorch", torch.__version__, "  장치:", device)
 
 # %% [markdown]
 # ## 텐서 만들기 { #creating-tensors }
+# <!-- index: 다차원 배열; ndarray -->
 #
 # `torch.tensor`는 중첩된 파이썬 리스트를 텐서로 복사합니다. 텐서의 **모양**(shape)은 차원마다
 # 원소가 몇 개인지 나열한 것입니다. 2행 3열 행렬의 모양은 `(2, 3)`이고, `ndim`은 차원의
@@ -99,6 +100,7 @@ assert isinstance(batch.min().item(), float) and x.tolist() == [[1, 2, 3], [4, 5
 
 # %% [markdown]
 # ## 자료형 { #data-types }
+# <!-- index: dtype; 타입 변환; 캐스팅 -->
 #
 # 텐서의 원소는 모두 하나의 **자료형**을 씁니다. PyTorch는 파이썬 정수에서 `int64`를,
 # 파이썬 실수에서 `float32`를 고릅니다. NumPy 배열은 제 자료형을 그대로 가져오는데,
@@ -167,6 +169,7 @@ assert torch.allclose(loss_fn(logits, probabilities), loss_fn(logits, labels))
 
 # %% [markdown]
 # ## `view`와 `reshape`로 모양 바꾸기 { #shape-view-and-reshape }
+# <!-- index: unsqueeze; 차원 추가; 텐서 모양 -->
 #
 # `view`는 같은 원소에 다른 모양을 붙입니다. 원소 수는 그대로여야 하며, 크기 하나는
 # "남는 만큼"이라는 뜻의 `-1`로 둘 수 있습니다. 이렇게 만든 뷰(view)는 복사본이

@@ -46,6 +46,7 @@ print("PyTorch", torch.__version__, "/ 장치:", device)
 
 # %% [markdown]
 # ## 신경망의 구조 { #anatomy-of-a-network }
+# <!-- index: 인공 뉴런; 뉴런; 퍼셉트론 -->
 #
 # 완전 연결 신경망은 맨 앞의 **입력층**(input layer)과 맨 뒤의 **출력층**(output layer),
 # 그리고 그 사이에 있는 하나 이상의 **은닉층**으로 이루어집니다. 입력층은 샘플 하나를
@@ -104,6 +105,7 @@ print("입력 모양:", x.shape)
 
 # %% [markdown]
 # ## 완전 연결 계층 { #the-fully-connected-layer }
+# <!-- index: 밀집 계층; dense layer; 선형 계층 -->
 #
 # `nn.Linear(in_features, out_features, bias=True)`가
 # 완전 연결 계층(fully connected layer)입니다. 밀집 계층(dense layer)이나 피드포워드
@@ -462,6 +464,7 @@ print("state_dict를 불러온 복사본의 출력이 같은가:", torch.equal(c
 
 # %% [markdown]
 # ## MLP로 만든 같은 신경망 { #the-same-network-with-mlp }
+# <!-- index: 다층 퍼셉트론 -->
 #
 # 이 신경망처럼 `Linear` 계층 사이사이에 활성화 함수를 끼운 구조는 워낙 흔해서
 # 다층 퍼셉트론(multilayer perceptron)이라는 이름이 따로 있고, 줄여서 MLP라고 부릅니다.

@@ -123,6 +123,7 @@ assert torch.equal(x_demo.grad, dy_dx)
 
 # %% [markdown]
 # ## 곡선과 도함수 { #curves-and-derivatives }
+# <!-- index: 미분 -->
 #
 # 다섯 활성화 함수의 정의는 다음과 같습니다.
 #
@@ -249,6 +250,7 @@ assert table["relu"][-1] == 1.0
 
 # %% [markdown]
 # ## 기울기 소실 { #vanishing-gradients }
+# <!-- index: vanishing gradient -->
 #
 # 역전파(backpropagation)는 연쇄 법칙(chain rule)을 적용합니다. 앞쪽 계층에 도달하는
 # 기울기는 그보다 출력 쪽에 있는 계층마다 인수가 하나씩 붙은 *곱*이고,
@@ -354,6 +356,7 @@ plt.show()
 
 # %% [markdown]
 # ## 죽은 ReLU 노드 { #dead-relu-units }
+# <!-- index: dying ReLU; 죽은 뉴런 -->
 #
 # ReLU에도 약점이 있습니다. 어떤 노드의 입력이 *모든* 샘플에서 음수라면
 # 출력은 늘 0이고 도함수도 0입니다. 그러면 그 노드의 가중치에는 기울기가 전혀
@@ -396,6 +399,7 @@ assert 0.0 < weight_grads["leaky_relu"][0] < weight_grads["leaky_relu"][1:].min(
 
 # %% [markdown]
 # ## 소프트맥스의 수치 계산 { #softmax-numerics }
+# <!-- index: log-sum-exp; 수치 안정성 -->
 #
 # 소프트맥스는 로짓을 다음 식으로 확률로 바꿉니다.
 #

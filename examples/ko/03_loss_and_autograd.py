@@ -99,6 +99,7 @@ assert type(loss.grad_fn).__name__ == "PowBackward0"
 
 # %% [markdown]
 # ## `backward()`와 `.grad` { #backward-and-grad }
+# <!-- index: 역전파; 연쇄 법칙 -->
 #
 # `loss.backward()`는 이 그래프를 손실에서 잎까지 거슬러 가면서 노드마다 연쇄 법칙을
 # 적용하고, 기울기가 필요한 모든 잎의 `.grad`에 결과를 더합니다. 이것이 역전파입니다. 같은 계산을 손으로 해 보면 연쇄 법칙에 따라
@@ -125,6 +126,7 @@ assert message.startswith("Trying to backward through the graph a second time")
 
 # %% [markdown]
 # ## 평균 제곱 오차 { #mean-squared-error }
+# <!-- index: 비용 함수; 목적 함수; cost function; MSE -->
 #
 # 값을 예측하는 회귀 문제에서는 보통 평균 제곱 오차, 줄여서 MSE를 손실로 씁니다.
 #
@@ -203,6 +205,7 @@ assert torch.sigmoid(torch.tensor(20.0)).item() == 1.0
 
 # %% [markdown]
 # ## 여러 클래스의 교차 엔트로피 { #cross-entropy-for-several-classes }
+# <!-- index: 음의 로그 우도 -->
 #
 # 클래스가 $C$개이면 모델은 샘플마다 로짓 $C$개, 곧 모양이 $(N, C)$인 텐서를
 # 내놓습니다. `nn.CrossEntropyLoss`는 이 로짓과 함께 목표값으로 보통 *클래스 인덱스*를

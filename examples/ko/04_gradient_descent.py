@@ -82,6 +82,7 @@ assert abs((y**2).mean().item() - 14) < 2
 
 # %% [markdown]
 # ## 손으로 구현하는 경사 하강법 { #gradient-descent-by-hand }
+# <!-- index: 갱신 규칙 -->
 #
 # 모델은 $\hat{y} = X w^\top + b$이고, 가중치 `w`와 편향 `b`는 0에서 출발합니다. 손실은
 # 샘플 $n = 512$개에 대한 평균 제곱 오차입니다.
@@ -142,6 +143,7 @@ assert torch.allclose(found, exact, atol=1e-4) and 0.007 < best_mse < 0.013
 
 # %% [markdown]
 # ## 옵티마이저로 쓴 같은 루프 { #the-same-loop-with-an-optimizer }
+# <!-- index: torch.optim -->
 #
 # 매개변수가 많아지면 갱신을 손으로 쓰기가 번거롭고, 단순한 경사 하강법보다 나은 갱신
 # 규칙도 있습니다. `torch.optim`의 옵티마이저는 처음에 모델의 매개변수를 넘겨받고, 그
@@ -168,6 +170,7 @@ assert torch.allclose(model.weight, w, atol=1e-5) and torch.allclose(model.bias,
 
 # %% [markdown]
 # ## 미니배치와 에포크 { #mini-batches-and-epochs }
+# <!-- index: 반복; iteration -->
 #
 # 지금까지는 걸음마다 샘플 512개를 모두 썼습니다. 이를 **전체 배치**(full-batch) 경사
 # 하강법이라고 합니다. 이미지가 백만 장인 실제 데이터 세트(data set)라면 한 걸음을 떼는
@@ -299,6 +302,7 @@ assert len(batch_losses) == 5 * 8 and epoch_losses[-1] < 2 * best_mse
 
 # %% [markdown]
 # ## 학습률 { #the-learning-rate }
+# <!-- index: learning rate; 스텝 크기 -->
 #
 # 학습률은 한 걸음의 길이를 정합니다. 곡선이 매끄럽도록 전체 배치로(에포크마다 반복이 한
 # 번입니다) 학습률 네 가지로 각각 30에포크씩 학습하고, 손실을 로그 눈금으로 그립니다.

@@ -85,6 +85,7 @@ plt.show()
 
 # %% [markdown]
 # ## 학습 데이터와 테스트 데이터 { #training-and-test-data }
+# <!-- index: 데이터 분할; train/test split -->
 #
 # 모델은 처음 보는 데이터에서도 잘 동작해야 쓸모가 있고, 이를 공정하게 평가하려면 데이터 일부를
 # 떼어 두는 수밖에 없습니다. `nnguide.load_digits`는 여러분이 직접 짜야 했을 일 세 가지를
@@ -115,6 +116,7 @@ assert torch.equal(load_digits(test_fraction=0.2, seed=0).y_test, y_test)
 
 # %% [markdown]
 # ## 검증 세트 { #a-validation-set }
+# <!-- index: 검증 데이터 -->
 #
 # 모델을 다듬는 동안에는 여러 설정을 비교하고 학습 과정을 지켜보게 되는데, 어떤 데이터를
 # 들여다볼 때마다 그 결과가 선택에 영향을 줍니다. 테스트 세트의 정확도를 보고 무언가를
@@ -301,6 +303,7 @@ plt.show()
 
 # %% [markdown]
 # ## 테스트 정확도 { #test-accuracy }
+# <!-- index: 정확도 -->
 #
 # 학습이 끝나 모델이 확정되었으니 이제 테스트 세트로 평가합니다. `nnguide.evaluate`는 로더
 # 전체의 평균 손실과 정확도를 돌려줍니다. 모델은 테스트 숫자 360개 가운데 95% 넘게
@@ -333,6 +336,7 @@ assert predicted == y_test[0].item() and probabilities[predicted] > 0.99
 
 # %% [markdown]
 # ## 혼동 행렬 { #confusion-matrix }
+# <!-- index: 오분류 -->
 #
 # 정확도는 값 하나일 뿐이지만 **혼동 행렬**은 어디서 틀리는지 보여 줍니다. $(i, j)$ 칸에는
 # 숫자 $i$인 테스트 이미지를 모델이 숫자 $j$로 예측한 횟수가 들어갑니다. 따라서 대각선에는

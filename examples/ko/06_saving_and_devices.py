@@ -114,6 +114,7 @@ assert model[0].weight.requires_grad
 
 # %% [markdown]
 # ## 가중치 저장하고 불러오기 { #saving-and-loading-weights }
+# <!-- index: 모델 저장; torch.save -->
 #
 # `torch.save`는 `state_dict`를 파일에 씁니다. 확장자로는 보통 `.pt`를 씁니다. 저장한
 # 가중치를 쓰려면 먼저 같은 구조의 모델을 만들고(새로 만든 모델은 가중치가 무작위라 출력이
@@ -174,6 +175,7 @@ assert "size mismatch for 0.weight" in message
 
 # %% [markdown]
 # ## 체크포인트 { #checkpoints }
+# <!-- index: 학습 재개 -->
 #
 # 학습을 멈췄다가 나중에 이어 가려면 가중치만으로는 부족합니다. Adam은 매개변수마다 걸음 수
 # $t$와 함께 기울기 $g_t$의 이동 평균 $m_t$, 기울기 제곱의 이동 평균 $v_t$를 따로
@@ -247,6 +249,7 @@ assert same
 
 # %% [markdown]
 # ## 장치 { #devices }
+# <!-- index: GPU; CUDA -->
 #
 # `get_device()`는 이 컴퓨터에서 쓸 수 있는 가장 좋은 장치를 돌려줍니다. CUDA GPU가 있으면
 # CUDA GPU를, 없으면 Apple GPU(`mps`)를, 둘 다 없으면 CPU를 고릅니다. `get_device("cpu")`처럼
@@ -334,6 +337,7 @@ assert refusal == "Unsupported global: GLOBAL print"
 
 # %% [markdown]
 # ## 추론 모드 { #inference-mode }
+# <!-- index: no_grad -->
 #
 # 예측할 때는 기울기가 필요 없습니다. 5강에서는 `torch.no_grad()`를 썼는데,
 # `torch.inference_mode()`는 한 걸음 더 나아갑니다. 그 안에서 만든 텐서에는 추론
@@ -380,6 +384,7 @@ assert same_values(w.grad, inference_logits.sum(dim=0))
 
 # %% [markdown]
 # ## 재현성 { #reproducibility }
+# <!-- index: 랜덤 시드; 시드 -->
 #
 # 신경망은 무작위 가중치에서 출발하고 로더는 샘플을 무작위로 섞으므로, 난수
 # 생성기가 같은 시드에서 출발하지 않으면 학습할 때마다 결과가 달라집니다.

@@ -159,6 +159,7 @@ assert small_history.val_loss[-1] > small_history.train_loss[-1]
 
 # %% [markdown]
 # ## 과적합 { #overfitting }
+# <!-- index: 일반화 -->
 #
 # 이번에는 큰 신경망입니다. 256개 노드짜리 은닉층 두 개로, 이미지 150장에 매개변수가
 # 85,002개입니다. `make_mlp`는 시드를 고정하고 신경망을 만들므로, 부를 때마다 같은
@@ -218,6 +219,7 @@ plt.show()
 
 # %% [markdown]
 # ## 조기 종료 { #early-stopping }
+# <!-- index: patience -->
 #
 # 가장 간단한 처방은 모델을 바꿀 필요조차 없습니다. 검증 손실이 더 나아지지 않으면
 # 학습을 멈추고, 가장 좋았던 에포크의 가중치를 간직하면 됩니다. 그 기록은
@@ -332,6 +334,7 @@ assert settings["lr"] == 0.002 and settings["weight_decay"] == 0
 
 # %% [markdown]
 # ## 가중치 감쇠 { #weight-decay }
+# <!-- index: 규제; 정규화; regularization; L2 규제 -->
 #
 # 과적합한 신경망은 가중치가 커지는 경향이 있습니다. 가중치가 크면 모든 학습 점을
 # 지나갈 수 있을 만큼 뾰족하고 구불구불한 함수가 만들어지기 때문입니다. **가중치

@@ -55,6 +55,7 @@ print("장치:", device)
 
 # %% [markdown]
 # ## 이미지로 본 숫자 { #the-digits-as-images }
+# <!-- index: NCHW; 채널 우선 -->
 #
 # `load_digits`는 이미지마다 픽셀 64개를 행 순서대로 한 줄에 담아 돌려줍니다.
 # 합성곱 계층(convolutional layer)은 `(배치, 채널, 높이, 너비)` 모양의 이미지 배치를
@@ -91,6 +92,7 @@ assert (len(train_set), len(val_set), len(test_set)) == (1150, 287, 360)
 
 # %% [markdown]
 # ## 합성곱이 계산하는 것 { #what-a-convolution-computes }
+# <!-- index: 커널; 필터 -->
 #
 # 합성곱 계층에는 작은 **필터**가 들어 있습니다. 커널(kernel)이라고도 하며, 여기서는
 # 3×3 가중치입니다. 필터는 이미지 위를 미끄러지면서 위치마다 아래에 놓인 픽셀 9개에
@@ -154,6 +156,7 @@ plt.show()
 
 # %% [markdown]
 # ## 출력 모양 손으로 계산하기 { #output-shapes-by-hand }
+# <!-- index: 출력 크기 공식 -->
 #
 # 특성 맵은 얼마나 클까요? 크기 $k$인 커널은 픽셀 $H$개짜리 줄에 $H - k + 1$곳에 놓일
 # 수 있습니다. **패딩**(padding) $p$는 양쪽에 0으로 된 행과 열을 $p$개씩 덧붙여
@@ -215,6 +218,7 @@ assert torch.equal(nn.MaxPool2d(2)(stroke), nn.MaxPool2d(2)(shifted))
 
 # %% [markdown]
 # ## 작은 합성곱 신경망 { #a-small-convolutional-network }
+# <!-- index: CNN; 최대 풀링 -->
 #
 # 합성곱, ReLU, 최대 풀링으로 된 블록 두 개 뒤에, 펼친 특성 맵을 로짓 열 개로 바꾸는
 # 완전 연결 계층을 둡니다.

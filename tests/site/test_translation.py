@@ -41,8 +41,13 @@ def test_every_markdown_page_exists_in_both_languages():
     assert "glossary.md" in markdown_pages("en")
 
 
+# The Index lists its terms under each language's own initials (A to Z; ㄱ to ㅎ, then A
+# to Z), so its sections differ between the languages by design (tools/index_terms.py).
+INDEX_PAGE = "index-terms.md"
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("markdown", markdown_pages("en"))
+@pytest.mark.parametrize("markdown", [m for m in markdown_pages("en") if m != INDEX_PAGE])
 def test_markdown_pages_have_the_same_sections_in_the_same_order(built_site, markdown):
     anchors = {
         lang: section_anchors(

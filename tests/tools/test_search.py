@@ -245,3 +245,71 @@ def test_page_sections_names_a_file_that_is_no_search_index(tmp_path):
     index.write_text('{"docs": null}', encoding="utf-8")
     with pytest.raises(ValueError, match=r"search_index\.json is not a search index"):
         search.page_sections(index, [])
+
+
+def test_search_config_adds_the_index_terms_field_unless_the_plugin_names_it():
+    base = {"separator": r"[\s\-]+", "pipeline": [], "fields": {"title": {"boost": 10}}}
+    fields = search.search_config(base, "en")["fields"]
+    assert fields == {"title": {"boost": 10}, "keywords": {"boost": search.KEYWORDS_BOOST}}
+    assert base["fields"] == {"title": {"boost": 10}}, "the plugin's options are left as they are"
+    base["fields"]["keywords"] = {"boost": 3}
+    assert search.search_config(base, "en")["fields"]["keywords"] == {"boost": 3}
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        (r"the step size \(\eta\) here", "the step size η here"),
+        (r"\(w \leftarrow w - \eta \nabla_w L\)", "w ← w − η ∇_w L"),
+        (
+            r"$$\mathrm{MSE} = \frac{1}{N} \sum_{i=1}^{N} (\hat y_i - y_i)^2$$",
+            "MSE = 1/N Σᵢ₌₁^N (ŷᵢ − yᵢ)²",
+        ),
+        (r"$\sigma(x) = \frac{1}{1 + e^{-x}}$", "σ(x) = 1/(1 + e⁻ˣ)"),
+        (r"\((C_\text{out}, C_\text{in}, k, k)\)", "(Cₒᵤₜ, Cᵢₙ, k, k)"),
+        (r"$-1/\sqrt{128} \approx -0.088$", "−1/√128 ≈ −0.088"),
+        (r"$$Y = XW^\top + b$$", "Y = XWᵀ + b"),
+        (
+            r"$$f(x) = \begin{cases} x &amp; x &gt; 0 \\ 0 &amp; x \le 0 \end{cases}$$",
+            "f(x) = x x &gt; 0; 0 x ≤ 0",
+        ),
+        (r"\[\left\lfloor \frac{H + 2p - k}{s} \right\rfloor + 1\]", "⌊ (H + 2p − k)/s ⌋ + 1"),
+        ("costs $5 and $6 each", "costs $5 and $6 each"),  # not a formula
+        ("no math at all", "no math at all"),
+    ],
+)
+def test_plain_math_shows_formulas_as_text(html, text):
+    assert search.plain_math(html) == text
+
+
+def test_write_index_gives_sections_their_index_terms_and_plain_math(tmp_path):
+    base = {"separator": r"[\s\-]+", "pipeline": [], "fields": {}}
+    entries = [
+        {"location": "ko/tutorials/x/#mse", "title": "평균 제곱 오차", "text": r"손실 \(L\)"},
+        {"location": "ko/tutorials/x/#setup", "title": "준비", "text": ""},
+    ]
+    config = search.search_config(base, "ko", segmented=True)
+    keywords = {"tutorials/x/#mse": ["비용 함수", "cost function"]}
+    search.write_index(tmp_path, "ko/", config, entries, search.Segmenter(None, GLOSSARY), keywords)
+    docs = json.loads((tmp_path / "ko" / "search" / "search_index.json").read_text("utf-8"))
+    mse, setup = docs["docs"]
+    assert mse["keywords"].replace(ZWSP, "") == "비용 함수, cost function"
+    assert mse["text"].replace(ZWSP, "") == "손실 L"
+    assert "keywords" not in setup
+    terms = json.loads((tmp_path / "ko" / "search" / "terms.json").read_text("utf-8"))
+    assert {"비용", "함수"} <= set(terms["terms"]), "the query side knows the terms' words"
+
+
+@pytest.mark.slow
+def test_the_built_indexes_have_no_tex_and_carry_the_index_terms(built_site):
+    for lang in ("en", "ko"):
+        docs = index(built_site.root, lang)["docs"]
+        tex = [
+            doc["location"]
+            for doc in docs
+            if re.search(r"\\[(\[]|\$|\\(frac|lambda|eta|sum|text)\b", doc["title"] + doc["text"])
+        ]
+        assert tex == [], f"{lang}: TeX in {tex}"
+        keywords = {doc["location"]: doc.get("keywords", "").replace(ZWSP, "") for doc in docs}
+        mse = keywords["tutorials/03_loss_and_autograd/#mean-squared-error"]
+        assert ("cost function" in mse) and (lang == "en" or "비용 함수" in mse), mse

@@ -49,7 +49,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools import config, glossary_file, lessons
+from tools import config, glossary_file, index_terms, lessons
 from tools.config import ROOT
 from tools.glossary_file import EVERYDAY as EVERYDAY
 from tools.glossary_file import GLOSS_COLUMN as GLOSS_COLUMN
@@ -740,7 +740,8 @@ def markdown_of_script(path: Path) -> str:
 def markdown_of_text(source: str) -> str:
     """The Korean prose of a percent script's text: Markdown cells and comments.
 
-    Other lines (code, string literals, cell markers) are left blank, so line
+    Other lines (code, string literals, cell markers, and index marks, which list
+    the other names learners use: :mod:`tools.index_terms`) are left blank, so line
     numbers of the result are those of the script. A comment in a code cell keeps
     its text only, without the ``#``.
 
@@ -759,7 +760,7 @@ def markdown_of_text(source: str) -> str:
             in_markdown = "[markdown]" in line
             out.append("")
         elif in_markdown and (line.startswith("# ") or line == "#"):
-            out.append(line[2:])
+            out.append("" if index_terms.MARK.match(line[2:]) else line[2:])
         elif number in comments and not in_markdown:
             out.append(comments[number].lstrip("#").strip())
         else:
@@ -782,7 +783,9 @@ def korean_sources(root: Path = ROOT) -> dict[str, str]:
     for page in sorted((project.docs_dir / KOREAN).rglob("*.md")):
         if page.name == "glossary.md":
             continue
-        sources[page.relative_to(root).as_posix()] = page.read_text(encoding="utf-8")
+        text = page.read_text(encoding="utf-8")
+        lines = ["" if index_terms.MARK.match(line) else line for line in text.split("\n")]
+        sources[page.relative_to(root).as_posix()] = "\n".join(lines)
     return sources
 
 

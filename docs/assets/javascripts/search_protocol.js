@@ -24,6 +24,15 @@
  *                              capitals ("CrossEntropyLoss")
  *
  * and exactWords(query) is how the ranking side finds them again.
+ *
+ * Words that match nothing: the ranking worker knows the index's words and
+ * corrects a plain query word that starts none of them (correctQuery): a
+ * British spelling becomes the American one the guide writes
+ * (britishVariants: "regularisation" -> "regularization", "normalise",
+ * "optimiser", "colour", "modelling"), and a word of MIN_TYPO letters or more
+ * becomes the index word it is one letter away from (nearestWord: one letter
+ * replaced, added or left out: "derivitive" -> "derivative", "unsqeeze" ->
+ * "unsqueeze"), the one in the most entries.
  */
 (function (root) {
   "use strict"
@@ -59,12 +68,102 @@
     return found
   }
 
+  var MIN_TYPO = 5
+  var LATIN = /^[a-z][a-z0-9_]*$/
+
+  /* Whether a and b differ by one letter replaced, added or left out */
+  function oneEditApart(a, b) {
+    if (a === b || Math.abs(a.length - b.length) > 1)
+      return false
+    var i = 0
+    while (i < a.length && i < b.length && a[i] === b[i])
+      i++
+    if (a.length === b.length)
+      return a.slice(i + 1) === b.slice(i + 1)
+    return a.length < b.length
+      ? a.slice(i) === b.slice(i + 1)
+      : a.slice(i + 1) === b.slice(i)
+  }
+
+  /* The American spellings of a British one (or of the start of one, as the
+     query side sends "normalis" for "normalised"): [] if it has none */
+  var BRITISH = [
+    [/is(ation|ations|e|es|ed|er|ers|ing)?$/, "iz$1"],
+    [/ys(e|es|ed|er|ing)$/, "yz$1"],
+    [/([a-z]{2})our(s|ed|ing|ful|less|ite|ites)?$/, "$1or$2"],
+    [/([^aeiou])re(s|d)?$/, "$1er$2"],
+    [/ogue(s)?$/, "og$1"],
+    [/([aeiou][a-z]*[aeiou])ll(ed|ing|er|ers)?$/, "$1l$2"],
+    [/ence$/, "ense"]
+  ]
+  function britishVariants(word) {
+    var found = []
+    BRITISH.forEach(function (rule) {
+      var variant = word.replace(rule[0], rule[1])
+      if (variant !== word && found.indexOf(variant) < 0)
+        found.push(variant)
+    })
+    return found
+  }
+
+  /* The index word (or start of one) one letter away from "word", found in the
+     most entries, or null. words: [index word, entries with it] pairs. A query
+     word matches the index words it starts, so besides whole words (one letter
+     replaced, added or left out) it is compared with the start of each index
+     word as long as itself (one letter replaced: "derivitiv", the start the
+     query side sends for "derivitives", finds "derivativ"). */
+  function nearestWord(word, words) {
+    if (word.length < MIN_TYPO)
+      return null
+    var best = null, bestCount = -1
+    for (var i = 0; i < words.length; i++) {
+      var candidate = words[i][0]
+      for (var n = word.length - 1; n <= word.length + 1; n++) {
+        if (candidate.length < n || (n < candidate.length && n !== word.length))
+          continue
+        var start = candidate.slice(0, n)
+        if (oneEditApart(word, start) && words[i][1] > bestCount) {
+          best = start
+          bestCount = words[i][1]
+        }
+      }
+    }
+    return best
+  }
+
+  /* A rewritten query with its plain words that start no index word corrected.
+     index.starts(word): whether the word starts an index word; index.words:
+     [index word, entries with it] pairs */
+  function correctQuery(query, index) {
+    return String(query || "").split(/\s+/).filter(Boolean).map(function (clause) {
+      var word = clause.toLowerCase()
+      if (isSyntax(clause) || !LATIN.test(word) || index.starts(word))
+        return clause
+      var variants = britishVariants(word)
+      for (var i = 0; i < variants.length; i++)
+        if (index.starts(variants[i]))
+          return variants[i]
+      return nearestWord(word, index.words) || clause
+    }).join(" ")
+  }
+
+  /* Search result text without the zero-width spaces that segment the index */
+  function withoutZeroWidth(text) {
+    return typeof text === "string" ? text.replace(/[\u200b-\u200d\u2060\ufeff]/g, "") : text
+  }
+
   var protocol = Object.freeze({
     MESSAGE: MESSAGE,
+    MIN_TYPO: MIN_TYPO,
     exact: exact,
     part: part,
     isSyntax: isSyntax,
-    exactWords: exactWords
+    exactWords: exactWords,
+    oneEditApart: oneEditApart,
+    britishVariants: britishVariants,
+    nearestWord: nearestWord,
+    correctQuery: correctQuery,
+    withoutZeroWidth: withoutZeroWidth
   })
 
   root.nnguideSearch = protocol

@@ -14,11 +14,14 @@
  * Here every entry lunr found is scored again, from the index itself:
  *
  *   score = boost × share × Σ_t idf(t) × (k1 + 1) tf / (k1 + tf)
- *   tf    = w_title × n_title(t) / norm_title + n_text(t) / norm_text
+ *   tf    = Σ_f w_f × n_f(t) / norm_f   (f: title, text, keywords)
  *   norm  = 1 − b + b × length / average length   (of that field)
  *
- * with lunr's own k1 = 1.2 and b = 0.75, w_title the index's title boost
- * (config.fields.title.boost), share the part of the query's words the entry
+ * with lunr's own k1 = 1.2 and b = 0.75, w_f the index's boost of the field
+ * (config.fields.<f>.boost: the title's, 1 for the text, and the keywords' that
+ * hold the index terms authors marked, tools/index_terms.py, less the words
+ * of the entry's title: other names, not the title's words again), share the part
+ * of the query's words the entry
  * contains, and boost the entry's weight in the index (a page's top entry and
  * the sections every lesson repeats weigh less, tools/search.py). A query word
  * matches the index words it starts (Material adds a trailing wildcard), or
@@ -26,6 +29,12 @@
  * a dotted name ("nn^1 module") and the parts of a code name, which are
  * required ("+num* +py*" for "numpy": the "py" of "NumPy" is not the start of
  * "PyTorch"). The results are then grouped by page again, best first.
+ *
+ * Before Material's worker reads a query, a plain word that starts no index
+ * word is corrected (protocol.correctQuery: a British spelling, or one letter
+ * wrong, missing or extra), in the message Material then reads. The results'
+ * titles and texts lose the zero-width spaces that segment the Korean index
+ * (tools/search.py), so no snippet carries them.
  *
  * The worker is Material's own (its file name is given by overrides/main.html
  * as this script's "material" parameter); this script reads its setup and query
@@ -47,6 +56,7 @@
   var TAG = /<[^>]*>/g
   var post = self.postMessage.bind(self)
 
+  var FIELDS = ["title", "text", "keywords"]
   var index = null    /* the documents' words, set up from the SETUP message */
   var query = ""      /* the query being answered */
 
@@ -69,18 +79,22 @@
     var fields = data.config.fields || {}
     var docs = new Map()
     var vocabulary = new Map()  /* word -> the numbers of the entries that have it */
-    var titles = 0, texts = 0
+    var lengths = {}
+    FIELDS.forEach(function (field) { lengths[field] = 0 })
     data.docs.forEach(function (doc, number) {
-      var entry = {
-        title: words(doc.title, separator),
-        text: words(doc.text, separator),
-        boost: typeof doc.boost === "number" ? doc.boost : 1
-      }
+      var entry = { boost: typeof doc.boost === "number" ? doc.boost : 1 }
+      var seen = new Set()
+      FIELDS.forEach(function (field) {
+        entry[field] = words(doc[field], separator)
+        if (field === "keywords")  /* other names: a word of the title counts once */
+          entry.title.counts.forEach(function (_, word) {
+            entry.keywords.length -= entry.keywords.counts.get(word) || 0
+            entry.keywords.counts.delete(word)
+          })
+        lengths[field] += entry[field].length
+        entry[field].counts.forEach(function (_, word) { seen.add(word) })
+      })
       docs.set(doc.location, entry)
-      titles += entry.title.length
-      texts += entry.text.length
-      var seen = new Set(entry.title.counts.keys())
-      entry.text.counts.forEach(function (_, word) { seen.add(word) })
       seen.forEach(function (word) {
         if (!vocabulary.has(word))
           vocabulary.set(word, [])
@@ -88,15 +102,30 @@
       })
     })
     var count = Math.max(docs.size, 1)
+    var sorted = Array.from(vocabulary.keys()).sort()
     index = {
       docs: docs,
       vocabulary: vocabulary,
       count: docs.size,
-      titleBoost: (fields.title && fields.title.boost) || 1,
-      averageTitle: titles / count || 1,
-      averageText: texts / count || 1,
-      idf: new Map()
+      boost: {},
+      average: {},
+      idf: new Map(),
+      /* for protocol.correctQuery: whether a word starts an index word, and the words */
+      starts: function (word) {
+        var low = 0, high = sorted.length
+        while (low < high) {
+          var middle = (low + high) >> 1
+          if (sorted[middle] < word) low = middle + 1
+          else high = middle
+        }
+        return low < sorted.length && sorted[low].lastIndexOf(word, 0) === 0
+      },
+      words: sorted.map(function (word) { return [word, vocabulary.get(word).length] })
     }
+    FIELDS.forEach(function (field) {
+      index.boost[field] = field === "text" ? 1 : (fields[field] && fields[field].boost) || 1
+      index.average[field] = lengths[field] / count || 1
+    })
   }
 
   /* Whether index word "word" answers query word "term" */
@@ -140,16 +169,18 @@
     var doc = index.docs.get(item.location)
     if (!doc || !terms.length)
       return 0
-    var titleNorm = 1 - B + B * doc.title.length / index.averageTitle
-    var textNorm = 1 - B + B * doc.text.length / index.averageText
     var total = 0, found = 0
     terms.forEach(function (term) {
-      var inTitle = occurrences(term, doc.title)
-      var inText = occurrences(term, doc.text)
-      if (!inTitle && !inText)
+      var tf = 0
+      FIELDS.forEach(function (field) {
+        var n = occurrences(term, doc[field])
+        if (n)
+          tf += index.boost[field] * n /
+            (1 - B + B * doc[field].length / index.average[field])
+      })
+      if (!tf)
         return
       found++
-      var tf = index.titleBoost * inTitle / titleNorm + inText / textNorm
       total += idf(term) * (K1 + 1) * tf / (K1 + tf)
     })
     return doc.boost * (found / terms.length) * total
@@ -166,7 +197,11 @@
       })
     })
     items = items.map(function (item) {
-      return Object.assign({}, item, { score: score(item, terms || []) })
+      return Object.assign({}, item, {
+        title: protocol.withoutZeroWidth(item.title),
+        text: protocol.withoutZeroWidth(item.text),
+        score: score(item, terms || [])
+      })
     })
     items.sort(function (a, b) {
       return b.score - a.score
@@ -188,8 +223,12 @@
       return
     if (message.type === SETUP && message.data && Array.isArray(message.data.docs))
       setup(message.data)
-    else if (message.type === QUERY && typeof message.data === "string")
+    else if (message.type === QUERY && typeof message.data === "string") {
+      /* Material's own listener, next, reads the same message: corrected here */
+      if (index)
+        message.data = protocol.correctQuery(message.data, index)
       query = message.data
+    }
   })
 
   self.postMessage = function (message) {
