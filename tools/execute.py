@@ -820,7 +820,10 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
         shown = example.notebook.relative_to(project.root).as_posix()
         if cached is None and not force and example.notebook.is_file():
             log(f"{shown}: not a readable notebook (truncated?); executing it again")
-        if cached is not None and not is_intact(cached):
+        if cached is not None and "digest" not in cached.metadata.get(METADATA_KEY, {}):
+            log(f"{shown}: executed by an older build (no digest of its content); executing it")
+            cached = None
+        elif cached is not None and not is_intact(cached):
             log(f"{shown}: its content differs from what execution wrote; executing it again")
             cached = None
         if cached is not None and _is_fresh(fresh, cached, key_base):
