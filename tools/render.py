@@ -42,7 +42,7 @@ from tools.files import write_atomic
 from tools.lessons import EXPLICIT_ANCHOR as _EXPLICIT_ANCHOR
 
 # Bump when the transform's output changes, so cached pages are rebuilt.
-VERSION = "3"
+VERSION = "4"
 
 _CELL_ID = re.compile(r"^cell-id=cell-(\d+)$")
 _IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg"}
@@ -224,6 +224,10 @@ def _extract_figure(image: Any, figures: dict[str, bytes]) -> None:
     figures[name] = data
     image.set("src", name)
     image.set("loading", "lazy")
+    if mime == "image/png" and data[12:16] == b"IHDR":
+        # Its size, so the page keeps the figure's place before the image arrives.
+        image.set("width", str(int.from_bytes(data[16:20], "big")))
+        image.set("height", str(int.from_bytes(data[20:24], "big")))
 
 
 def _alt_texts(cells: list[dict[str, Any]], template: str) -> dict[int, list[str]]:
