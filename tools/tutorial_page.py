@@ -144,6 +144,8 @@ def status_table(project: config.Project, code: str, executed: set[str]) -> str:
             the cache).
     """
     labels = project.language(code).labels
+    # Seconds as the lessons' own run-time line writes them: " s" in English, "초" in Korean.
+    unit = labels.runtime.rsplit("}", 1)[-1]
     rows = ["| " + " | ".join(labels.status_columns) + " |", "|---|--:|--:|---|---|---|"]
     total = 0.0
     for example in lessons.discover(project, languages=(code,)):
@@ -167,7 +169,7 @@ def status_table(project: config.Project, code: str, executed: set[str]) -> str:
         )
         built = labels.executed if example.label in executed else labels.cached
         link = f"[{title.replace('|', '&#124;')}]({project.tutorials}/{example.name}.ipynb)"
-        cells = [link, f"{seconds:.2f} s", facts.get("memory", ""), ran_on, built]
+        cells = [link, f"{seconds:.2f}{unit}", facts.get("memory", ""), ran_on, built]
         rows.append("| " + " | ".join([*cells, facts.get("date", "")]) + " |")
-    rows.append(f"| **Σ** | **{total:.2f} s** | | | | |")
+    rows.append(f"| **Σ** | **{total:.2f}{unit}** | | | | |")
     return "\n".join(rows)
