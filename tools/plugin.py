@@ -229,6 +229,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         self.code_links.setdefault(lang, {})[name] = counts
         tutorial_page.write_figures(Path(page.file.abs_dest_path).parent, rendered.figures)
         page.toc = get_toc(rendered.toc)
+        # The navigation, the browser tab and the previous/next links show its number.
+        page.title = tutorial_page.numbered_title(name, page.title or name)
         page.edit_url = tutorial_page.edit_url(
             self.site, page.edit_url, page.file.src_uri, lang, name
         )

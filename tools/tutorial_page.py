@@ -67,6 +67,21 @@ def header(labels: config.Labels, name: str, colab: str | None) -> str:
     )
 
 
+def numbered_title(name: str, title: str) -> str:
+    """A lesson's title with its number (from its file name), for the navigation.
+
+    >>> numbered_title("01_building_networks", "Building a neural network")
+    '1. Building a neural network'
+
+    Raises:
+        ValueError: If ``name`` does not start with the lesson's number.
+    """
+    number, _, rest = name.partition("_")
+    if not number.isdigit() or not rest:
+        raise ValueError(f"name: a lesson's name starts with its number, got {name!r}")
+    return f"{int(number)}. {title}"
+
+
 def colab(repo_url: str, branch: str, dest_uri: str, name: str) -> str | None:
     """The Colab URL of the notebook of the tutorial page at ``dest_uri``, or None."""
     folder = posixpath.dirname(dest_uri)
