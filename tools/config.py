@@ -53,6 +53,7 @@ class Labels:
     used_in: str  # before the lessons an API entry lists
     colab: str  # the link that opens the tutorial's notebook in Google Colab
     install: str  # the comment of the downloaded notebook's first cell, which installs nnguide
+    archive: str  # the link to the zip of every lesson of the language (downloads.ARCHIVE)
 
     STATUS_COLUMNS = 6
 

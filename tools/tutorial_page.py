@@ -57,12 +57,17 @@ def provenance(metadata: dict[str, Any]) -> dict[str, str] | None:
 
 
 def header(labels: config.Labels, name: str, colab: str | None) -> str:
-    """The downloads line under a tutorial's title (``colab``: the Colab URL, or None)."""
+    """The downloads line under a tutorial's title (``colab``: the Colab URL, or None).
+
+    It links the lesson's script and notebook, beside the page, and the zip of every
+    lesson of the language, in the tutorials folder above the page's.
+    """
     link = f' · <a href="{colab}" class="nb-colab">{labels.colab}</a>' if colab else ""
     return (
         f'<p class="nb-downloads">{labels.download}: '
         f'<a href="{name}.py" download>{labels.script}</a> · '
-        f'<a href="{name}.ipynb" download>{labels.notebook}</a>'
+        f'<a href="{name}.ipynb" download>{labels.notebook}</a> · '
+        f'<a href="../{downloads.ARCHIVE}" download>{labels.archive}</a>'
         f"{link}</p>"
     )
 

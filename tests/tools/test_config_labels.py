@@ -23,6 +23,7 @@ LABELS = {
     "used_in": "Used in the lessons:",
     "colab": "Open in Colab",
     "install": "Installs nnguide where it is missing.",
+    "archive": "All lessons (.zip)",
 }
 SETTINGS = {
     "extra": {"nnguide": {}},

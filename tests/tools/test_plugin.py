@@ -122,6 +122,7 @@ def test_the_downloads_line_links_script_notebook_and_colab():
     assert html == (
         '<p class="nb-downloads">Download: <a href="01_x.py" download>Python script (.py)</a>'
         ' · <a href="01_x.ipynb" download>Executed notebook (.ipynb)</a>'
+        ' · <a href="../nnguide-tutorials.zip" download>All lessons (.zip)</a>'
         ' · <a href="https://colab.example/x.ipynb" class="nb-colab">Open in Colab</a></p>'
     )
     assert "nb-colab" not in tutorial_page.header(EN.labels, "01_x", None)
