@@ -72,6 +72,44 @@
   })
   syncPalette()
 
+  /*
+   * Words of the other language, marked with their `lang` so that a screen reader
+   * reads them in the right voice: on an English page every run of Hangul (the
+   * glossary's Korean column, Korean names), on a Korean page the table cells written
+   * in Latin script only (the glossary's English column).
+   */
+  var HANGUL = /[\uac00-\ud7a3]+/
+  function markLanguages() {
+    var lang = document.documentElement.lang
+    var article = document.querySelector("article")
+    if (!article) return
+    if (lang === "ko") {
+      article.querySelectorAll("th, td").forEach(function (cell) {
+        var text = cell.textContent
+        if (/[A-Za-z]{2}/.test(text) && !HANGUL.test(text) && !cell.querySelector("code, pre")
+            && !cell.closest("[lang]:not(html)"))
+          cell.setAttribute("lang", "en")
+      })
+      return
+    }
+    var walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT)
+    var found = []
+    for (var node = walker.nextNode(); node; node = walker.nextNode())
+      if (HANGUL.test(node.textContent) && !node.parentElement.closest("[lang=ko]"))
+        found.push(node)
+    found.forEach(function (node) {
+      var parent = node.parentElement
+      if (parent.childNodes.length === 1 && parent !== article && !/^(PRE|CODE)$/.test(parent.tagName)) {
+        parent.setAttribute("lang", "ko")
+        return
+      }
+      var span = document.createElement("span")
+      span.setAttribute("lang", "ko")
+      node.parentNode.replaceChild(span, node)
+      span.appendChild(node)
+    })
+  }
+
   var timer = null
   window.addEventListener("resize", function () {
     clearTimeout(timer)
@@ -79,8 +117,8 @@
   })
   // After math.js: KaTeX changes the width of what it renders.
   if (typeof document$ !== "undefined")
-    document$.subscribe(function () { setTimeout(update, 0) })
+    document$.subscribe(function () { markLanguages(); setTimeout(update, 0) })
   else
-    document.addEventListener("DOMContentLoaded", function () { setTimeout(update, 0) })
+    document.addEventListener("DOMContentLoaded", function () { markLanguages(); setTimeout(update, 0) })
   window.addEventListener("load", update)
 })()
