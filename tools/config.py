@@ -54,6 +54,7 @@ class Labels:
     colab: str  # the link that opens the tutorial's notebook in Google Colab
     install: str  # the comment of the downloaded notebook's first cell, which installs nnguide
     solution: str  # the summary of a folded solution (a code cell tagged "solution")
+    archive: str  # the link to the zip of every lesson of the language (downloads.ARCHIVE)
     # where an output too large for the page was cut, with ``{cut}`` and ``{size}``
     truncated: str = "[… {cut} of output cut here, out of {size} …]"
 

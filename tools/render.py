@@ -46,7 +46,7 @@ from tools import linkcode
 from tools.files import drop, read_cached, write_atomic, write_cached
 
 # Bump when the transform's output changes, so cached pages are rebuilt.
-VERSION = "5"
+VERSION = "6"
 
 _CELL_ID = re.compile(r"^cell-id=cell-(\d+)$")
 SOLUTION_TAG = "solution"  # a code cell shown folded, as an exercise's solution
@@ -163,6 +163,10 @@ def _extract_figure(image: Any, figures: dict[str, bytes]) -> None:
     figures[name] = data
     image.set("src", name)
     image.set("loading", "lazy")
+    if mime == "image/png" and data[12:16] == b"IHDR":
+        # Its size, so the page keeps the figure's place before the image arrives.
+        image.set("width", str(int.from_bytes(data[16:20], "big")))
+        image.set("height", str(int.from_bytes(data[20:24], "big")))
 
 
 def _alt_texts(cells: list[dict[str, Any]], template: str) -> dict[int, list[str]]:

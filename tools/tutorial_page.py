@@ -57,14 +57,34 @@ def provenance(metadata: dict[str, Any]) -> dict[str, str] | None:
 
 
 def header(labels: config.Labels, name: str, colab: str | None) -> str:
-    """The downloads line under a tutorial's title (``colab``: the Colab URL, or None)."""
+    """The downloads line under a tutorial's title (``colab``: the Colab URL, or None).
+
+    It links the lesson's script and notebook, beside the page, and the zip of every
+    lesson of the language, in the tutorials folder above the page's.
+    """
     link = f' · <a href="{colab}" class="nb-colab">{labels.colab}</a>' if colab else ""
     return (
         f'<p class="nb-downloads">{labels.download}: '
         f'<a href="{name}.py" download>{labels.script}</a> · '
-        f'<a href="{name}.ipynb" download>{labels.notebook}</a>'
+        f'<a href="{name}.ipynb" download>{labels.notebook}</a> · '
+        f'<a href="../{downloads.ARCHIVE}" download>{labels.archive}</a>'
         f"{link}</p>"
     )
+
+
+def numbered_title(name: str, title: str) -> str:
+    """A lesson's title with its number (from its file name), for the navigation.
+
+    >>> numbered_title("01_building_networks", "Building a neural network")
+    '1. Building a neural network'
+
+    Raises:
+        ValueError: If ``name`` does not start with the lesson's number.
+    """
+    number, _, rest = name.partition("_")
+    if not number.isdigit() or not rest:
+        raise ValueError(f"name: a lesson's name starts with its number, got {name!r}")
+    return f"{int(number)}. {title}"
 
 
 def colab(repo_url: str, branch: str, dest_uri: str, name: str) -> str | None:
@@ -144,6 +164,8 @@ def status_table(project: config.Project, code: str, executed: set[str]) -> str:
             the cache).
     """
     labels = project.language(code).labels
+    # Seconds as the lessons' own run-time line writes them: " s" in English, "초" in Korean.
+    unit = labels.runtime.rsplit("}", 1)[-1]
     rows = ["| " + " | ".join(labels.status_columns) + " |", "|---|--:|--:|---|---|---|"]
     total = 0.0
     for example in lessons.discover(project, languages=(code,)):
@@ -167,7 +189,7 @@ def status_table(project: config.Project, code: str, executed: set[str]) -> str:
         )
         built = labels.executed if example.label in executed else labels.cached
         link = f"[{title.replace('|', '&#124;')}]({project.tutorials}/{example.name}.ipynb)"
-        cells = [link, f"{seconds:.2f} s", facts.get("memory", ""), ran_on, built]
+        cells = [link, f"{seconds:.2f}{unit}", facts.get("memory", ""), ran_on, built]
         rows.append("| " + " | ".join([*cells, facts.get("date", "")]) + " |")
-    rows.append(f"| **Σ** | **{total:.2f} s** | | | | |")
+    rows.append(f"| **Σ** | **{total:.2f}{unit}** | | | | |")
     return "\n".join(rows)

@@ -99,6 +99,7 @@ def test_build_status_page_lists_every_lesson_with_what_this_build_did(built_sit
     ]
     assert len(rows) == len(LESSONS) + 1, "one row per lesson and the total"
     executed = executed_in(built_site.log)
+    unit = {"en": " s", "ko": "초"}[lang]
     total = 0.0
     for name, row in zip(LESSONS, rows, strict=False):
         link = re.search(r'<a href="([^"]+)">(.*?)</a>', row[0])
@@ -115,14 +116,14 @@ def test_build_status_page_lists_every_lesson_with_what_this_build_did(built_sit
         assert link.group(2) == strip_anchor(title)
         seconds = record(lang, name)["run_seconds"]
         total += seconds
-        assert row[1] == f"{seconds:.2f} s"
+        assert row[1] == f"{seconds:.2f}{unit}"
         assert row[2] == f"{round(record(lang, name)['peak_memory'] / 2**20):,} MiB"
         assert f"Python {platform.python_version()}" in row[3]
         assert f"PyTorch {torch.__version__}" in row[3]
         label = f"examples/{lang}/{name}.py"
         assert row[4] == (labels.executed if label in executed else labels.cached)
         assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", row[5])
-    assert f"{total:.2f} s" in rows[-1][1]
+    assert f"{total:.2f}{unit}" in rows[-1][1]
 
 
 @pytest.mark.parametrize(("lang", "name"), PAGES, ids=IDS)

@@ -182,7 +182,9 @@ def test_home_pages_say_what_the_guide_is(built_site):
     for page in (en, ko):
         text = html.unescape(re.sub(r"<[^>]+>", "", page))
         assert 'pip install "nnguide[plot,data]"' in text
-        assert 'pip install -e ".[plot,data]"' in text
+        # Working on the lessons is the contributors' guide's, not the readers' page's.
+        assert 'pip install -e ".[plot,data]"' not in text and "make serve" not in text
+    assert 'pip install -e ".[plot,data]"' in (ROOT / "CONTRIBUTING.md").read_text("utf-8")
     assert "Each lesson writes the plain PyTorch version first" not in en
     assert "각 강의는 언제나 순수 PyTorch 코드를 먼저 보여 줍니다" not in ko
 

@@ -24,6 +24,7 @@ LABELS = {
     "colab": "Open in Colab",
     "install": "Installs nnguide where it is missing.",
     "solution": "Solution",
+    "archive": "All lessons (.zip)",
 }
 SETTINGS = {
     "extra": {"nnguide": {}},

@@ -54,7 +54,7 @@ LANGUAGE = """        - locale: {code}
             labels: {{download: d, script: s, notebook: n, runtime: "r {{seconds}}",
                       provenance: "p {{date}}", figure: "f {{number}}", executed: e, cached: c,
                       status_columns: [l, t, m, o, b, d], used_in: u,
-                      colab: c, install: i, solution: so}}
+                      colab: c, install: i, solution: so, archive: a}}
 """
 
 

@@ -122,9 +122,17 @@ def test_the_downloads_line_links_script_notebook_and_colab():
     assert html == (
         '<p class="nb-downloads">Download: <a href="01_x.py" download>Python script (.py)</a>'
         ' · <a href="01_x.ipynb" download>Executed notebook (.ipynb)</a>'
+        ' · <a href="../nnguide-tutorials.zip" download>All lessons (.zip)</a>'
         ' · <a href="https://colab.example/x.ipynb" class="nb-colab">Open in Colab</a></p>'
     )
     assert "nb-colab" not in tutorial_page.header(EN.labels, "01_x", None)
+
+
+def test_a_lesson_title_carries_the_number_of_its_file_name():
+    assert tutorial_page.numbered_title("08_first_cnn", "첫 합성곱 신경망") == "8. 첫 합성곱 신경망"
+    assert tutorial_page.numbered_title("10_attention", "Attention") == "10. Attention"
+    with pytest.raises(ValueError, match=r"name: .*number, got 'tensors'"):
+        tutorial_page.numbered_title("tensors", "Tensors")
 
 
 def test_colab_opens_the_page_s_notebook_only_for_a_github_repository():
