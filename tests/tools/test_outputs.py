@@ -117,7 +117,9 @@ def settings(**nnguide) -> dict:
         name: "x {seconds} {date} {number}"
         for name in ("download", "script", "notebook", "runtime", "provenance", "figure")
     }
-    labels.update(executed="e", cached="c", used_in="u", colab="c", install="i", solution="s", archive="a")
+    labels.update(
+        executed="e", cached="c", used_in="u", colab="c", install="i", solution="s", archive="a"
+    )
     labels["status_columns"] = list("abcdef")
     language = {"locale": "en", "default": True, "name": "English", "extra": {"labels": labels}}
     return {
