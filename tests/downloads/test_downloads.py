@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import email
-import functools
 import importlib.metadata
 import io
 import json
@@ -28,11 +27,9 @@ import re
 import subprocess
 import sys
 import sysconfig
-import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from urllib.request import urlopen
@@ -42,40 +39,12 @@ from lxml import html as lxml_html
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.conftest import LANGUAGES, LESSONS, PROJECT, ROOT, run_mkdocs_build
+from tests.conftest import LANGUAGES, LESSONS, PROJECT
 from tools import downloads
 
 pytestmark = pytest.mark.slow
 
-REPO_URL = "https://github.com/nnguide-readers/nnguide"
 JOBS = 2  # scripts and notebooks run side by side, one thread each
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-@dataclass
-class ServedSite:
-    root: Path
-    url: str  # "http://127.0.0.1:<port>/"
-
-
-@pytest.fixture(scope="module")
-def served_site(tmp_path_factory):
-    """The site built for ``url`` (its ``site_url``) with a GitHub ``repo_url``, served."""
-    root = tmp_path_factory.mktemp("served-site")
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    result = run_mkdocs_build(ROOT, root, env={"SITE_URL": url, "REPO_URL": REPO_URL})
-    assert result.returncode == 0, result.stderr[-5000:]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield ServedSite(root, url)
-    server.shutdown()
-    server.server_close()
 
 
 def fetch(url: str) -> bytes:
@@ -104,11 +73,11 @@ class Downloaded:
 
 
 @pytest.fixture(scope="module")
-def downloaded(served_site) -> Downloaded:
+def downloaded(hosted_site) -> Downloaded:
     """Every ``.py``/``.ipynb`` a tutorial page links, its Colab link, each home page's zip."""
     found = Downloaded()
     for lang in LANGUAGES:
-        home = served_site.url + PROJECT.language(lang).root
+        home = hosted_site.url + PROJECT.language(lang).root
         for name in LESSONS:
             page = urljoin(home, f"{PROJECT.tutorials}/{name}/")
             tree = lxml_html.fromstring(fetch(page))
@@ -161,7 +130,7 @@ def markdown_links(notebook: dict) -> list[str]:
     ]
 
 
-def test_the_notebooks_are_portable(downloaded, served_site):
+def test_the_notebooks_are_portable(downloaded, hosted_site):
     links: set[str] = set()
     for download in downloaded.files:
         if not download.filename.endswith(".ipynb"):
@@ -184,29 +153,28 @@ def test_the_notebooks_are_portable(downloaded, served_site):
         assert any(cell.get("outputs") for cell in code[1:]), f"{where}: outputs kept"
         for target in markdown_links(notebook):
             assert urlsplit(target).scheme or target.startswith("#"), f"{where}: {target}"
-            if target.startswith(served_site.url):
+            if target.startswith(hosted_site.url):
                 links.add(target)
     assert links, "the lessons link each other"
     for link in sorted(links):
         fetch(link)  # every link between lessons resolves on the site
 
 
-def test_colab_opens_each_notebook_from_the_notebooks_branch(downloaded, served_site, tmp_path):
+def test_colab_opens_each_notebook_from_the_notebooks_branch(downloaded, hosted_site, tmp_path):
     """The links name the paths that ``tools.downloads export`` lays out for the branch."""
     exported = tmp_path / "branch"
-    paths = downloads.export(served_site.root, exported)
-    notebooks = {d.url.removeprefix(served_site.url): d for d in downloaded.files}
+    paths = downloads.export(hosted_site.root, exported)
+    notebooks = {d.url.removeprefix(hosted_site.url): d for d in downloaded.files}
     notebooks = {path: d for path, d in notebooks.items() if path.endswith(".ipynb")}
     assert sorted(paths) == sorted(notebooks)
     prefix = (
-        "https://colab.research.google.com/github/nnguide-readers/nnguide/blob/"
-        f"{PROJECT.notebooks_branch}/"
+        f"https://colab.research.google.com/github/nnguide/nnguide/blob/{PROJECT.notebooks_branch}/"
     )
     for path, download in notebooks.items():
         assert downloaded.colab[download.lang, download.name] == prefix + path
         assert (exported / path).read_bytes() == download.data
     label = PROJECT.language(LANGUAGES[-1]).labels.colab
-    page = served_site.root / PROJECT.language(LANGUAGES[-1]).root / "tutorials" / LESSONS[0]
+    page = hosted_site.root / PROJECT.language(LANGUAGES[-1]).root / "tutorials" / LESSONS[0]
     assert f'class="nb-colab">{label}</a>' in (page / "index.html").read_text("utf-8")
 
 
