@@ -9,12 +9,17 @@ its marker, so the fast tier cannot grow a build by accident.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,7 +41,9 @@ def lesson(lang: str, name: str) -> lessons.Lesson:
 
 
 # Fixtures that build the site or the distributions: a test using one is `slow`.
-SLOW_FIXTURES = frozenset({"built_site", "hosted_site", "served_site", "distributions"})
+SLOW_FIXTURES = frozenset(
+    {"site_project", "built_site", "executed_project", "hosted_site", "distributions"}
+)
 
 _running: pytest.Item | None = None
 
@@ -67,17 +74,53 @@ def require_marker(name: str, what: str) -> None:
         pytest.fail(f"{_running.nodeid} {what}: mark it @pytest.mark.{name}", pytrace=False)
 
 
-def copy_project(target: Path, *, caches: bool = True) -> Path:
-    """A copy of the working tree at ``target``: sources, executed notebooks, caches.
+def copy_project(target: Path, *, caches: bool = True, source: Path = ROOT) -> Path:
+    """A copy of the working tree (or of ``source``) at ``target``: sources, caches...
 
-    No virtualenv, git data or built site; ``caches=False`` leaves out ``.cache``
+    The executed notebooks and caches are copied, not a virtualenv, git data, a built
+    site or the type checker's cache; ``caches=False`` leaves out ``.cache``
     (execution state, render and search caches) too.
     """
-    left_out = [".venv*", ".git", "site", "__pycache__", "*.egg-info"]
+    left_out = [".venv*", ".git", "site", "artifacts", "__pycache__", "*.egg-info", "mypy"]
     shutil.copytree(
-        ROOT, target, ignore=shutil.ignore_patterns(*left_out, *([] if caches else [".cache"]))
+        source, target, ignore=shutil.ignore_patterns(*left_out, *([] if caches else [".cache"]))
     )
     return target
+
+
+def small_project(target: Path, keep: tuple[str, ...] = (LESSONS[0],), **copy: Any) -> Path:
+    """A copy of the working tree reduced to a small site: the lessons ``keep``.
+
+    Every language keeps those lessons (scripts, executed notebooks), its glossary and
+    build-status pages and a home page that links the lessons; the API pages and the
+    other lessons go, and ``mkdocs.yml``'s ``nav`` lists what is left. A build of it
+    runs every step of the whole site's build in a fraction of its time, for the tests
+    that build a variant of the site (``copy``: :func:`copy_project`'s options).
+    """
+    project = copy_project(target, **copy)
+    settings = config.load(project)
+    for language in settings.languages:
+        for script in (settings.examples_dir / language.code).glob("[0-9]*.py"):
+            if script.stem not in keep:
+                script.unlink()
+                settings.tutorials_dir(language.code).joinpath(f"{script.stem}.ipynb").unlink(
+                    missing_ok=True
+                )
+        docs = settings.docs_dir / language.code
+        shutil.rmtree(docs / "api")
+        links = "".join(f"- [{name}]({settings.tutorials}/{name}.ipynb)\n" for name in keep)
+        (docs / "index.md").write_text(f"# {language.name}\n\n{links}", encoding="utf-8")
+    mkdocs_yml = project / "mkdocs.yml"
+    text = mkdocs_yml.read_text(encoding="utf-8")
+    assert text.count("\nnav:\n") == 1, "mkdocs.yml: nav is its last setting"
+    tutorials = "".join(f"      - {settings.tutorials}/{name}.ipynb\n" for name in keep)
+    nav = (
+        "\nnav:\n  - Home: index.md\n  - Tutorials:\n"
+        + tutorials
+        + "  - Glossary: glossary.md\n  - Build status: build-status.md\n"
+    )
+    mkdocs_yml.write_text(text[: text.index("\nnav:\n")] + nav, encoding="utf-8")
+    return project
 
 
 def mkdocs_env() -> dict[str, str]:
@@ -112,10 +155,29 @@ class BuiltSite:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> BuiltSite:
-    """The whole site, built once per test session from the working tree."""
+def site_project(tmp_path_factory) -> Path:
+    """The copy of the working tree that the session's site builds run in.
+
+    The checkout is never built into: its caches and executed notebooks are copied (a
+    warm start where it has them), and the first build executes what they lack, once.
+    """
+    return copy_project(tmp_path_factory.mktemp("project") / "nnguide")
+
+
+@pytest.fixture(scope="session")
+def executed_project(site_project, built_site) -> Path:
+    """``site_project`` once ``built_site`` is built: every example executed, caches warm.
+
+    Copies of it (:func:`copy_project`'s ``source``) build without executing anything.
+    """
+    return site_project
+
+
+@pytest.fixture(scope="session")
+def built_site(site_project, tmp_path_factory) -> BuiltSite:
+    """The whole site, built once per test session from a copy of the working tree."""
     site_dir = tmp_path_factory.mktemp("site")
-    result = run_mkdocs_build(ROOT, site_dir)
+    result = run_mkdocs_build(site_project, site_dir)
     assert result.returncode == 0, result.stderr[-5000:]
     return BuiltSite(site_dir, result.stderr)
 
@@ -128,10 +190,35 @@ HOSTED = {
 }
 
 
+@dataclass
+class HostedSite(BuiltSite):
+    url: str  # its site_url: where ``serve`` serves it
+
+
 @pytest.fixture(scope="session")
-def hosted_site(tmp_path_factory) -> BuiltSite:
-    """The whole site as the Pages workflow builds it: with site and repository URLs."""
+def hosted_site(site_project, tmp_path_factory) -> Iterator[HostedSite]:
+    """The whole site as the Pages workflow builds it (site, repository and edit URLs).
+
+    Its ``site_url`` is a free port of 127.0.0.1 where it is served over HTTP for the
+    session. It builds the same copy as ``built_site``: whichever comes second finds the
+    examples executed and the caches warm.
+    """
     site_dir = tmp_path_factory.mktemp("hosted")
-    result = run_mkdocs_build(ROOT, site_dir, HOSTED)
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    result = run_mkdocs_build(site_project, site_dir, {**HOSTED, "SITE_URL": url})
     assert result.returncode == 0, result.stderr[-5000:]
-    return BuiltSite(site_dir, result.stderr)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield HostedSite(site_dir, result.stderr, url)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass

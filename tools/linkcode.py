@@ -35,6 +35,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib
+import importlib.util
 import inspect
 import re
 from collections.abc import Iterable, Iterator
@@ -165,7 +166,10 @@ class Resolver:
         if self._fingerprint:
             return self._fingerprint
         digest = hashlib.sha256(Path(__file__).read_bytes())
-        package = Path(importlib.import_module(PACKAGE).__file__ or "").parent
+        # Found, not imported: importing nnguide imports torch, which a build whose
+        # answers all come from caches never needs.
+        spec = importlib.util.find_spec(PACKAGE)
+        package = Path(spec.origin if spec and spec.origin else "").parent
         digest.update(package_digest(package).encode())
         digest.update("\n".join(sorted(self.modules)).encode())
         digest.update("\n".join(f"{k} {v}" for k, v in sorted(self.inventory.items())).encode())

@@ -185,7 +185,9 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         self.resolver = linkcode.Resolver.for_docs(api)
         self.code_links = {}
         try:
-            self.usage = usage.find(project, self.resolver, self.usage_memo)
+            self.usage = usage.find(
+                project, self.resolver, self.usage_memo, project.cache_dir / "usage"
+            )
         except lessons.LessonError as error:
             raise PluginError(str(error)) from None
 
@@ -398,7 +400,14 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             return  # a nested language build: the outermost build writes every index
         try:
             if self.resolver is not None:
-                for line in usage.report(self.site, self.resolver, self.usage, self.code_links):
+                lines = usage.report(
+                    self.site,
+                    self.resolver,
+                    self.usage,
+                    self.code_links,
+                    self.site.cache_dir / "usage",
+                )
+                for line in lines:
                     log.info(line)
             self._write_indexes(config)
             if self.staging is not None:

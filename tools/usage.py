@@ -3,18 +3,27 @@
 The lessons' code is read once per build (:func:`find`, with :mod:`ast` through
 :func:`tools.linkcode.lesson_usage`); on an API page, each object's entry then lists
 the lessons of the page's language that use it (:func:`add_lesson_lists`).
+
+Both answers, which lessons use what and which public objects none uses, are kept on
+disk (``.cache/usage``) under a hash of everything they depend on: the scripts, the
+resolver's fingerprint (the nnguide sources, the API pages' modules, the inventory)
+and this module's code. A build whose scripts and package did not change reads them
+back without parsing a lesson or importing nnguide (and torch).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 from mkdocs.utils import get_relative_url
 
 from tools import config, lessons, linkcode
+from tools.files import write_atomic
 
 # language -> nnguide API identifier -> the lessons using it: (name, title)
 Usage = dict[str, dict[str, list[tuple[str, str]]]]
@@ -25,14 +34,33 @@ Memo = dict[tuple[str, tuple[str, ...]], set[str]]
 _DIRECTIVE = re.compile(r":::[ \t]+(?P<id>[\w.]+)[ \t]*")
 
 
-def find(project: config.Project, resolver: linkcode.Resolver, memo: Memo) -> Usage:
+def find(
+    project: config.Project,
+    resolver: linkcode.Resolver,
+    memo: Memo,
+    cache_dir: Path | None = None,
+) -> Usage:
     """Which lessons of each language use which API objects, lessons sorted by name.
 
-    ``memo`` keeps each lesson's answer across builds (``mkdocs serve`` reloads).
+    ``memo`` keeps each lesson's answer across builds (``mkdocs serve`` reloads);
+    ``cache_dir`` keeps the whole answer on disk (:func:`cached`).
 
     Raises:
         lessons.LessonError: If a script cannot be read.
     """
+    return cached(
+        cache_dir,
+        "usage",
+        _key(project, resolver),
+        lambda: _find(project, resolver, memo),
+        lambda data: {
+            lang: {name: [tuple(user) for user in users] for name, users in found.items()}
+            for lang, found in data.items()
+        },
+    )
+
+
+def _find(project: config.Project, resolver: linkcode.Resolver, memo: Memo) -> Usage:
     usage: Usage = {}
     for example in lessons.discover(project):
         lesson = lessons.read(example)
@@ -47,6 +75,55 @@ def find(project: config.Project, resolver: linkcode.Resolver, memo: Memo) -> Us
         for used_by in by_identifier.values():
             used_by.sort()
     return usage
+
+
+def public_api(resolver: linkcode.Resolver, cache_dir: Path | None = None) -> set[str]:
+    """:func:`tools.linkcode.public_api`, kept on disk in ``cache_dir`` (:func:`cached`)."""
+    key = hashlib.sha256(f"{resolver.fingerprint()}\n{_CODE}".encode()).hexdigest()
+    return cached(cache_dir, "public", key, lambda: linkcode.public_api(resolver), set)
+
+
+def cached(
+    cache_dir: Path | None,
+    name: str,
+    key: str,
+    compute: Callable[[], Any],
+    load: Callable[[Any], Any],
+) -> Any:
+    """``compute()``, or ``load`` of its JSON from ``cache_dir/<name>-<key>.json``.
+
+    A computed answer is written there (sets as sorted lists), and the files of
+    ``name`` with another key are removed: one answer per name is kept.
+    """
+    if cache_dir is None:
+        return compute()
+    path = Path(cache_dir) / f"{name}-{key}.json"
+    try:
+        return load(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        pass
+    answer = compute()
+    data = sorted(answer) if isinstance(answer, set) else answer
+    write_atomic(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    for old in Path(cache_dir).glob(f"{name}-*.json"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return answer
+
+
+# What decides the answers besides the scripts and the resolver: this step's code.
+_CODE = hashlib.sha256(
+    b"".join(Path(module.__file__ or "").read_bytes() for module in (lessons, linkcode))
+    + Path(__file__).read_bytes()
+).hexdigest()
+
+
+def _key(project: config.Project, resolver: linkcode.Resolver) -> str:
+    digest = hashlib.sha256(f"{resolver.fingerprint()}\n{_CODE}\n".encode())
+    for example in lessons.discover(project):
+        digest.update(f"{example.lang}/{example.name}\n".encode())
+        digest.update(example.script.read_bytes())
+    return digest.hexdigest()
 
 
 def api_language(project: config.Project, src_uri: str, folder: str) -> config.Language | None:
@@ -122,9 +199,13 @@ def report(
     resolver: linkcode.Resolver,
     usage: Usage,
     code_links: dict[str, dict[str, tuple[int, int]]],
+    cache_dir: Path | None = None,
 ) -> list[str]:
-    """Per language: the code names linked, and the public objects no lesson uses."""
-    public = linkcode.public_api(resolver)
+    """Per language: the code names linked, and the public objects no lesson uses.
+
+    ``cache_dir``: where the public objects are kept (:func:`public_api`).
+    """
+    public = public_api(resolver, cache_dir)
     lines = []
     for language in project.languages:
         pages = code_links.get(language.code)

@@ -8,15 +8,25 @@ import sys
 
 import pytest
 
-from tests.conftest import copy_project, mkdocs_env
+from tests.conftest import mkdocs_env, run_mkdocs_build, small_project
 
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture(scope="module")
+def small_site(executed_project, tmp_path_factory):
+    """A small copy of the project (one lesson), built once on its own: the pages expected."""
+    folder = tmp_path_factory.mktemp("small")
+    project = small_project(folder / "project", source=executed_project)
+    result = run_mkdocs_build(project, folder / "site")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project, folder / "site"
+
+
 @pytest.fixture
-def project(tmp_path):
-    """A copy of the working tree with its executed notebooks and caches."""
-    return copy_project(tmp_path / "project")
+def project(small_site, tmp_path):
+    """A copy of the small project, its lesson executed and its caches warm."""
+    return shutil.copytree(small_site[0], tmp_path / "project")
 
 
 def pages(site) -> set[str]:
@@ -42,8 +52,8 @@ def run_together(project, *commands) -> list[subprocess.CompletedProcess]:
     return results
 
 
-def test_two_mkdocs_builds_into_one_folder_take_turns(project, built_site):
-    expected = pages(built_site.root)
+def test_two_mkdocs_builds_into_one_folder_take_turns(project, small_site):
+    expected = pages(small_site[1])
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"]
     first, second = run_together(project, command, command)
     assert first.returncode == 0, first.stderr[-3000:]
@@ -52,8 +62,8 @@ def test_two_mkdocs_builds_into_one_folder_take_turns(project, built_site):
     assert pages(project / "site") == expected
 
 
-def test_two_make_docs_at_once_leave_a_complete_site(project, built_site):
-    expected = pages(built_site.root)
+def test_two_make_docs_at_once_leave_a_complete_site(project, small_site):
+    expected = pages(small_site[1])
     command = [sys.executable, "-m", "tools.publish"]
     results = run_together(project, command, command)
     for result in results:

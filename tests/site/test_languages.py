@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.conftest import LESSONS, copy_project, mkdocs_env, run_mkdocs_build
+from tests.conftest import LESSONS, mkdocs_env, run_mkdocs_build, small_project
 from tools import config
 
 pytestmark = pytest.mark.slow
@@ -32,10 +32,15 @@ JAPANESE = """        - locale: ja
 """
 
 
+# The lessons of the small copy of the project that gets the third language.
+KEPT = (LESSONS[0],)
+
+
 @pytest.fixture(scope="module")
-def three_languages(tmp_path_factory):
-    """A copy of the project with a Japanese stub (English text) as a third language."""
-    project = copy_project(tmp_path_factory.mktemp("three") / "project")
+def three_languages(executed_project, tmp_path_factory):
+    """A small copy of the project with a Japanese stub (English text) as a third language."""
+    folder = tmp_path_factory.mktemp("three")
+    project = small_project(folder / "project", KEPT, source=executed_project)
     shutil.copytree(project / "docs" / "en", project / "docs" / "ja")
     shutil.copytree(project / "examples" / "en", project / "examples" / "ja")
     text = (project / "mkdocs.yml").read_text(encoding="utf-8")
@@ -56,7 +61,7 @@ def test_the_configuration_lists_the_new_language(three_languages):
     assert "Examples: 0 executed" in log, "the stub's notebooks came from the cache"
 
 
-@pytest.mark.parametrize("name", LESSONS)
+@pytest.mark.parametrize("name", KEPT)
 def test_each_tutorial_has_a_page_in_the_new_language(three_languages, name):
     _, site, _ = three_languages
     html = (site / "ja" / "tutorials" / name / "index.html").read_text(encoding="utf-8")
@@ -74,7 +79,7 @@ def test_the_new_language_has_its_own_search_index(three_languages):
     index = json.loads((site / "ja" / "search" / "search_index.json").read_text("utf-8"))
     assert index["config"]["lang"] == ["ja"]
     locations = [doc["location"] for doc in index["docs"]]
-    assert f"tutorials/{LESSONS[0]}/" in locations
+    assert f"tutorials/{KEPT[0]}/" in locations
     assert not any(location.startswith(("ja/", "ko/")) for location in locations)
     assert not (site / "ja" / "search" / "terms.json").exists(), "only Korean is segmented"
 
@@ -91,7 +96,7 @@ def test_the_language_tests_run_for_the_new_language(three_languages):
         timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:]
-    assert f"{2 * len(LESSONS) * 2 + 1} passed" in result.stdout
+    assert f"{2 * len(KEPT) * 2 + 1} passed" in result.stdout
     assert "ja/" in subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/examples", "-k", "parity"],
         cwd=project, capture_output=True, text=True, timeout=300,

@@ -161,7 +161,7 @@ def test_the_hosted_site_has_an_edit_link_on_every_page(hosted_site):
         # Material's repository link without the facts fetched from api.github.com.
         assert f'href="{repository}"' in html
         assert 'data-md-component="source"' not in html
-        assert '<link rel="canonical" href="https://nnguide.github.io/nnguide/' in html
+        assert f'<link rel="canonical" href="{hosted_site.url}' in html
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlparse
 import nbformat
 import pytest
 
-from tests.conftest import LANGUAGES, LESSONS, PROJECT, ROOT, copy_project, run_mkdocs_build
+from tests.conftest import LANGUAGES, LESSONS, PROJECT, ROOT, run_mkdocs_build, small_project
 
 pytestmark = pytest.mark.slow
 
@@ -190,7 +190,7 @@ def test_home_pages_say_what_the_guide_is(built_site):
 
 
 def test_a_failing_example_fails_the_build_and_keeps_the_old_site(tmp_path):
-    project = copy_project(tmp_path / "project", caches=False)
+    project = small_project(tmp_path / "project", caches=False)
     # The same code in every language (the build checks that first).
     for lang in LANGUAGES:
         script = project / "examples" / lang / f"{LESSONS[0]}.py"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import PROJECT, ROOT, copy_project, mkdocs_env, require_marker
+from tests.conftest import PROJECT, ROOT, mkdocs_env, require_marker, small_project
 from tests.tools.test_execute import make_project, run
 from tools import execute, shards
 
@@ -166,12 +166,13 @@ def test_two_shards_then_the_docs_build_executes_nothing(tmp_path):
     """As in CI: each shard on a runner of its own, then the site from their notebooks.
 
     Each step runs the command its make target runs (`make examples SHARD=i/N`,
-    `make docs`), so the test never sets up a virtualenv.
+    `make docs`), so the test never sets up a virtualenv. The runners hold a small copy
+    of the project: one lesson, so one script per language and shard.
     """
     env = mkdocs_env()
     runners = []
     for index in (1, 2):
-        runner = copy_project(tmp_path / f"runner{index}")
+        runner = small_project(tmp_path / f"runner{index}")
         subprocess.run(["make", "clean"], cwd=runner, check=True, env=env, capture_output=True)
         assert not list(runner.glob("docs/*/tutorials/*.ipynb"))
         runners.append(runner)
