@@ -107,6 +107,9 @@ def test_scrolling_output_blocks_are_focusable_regions(site, browser):
     regions = page.evaluate(
         """() => [...document.querySelectorAll(".nb-output, .katex-display, div.arithmatex")]
           .filter((e) => e.scrollWidth > e.clientWidth + 1)
+          // a formula inside a block that scrolls is reached with that block
+          .filter((e) => !e.parentElement.closest(
+            ".katex-display[data-nnguide-scroll], div.arithmatex[data-nnguide-scroll]"))
           .map((e) => [e.tabIndex, e.getAttribute("role"), e.getAttribute("aria-label")])"""
     )
     context.close()

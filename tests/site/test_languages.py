@@ -29,6 +29,8 @@ JAPANESE = """        - locale: ja
               status_columns: [レッスン, 実行時間, 最大メモリ, 実行環境, このビルド, 実行日時]
               executed: 実行
               cached: キャッシュ
+              solution: 解答
+              archive: 全レッスン (.zip)
 """
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -108,7 +109,9 @@ def test_lesson_page_links_to_its_counterpart_and_downloads(built_site, lang, na
         assert resolve(built_site.root, base, switch[0]) == target
 
     downloads = {Path(a["href"]).suffix: a["href"] for a in links if "download" in a}
-    assert set(downloads) == {".py", ".ipynb"}
+    assert set(downloads) == {".py", ".ipynb", ".zip"}
+    with zipfile.ZipFile(resolve(built_site.root, base, downloads[".zip"])) as archive:
+        assert f"{name}.py" in {Path(entry).name for entry in archive.namelist()}
     script = resolve(built_site.root, base, downloads[".py"])
     assert script.read_bytes() == (ROOT / "examples" / lang / f"{name}.py").read_bytes()
     notebook = nbformat.read(resolve(built_site.root, base, downloads[".ipynb"]), as_version=4)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 from pathlib import Path
 
-from tools import config
+import nbformat
+
+from tools import config, execute, lessons
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,9 +87,11 @@ def make(root: Path, markdown_cells: list[str] = MARKDOWN_CELLS) -> Path:
         (docs / "tutorials" / "page.md").write_text(
             "\n\n".join(markdown_cells) + "\n", encoding="utf-8"
         )
-        (docs / "tutorials" / "00_fixture.ipynb").write_text(
-            json.dumps(notebook(markdown_cells)), encoding="utf-8"
-        )
         (root / "examples" / code).mkdir(parents=True)
         (root / "examples" / code / "00_fixture.py").write_text(script(markdown_cells), "utf-8")
+    project = config.load(root)
+    for example in lessons.discover(project):
+        executed = nbformat.from_dict(notebook(markdown_cells))
+        execute.stamp(project, example, executed)  # as if run: NNGUIDE_EXECUTE=0 uses it
+        nbformat.write(executed, example.notebook)
     return root

@@ -74,7 +74,8 @@ plugins:
           extra:
             labels: {download: d, script: s, notebook: n, runtime: "r {seconds}",
                       provenance: "p {date}", figure: "f {number}", executed: e, cached: c,
-                      status_columns: [l, t, m, o, b, d], used_in: u, colab: c, install: i}
+                      status_columns: [l, t, m, o, b, d], used_in: u, colab: c, install: i,
+                      solution: so, archive: a}
   - nnguide
 hooks:
   - hooks.py

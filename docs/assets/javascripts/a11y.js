@@ -21,9 +21,10 @@
     var lang = document.documentElement.lang in NAMES ? document.documentElement.lang : "en"
     KINDS.forEach(function (kind) {
       document.querySelectorAll(kind[0]).forEach(function (element) {
-        // A formula inside an arithmatex block is named once, on the outer block.
-        if (kind[1] === "formula" && element.parentElement.closest(".katex-display, div.arithmatex"))
-          return
+        // A formula inside an arithmatex block is named once: on the outer block when
+        // that one scrolls, otherwise on the inner one that does.
+        var outer = kind[1] === "formula" && element.parentElement.closest(".katex-display, div.arithmatex")
+        if (outer && outer.hasAttribute("data-nnguide-scroll")) return
         var scrolls = element.scrollWidth > element.clientWidth + 1
         if (scrolls && !element.hasAttribute("data-nnguide-scroll")) {
           element.setAttribute("data-nnguide-scroll", "")
