@@ -6,7 +6,7 @@ prints:
 * the physical floor of a cold build (the sum of bare ``python examples/*/*.py`` run
   times) and the cold build: cold / (floor + a build with execution off and no caches);
 * the warm build (nothing changed) against the **plain reference**: the plain MkDocs +
-  Material site (search on, nothing else) that ``benchmarks/plain_site.py`` writes from
+  Material site (search on, nothing else) that ``../shared/bench/plain_site.py`` writes from
   the built site, one Markdown page per built page with its visible headings, text and
   code. Warm and plain builds alternate, ``--repeat`` times each; the ratio is of the
   medians (the best of each is printed too);
@@ -20,7 +20,9 @@ Each build is ``mkdocs build --strict`` into a fresh folder, what ``make docs`` 
 Goals: warm / plain <= 2.0, serve prose edit <= 2 s, serve code edit <= its run time
 + 2 s, prose edit executes 0 scripts, a lesson's code edit executes exactly its 2 scripts.
 
-Usage: ``python benchmarks/build.py [--repeat N] [--warm-only]``. ``--warm-only`` measures
+Usage: ``python benchmarks/build.py [--repeat N] [--warm-only] [--reference PATH]``
+(``--reference``: the script that writes the plain site; the team's shared copy, next to
+the repository, by default). ``--warm-only`` measures
 the warm build against the plain reference alone, on a copy of the working tree with its
 executed notebooks and caches (no cold build, edits or ``serve``).
 """
@@ -30,6 +32,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
+import importlib.util
 import os
 import re
 import shutil
@@ -41,12 +44,12 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-
-import plain_site
+from typing import Any
 
 from tools import config
 
 ROOT = config.ROOT
+REFERENCE = ROOT.parent / "shared" / "bench" / "plain_site.py"
 LESSON = "01_building_networks"
 NOT_COPIED = (".venv*", ".git", "site", ".cache", "__pycache__", "artifacts", "*.egg-info")
 
@@ -256,12 +259,26 @@ def seconds(value: float | None) -> str:
     return "did not show" if value is None else f"{value:6.2f} s"
 
 
-def warm_against_plain(project: Path, tmp: Path, repeat: int) -> dict[str, float]:
+def load_reference(path: Path) -> Any:
+    """The plain-site writer at ``path`` (its ``main(site, out)``), as a module."""
+    if not path.is_file():
+        raise SystemExit(f"--reference {path}: no such file (the shared plain_site.py)")
+    spec = importlib.util.spec_from_file_location("plain_site", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def warm_against_plain(
+    project: Path, tmp: Path, repeat: int, reference_script: Path = REFERENCE
+) -> dict[str, float]:
     """Warm builds of ``project`` and builds of its plain reference, alternating.
 
     The project is built once first (the warm start); the reference is written from
-    that site by :mod:`plain_site` and built once untimed (imports, the OS's caches).
+    that site by ``reference_script`` and built once untimed (imports, the OS's caches).
     """
+    plain_site = load_reference(reference_script)
     _, _, site = build(project)
     reference = tmp / "plain"
     with contextlib.redirect_stdout(None):
@@ -301,12 +318,16 @@ def main() -> None:
     parser.add_argument(
         "--warm-only", action="store_true", help="only the warm build against the reference"
     )
+    parser.add_argument(
+        "--reference", type=Path, default=REFERENCE, help="the plain-site writer (plain_site.py)"
+    )
     args = parser.parse_args()
 
     if args.warm_only:
         with tempfile.TemporaryDirectory() as tmp:
             project = copy_project(Path(tmp), warm=True)
-            print_ratio(warm_against_plain(project, Path(tmp), args.repeat), args.repeat)
+            figures = warm_against_plain(project, Path(tmp), args.repeat, args.reference)
+            print_ratio(figures, args.repeat)
         return
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -322,7 +343,7 @@ def main() -> None:
         shutil.rmtree(project / ".cache" / "mkdocs-jupyter")
         shutil.rmtree(project / ".cache" / "render")
         off_cold = build(project, execute=False)[0]
-        ratio = warm_against_plain(project, Path(tmp), args.repeat)
+        ratio = warm_against_plain(project, Path(tmp), args.repeat, args.reference)
         site = build(project)[2]
 
         twin, _ = make_markdown_twin(project, site, Path(tmp) / "twin")
