@@ -295,8 +295,10 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             # (MkDocs' own rendering of a page: links checked, page.toc made).
             notebook = json.loads(notebook_text)["cells"]
             document, tokens = render.markdown_document(notebook)
-            page.markdown = document + self._tooltips(self.site.language(lang), document)
+            marks, tips = self._tooltips(self.site.language(lang), document)
+            page.markdown = document + marks
             Page.render(page, config, files)
+            page.content = tooltips.first_per_section(page.content, tips)
             solutions = render.solution_cells(notebook)
             title, body = render.assemble(page.content, tokens, cells, solutions, labels.solution)
         except render.RenderError as error:
@@ -320,17 +322,17 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             + tutorial_page.footer(labels, record)
         )
 
-    def _tooltips(self, language: site_config.Language, markdown: str) -> str:
-        """The glossary's abbreviations for the terms of a lesson (:mod:`tools.tooltips`)."""
+    def _tooltips(self, language: site_config.Language, markdown: str) -> tuple[str, set[str]]:
+        """The glossary's abbreviations for the terms of a lesson, and their tooltips."""
         glossary = self.site.docs_dir / language.code / self.config.glossary
         if not glossary.is_file():
-            return ""
+            return "", set()
         try:
             terms = tooltips.definitions(glossary, with_counterpart=not language.default)
         except ValueError as error:
             raise PluginError(str(error)) from None
         lines = tooltips.abbreviations(markdown, terms, attached=language.segmenter is not None)
-        return "\n" + lines + "\n" if lines else ""
+        return ("\n" + lines + "\n" if lines else ""), set(terms.values())
 
     def _add_lesson_lists(self, markdown: str, page: Any) -> str:
         language = usage.api_language(self.site, page.file.src_uri, self.config.api_folder)

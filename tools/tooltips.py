@@ -15,7 +15,9 @@ of a word too, and that whole word is marked.
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from tools import glossary_file
@@ -87,3 +89,42 @@ def abbreviations(markdown: str, terms: dict[str, str], attached: bool = False) 
                 if match.group(0) not in terms:
                     lines.setdefault(match.group(0), terms[term])
     return "\n".join(f"*[{form}]: {text}" for form, text in lines.items())
+
+
+_MARKS = re.compile(r'<(/?)h([1-6])\b[^>]*>|<abbr title="([^"]*)">(.*?)</abbr>', re.S)
+
+
+def first_per_section(content: str, tooltips: Collection[str]) -> str:
+    """Keep a glossary tooltip on a term's first use in each section only.
+
+    ``abbr`` marks every use of a term; a page full of dotted underlines is hard to
+    read. A term keeps its mark where a section (``<h2>``) first uses it, and never in a
+    heading; other abbreviations (a page's own ``*[MLP]: ...``) are left alone.
+    ``tooltips``: the glossary's tooltip texts (the marks' titles).
+
+    >>> html = '<h1><abbr title="t">loss</abbr></h1><p><abbr title="t">loss</abbr>, '
+    >>> html += '<abbr title="t">Loss</abbr> <abbr title="x">MLP</abbr> <abbr title="x">MLP</abbr>'
+    >>> html += '</p><h2 id="b">B</h2><p><abbr title="t">loss</abbr></p>'
+    >>> print(first_per_section(html, {"t"}))
+    <h1>loss</h1><p><abbr title="t">loss</abbr>, Loss <abbr title="x">MLP</abbr> \
+<abbr title="x">MLP</abbr></p><h2 id="b">B</h2><p><abbr title="t">loss</abbr></p>
+    """
+    seen: set[str] = set()
+    heading = False
+
+    def mark(match: re.Match[str]) -> str:
+        nonlocal heading
+        if match.group(2):
+            heading = not match.group(1)
+            if heading and match.group(2) in "12":
+                seen.clear()
+            return match.group(0)
+        title = html.unescape(match.group(3))
+        if title not in tooltips:
+            return match.group(0)
+        if heading or title in seen:
+            return match.group(4)
+        seen.add(title)
+        return match.group(0)
+
+    return _MARKS.sub(mark, content)
