@@ -32,8 +32,9 @@ event                  step
 ``on_page_content``    a tutorial: :meth:`tools.render.RenderCache.render` (its code cells,
                        from mkdocs-jupyter's HTML), :func:`tools.render.markdown_document`
                        rendered by MkDocs' ``Page.render`` (its Markdown cells, as a
-                       page's; the glossary's terms as abbreviations,
-                       :mod:`tools.tooltips`), :func:`tools.render.assemble`,
+                       page's; the glossary's terms as abbreviations, kept on a term's
+                       first use per section, :mod:`tools.tooltips`),
+                       :func:`tools.render.assemble`,
                        :mod:`tools.tutorial_page`
 ``on_page_context``    the page's URL, kept per language
 ``on_post_template``   the default language's ``404.html`` stays at the root
