@@ -28,7 +28,8 @@ event                  step
 ``on_page_markdown``   :func:`tools.tutorial_page.status_table`; on the Index page
                        :func:`tools.index_terms.index_markdown`; on an API page
                        :func:`tools.usage.add_lesson_lists` (mkdocstrings options that
-                       the templates in ``tools/templates`` show)
+                       the templates in ``tools/templates`` show: the lessons, and the
+                       page's language for mkdocstrings-python's strings)
 ``on_page_content``    a tutorial: :meth:`tools.render.RenderCache.render` (its code cells,
                        from mkdocs-jupyter's HTML), :func:`tools.render.markdown_document`
                        rendered by MkDocs' ``Page.render`` (its Markdown cells, as a
@@ -342,7 +343,9 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         urls = usage.tutorial_urls(self.site, language, page.url)
         used_by = self.usage.get(language.code, {})
         try:
-            return usage.add_lesson_lists(markdown, used_by, urls, language.labels.used_in)
+            return usage.add_lesson_lists(
+                markdown, used_by, urls, language.labels.used_in, locale=language.code
+            )
         except ValueError as error:
             raise PluginError(f"{page.file.src_uri}: {error}") from None
 

@@ -139,26 +139,33 @@ def add_lesson_lists(
     used_by: dict[str, list[tuple[str, str]]],
     tutorial_url: Callable[[str], str],
     label: str,
+    locale: str | None = None,
 ) -> str:
     """An API page's Markdown, each ``::: identifier`` block given the lessons that use it.
 
     The lists are mkdocstrings-python options of the block (``extra.nnguide_used_in``:
     the label, and each object's lessons as ``[title, URL]``), which the project's
     templates (``tools/templates/python/material/``, mkdocs.yml's ``custom_templates``)
-    put after each object's heading.
+    put after each object's heading. With ``locale``, every block also gets
+    ``extra.nnguide_locale``, the language of the strings mkdocstrings-python writes
+    ("Parameters:", the tables' "Name", "Type", ...): the project's
+    ``language.html.jinja`` prefers it to mkdocstrings' one ``locale`` for the build.
 
     Args:
         markdown: The page's Markdown.
         used_by: API identifier -> ``(name, title)`` of the lessons using it.
         tutorial_url: A lesson's name -> the URL of its page, relative to this page.
         label: The words before a list ("Used in the lessons:").
+        locale: The page's language code ("ko"), or None to leave the language to
+            mkdocstrings.
 
     Returns:
         ``markdown`` with an ``options:`` block under each ``:::`` line that documents
-        a used object or its members; unchanged where none is used.
+        a used object or its members (under every one with ``locale``); unchanged
+        where none is needed.
 
     Raises:
-        ValueError: If a ``:::`` block that needs the lists already has options.
+        ValueError: If a ``:::`` block that needs options already has some.
     """
     lines = markdown.splitlines(keepends=True)
     out = []
@@ -173,18 +180,24 @@ def add_lesson_lists(
             for name, found in sorted(used_by.items())
             if found and (name == identifier or name.startswith(identifier + "."))
         }
-        if not lessons:
+        extra: dict[str, Any] = {}
+        if lessons:
+            extra["nnguide_used_in"] = {"label": label, "lessons": lessons}
+        if locale is not None:
+            extra["nnguide_locale"] = locale
+        if not extra:
             continue
         following = lines[number + 1] if number + 1 < len(lines) else ""
         if following.strip() and following[0] in " \t":
             raise ValueError(
                 f"::: {identifier} already has options; the lessons that use it "
-                "cannot be added to them"
+                "and the page's language cannot be added to them"
             )
-        value = json.dumps({"label": label, "lessons": lessons}, ensure_ascii=False)
         if not line.endswith("\n"):
             out.append("\n")
-        out.append(f"    options:\n      extra:\n        nnguide_used_in: {value}\n")
+        out.append("    options:\n      extra:\n")
+        for key, value in extra.items():
+            out.append(f"        {key}: {json.dumps(value, ensure_ascii=False)}\n")
     return "".join(out)
 
 

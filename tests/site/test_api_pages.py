@@ -72,3 +72,21 @@ def test_shapes_render_as_code(built_site, lang):
     assert "(out_features, in_features)" in code
     _, _, code = read(built_site, lang, "models")
     assert any(snippet.startswith("nn.Sequential(") for snippet in code)
+
+
+HEADERS = {
+    "en": (["Parameters:", "Returns:"], ["Name", "Type", "Description", "Default"]),
+    "ko": (["매개변수:", "반환값:"], ["이름", "형식", "설명", "기본값"]),
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_api_section_titles_and_table_headers_are_in_the_page_language(built_site, lang):
+    html, _, _ = read(built_site, lang, "layers")
+    titles = set(re.findall(r'class="doc-section-title">([^<]+)<', html))
+    table = html.partition('class="doc-section-title">' + HEADERS[lang][0][0])[2]
+    header = re.findall(r"<th>([^<]*)</th>", table.partition("</thead>")[0])
+    assert set(HEADERS[lang][0]) <= titles
+    assert header == HEADERS[lang][1]
+    other = next(code for code in HEADERS if code != lang)
+    assert titles.isdisjoint(HEADERS[other][0])

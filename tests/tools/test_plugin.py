@@ -6,10 +6,12 @@ No site is built and no kernel starts here; ``tests/site`` checks the built site
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
 import filelock
+import jinja2
 import pytest
 import yaml
 from mkdocs.config import load_config
@@ -239,6 +241,65 @@ def test_an_api_block_gets_the_lessons_that_use_its_objects_as_its_options():
         usage.add_lesson_lists(
             "::: nnguide.layers\n    options:\n      heading_level: 3\n", used_by, str, "x"
         )
+
+
+def test_every_api_block_gets_the_page_language_with_or_without_lessons():
+    used_by = {"nnguide.layers.Dense": [("01_x", "Layers")]}
+    markdown = "::: nnguide.layers\n\n::: nnguide.models\n"
+    found = usage.add_lesson_lists(markdown, used_by, lambda name: name, "이 강의:", "ko")
+    layers, models = (yaml.safe_load(part.partition("\n")[2]) for part in found.split("::: ")[1:])
+    assert found.startswith("::: nnguide.layers\n    options:")
+    assert layers["options"]["extra"] == {
+        "nnguide_used_in": {
+            "label": "이 강의:",
+            "lessons": {"nnguide.layers.Dense": [["Layers", "01_x"]]},
+        },
+        "nnguide_locale": "ko",
+    }
+    assert models == {"options": {"extra": {"nnguide_locale": "ko"}}}
+    with pytest.raises(ValueError, match=r"::: nnguide\.models already has options"):
+        usage.add_lesson_lists("::: nnguide.models\n    options:\n      a: 1\n", {}, str, "x", "en")
+
+
+def _python_templates() -> jinja2.Environment:
+    """mkdocstrings-python's material templates under the project's (custom_templates)."""
+    import mkdocstrings_handlers.python as handler
+
+    shipped = Path(handler.__file__).parent / "templates" / "material"
+    own = ROOT / "tools" / "templates" / "python" / "material"
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([own, shipped]))
+    env.tests["existing_template"] = lambda name: name in env.list_templates()
+    return env
+
+
+def _translate(env: jinja2.Environment, key: str, extra: dict | None, locale: str = "en") -> str:
+    template = env.from_string(
+        '{% import "language.html.jinja" as lang with context %}{{ lang.t(key) }}'
+    )
+    options = type("Options", (), {"extra": extra})()
+    return template.render(key=key, config=options, locale=locale)
+
+
+def test_api_strings_follow_the_block_language_over_the_build_locale():
+    env = _python_templates()
+    english = (Path(env.loader.searchpath[1]) / "_base" / "languages" / "en.html.jinja").read_text()
+    keys = re.findall(r'^  "([^"]+)" ?:', english, flags=re.MULTILINE)
+    assert {"Parameters:", "Name", "Type", "Description", "Default", "Returns:"} <= set(keys)
+    korean = {key: _translate(env, key, {"nnguide_locale": "ko"}) for key in keys}
+    untranslated = [key for key, text in korean.items() if not re.search("[가-힣]", text)]
+    assert untranslated == []
+    assert [korean[key] for key in ("Parameters:", "Name", "Type", "Description", "Default")] == [
+        "매개변수:",
+        "이름",
+        "형식",
+        "설명",
+        "기본값",
+    ]
+    assert _translate(env, "Parameters:", {"nnguide_locale": "en"}, locale="ko") == "Parameters:"
+    assert _translate(env, "Returns:", {}, locale="en") == "Returns:"
+    assert _translate(env, "Returns:", None, locale="ko") == "반환값:"
+    assert _translate(env, "Returns:", {"nnguide_locale": "ja"}) == "戻り値："
+    assert _translate(env, "Returns:", {"nnguide_locale": "xx"}) == "Returns:"
 
 
 def test_api_pages_and_their_lesson_links_are_per_language():
