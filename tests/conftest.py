@@ -148,10 +148,15 @@ def run_mkdocs_build(
 class BuiltSite:
     root: Path
     log: str
+    project: Path  # the copy of the working tree it was built from
 
     def page(self, lang: str, path: str) -> Path:
         """The HTML file of ``path`` (e.g. ``tutorials/01_x/``) in ``lang``."""
         return self.root / PROJECT.language(lang).root / path / "index.html"
+
+    def notebook(self, lang: str, name: str) -> Path:
+        """The executed notebook the build made of lesson ``name`` in ``lang``."""
+        return config.load(self.project).tutorials_dir(lang) / f"{name}.ipynb"
 
 
 @pytest.fixture(scope="session")
@@ -179,7 +184,7 @@ def built_site(site_project, tmp_path_factory) -> BuiltSite:
     site_dir = tmp_path_factory.mktemp("site")
     result = run_mkdocs_build(site_project, site_dir)
     assert result.returncode == 0, result.stderr[-5000:]
-    return BuiltSite(site_dir, result.stderr)
+    return BuiltSite(site_dir, result.stderr, site_project)
 
 
 # What the Pages workflow sets from the repository it runs in (.github/workflows/pages.yml).

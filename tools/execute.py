@@ -399,7 +399,7 @@ def stamp(project: config.Project, example: Example, notebook) -> None:
     record = notebook.metadata.setdefault(METADATA_KEY, {})
     record.setdefault("distributions", {})
     record["script"] = example.label
-    key_base = files.package_digest(project.package_dir) + _outputs_digest(project)
+    key_base = _key_base(project, files.package_digest(project.package_dir), example.lang)
     record["key"] = cache_key(notebook, key_base, record["distributions"])
     _seal(notebook)
 
@@ -418,7 +418,7 @@ def check_notebooks(project: config.Project) -> tuple[list[str], list[str]]:
         another ``nnguide``) than its script's is a warning. Each line names the files.
     """
     errors, warnings = [], []
-    key_base = files.package_digest(project.package_dir) + _outputs_digest(project)
+    package_digest = files.package_digest(project.package_dir)
     state = _load_state(project, None)  # a corrupt state: one line in the build log
     known = state["examples"] if state.get("environment") == _environment_stamps(project) else {}
     for example in discover(project):
@@ -434,7 +434,11 @@ def check_notebooks(project: config.Project) -> tuple[list[str], list[str]]:
             errors.append(f"{shown}: executed by an older build (no digest of its content)")
         elif not is_intact(notebook):
             errors.append(f"{shown}: its content differs from what execution wrote (edited?)")
-        elif not _is_fresh(lessons.read(example).notebook, notebook, key_base):
+        elif not _is_fresh(
+            lessons.read(example).notebook,
+            notebook,
+            _key_base(project, package_digest, example.lang),
+        ):
             warnings.append(
                 f"{example.label}: its notebook {shown} is older than its code or nnguide; "
                 "published as it is (NNGUIDE_EXECUTE=0)"
@@ -826,7 +830,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
     if problems:
         raise ExampleError("Translations differ in code:\n" + "\n".join(problems))
     # What decides the outputs besides the code: the package, and how outputs are bounded.
-    key_base = files.package_digest(project.package_dir) + _outputs_digest(project)
+    package_digest = files.package_digest(project.package_dir)
     stale: list[Example] = []
     for example in to_check:
         fresh = lessons.read(example).notebook
@@ -840,6 +844,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
         elif cached is not None and not is_intact(cached):
             log(f"{shown}: its content differs from what execution wrote; executing it again")
             cached = None
+        key_base = _key_base(project, package_digest, example.lang)
         if cached is not None and _is_fresh(fresh, cached, key_base):
             merged = _with_new_prose(fresh, cached)
             merged.metadata[METADATA_KEY]["script"] = example.label
@@ -853,7 +858,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
     failures: list[str] = []
     try:
         if stale:
-            _run_stale(project, stale, jobs, limit, key_base, known, results, failures, log)
+            _run_stale(project, stale, jobs, limit, package_digest, known, results, failures, log)
     finally:
         _store_state(project, state)  # every finished result is kept, Ctrl-C or not
     if failures:
@@ -861,7 +866,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
     return results
 
 
-def _run_stale(project, stale, jobs, limit, key_base, known, results, failures, log) -> None:
+def _run_stale(project, stale, jobs, limit, package_digest, known, results, failures, log) -> None:
     """Execute ``stale`` in parallel kernels; store each notebook as soon as it is done.
 
     The kernels run in daemon threads and the results come back through a queue, so
@@ -910,6 +915,7 @@ def _run_stale(project, stale, jobs, limit, key_base, known, results, failures, 
             if error is not None:
                 raise error
             record = notebook.metadata[METADATA_KEY]
+            key_base = _key_base(project, package_digest, example.lang)
             record["key"] = cache_key(notebook, key_base, record["distributions"])
             _seal(notebook)
             _write_if_changed(example.notebook, notebook)
@@ -994,12 +1000,20 @@ def _timed_execute(example: Example, limit: int, threads: int, project: config.P
     return notebook, time.perf_counter() - started
 
 
-def _outputs_digest(project: config.Project) -> str:
-    """The output bounds and truncation notes, which change the stored outputs."""
+def _outputs_digest(project: config.Project, lang: str) -> str:
+    """The output bounds and the truncation note of ``lang``, which change its stored outputs.
+
+    Per language: adding a language (or rewording its note) executes only its scripts.
+    """
     limits = _output_limits(project)
-    notes = [language.labels.truncated for language in project.languages]
-    payload = [limits.output, limits.notebook, limits.download, notes]
+    note = project.language(lang).labels.truncated
+    payload = [limits.output, limits.notebook, limits.download, note]
     return ":" + hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:16]
+
+
+def _key_base(project: config.Project, package_digest: str, lang: str) -> str:
+    """What an execution key of a ``lang`` script holds besides its code and versions."""
+    return package_digest + _outputs_digest(project, lang)
 
 
 def _output_limits(project: config.Project) -> outputs.Limits:

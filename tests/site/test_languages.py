@@ -89,7 +89,7 @@ def test_the_new_language_has_its_own_search_index(three_languages):
 def test_the_language_tests_run_for_the_new_language(three_languages):
     project, _, _ = three_languages
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/examples",
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/examples/test_examples.py",
          "-k", "parity or sections or exist"],
         cwd=project,
         env=mkdocs_env(),

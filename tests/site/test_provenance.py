@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from tests.conftest import HOSTED, LANGUAGES, LESSONS, PROJECT, ROOT
+from tests.conftest import HOSTED, LANGUAGES, LESSONS, PROJECT, ROOT, BuiltSite
 from tools.lessons import strip_anchor
 
 pytestmark = pytest.mark.slow
@@ -26,13 +26,13 @@ IDS = [f"{lang}/{name}" for lang, name in PAGES]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
-def notebook(lang: str, name: str) -> dict:
-    path = PROJECT.tutorials_dir(lang) / f"{name}.ipynb"
-    return json.loads(path.read_text(encoding="utf-8"))
+def notebook(site: BuiltSite, lang: str, name: str) -> dict:
+    """The executed notebook ``site`` was built from."""
+    return json.loads(site.notebook(lang, name).read_text(encoding="utf-8"))
 
 
-def record(lang: str, name: str) -> dict:
-    return notebook(lang, name)["metadata"]["nnguide"]
+def record(site: BuiltSite, lang: str, name: str) -> dict:
+    return notebook(site, lang, name)["metadata"]["nnguide"]
 
 
 def pattern(template: str) -> re.Pattern:
@@ -76,10 +76,10 @@ def test_every_tutorial_page_says_where_when_and_with_what_it_ran(built_site, la
     assert facts["torch"] == torch.__version__
     assert facts["device"] == expected_device()
     executed = dt.datetime.strptime(facts["date"], "%Y-%m-%d %H:%M UTC")
-    recorded = dt.datetime.fromisoformat(record(lang, name)["executed_at"])
+    recorded = dt.datetime.fromisoformat(record(built_site, lang, name)["executed_at"])
     assert executed.strftime("%Y-%m-%d %H:%M") == recorded.strftime("%Y-%m-%d %H:%M")
     mebibytes = int(facts["memory"].removesuffix(" MiB").replace(",", ""))
-    assert mebibytes == round(record(lang, name)["peak_memory"] / 2**20)
+    assert mebibytes == round(record(built_site, lang, name)["peak_memory"] / 2**20)
     assert 100 < mebibytes < 8192, "a kernel that imported torch uses at least 100 MiB"
 
 
@@ -108,16 +108,16 @@ def test_build_status_page_lists_every_lesson_with_what_this_build_did(built_sit
         assert target.resolve() == built_site.page(lang, f"tutorials/{name}").resolve()
         title = next(
             line[2:]
-            for cell in notebook(lang, name)["cells"]
+            for cell in notebook(built_site, lang, name)["cells"]
             if cell["cell_type"] == "markdown"
             for line in "".join(cell["source"]).splitlines()
             if line.startswith("# ")
         )
         assert link.group(2) == strip_anchor(title)
-        seconds = record(lang, name)["run_seconds"]
+        seconds = record(built_site, lang, name)["run_seconds"]
         total += seconds
         assert row[1] == f"{seconds:.2f}{unit}"
-        assert row[2] == f"{round(record(lang, name)['peak_memory'] / 2**20):,} MiB"
+        assert row[2] == f"{round(record(built_site, lang, name)['peak_memory'] / 2**20):,} MiB"
         assert f"Python {platform.python_version()}" in row[3]
         assert f"PyTorch {torch.__version__}" in row[3]
         label = f"examples/{lang}/{name}.py"
@@ -132,7 +132,7 @@ def test_each_figure_is_described_by_its_titles_in_the_page_language(built_site,
     alts = re.findall(r'<img alt="([^"]*)"[^>]*src="figure-', page.read_text(encoding="utf-8"))
     described = [
         " ".join("".join(output["data"]["text/plain"]).split())
-        for cell in notebook(lang, name)["cells"]
+        for cell in notebook(built_site, lang, name)["cells"]
         for output in cell.get("outputs", [])
         if "image/png" in output.get("data", {})
     ]
