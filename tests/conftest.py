@@ -217,7 +217,7 @@ def hosted_site(site_project, tmp_path_factory) -> Iterator[HostedSite]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield HostedSite(site_dir, result.stderr, url)
+        yield HostedSite(site_dir, result.stderr, site_project, url)
     finally:
         server.shutdown()
         server.server_close()

@@ -195,7 +195,9 @@ def test_two_shards_then_the_docs_build_executes_nothing(tmp_path):
     assert executed[0] and executed[1] and not executed[0] & executed[1]
     assert executed[0] | executed[1] == every
     for notebook in runners[1].glob("docs/*/tutorials/*.ipynb"):  # download-artifact
-        shutil.copy(notebook, site_runner / notebook.relative_to(runners[1]))
+        target = site_runner / notebook.relative_to(runners[1])
+        target.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no such folder
+        shutil.copy(notebook, target)
     docs = subprocess.run(
         [sys.executable, "-m", "tools.publish"],
         cwd=site_runner,
