@@ -22,7 +22,7 @@ event                  step
 ``on_files``           :func:`tools.site_files.search_worker`,
                        :func:`tools.site_files.add` (:mod:`tools.downloads`); a tutorial
                        page's source becomes :func:`tools.render.code_notebook` (what
-                       mkdocs-jupyter converts: the code cells)
+                       mkdocs-jupyter converts: the code cells, comments masked)
 ``on_env``             the theme's compiled templates cached on disk
                        (:class:`tools.files.BytecodeCache`)
 ``on_page_markdown``   :func:`tools.tutorial_page.status_table`; on the Index page
@@ -242,8 +242,9 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         for file in files.documentation_pages():
             source = site_files.tutorial_source(self.site, file.src_uri)
             if source is not None:
-                # mkdocs-jupyter converts the code cells only (its cache holds after a
-                # Markdown edit); the Markdown cells are rendered from the notebook itself.
+                # mkdocs-jupyter converts the code cells only, comments masked (its cache
+                # holds after a Markdown or comment edit); the Markdown cells and the
+                # comments come from the notebook itself.
                 lang, name = source
                 notebook = self.site.tutorials_dir(lang) / f"{name}.ipynb"
                 code = self.site.cache_dir / "render" / "notebooks" / file.src_uri
@@ -289,7 +290,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         assert self.render_cache is not None
         notebook_path = self.site.tutorials_dir(lang) / f"{name}.ipynb"
         notebook_text = notebook_path.read_text(encoding="utf-8")
-        code_text = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+        # The code cells with their comments: mkdocs-jupyter converted them masked.
+        code_text = json.dumps(render.code_only(json.loads(notebook_text)), ensure_ascii=False)
         labels = self.site.language(lang).labels
         try:
             cells = self.render_cache.render(html, code_text, self.resolver, labels.figure)

@@ -8,14 +8,16 @@ A lesson's Markdown cells and its code cells take two roads:
   document (:func:`markdown_document`): footnotes, abbreviations, unique heading ids
   (a Korean heading keeps the English anchor written ``{ #anchor }``, attr_list) and the
   table of contents work across cells, and each code cell holds its place as a token;
-* the code cells come from mkdocs-jupyter's HTML of the notebook (its documented
-  options only; see ``mkdocs.yml``), which carries JupyterLab's markup, ~580 KiB of inline
-  CSS and figures as base64 data. :func:`code_cells` rebuilds each as
-  ``<div class="nb-cell">``: a Material code block (same colours and copy button as the
-  Markdown pages) and one ``<div class="nb-output">`` per output: text in ``<pre>``,
-  figures as image files next to the page, each a ``<figure>`` whose numbered caption
-  and alt text give the figure's titles (which the execute step records as its text
-  form), HTML such as tables as it is. Every code cell
+* the code cells come from mkdocs-jupyter's HTML of a copy of the notebook that holds
+  only the code, with the comments' text masked (:func:`code_notebook`: an edit of a
+  Markdown cell or of a comment never converts it again; the comments are put back from
+  the notebook), made through its documented options only (see ``mkdocs.yml``); it
+  carries JupyterLab's markup, ~580 KiB of inline CSS and figures as base64 data.
+  :func:`code_cells` rebuilds each as ``<div class="nb-cell">``: a Material code block
+  (same colours and copy button as the Markdown pages) and one ``<div class="nb-output">``
+  per output: text in ``<pre>``, figures as image files next to the page, each a
+  ``<figure>`` whose numbered caption and alt text give the figure's titles (which the
+  execute step records as its text form), HTML such as tables as it is. Every code cell
   must be found, and each code block's text must be its cell's source: if
   mkdocs-jupyter's markup ever changes so that content would be lost,
   :class:`RenderError` stops the build instead.
@@ -34,9 +36,11 @@ import base64
 import functools
 import hashlib
 import html
+import io
 import json
 import os
 import re
+import tokenize
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +50,7 @@ from tools import linkcode
 from tools.files import drop, read_cached, write_atomic, write_cached
 
 # Bump when the transform's output changes, so cached pages are rebuilt.
-VERSION = "6"
+VERSION = "7"
 
 _CELL_ID = re.compile(r"^cell-id=cell-(\d+)$")
 SOLUTION_TAG = "solution"  # a code cell shown folded, as an exercise's solution
@@ -87,6 +91,60 @@ def _inner_html(element: Any) -> str:
     return "".join(parts)
 
 
+# Pygments' classes of a Python comment (Comment.Single, Comment.Hashbang...).
+_COMMENT_CLASSES = frozenset({"c", "c1", "ch", "cm", "cs"})
+MASKED_COMMENT = "#"
+
+
+def comments(source: str) -> list[str] | None:
+    """The comments of Python ``source``, in order; None if it does not tokenize.
+
+    >>> comments("x = 1  # one\\ns = '# not a comment'\\n# two\\n")
+    ['# one', '# two']
+    """
+    try:
+        tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+        return [token.string for token in tokens if token.type == tokenize.COMMENT]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+
+
+def mask_comments(source: str) -> str:
+    """``source`` with the text of each comment taken out (``#`` is left in its place).
+
+    The notebook mkdocs-jupyter converts holds the masked code (:func:`code_notebook`),
+    so an edit of a comment does not convert it again; :func:`code_cells` puts the
+    comments back into the highlighted code. Source that does not tokenize is kept.
+
+    >>> mask_comments("x = 1  # the input\\ns = '# kept'  # a string\\n")
+    "x = 1  #\\ns = '# kept'  #\\n"
+    """
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return source
+    lines = source.splitlines(keepends=True)
+    for token in reversed([t for t in tokens if t.type == tokenize.COMMENT]):
+        (row, start), (_, end) = token.start, token.end
+        line = lines[row - 1]
+        lines[row - 1] = line[:start] + MASKED_COMMENT + line[end:]
+    return "".join(lines)
+
+
+def _restore_comments(pre: Any, source: str) -> None:
+    """Put ``source``'s comments into the comment spans of its highlighted, masked code.
+
+    Nothing changes where the spans and the comments differ in number; the caller's
+    check of the code's text then fails.
+    """
+    spans = [span for span in pre.iter("span") if _classes(span) & _COMMENT_CLASSES]
+    texts = comments(source)
+    if texts is None or len(spans) != len(texts) or any(len(span) for span in spans):
+        return
+    for span, text in zip(spans, texts, strict=True):
+        span.text = text
+
+
 def _code_block(
     cell: Any, index: int, source: str, linker: Callable[[Any], object] | None = None
 ) -> Any:
@@ -103,6 +161,8 @@ def _code_block(
     # Pygments marks whitespace with <span class="w">; Material's CSS does not need it.
     for span in pre.xpath(f".//span[{_has_class('w')}]"):
         span.drop_tag()
+    if pre.text_content().strip() != source.strip():
+        _restore_comments(pre, source)  # mkdocs-jupyter converted the masked code
     rendered = pre.text_content()
     if rendered.strip() != source.strip():
         raise RenderError(f"code cell {index}: the rendered code differs from the notebook's")
@@ -354,14 +414,37 @@ def code_cells(
 _CODE_METADATA = ("kernelspec", "language_info")
 
 
-def code_notebook(source: Path, target: Path) -> bool:
-    """Write at ``target`` the notebook mkdocs-jupyter converts: ``source``'s code cells.
+def code_only(notebook: dict[str, Any], *, masked: bool = False) -> dict[str, Any]:
+    """``notebook`` with its Markdown cells emptied and its metadata cut to the code's.
 
-    Its Markdown cells are emptied (they keep their places, so cell ``i`` is still cell
-    ``i``) and its metadata is cut to what the conversion reads, so mkdocs-jupyter's
-    cache, keyed by the file's bytes, still holds after a Markdown edit. ``target`` gets
-    ``source``'s modification time, which a dirty rebuild compares; it is written again
-    only when that time changed.
+    The Markdown cells keep their places, so cell ``i`` is still cell ``i``.
+    ``masked`` also takes the comments' text out of the code (:func:`mask_comments`).
+    """
+    cells = []
+    for cell in notebook.get("cells", []):
+        cell = dict(cell)
+        if cell.get("cell_type") == "markdown":
+            cell["source"] = ""
+            cell.pop("attachments", None)
+        elif cell.get("cell_type") == "code" and masked:
+            cell["source"] = mask_comments("".join(cell.get("source", "")))
+        cells.append(cell)
+    metadata = notebook.get("metadata", {})
+    return {
+        **notebook,
+        "cells": cells,
+        "metadata": {key: metadata[key] for key in _CODE_METADATA if key in metadata},
+    }
+
+
+def code_notebook(source: Path, target: Path) -> bool:
+    """Write at ``target`` the notebook mkdocs-jupyter converts: ``source``'s masked code.
+
+    It is :func:`code_only` of ``source`` with the comments masked, so mkdocs-jupyter's
+    cache, keyed by the file's bytes, still holds after an edit of a Markdown cell or
+    of a comment (:func:`code_cells` takes the comments from the notebook itself).
+    ``target`` gets ``source``'s modification time, which a dirty rebuild compares; it
+    is written again only when that time changed.
 
     Returns:
         Whether ``target``'s content changed.
@@ -372,13 +455,7 @@ def code_notebook(source: Path, target: Path) -> bool:
             return False
     except FileNotFoundError:
         pass
-    notebook = json.loads(source.read_text(encoding="utf-8"))
-    for cell in notebook.get("cells", []):
-        if cell.get("cell_type") == "markdown":
-            cell["source"] = ""
-            cell.pop("attachments", None)
-    metadata = notebook.get("metadata", {})
-    notebook["metadata"] = {key: metadata[key] for key in _CODE_METADATA if key in metadata}
+    notebook = code_only(json.loads(source.read_text(encoding="utf-8")), masked=True)
     data = json.dumps(notebook, ensure_ascii=False, indent=1).encode("utf-8")
     changed = not target.is_file() or target.read_bytes() != data
     if changed:

@@ -187,8 +187,56 @@ def test_mkdocs_jupyter_converts_the_code_cells_only_so_a_markdown_edit_keeps_it
     edited["cells"][1]["source"] = "x = 1  # a comment\nprint(x)"
     source.write_text(json.dumps(edited), encoding="utf-8")
     os.utime(source, ns=(0, source.stat().st_mtime_ns + 2 * 10**9))
-    assert render.code_notebook(source, target)
-    assert target.read_bytes() != before
+    assert render.code_notebook(source, target), "a new comment is a new line of code"
+    with_comment = target.read_bytes()
+    assert with_comment != before
+
+    edited["cells"][1]["source"] = "x = 1  # the comment, reworded\nprint(x)"
+    source.write_text(json.dumps(edited), encoding="utf-8")
+    os.utime(source, ns=(0, source.stat().st_mtime_ns + 3 * 10**9))
+    assert not render.code_notebook(source, target), "a comment's text is not converted"
+    assert target.read_bytes() == with_comment
+
+    edited["cells"][1]["source"] = "x = 3  # the comment, reworded\nprint(x)"
+    source.write_text(json.dumps(edited), encoding="utf-8")
+    os.utime(source, ns=(0, source.stat().st_mtime_ns + 4 * 10**9))
+    assert render.code_notebook(source, target), "a code edit is converted"
+
+
+COMMENTED = [
+    "# Make the input.\nx = 1  # one\nprint(x)",
+    "s = '# a string, not a comment'  # but this is\n#: and this",
+    "%time y = 2  # after an IPython magic",
+]
+
+
+def test_the_code_shows_the_comments_that_mkdocs_jupyter_converted_masked(tmp_path):
+    notebook = lesson_fixture.notebook()
+    for cell, code in zip(
+        [c for c in notebook["cells"] if c["cell_type"] == "code"], COMMENTED, strict=True
+    ):
+        cell["source"] = code
+    masked = render.code_only(notebook, masked=True)
+    assert [c["source"] for c in masked["cells"] if c["cell_type"] == "code"] == [
+        "#\nx = 1  #\nprint(x)",
+        "s = '# a string, not a comment'  #\n#",
+        "%time y = 2  #",
+    ]
+    cells = render.code_cells(jupyter_html(masked, tmp_path), render.code_only(notebook))
+    page = lxml_html.fragment_fromstring("".join(cells.html.values()), create_parent="div")
+    assert [block.xpath("string(.//code)").strip() for block in page.xpath("div")] == COMMENTED
+    spans = page.xpath("//code//span[@class='c1']/text()")
+    assert spans == [
+        "# Make the input.",
+        "# one",
+        "# but this is",
+        "#: and this",
+        "# after an IPython magic",
+    ]
+
+    notebook["cells"][1]["source"] = "x = 1\nprint(x)  # one comment fewer than converted"
+    with pytest.raises(render.RenderError, match=r"code cell 1: the rendered code differs"):
+        render.code_cells(jupyter_html(masked, tmp_path), notebook)
 
 
 PNG = (
