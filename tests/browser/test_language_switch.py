@@ -3,13 +3,23 @@
 Every section of every tutorial, in both directions: the switcher's link names the
 section while the reader is at it, the other language's page has that section, and
 following the link lands on it. Also after scrolling (no hash), under a sub-path, and
-where the other page lacks the section (the place on the page is kept instead).
+where the other page lacks the section (the place on the page is kept instead). And on
+``mkdocs serve`` as ``make serve`` runs it (live reload, dirty rebuilds), under a sub-path
+``site_url``: every section of a lesson, both ways, lands on the section.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
 import tempfile
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -18,7 +28,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import Server, serve
-from tests.conftest import LANGUAGES, LESSONS
+from tests.conftest import LANGUAGES, LESSONS, mkdocs_env, require_marker, small_project
 
 pytestmark = pytest.mark.slow
 
@@ -153,3 +163,132 @@ def test_the_switcher_keeps_the_section_under_a_sub_path(built_site, tab):
         switch(tab, "en")
         assert urlparse(tab.url).path == "/nnguide/tutorials/00_tensors/"
         assert urlparse(tab.url).fragment == anchor
+
+
+# `python -m mkdocs` that stops on SIGINT even where it starts with SIGINT ignored (a
+# background job of a shell without job control), so that it removes its temporary site.
+_MKDOCS = (
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'mkdocs'; runpy.run_module('mkdocs', run_name='__main__', alter_sys=True)"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def mkdocs_serve(project: Path, sub_path: str, log: Path) -> Iterator[Server]:
+    """``mkdocs serve`` of ``project`` as ``make serve`` runs it, at ``/<sub_path>/``.
+
+    The dev server serves at its ``site_url``'s path. It runs in a process group of its
+    own, stopped (SIGINT: it removes its temporary site) when the block ends, however
+    it ends. Nothing is executed (``NNGUIDE_EXECUTE=0``): ``project`` has its notebooks.
+    """
+    require_marker("slow", "builds a site")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/{sub_path}/"
+    env = {**mkdocs_env(), "NNGUIDE_STRICT": "false", "NNGUIDE_EXECUTE": "0", "SITE_URL": url}
+    command = [sys.executable, "-c", _MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"]
+    with log.open("w", encoding="utf-8") as output:
+        server = subprocess.Popen(
+            [*command, "--livereload", "--dirty"],
+            cwd=project,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + 300
+            while True:
+                assert server.poll() is None, f"mkdocs serve exited: {log.read_text()[-5000:]}"
+                assert time.monotonic() < deadline, f"no answer at {url}: {log.read_text()[-5000:]}"
+                try:
+                    with urllib.request.urlopen(url, timeout=5) as response:
+                        if response.status == 200:
+                            break
+                except (urllib.error.URLError, ConnectionError):
+                    time.sleep(0.5)
+            yield Server(project, url)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGINT)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+
+
+@pytest.fixture(scope="module")
+def dev_server(executed_project, tmp_path_factory) -> Iterator[Server]:
+    """One lesson's site on ``mkdocs serve`` under ``/nnguide/``, for the module."""
+    folder = tmp_path_factory.mktemp("serve")
+    project = small_project(folder / "project", source=executed_project)
+    with mkdocs_serve(project, "nnguide", folder / "serve.log") as server:
+        yield server
+
+
+# Where a heading is, relative to the window and to the bottom of the sticky header,
+# once the page has settled (fonts loaded, two frames drawn).
+_PLACE = """async id => {
+    await document.fonts.ready
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))
+    const heading = document.getElementById(id)
+    if (!heading) return null
+    const top = heading.getBoundingClientRect().top
+    const header = document.querySelector(".md-header").getBoundingClientRect().bottom
+    return {top, header, height: innerHeight}
+}"""
+
+
+def test_on_mkdocs_serve_every_section_switches_to_the_same_section_both_ways(dev_server, tab):
+    """Each section of the lesson: to the other language and back.
+
+    Each switch lands on the page it opened, as a reader who follows the link; the
+    page the way back starts from is the one the switcher opened.
+    """
+    first, second = LANGUAGES
+    wrong = []
+    try:
+        for path in [f"tutorials/{LESSONS[0]}/"]:
+            expected = {code: urlparse(dev_server.page_url(code, path)).path for code in LANGUAGES}
+            assert expected[first].startswith("/nnguide/"), expected
+            open_page(tab, dev_server.page_url(first, path))
+            ids = tab.evaluate(_IDS)
+            assert len(ids) >= 5, f"{path}: {ids}"
+            compared = False
+            for anchor in ids:
+                tab.evaluate("id => { location.hash = id }", anchor)
+                for lang, target in ((first, second), (second, first)):
+                    tab.wait_for_function(
+                        "([lang, id]) => document.querySelector("
+                        "`a.md-select__link[hreflang='${lang}']`).hash === '#' + id",
+                        arg=[target, anchor],
+                        timeout=10000,
+                    )
+                    switch(tab, target)
+                    landed = urlparse(tab.url)
+                    place = tab.evaluate(_PLACE, anchor)
+                    problem = None
+                    if (landed.path, landed.fragment) != (expected[target], anchor):
+                        problem = f"-> {landed.path}#{landed.fragment}"
+                    elif place is None:
+                        problem = "no such section there"
+                    elif not (place["header"] - 1 <= place["top"] <= place["height"] - 20):
+                        problem = f"heading not in view: {place}"
+                    elif not compared:  # the other language's page has the same sections
+                        there = tab.evaluate(_IDS)
+                        if sorted(there) != sorted(ids):
+                            problem = f"its sections differ: {there} (here: {ids})"
+                        compared = True
+                    if problem:
+                        wrong.append(f"{lang} -> {target} {path}#{anchor}: {problem}")
+                        open_page(tab, dev_server.page_url(first, path))
+                        break
+    finally:
+        tab.goto("about:blank")  # no live-reload request left open on the server
+    assert wrong == [], f"on mkdocs serve: {wrong}"
