@@ -35,6 +35,9 @@
  *   "에폭", "웨이트 디케이" -> "에포크", "가중치 감쇠" (the glossary's term)
  *   "소프트멕스"       -> "소프트맥스"    (one wrong, missing or extra letter)
  *   "zero_grad는 왜 하나요" -> "zero_grad" (question words and endings left out)
+ *   "외워요", "쌓으면"  -> "외우", "쌓"   (a verb's stem: the index holds the
+ *                                      stems of its verbs in a field of their own)
+ *   "늘리고 싶어요"    -> "늘리"         (an auxiliary verb left out)
  *
  * It wraps Worker.prototype.postMessage and rewrites only query messages
  * ({type: 2, data: "..."}, Material's SearchMessageType.QUERY); queries wait,
@@ -113,6 +116,9 @@
       byLength: byLength,
       suffixes: new Set(data.suffixes),
       synonyms: data.synonyms || {},
+      stems: new Set(data.stems || []),
+      forms: data.forms || {},
+      auxiliaries: new Set(data.auxiliaries || []),
       compounds: names || {}
     }
   }
@@ -188,7 +194,25 @@
     return null
   }
 
-  /* A Korean word as index words: kept if indexed, else a suffix stripped and split */
+  /* The stem of a conjugated verb or adjective ("쌓으면" -> "쌓", "외워요" ->
+     "외우", "달라요" -> "다르"), or null: the word less an ending is a stem of
+     the index, or a start the build saw a stem conjugated to */
+  function stemOf(word, vocab) {
+    var limit = Math.min(MAX_SUFFIX, word.length - 1)
+    for (var k = 0; k <= limit; k++) {
+      if (k > 0 && !vocab.suffixes.has(word.slice(word.length - k)))
+        continue
+      var head = word.slice(0, word.length - k)
+      if (vocab.stems.has(head) || vocab.auxiliaries.has(head))
+        return head
+      if (vocab.forms.hasOwnProperty(head))
+        return vocab.forms[head]
+    }
+    return null
+  }
+
+  /* A Korean word as index words: kept if indexed, else a suffix stripped and
+     split into nouns, else a verb's stem (none for an auxiliary: "싶어요") */
   function korean(word, vocab) {
     if (!HANGUL.test(word) || vocab.terms.has(word))
       return [word]
@@ -203,6 +227,15 @@
       var words = split(word.slice(0, word.length - k), vocab)
       if (words !== null && (!best || words.length < best.length))
         best = words
+    }
+    /* nouns, each a whole index term, before a verb: "가중치와", "활성화함수" */
+    var nouns = best && best.every(function (w) {
+      return !HANGUL.test(w) || vocab.terms.has(w)
+    })
+    if (!nouns) {
+      var stem = stemOf(word, vocab)
+      if (stem !== null)
+        return vocab.auxiliaries.has(stem) ? [] : [stem]
     }
     for (k = 0; !best && k <= limit; k++) {
       suffix = word.slice(word.length - k)
