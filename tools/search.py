@@ -299,6 +299,7 @@ class Vocabulary:
         self.synonyms: dict[str, str] = dict(synonyms or {})
         self.stems: dict[tuple[str, str], int] = {}  # (stem, Kiwi tag) -> times seen
         self.forms: dict[str, str] = {}  # a conjugated verb's start -> its stem
+        self.endings: set[str] = set()  # what follows such a start ("요" of "외워요")
 
     def add(self, pieces: list[tuple[str, str]], stems: Iterable[tuple[str, str]] = ()) -> None:
         """Record the ``(piece, kind)`` pairs of one segmented word, and its verbs' stems."""
@@ -326,6 +327,7 @@ class Vocabulary:
             "synonyms": dict(sorted(self.synonyms.items())),
             "stems": sorted({stem for stem, _ in self.stems}),
             "forms": dict(sorted(self.forms.items())),
+            "endings": sorted(self.endings - self.suffixes),
             "auxiliaries": sorted(_AUXILIARIES),
         }
 
@@ -340,17 +342,19 @@ class Vocabulary:
         with the stem ("쌓으면") adds its ending ("으면") to the suffixes; one that
         changes the stem's last syllable ("외워요", "달라요") maps its start up to
         the changed syllable ("외워", "달라") to the stem, and adds the rest ("요")
-        to the suffixes. Where two stems share a start, the one the text uses more
-        keeps it.
+        to the endings, which the query side strips only from such a start (the
+        "워요" of "쉬워요" is no particle after a noun). Where two stems share a
+        start, the one the text uses more keeps it.
         """
         ranked = sorted(self.stems.items(), key=lambda item: (-item[1], item[0]))
         stems = [stem_tag for stem_tag, _ in ranked] + list(AUXILIARY_STEMS)
         for stem, tag in stems:
             for form in conjugations(stem, tag):
                 head, rest = _form_head(stem, form)
+                regular = head == stem
                 if rest and HANGUL.search(rest):
-                    self.suffixes.add(rest)
-                if head != stem and HANGUL.fullmatch(head[-1]):
+                    (self.suffixes if regular else self.endings).add(rest)
+                if not regular and HANGUL.fullmatch(head[-1]):
                     self.forms.setdefault(head, stem)
 
 

@@ -87,7 +87,7 @@ plt.show()
 
 # %% [markdown]
 # ## 학습 데이터와 테스트 데이터 { #training-and-test-data }
-# <!-- index: 데이터 분할; train/test split; 층화 -->
+# <!-- index: 데이터 분할; train/test split -->
 #
 # 모델은 처음 보는 데이터에서도 잘 동작해야 쓸모가 있고, 이를 공정하게 평가하려면 데이터 일부를
 # 떼어 두는 수밖에 없습니다. `nnguide.load_digits`는 여러분이 직접 짜야 했을 일 세 가지를

@@ -340,7 +340,7 @@ def test_english_stop_words_and_inflections_change_nothing(site, search_boxes):
         ("외워요", "외웁니다"),  # a stem whose last syllable changes: 외우 + 어요
         ("쌓으면", "쌓아서"),
         ("사라져요", "사라집니다"),
-        ("달라요", "다릅니다"),  # 르-irregular: 다르 + 아요
+        ("느려요", "느립니다"),  # 느리 + 어요: the last syllable changes
         ("바꾸려면", "바꿉니다"),
         ("늘리고 싶어요", "늘리기"),  # the auxiliary "싶다" is left out
     ],

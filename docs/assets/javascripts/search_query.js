@@ -75,12 +75,18 @@
     "would yet you your"
   ).split(" "))
 
-  /* Korean words that name no topic: of a question ("왜", "뭐예요", "방법") and
-     the bound nouns ("수", "것"), which as prefixes would match any word */
+  /* Korean words that name no topic: of a question ("왜", "뭐예요", "방법"), the
+     bound nouns ("수", "것"), which as prefixes would match any word, and the
+     adverbs of a complaint ("너무", "자꾸") */
   var QUESTION_WORDS = new Set((
     "왜 뭐 뭐예요 뭔가요 뭔지 무엇 무엇인가요 어떻게 어떤 언제 어디 방법 이유 차이 " +
-    "안 돼요 되나요 하나요 나요 요 법 수 것 때 등 데"
+    "안 돼요 되나요 하나요 나요 요 법 수 것 때 등 데 " +
+    "너무 그냥 자꾸 계속 좀 잘 더 못"
   ).split(" "))
+
+  /* Korean words typed as they are, never read as a verb's form: the
+     determiners ("여러 층" is no form of "열다") */
+  var AS_TYPED = new Set("여러 모든 각 몇 온갖 이런 그런 저런".split(" "))
 
   var config = JSON.parse(document.getElementById("__config").textContent)
   var base = new URL(config.base, location.href)
@@ -118,6 +124,7 @@
       synonyms: data.synonyms || {},
       stems: new Set(data.stems || []),
       forms: data.forms || {},
+      endings: new Set(data.endings || []),
       auxiliaries: new Set(data.auxiliaries || []),
       compounds: names || {}
     }
@@ -195,15 +202,18 @@
   }
 
   /* The stem of a conjugated verb or adjective ("쌓으면" -> "쌓", "외워요" ->
-     "외우", "달라요" -> "다르"), or null: the word less an ending is a stem of
-     the index, or a start the build saw a stem conjugated to */
+     "외우", "다릅니다" -> "다르"), or null: the word less a suffix is a stem of
+     the index, or less a suffix or an ending, a start the build saw a stem
+     conjugated to */
   function stemOf(word, vocab) {
     var limit = Math.min(MAX_SUFFIX, word.length - 1)
     for (var k = 0; k <= limit; k++) {
-      if (k > 0 && !vocab.suffixes.has(word.slice(word.length - k)))
+      var rest = word.slice(word.length - k)
+      var suffix = k === 0 || vocab.suffixes.has(rest)
+      if (!suffix && !vocab.endings.has(rest))
         continue
       var head = word.slice(0, word.length - k)
-      if (vocab.stems.has(head) || vocab.auxiliaries.has(head))
+      if (suffix && (vocab.stems.has(head) || vocab.auxiliaries.has(head)))
         return head
       if (vocab.forms.hasOwnProperty(head))
         return vocab.forms[head]
@@ -214,7 +224,8 @@
   /* A Korean word as index words: kept if indexed, else a suffix stripped and
      split into nouns, else a verb's stem (none for an auxiliary: "싶어요") */
   function korean(word, vocab) {
-    if (!HANGUL.test(word) || vocab.terms.has(word))
+    if (!HANGUL.test(word) || vocab.terms.has(word) || QUESTION_WORDS.has(word) ||
+        AS_TYPED.has(word))
       return [word]
     if (vocab.suffixes.has(word))
       return []  /* an ending on its own: "하나요", "되나요" */
@@ -232,7 +243,7 @@
     var nouns = best && best.every(function (w) {
       return !HANGUL.test(w) || vocab.terms.has(w)
     })
-    if (!nouns) {
+    if (!nouns && word.length > 1) {  /* one syllable: "할", "줄" are too many things */
       var stem = stemOf(word, vocab)
       if (stem !== null)
         return vocab.auxiliaries.has(stem) ? [] : [stem]
