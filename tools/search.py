@@ -25,6 +25,11 @@ prefix, and "nn.Sequential을" is never found by "Sequential". This module:
   strips particles from a query and splits "활성화함수" into "활성화 함수"), and the
   spellings the glossary says not to use, each with the term to search instead
   ("에폭" -> "에포크", "크로스 엔트로피" -> "교차 엔트로피");
+* gives each Korean entry the stems of its verbs and adjectives (Kiwi's VV and VA:
+  "외우" of "외웁니다", "쌓" of "쌓으면") in a field of its own, ``stems``, not shown
+  (:data:`STEMS_FIELD`), and writes to ``terms.json`` the stems and the starts of their
+  conjugated forms ("외워" -> "외우", "달라" -> "다르", :meth:`Vocabulary.conjugate`),
+  so that a question's "외워요" or "쌓으면" finds the text's "외웁니다" or "쌓습니다";
 * writes ``<lang>/search/compounds.json`` for every language: the code names that
   the index's separator splits at capitals ("CrossEntropyLoss" is indexed as
   "cross", "entropy", "loss"), by their lowercase spelling, so that a reader who
@@ -69,6 +74,27 @@ _TAG = re.compile(r"(<[^>]*>)")
 _NOUN_TAGS = {"NNG", "NNP", "NNB", "NR", "NP", "XR"}
 _FOREIGN_TAGS = {"SL", "SH", "SN"}
 _SYMBOL_TAGS = {"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW", "SB"}
+_STEM_TAGS = {"VV", "VA"}  # verbs and adjectives: their stems go in the stems field
+
+# Verbs that only help another ("외워 버리다", "늘리고 싶다") or say nothing of a topic
+# ("하다", "되다", "있다"): a query word of theirs is left out, and the index keeps no
+# stem of theirs. Each with the tag Kiwi conjugates it by.
+AUXILIARY_STEMS = (
+    ("하", "VV"), ("되", "VV"), ("있", "VA"), ("없", "VA"), ("않", "VX"), ("싶", "VX"),
+    ("버리", "VX"), ("주", "VX"), ("두", "VX"), ("놓", "VX"), ("이", "VCP"), ("아니", "VCN"),
+)  # fmt: skip
+
+# The endings a reader's question puts on a verb (해요체, questions, wishes, "if",
+# "-ing"), each with its Kiwi tag: the query side finds the stem of a verb typed with
+# one of them (:func:`verb_forms`). Kiwi picks the allomorph ("쌓으면", "외우면").
+VERB_ENDINGS = (
+    ("어요", "EF"), ("어", "EC"), ("나요", "EF"), ("ᆸ니다", "EF"), ("는다", "EF"),
+    ("죠", "EF"), ("네요", "EF"), ("나", "EF"), ("니", "EF"), ("어서", "EC"), ("어도", "EC"),
+    ("어야", "EC"), ("으면", "EC"), ("으려면", "EC"), ("으려고", "EC"), ("고", "EC"),
+    ("게", "EC"), ("지", "EC"), ("는데", "EC"), ("으니까", "EC"), ("는", "ETM"), ("ᆫ", "ETM"),
+    ("ᆯ", "ETM"), ("기", "ETN"), ("ᆷ", "ETN"), ("었", "EP"), ("는지", "EC"),
+    ("을까요", "EF"), ("ᆫ가요", "EF"),
+)  # fmt: skip
 
 # Particles and endings a reader may type after a term even where the guide's
 # text never uses that form (the questions readers type end in 해요체, the text is
@@ -207,7 +233,7 @@ def segment_text(text: str, collect: Vocabulary | None = None, glossary: Path | 
         tokens = [_Shifted(t, starts[i]) for t in by_word[i]]
         pieces = _word_pieces(word, tokens)
         if collect is not None:
-            collect.add(pieces)
+            collect.add(pieces, _stems(by_word[i]))
         offset = match.start()
         for piece, _ in pieces[:-1]:
             offset += len(piece)
@@ -218,6 +244,21 @@ def segment_text(text: str, collect: Vocabulary | None = None, glossary: Path | 
         previous = cut
     out.append(text[previous:])
     return "".join(out)
+
+
+_AUXILIARIES = {stem for stem, _ in AUXILIARY_STEMS}
+
+
+def _stems(tokens: list[Any]) -> list[tuple[str, str]]:
+    """The ``(stem, tag)`` of the verbs and adjectives among a word's Kiwi tokens.
+
+    Auxiliaries (:data:`AUXILIARY_STEMS`) are left out.
+    """
+    return [
+        (token.form, token.tag)
+        for token in tokens
+        if token.tag.split("-")[0] in _STEM_TAGS and token.form not in _AUXILIARIES
+    ]
 
 
 class _Shifted:
@@ -250,15 +291,20 @@ def synonyms(glossary: Path | None) -> dict[str, str]:
 
 
 class Vocabulary:
-    """The Korean words and the particles/endings of a segmented index."""
+    """The Korean words, the particles/endings and the verbs' stems of a segmented index."""
 
     def __init__(self, synonyms: dict[str, str] | None = None) -> None:
         self.terms: set[str] = set()
         self.suffixes: set[str] = set(COMMON_SUFFIXES)
         self.synonyms: dict[str, str] = dict(synonyms or {})
+        self.stems: dict[tuple[str, str], int] = {}  # (stem, Kiwi tag) -> times seen
+        self.forms: dict[str, str] = {}  # a conjugated verb's start -> its stem
+        self.endings: set[str] = set()  # what follows such a start ("요" of "외워요")
 
-    def add(self, pieces: list[tuple[str, str]]) -> None:
-        """Record the ``(piece, kind)`` pairs of one segmented word."""
+    def add(self, pieces: list[tuple[str, str]], stems: Iterable[tuple[str, str]] = ()) -> None:
+        """Record the ``(piece, kind)`` pairs of one segmented word, and its verbs' stems."""
+        for stem, tag in stems:
+            self.stems[stem, tag] = self.stems.get((stem, tag), 0) + 1
         for index, (piece, kind) in enumerate(pieces):
             match = _HANGUL_WORD.search(piece)
             if match is None:
@@ -279,7 +325,52 @@ class Vocabulary:
             "terms": sorted(terms),
             "suffixes": sorted(self.suffixes),
             "synonyms": dict(sorted(self.synonyms.items())),
+            "stems": sorted({stem for stem, _ in self.stems}),
+            "forms": dict(sorted(self.forms.items())),
+            "endings": sorted(self.endings - self.suffixes),
+            "auxiliaries": sorted(_AUXILIARIES),
         }
+
+    def conjugate(self, conjugations: Any) -> None:
+        """Learn how the stems seen, and the auxiliaries, look when conjugated.
+
+        Args:
+            conjugations: Gives the surface forms of a ``(stem, tag)`` with each of
+                :data:`VERB_ENDINGS`, in order (:meth:`Segmenter.conjugations`).
+
+        Each form is split where it leaves its stem's spelling: a form that starts
+        with the stem ("쌓으면") adds its ending ("으면") to the suffixes; one that
+        changes the stem's last syllable ("외워요", "달라요") maps its start up to
+        the changed syllable ("외워", "달라") to the stem, and adds the rest ("요")
+        to the endings, which the query side strips only from such a start (the
+        "워요" of "쉬워요" is no particle after a noun). Where two stems share a
+        start, the one the text uses more keeps it.
+        """
+        ranked = sorted(self.stems.items(), key=lambda item: (-item[1], item[0]))
+        stems = [stem_tag for stem_tag, _ in ranked] + list(AUXILIARY_STEMS)
+        for stem, tag in stems:
+            for form in conjugations(stem, tag):
+                head, rest = _form_head(stem, form)
+                regular = head == stem
+                if rest and HANGUL.search(rest):
+                    (self.suffixes if regular else self.endings).add(rest)
+                if not regular and HANGUL.fullmatch(head[-1]):
+                    self.forms.setdefault(head, stem)
+
+
+def _form_head(stem: str, form: str) -> tuple[str, str]:
+    """A conjugated ``form`` of ``stem`` split after the last syllable it changed.
+
+    >>> _form_head("쌓", "쌓으면"), _form_head("외우", "외워요"), _form_head("다르", "달라요")
+    (('쌓', '으면'), ('외워', '요'), ('달라', '요'))
+    """
+    if form.startswith(stem):
+        return stem, form[len(stem) :]
+    common = 0
+    while common < min(len(stem), len(form)) and stem[common] == form[common]:
+        common += 1
+    cut = min(len(form), max(len(stem), common + 1))
+    return form[:cut], form[cut:]
 
 
 class _Recorder:
@@ -287,9 +378,11 @@ class _Recorder:
 
     def __init__(self) -> None:
         self.words: list[list[tuple[str, str]]] = []
+        self.stems: list[tuple[str, str]] = []
 
-    def add(self, pieces: list[tuple[str, str]]) -> None:
+    def add(self, pieces: list[tuple[str, str]], stems: Iterable[tuple[str, str]] = ()) -> None:
         self.words.append(pieces)
+        self.stems.extend(stems)
 
 
 def _dictionary_digest(glossary: Path | None) -> str:
@@ -297,6 +390,10 @@ def _dictionary_digest(glossary: Path | None) -> str:
     if glossary is not None and glossary.is_file():
         digest.update(glossary.read_bytes())
     return digest.hexdigest()[:16]
+
+
+# The layout of a segmentation cache entry; a new layout starts a new cache file.
+CACHE_FORMAT = 2
 
 
 class Segmenter:
@@ -318,7 +415,8 @@ class Segmenter:
         self.path = (
             None
             if cache_dir is None
-            else Path(cache_dir) / f"kiwi-{version}-{_dictionary_digest(glossary)}.sealed.json"
+            else Path(cache_dir)
+            / f"kiwi{CACHE_FORMAT}-{version}-{_dictionary_digest(glossary)}.sealed.json"
         )
         self.entries: dict[str, list[Any]] = {}
         self.used: set[str] = set()
@@ -335,22 +433,52 @@ class Segmenter:
 
     def segment(self, text: str, vocabulary: Vocabulary) -> str:
         """:func:`segment_text` of ``text``, from the cache when it has seen the text."""
+        return self.analyse(text, vocabulary)[0]
+
+    def analyse(self, text: str, vocabulary: Vocabulary) -> tuple[str, list[str]]:
+        """:meth:`segment` of ``text``, and the stems of its verbs and adjectives, in order.
+
+        The stems (``"외우"`` of "외웁니다", ``"쌓"`` of "쌓으면") are recorded in
+        ``vocabulary`` too, with their tags, for :meth:`Vocabulary.conjugate`.
+        """
         if not HANGUL.search(text):
-            return text
+            return text, []
         key = hashlib.sha1(text.encode("utf-8")).hexdigest()
         self.used.add(key)
         entry = self.entries.get(key)
         if entry is None:
             recorder = _Recorder()
             segmented = segment_text(text, recorder, self.glossary)  # type: ignore[arg-type]
-            entry = [segmented, recorder.words]
+            entry = [segmented, recorder.words, recorder.stems]
             self.entries[key] = entry
             self.misses += 1
         else:
             self.hits += 1
         for pieces in entry[1]:
             vocabulary.add([(piece, kind) for piece, kind in pieces])
-        return str(entry[0])
+        stems = [(stem, tag) for stem, tag in entry[2]]
+        vocabulary.add([], stems)
+        return str(entry[0]), [stem for stem, _ in stems]
+
+    def conjugations(self, stem: str, tag: str) -> list[str]:
+        """The forms of a verb's ``stem`` with each of :data:`VERB_ENDINGS`, cached.
+
+        >>> Segmenter(None).conjugations("외우", "VV")[:3]
+        ['외워요', '외워', '외우나요']
+        """
+        key = f"conjugations:{stem}:{tag}"
+        self.used.add(key)
+        if key not in self.entries:
+            kiwi = _kiwi(self.glossary)
+            forms = []
+            for ending, ending_tag in VERB_ENDINGS:
+                try:
+                    forms.append(str(kiwi.join([(stem, tag), (ending, ending_tag)])))
+                except ValueError:  # a tag Kiwi does not conjugate
+                    continue
+            self.entries[key] = forms
+            self.misses += 1
+        return [str(form) for form in self.entries[key]]
 
     def vocabulary(self) -> Vocabulary:
         """An empty vocabulary with the glossary's synonyms, for one index."""
@@ -368,6 +496,11 @@ class Segmenter:
 # what its authors say the section is about.
 KEYWORDS_FIELD = "keywords"
 KEYWORDS_BOOST = 10
+# A segmented index's entries also hold the stems of their verbs and adjectives
+# ("외우" for "외웁니다"), which a conjugated query word is rewritten to ("외워요" ->
+# "외우"): the text's own spelling of a verb rarely starts with the reader's. Not shown.
+STEMS_FIELD = "stems"
+STEMS_BOOST = 1
 
 # TeX as the reader sees it once KaTeX has rendered it.
 # fmt: off
@@ -503,13 +636,16 @@ def search_config(base: dict[str, Any], language: str, segmented: bool = False) 
 
     Returns:
         The ``config`` object of the index; its fields are the search plugin's and
-        :data:`KEYWORDS_FIELD` (the index terms), unless the plugin's name it.
+        :data:`KEYWORDS_FIELD` (the index terms), and in a segmented index
+        :data:`STEMS_FIELD` (the verbs' stems), unless the plugin's name them.
     """
     separator = base["separator"]
     if segmented:
         separator = f"{ZERO_WIDTH_SPACE}+|{separator}"
     fields = dict(base["fields"])
     fields.setdefault(KEYWORDS_FIELD, {"boost": KEYWORDS_BOOST})
+    if segmented:
+        fields.setdefault(STEMS_FIELD, {"boost": STEMS_BOOST})
     return {
         "lang": [language],
         "separator": separator,
@@ -622,9 +758,13 @@ def write_index(
         if terms:
             entry[KEYWORDS_FIELD] = ", ".join(escape(term, quote=False) for term in terms)
         if segmenter is not None and vocabulary is not None:
+            stems: list[str] = []
             for field in ("title", "text", KEYWORDS_FIELD):
                 if field in entry:
-                    entry[field] = segmenter.segment(entry[field], vocabulary)
+                    entry[field], found = segmenter.analyse(entry[field], vocabulary)
+                    stems += found
+            if stems:
+                entry[STEMS_FIELD] = " ".join(stems)
         docs.append(entry)
     folder = Path(site_dir) / root / "search"
     data = {"config": config, "docs": docs}
@@ -634,7 +774,8 @@ def write_index(
         folder / "search_index.json",
         json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
     )
-    if vocabulary is not None:
+    if vocabulary is not None and segmenter is not None:
+        vocabulary.conjugate(segmenter.conjugations)
         write_atomic(
             folder / "terms.json",
             json.dumps(vocabulary.as_json(), ensure_ascii=False, separators=(",", ":")).encode(),

@@ -62,7 +62,7 @@ print("PyTorch", torch.__version__, "  device:", device)
 
 # %% [markdown]
 # ## Creating tensors
-# <!-- index: multidimensional array; ndarray -->
+# <!-- index: multidimensional array; ndarray; create; zeros; arange -->
 #
 # `torch.tensor` copies nested Python lists into a tensor. Its **shape** lists
 # how many elements it has along each dimension: a matrix of 2 rows and 3 columns
@@ -100,7 +100,7 @@ assert isinstance(batch.min().item(), float) and x.tolist() == [[1, 2, 3], [4, 5
 
 # %% [markdown]
 # ## Data types
-# <!-- index: dtype; casting -->
+# <!-- index: dtype; casting; int64; type conversion -->
 #
 # Every tensor has one **dtype** for all its elements. PyTorch picks `int64` for
 # Python integers and `float32` for Python floats; NumPy arrays keep their own
@@ -170,7 +170,7 @@ assert torch.allclose(loss_fn(logits, probabilities), loss_fn(logits, labels))
 
 # %% [markdown]
 # ## Shape: view and reshape
-# <!-- index: unsqueeze; squeeze; tensor shape -->
+# <!-- index: unsqueeze; squeeze; tensor shape; add a dimension; flatten -->
 #
 # `view` gives the same elements another shape; the number of elements must not
 # change, and one size may be `-1`, meaning "whatever is left". A view is not a
@@ -240,7 +240,7 @@ assert with_channel.flatten(start_dim=1).shape == nn.Flatten()(with_channel).sha
 
 # %% [markdown]
 # ## Broadcasting
-# <!-- index: broadcasting rules -->
+# <!-- index: broadcasting rules; shapes that broadcast; expand -->
 #
 # Adding a bias of shape `(3,)` to a batch of shape `(4, 3)` works although the
 # shapes differ: PyTorch **broadcasts** the smaller tensor as if it were repeated
@@ -317,6 +317,7 @@ assert right == 0 and wrong > 1
 
 # %% [markdown]
 # ## Indexing
+# <!-- index: slicing; boolean mask; masked selection -->
 #
 # Slices work as for Python lists, once per dimension: `x[0]` is the first row,
 # `x[:, 1]` the second column, `x[1:3]` the rows at index 1 and 2 (the second and
@@ -366,6 +367,7 @@ assert torch.allclose(loss_fn(logits, labels), (logits.logsumexp(dim=1) - true_c
 
 # %% [markdown]
 # ## Reductions along a dimension
+# <!-- index: sum; mean; argmax; keepdim; dim argument -->
 #
 # `sum`, `mean`, `max`, `min` and `argmax` reduce a tensor. Without `dim` they
 # reduce everything to one number; with `dim` they reduce only that dimension,
@@ -404,6 +406,7 @@ assert scores.sum(dim=1).shape != row_sums.shape
 
 # %% [markdown]
 # ## NumPy interoperability
+# <!-- index: from_numpy; numpy array; convert to numpy -->
 #
 # `torch.from_numpy` wraps a NumPy array without copying, and `tensor.numpy()`
 # does the same in the other direction: both names refer to one block of memory,
@@ -426,6 +429,7 @@ assert np.shares_memory(array, back) and shared.dtype == torch.float64
 
 # %% [markdown]
 # ## Moving to a device
+# <!-- index: .to(device) -->
 #
 # A tensor lives on one device, the CPU or a GPU. `x.to(device)` returns a tensor
 # on that device (the same one if it is already there) and leaves `x` where it
@@ -453,6 +457,7 @@ assert "Use tensor.detach().numpy() instead" in message
 
 # %% [markdown]
 # ## In-place operations
+# <!-- index: in-place; trailing underscore; add_ -->
 #
 # A method whose name ends in an underscore changes the tensor itself instead of
 # returning a new one: `add_`, `zero_`, `requires_grad_`, and in later lessons

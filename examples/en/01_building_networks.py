@@ -90,6 +90,7 @@ print("node output, σ(z):  ", round(node_output.item(), 4))
 # layer with a single matrix multiplication, as the next sections show.
 #
 # ## Input as a mini-batch
+# <!-- index: batch dimension; batch of inputs -->
 #
 # Networks read inputs in bundles called **mini-batches**: one row per sample, one
 # column per feature. The **batch size** is the number of rows. Below is a random
@@ -104,7 +105,7 @@ print("input shape:", x.shape)
 
 # %% [markdown]
 # ## The fully connected layer
-# <!-- index: dense layer; linear layer -->
+# <!-- index: dense layer; linear layer; nn.Linear; weights and bias; affine layer -->
 #
 # `nn.Linear(in_features, out_features, bias=True)` is a fully connected layer,
 # also called a dense layer or a feed-forward layer: every one of its
@@ -185,6 +186,7 @@ print("parameters, bias=False: ", count_parameters(no_bias))
 
 # %% [markdown]
 # ## Activation functions
+# <!-- index: nonlinearity -->
 #
 # An activation function is applied to every number on its own, so it never changes
 # the shape of a tensor. PyTorch offers each one both as a module (`nn.Sigmoid()`,
@@ -221,6 +223,7 @@ print("modules and functions give the same values:", same)
 
 # %% [markdown]
 # ### Softmax turns scores into probabilities
+# <!-- index: logits; probabilities that sum to one -->
 #
 # Softmax is different: it looks at a whole row at once. It turns a row of $C$
 # logits $z$ into **probabilities**,
@@ -266,6 +269,7 @@ print("-log p_3:                          ", round(-probabilities[0, 3].log().it
 
 # %% [markdown]
 # ### The activation curves
+# <!-- index: activation plot; graph of an activation -->
 #
 # A picture says more than the descriptions above. `nnguide.activation` builds an
 # activation module from its name, which makes a loop over several of them easy.
@@ -310,6 +314,7 @@ plt.show()
 
 # %% [markdown]
 # ## Building the network by hand
+# <!-- index: forward pass by hand -->
 #
 # Now the network this lesson is about: 128 input features, a hidden layer of 64
 # nodes with tanh, a hidden layer of 16 nodes with tanh, and one output node with
@@ -339,6 +344,7 @@ print("output:        ", out.shape)
 
 # %% [markdown]
 # ## One module with Sequential
+# <!-- index: container module -->
 #
 # Calling six modules by hand gets tedious. `nn.Sequential` chains modules into
 # one: calling it calls each module in turn on the previous one's output. The
@@ -398,6 +404,7 @@ print(unpacked)
 
 # %% [markdown]
 # ## Writing your own module
+# <!-- index: subclass nn.Module; forward method -->
 #
 # For anything beyond a straight chain you write a class. Subclass `nn.Module`,
 # call `super().__init__()` first in `__init__` (it sets up the bookkeeping that
@@ -434,6 +441,7 @@ print("output shape:", y.shape)
 
 # %% [markdown]
 # ### Why modules
+# <!-- index: what a module gives you -->
 #
 # A module is more than a function. It keeps track of its trainable **parameters**,
 # including those of every module nested inside it; `net.parameters()` hands them
@@ -458,7 +466,7 @@ print("copy loaded from state_dict gives the same output:", torch.equal(copy(x),
 
 # %% [markdown]
 # ## The same network with MLP
-# <!-- index: multilayer perceptron; feedforward network -->
+# <!-- index: multilayer perceptron; feedforward network; nnguide.models.MLP -->
 #
 # Networks like this one, a chain of `Linear` layers with an activation between
 # them, are so common that they have a name of their own, the multilayer
@@ -490,7 +498,7 @@ print("MLP with the Sequential's weights gives the same output:", torch.equal(ml
 
 # %% [markdown]
 # ## Model summary
-# <!-- index: parameter count -->
+# <!-- index: parameter count; number of parameters; count_parameters; model architecture -->
 #
 # A summary lists every layer with its output shape and its number of parameters,
 # then the totals. The first `Linear` holds $128 \cdot 64$ weights plus 64 biases,

@@ -53,6 +53,7 @@ print("device:", device)
 
 # %% [markdown]
 # ## Activations by name
+# <!-- index: string names -->
 #
 # `nnguide.activation(name)` returns the PyTorch module for a name such as
 # `"relu"` or `"gelu"` (upper or lower case). That lets us loop over the five
@@ -86,6 +87,7 @@ print(nnguide.format_table(rows, headers=headers, align="<<<<"))
 
 # %% [markdown]
 # ## A preview of autograd
+# <!-- index: automatic differentiation -->
 #
 # **Preview.** Lesson 3 explains autograd in full; this section shows only what
 # this lesson needs.
@@ -122,7 +124,7 @@ assert torch.equal(x_demo.grad, dy_dx)
 
 # %% [markdown]
 # ## Curves and derivatives
-# <!-- index: sigmoid derivative -->
+# <!-- index: sigmoid derivative; tanh derivative; relu derivative -->
 #
 # The five activations are defined as
 #
@@ -216,6 +218,7 @@ plt.show()
 
 # %% [markdown]
 # ## Saturation
+# <!-- index: saturated sigmoid; flat regions -->
 #
 # A node *saturates* when its input is so large (positive or negative) that its
 # curve is flat there: a change of the input hardly changes the output, so the
@@ -398,7 +401,7 @@ assert 0.0 < weight_grads["leaky_relu"][0] < weight_grads["leaky_relu"][1:].min(
 
 # %% [markdown]
 # ## Softmax numerics
-# <!-- index: log-sum-exp trick; numerical stability -->
+# <!-- index: log-sum-exp trick; numerical stability; nan -->
 #
 # Softmax turns logits into probabilities,
 #
@@ -465,7 +468,7 @@ assert cross_entropy.item() == 200.0 and bce_with_logits.item() == 200.0
 
 # %% [markdown]
 # ## Which activation where
-# <!-- index: output activation -->
+# <!-- index: output activation; regression output; classification output -->
 #
 # | place in the network | usual choice | why |
 # |---|---|---|

@@ -51,6 +51,7 @@ print("device:", device)
 
 # %% [markdown]
 # ## Tensors that track gradients
+# <!-- index: requires_grad; leaf -->
 #
 # A tensor created with `requires_grad=True` asks autograd to record every
 # operation that uses it. Here is the smallest possible "model": one weight $w = 3$,
@@ -79,6 +80,7 @@ assert w.is_leaf and not prediction.is_leaf and w.grad_fn is None
 
 # %% [markdown]
 # ## The computational graph
+# <!-- index: grad_fn; autograd graph -->
 #
 # Each `grad_fn` points to the functions that produced its inputs
 # (`next_functions`), so starting from the loss we can walk the whole graph
@@ -129,7 +131,7 @@ assert message.startswith("Trying to backward through the graph a second time")
 
 # %% [markdown]
 # ## Mean squared error
-# <!-- index: cost function; objective function; L2 loss -->
+# <!-- index: cost function; objective function; L2 loss; MSELoss; squared error -->
 #
 # For regression (predicting numbers) the usual loss is the mean squared error,
 #
@@ -150,7 +152,7 @@ assert torch.allclose(mse, manual) and mse.item() == 0.375 and total.item() == 1
 
 # %% [markdown]
 # ## Binary cross-entropy
-# <!-- index: log loss -->
+# <!-- index: log loss; BCELoss; binary classification -->
 #
 # For a yes/no question the model outputs a probability $p$ that the answer is
 # "yes" (target 1). Binary cross-entropy is
@@ -208,7 +210,7 @@ assert torch.sigmoid(torch.tensor(20.0)).item() == 1.0
 
 # %% [markdown]
 # ## Cross-entropy for several classes
-# <!-- index: categorical cross-entropy; negative log-likelihood -->
+# <!-- index: categorical cross-entropy; negative log-likelihood; CrossEntropyLoss; multiclass -->
 #
 # With $C$ classes the model outputs $C$ logits per sample, a tensor of shape
 # $(N, C)$. `nn.CrossEntropyLoss` takes those logits and, as targets, usually the
@@ -285,6 +287,7 @@ assert best_ce.item() < 1e-6 and abs(best_double.item() - 0.5514) < 1e-4
 
 # %% [markdown]
 # ## MSE or BCE for a probability
+# <!-- index: MSE vs BCE -->
 #
 # Nothing stops you from training a sigmoid output with MSE, so why use BCE? The
 # left plot shows both losses for target 1 as the predicted probability $p$ goes
@@ -334,6 +337,7 @@ plt.show()
 
 # %% [markdown]
 # ## Checking a gradient by hand
+# <!-- index: verify a gradient; manual derivative -->
 #
 # Now a real layer. `nn.Linear(3, 1)` predicts $\hat y_i = x_i W^\top + b$ for
 # $N = 8$ samples $x_i$ (rows of $X$), and we use MSE,
@@ -366,6 +370,7 @@ assert torch.allclose(layer.weight.grad, grad_w) and torch.allclose(layer.bias.g
 
 # %% [markdown]
 # ## Finite differences
+# <!-- index: numerical differentiation; gradcheck -->
 #
 # A derivative is a limit of slopes, so it can also be estimated without any
 # calculus: nudge one weight by a small $h$ in each direction and measure how the
@@ -446,6 +451,7 @@ assert returned is False
 
 # %% [markdown]
 # ## Gradients accumulate
+# <!-- index: zero_grad; accumulation -->
 #
 # `backward()` *adds* to `.grad`; it does not overwrite it. Call it twice without
 # clearing and the gradient doubles. That is why every training step starts with
@@ -474,6 +480,7 @@ assert torch.allclose(layer.weight.grad, full_grad)
 
 # %% [markdown]
 # ## One step downhill
+# <!-- index: descent step -->
 #
 # The gradient points in the direction in which the loss grows fastest, so a small
 # step against it makes the loss smaller. This is one step of gradient descent with

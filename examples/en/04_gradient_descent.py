@@ -55,6 +55,7 @@ print("device:", device)
 
 # %% [markdown]
 # ## A plane to learn
+# <!-- index: linear regression -->
 #
 # We make up data whose answer we know. Each sample has two features $x_1$ and
 # $x_2$, drawn from a standard normal distribution, and a target
@@ -82,7 +83,7 @@ assert abs((y**2).mean().item() - 14) < 2
 
 # %% [markdown]
 # ## Gradient descent by hand
-# <!-- index: update rule; steepest descent -->
+# <!-- index: update rule; steepest descent; manual SGD; SGD by hand -->
 #
 # The model is $\hat{y} = X w^\top + b$, with weights `w` and bias `b` starting at
 # zero, and the loss is the mean squared error over the $n = 512$ samples:
@@ -143,7 +144,7 @@ assert torch.allclose(found, exact, atol=1e-4) and 0.007 < best_mse < 0.013
 
 # %% [markdown]
 # ## The same loop with an optimizer
-# <!-- index: torch.optim; optimiser -->
+# <!-- index: torch.optim; optimiser; optimizer.step; SGD optimizer -->
 #
 # Writing the update by hand gets tedious once a model has many parameters, and
 # better update rules than plain gradient descent exist. PyTorch's optimizers in
@@ -171,7 +172,7 @@ assert torch.allclose(model.weight, w, atol=1e-5) and torch.allclose(model.bias,
 
 # %% [markdown]
 # ## Mini-batches and epochs
-# <!-- index: iteration; mini-batch -->
+# <!-- index: iteration; mini-batch; epoch -->
 #
 # So far every step used all 512 samples: **full-batch** gradient descent. With a
 # real data set of a million images that is far too slow for a single step.
@@ -199,6 +200,7 @@ assert len(batches) == 8 and sorted(torch.cat(batches).tolist()) == list(range(n
 
 # %% [markdown]
 # ## A custom Dataset
+# <!-- index: Dataset class; __getitem__; __len__ -->
 #
 # PyTorch separates *what* the data are from *how* they are served. A `Dataset`
 # answers two questions: how many samples there are (`__len__`) and what sample
@@ -230,6 +232,7 @@ assert len(dataset) == 512 and torch.equal(features, X[0])
 
 # %% [markdown]
 # ## `DataLoader` { #dataloader }
+# <!-- index: shuffle -->
 #
 # A `DataLoader` does the slicing we did by hand: it asks the data set for samples,
 # stacks them into mini-batches and, with `shuffle=True`, draws a new order every
@@ -262,6 +265,7 @@ assert same_run
 
 # %% [markdown]
 # ## The training loop
+# <!-- index: four steps of training -->
 #
 # Now the loop every later lesson uses: for each epoch, for each mini-batch from
 # the loader, move the batch to the device and do the four steps. We wrap it in a
@@ -374,6 +378,7 @@ assert all(a * b < 0 and abs(b) < abs(a) for a, b in pairwise(differences))
 
 # %% [markdown]
 # ## The batch size
+# <!-- index: batch_size -->
 #
 # Now the learning rate stays at 0.05 and the batch size changes: 512 (full
 # batch), 64, 8 and 1 (stochastic), each for 5 epochs. The learning rate is held
@@ -451,6 +456,7 @@ assert runs[1][2][-1] > runs[8][2][-1]
 
 # %% [markdown]
 # ## The helper: `fit` { #the-helper-fit }
+# <!-- index: nnguide.fit -->
 #
 # The loop of this lesson is the same for almost every model, so `nnguide` has it
 # as a function. `nnguide.fit(model, loader, loss_fn=..., optimizer=..., epochs=...)`

@@ -50,6 +50,7 @@ print("device:", device)
 
 # %% [markdown]
 # ## The digits data set
+# <!-- index: load_digits; scikit-learn digits; handwritten digits -->
 #
 # `datasets.load_digits()` reads the data from a file inside the scikit-learn
 # package; nothing is downloaded. `images` holds the 1,797 pictures as 8×8 arrays,
@@ -69,6 +70,7 @@ assert counts.min() == 174 and counts.max() == 183
 
 # %% [markdown]
 # ## A look at the images
+# <!-- index: plot the images -->
 #
 # Before training anything, look at the data. Here is the first image of each
 # digit. At 8×8 pixels they are coarse, but most are easy to read for a person.
@@ -85,7 +87,7 @@ plt.show()
 
 # %% [markdown]
 # ## Training and test data
-# <!-- index: train/test split; hold-out set -->
+# <!-- index: train/test split; hold-out set; stratify -->
 #
 # A model is only useful if it works on data it has not seen, and the only honest
 # way to measure that is to hold some data back. `nnguide.load_digits` does three
@@ -156,6 +158,7 @@ assert len(make_train_loader()) == 18
 
 # %% [markdown]
 # ## The model
+# <!-- index: digit classifier -->
 #
 # A multilayer perceptron from Lesson 1: 64 inputs (one per pixel), a hidden layer
 # of 64 nodes with ReLU, and 10 outputs, one per digit. The outputs are **logits**,
@@ -218,6 +221,7 @@ assert kept_with_grad > 100_000 and kept_no_grad == 0
 
 # %% [markdown]
 # ## The training loop by hand
+# <!-- index: model.train; model.eval -->
 #
 # The loop from Lesson 4, with three additions for classification.
 #
@@ -267,6 +271,7 @@ assert train_losses[-1] < 0.2 * train_losses[0] and val_accuracies[-1] > 0.93
 
 # %% [markdown]
 # ## The same with `fit` { #the-same-with-fit }
+# <!-- index: History; plot_history -->
 #
 # `nnguide.fit` runs this loop, `train()`/`eval()` switches included, and evaluates
 # the model on the validation data after every epoch with `nnguide.evaluate` (which, like
@@ -306,6 +311,7 @@ plt.show()
 
 # %% [markdown]
 # ## Test accuracy
+# <!-- index: nnguide.evaluate -->
 #
 # Training is over and the model is final, so now it meets the test set.
 # `nnguide.evaluate` returns the mean loss and the accuracy on a loader. The model
@@ -320,7 +326,7 @@ assert test_metrics["accuracy"] >= 0.95
 
 # %% [markdown]
 # ## Probabilities for one image
-# <!-- index: predicted class -->
+# <!-- index: predicted class; predicted probabilities -->
 #
 # The logits become probabilities with a softmax over the ten classes; they sum to
 # 1, and the largest one belongs to the predicted digit. For this image the
@@ -341,7 +347,7 @@ assert predicted == y_test[0].item() and probabilities[predicted] > 0.99
 
 # %% [markdown]
 # ## Confusion matrix
-# <!-- index: misclassification -->
+# <!-- index: misclassification; confused classes -->
 #
 # Accuracy is one number; a **confusion matrix** shows where the errors are. Entry
 # (i, j) counts the test images of digit i that the model predicted as digit j, so
@@ -367,6 +373,7 @@ plt.show()
 
 # %% [markdown]
 # ## The mistakes
+# <!-- index: wrong predictions -->
 #
 # Finally, look at the images the model got wrong, with the true digit, the
 # predicted one and the probability the model gave its answer. Judge for yourself

@@ -63,6 +63,7 @@ def same_values(a, b):
 
 # %% [markdown]
 # ## A trained model
+# <!-- index: digits_loaders -->
 #
 # First we need something worth saving: the digits classifier of Lesson 5, trained
 # in a few lines. `nnguide.digits_loaders` returns a shuffling training loader
@@ -86,6 +87,7 @@ assert test_accuracy >= 0.95
 
 # %% [markdown]
 # ## The `state_dict` { #the-state_dict }
+# <!-- index: load_state_dict -->
 #
 # Everything a model has learnt is in its parameters (and, for some layers such as
 # batch normalization, in buffers of running statistics). `model.state_dict()`
@@ -118,7 +120,7 @@ assert model[0].weight.requires_grad
 
 # %% [markdown]
 # ## Saving and loading weights
-# <!-- index: serialization; torch.save -->
+# <!-- index: serialization; torch.save; torch.load -->
 #
 # `torch.save` writes the `state_dict` to a file; `.pt` is the usual extension.
 # To use it, build a model of the same architecture (its fresh random weights give
@@ -254,7 +256,7 @@ assert same
 
 # %% [markdown]
 # ## Devices
-# <!-- index: GPU; CUDA -->
+# <!-- index: GPU; CUDA; mps -->
 #
 # `get_device()` returns the best device this machine has: a CUDA GPU, an Apple
 # GPU (`mps`), or the CPU; `get_device("cpu")` forces one. Asking for a GPU the
@@ -338,7 +340,7 @@ assert refusal == "Unsupported global: GLOBAL print"
 
 # %% [markdown]
 # ## Inference mode
-# <!-- index: no_grad -->
+# <!-- index: no_grad; inference_mode -->
 #
 # For predictions you need no gradients. Lesson 5 used `torch.no_grad()`;
 # `torch.inference_mode()` goes further: tensors created inside it are marked as
@@ -388,7 +390,7 @@ assert same_values(w.grad, inference_logits.sum(dim=0))
 
 # %% [markdown]
 # ## Reproducibility
-# <!-- index: random seed; determinism -->
+# <!-- index: random seed; determinism; manual_seed -->
 #
 # A network starts from random weights and a loader shuffles at random, so two runs
 # differ unless the random number generators start from the same seed.
@@ -458,6 +460,7 @@ assert not torch.are_deterministic_algorithms_enabled()
 
 # %% [markdown]
 # ## Cleaning up
+# <!-- index: temporary files -->
 #
 # Finally the temporary folder goes, with the three files in it.
 

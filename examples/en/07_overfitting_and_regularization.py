@@ -65,6 +65,7 @@ assert torch.get_num_threads() == 1
 
 # %% [markdown]
 # ## A small training set
+# <!-- index: 150 images -->
 #
 # Overfitting is a matter of too little data for too large a model, so we take
 # only a little data: from the 1,437 training images of `load_digits` we draw 150
@@ -133,7 +134,7 @@ assert (len(train_set), len(val_set), len(test_set)) == (150, 500, 360)
 
 # %% [markdown]
 # ## Underfitting
-# <!-- index: high bias -->
+# <!-- index: high bias; too simple -->
 #
 # First the opposite problem. A hidden layer of only 2 nodes squeezes every image
 # into two values, too few to tell ten digits apart well. After 60 epochs such a
@@ -227,6 +228,7 @@ plt.show()
 
 # %% [markdown]
 # ## Early stopping
+# <!-- index: EarlyStopping -->
 #
 # The simplest remedy needs no change to the model: stop training when the
 # validation loss stops improving, and keep the weights of the best epoch.
@@ -329,6 +331,7 @@ print(
 
 # %% [markdown]
 # ## Hyperparameters
+# <!-- index: hyperparameter tuning -->
 #
 # The weights are learnt by gradient descent, but many settings are not: the
 # learning rate, the number of epochs, the batch size, the width of the layers,
@@ -347,7 +350,7 @@ assert settings["lr"] == 0.002 and settings["weight_decay"] == 0
 
 # %% [markdown]
 # ## Weight decay
-# <!-- index: regularization; regularisation; L2 regularization; L2 penalty -->
+# <!-- index: regularization; regularisation; L2 regularization; L2 penalty; weight_decay -->
 #
 # Overfitted networks tend to have large weights: large weights make sharp,
 # wiggly functions that can pass through every training point. **Weight decay**
@@ -446,6 +449,7 @@ plt.show()
 
 # %% [markdown]
 # ## Dropout
+# <!-- index: nn.Dropout; dropout rate -->
 #
 # **Dropout** switches off a random part of a layer's outputs at every training
 # step: each output $h_i$ is set to 0 with probability $p$, and the ones that
@@ -538,7 +542,7 @@ plt.show()
 
 # %% [markdown]
 # ## Optimizers compared
-# <!-- index: Adam -->
+# <!-- index: Adam; momentum -->
 #
 # The optimizer is a hyperparameter too. Plain **SGD** takes a step against the
 # gradient, $w \leftarrow w - \eta \nabla L$. **SGD with momentum** keeps a running
@@ -631,6 +635,7 @@ plt.show()
 
 # %% [markdown]
 # ## The choice, and the test set once
+# <!-- index: model selection -->
 #
 # Now the validation set decides among all the settings tried above. Each has its
 # score: the lowest validation loss before the same early-stopping rule (patience

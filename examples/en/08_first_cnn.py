@@ -60,7 +60,7 @@ print("device:", device)
 
 # %% [markdown]
 # ## The digits as images
-# <!-- index: NCHW layout; channels first -->
+# <!-- index: NCHW layout; channels first; channel dimension -->
 #
 # `load_digits` returns each image as a row of 64 pixels, read row by row. A
 # convolutional layer expects a batch of images of shape
@@ -98,7 +98,7 @@ assert (len(train_set), len(val_set), len(test_set)) == (1150, 287, 360)
 
 # %% [markdown]
 # ## What a convolution computes
-# <!-- index: cross-correlation; kernel -->
+# <!-- index: cross-correlation; kernel; convolution operation -->
 #
 # A convolutional layer holds small **filters** (also called kernels), here of
 # 3×3 weights. The filter slides over the image; at each position it multiplies
@@ -164,7 +164,7 @@ plt.show()
 
 # %% [markdown]
 # ## Output shapes by hand
-# <!-- index: output size formula -->
+# <!-- index: output size formula; padding; stride -->
 #
 # How large is a feature map? A kernel of size $k$ fits into a row of $H$ pixels
 # at $H - k + 1$ positions. **Padding** $p$ adds $p$ rows and columns of zeros on
@@ -230,7 +230,7 @@ assert torch.equal(nn.MaxPool2d(2)(stroke), nn.MaxPool2d(2)(shifted))
 
 # %% [markdown]
 # ## A small convolutional network
-# <!-- index: CNN; max pooling -->
+# <!-- index: CNN; max pooling; nn.Conv2d; convolutional neural network -->
 #
 # Two blocks of convolution, ReLU and max pooling, then a fully connected layer
 # that maps the flattened feature maps to the ten logits:
@@ -308,6 +308,7 @@ assert torch.allclose(output, by_hand, atol=1e-6)
 
 # %% [markdown]
 # ## Training
+# <!-- index: training the CNN -->
 #
 # `nnguide.fit` trains the network exactly as it trained Lesson 5's: Adam with
 # learning rate 0.01, mini-batches of 64, ten epochs, measured on the validation
@@ -339,6 +340,7 @@ plt.show()
 
 # %% [markdown]
 # ## Compared with Lesson 5's network
+# <!-- index: CNN vs MLP -->
 #
 # Is the convolutional network better than Lesson 5's fully connected network? A
 # fair comparison gives both the same data, the same training and the same
@@ -385,6 +387,7 @@ assert best_loss["cnn"] < best_loss["mlp"]
 # loss than the fully connected one.
 #
 # ## Test accuracy
+# <!-- index: CNN accuracy -->
 #
 # Training and the choice are over, so the two chosen networks are evaluated on
 # the test set, once. The convolutional network reads more than 96 % of the 360
@@ -413,7 +416,7 @@ assert accuracy["cnn"] > 0.96 and wrong["cnn"] < wrong["mlp"]
 
 # %% [markdown]
 # ## The learned filters
-# <!-- index: feature map -->
+# <!-- index: feature map; visualize filters -->
 #
 # The 16 filters of the first layer of the chosen network started as random
 # values, and training changed them substantially: on average each weight moved

@@ -62,7 +62,7 @@ print("PyTorch", torch.__version__, "  장치:", device)
 
 # %% [markdown]
 # ## 텐서 만들기 { #creating-tensors }
-# <!-- index: 다차원 배열; ndarray -->
+# <!-- index: 다차원 배열; ndarray; 배열 만들기; zeros -->
 #
 # `torch.tensor`는 중첩된 파이썬 리스트를 텐서로 복사합니다. 텐서의 **모양**(shape)은 차원마다
 # 원소가 몇 개인지 나열한 것입니다. 2행 3열 행렬의 모양은 `(2, 3)`이고, `ndim`은 차원의
@@ -100,7 +100,7 @@ assert isinstance(batch.min().item(), float) and x.tolist() == [[1, 2, 3], [4, 5
 
 # %% [markdown]
 # ## 자료형 { #data-types }
-# <!-- index: dtype; 타입 변환; 캐스팅 -->
+# <!-- index: dtype; 타입 변환; 캐스팅; 데이터 타입; 형 변환; 타입 바꾸기; int64 -->
 #
 # 텐서의 원소는 모두 하나의 **자료형**을 씁니다. PyTorch는 파이썬 정수에서 `int64`를,
 # 파이썬 실수에서 `float32`를 고릅니다. NumPy 배열은 제 자료형을 그대로 가져오는데,
@@ -169,7 +169,7 @@ assert torch.allclose(loss_fn(logits, probabilities), loss_fn(logits, labels))
 
 # %% [markdown]
 # ## `view`와 `reshape`로 모양 바꾸기 { #shape-view-and-reshape }
-# <!-- index: unsqueeze; 차원 추가; 텐서 모양 -->
+# <!-- index: unsqueeze; 차원 추가; 텐서 모양; squeeze; 차원 늘리기; 쉐이프; 형태 바꾸기; flatten -->
 #
 # `view`는 같은 원소에 다른 모양을 붙입니다. 원소 수는 그대로여야 하며, 크기 하나는
 # "남는 만큼"이라는 뜻의 `-1`로 둘 수 있습니다. 이렇게 만든 뷰(view)는 복사본이
@@ -239,6 +239,7 @@ assert with_channel.flatten(start_dim=1).shape == nn.Flatten()(with_channel).sha
 
 # %% [markdown]
 # ## 브로드캐스팅 { #broadcasting }
+# <!-- index: 브로드캐스트; broadcasting; 브로드캐스팅 규칙 -->
 #
 # 모양이 `(4, 3)`인 배치에 모양이 `(3,)`인 편향을 더하면, 모양이 달라도 계산이
 # 됩니다. PyTorch가 작은 텐서를 빠진 차원을 따라 되풀이한 것처럼 다루기 때문이며, 실제로
@@ -314,6 +315,7 @@ assert right == 0 and wrong > 1
 
 # %% [markdown]
 # ## 인덱싱 { #indexing }
+# <!-- index: 슬라이싱; slicing; 불리언 마스크; 인덱스 -->
 #
 # 슬라이스는 파이썬 리스트처럼 쓰되 차원마다 하나씩 씁니다. `x[0]`은 첫 행, `x[:, 1]`은
 # 둘째 열, `x[1:3]`은 인덱스 1과 2의 행, 곧 둘째와 셋째 행입니다. 슬라이스는 뷰라서
@@ -362,6 +364,7 @@ assert torch.allclose(loss_fn(logits, labels), (logits.logsumexp(dim=1) - true_c
 
 # %% [markdown]
 # ## 차원별 집계 { #reductions-along-a-dimension }
+# <!-- index: 합계; 평균; 최댓값; argmax; keepdim; dim 인자 -->
 #
 # `sum`, `mean`, `max`, `min`, `argmax`는 텐서를 집계합니다. `dim` 없이 부르면 전체를
 # 값 하나로 집계하고, `dim`을 주면 그 차원을 따라 집계해 모양에서 그 차원을 없앱니다.
@@ -400,6 +403,7 @@ assert scores.sum(dim=1).shape != row_sums.shape
 
 # %% [markdown]
 # ## NumPy와 주고받기 { #numpy-interoperability }
+# <!-- index: 넘파이; 넘파이 배열; from_numpy; numpy -->
 #
 # `torch.from_numpy`는 NumPy 배열을 복사하지 않고 텐서로 감싸고, `tensor.numpy()`는
 # 반대 방향으로 같은 일을 합니다. 두 이름이 메모리 한 덩어리를 함께 가리키므로, 어느
@@ -421,6 +425,7 @@ assert np.shares_memory(array, back) and shared.dtype == torch.float64
 
 # %% [markdown]
 # ## 장치로 옮기기 { #moving-to-a-device }
+# <!-- index: 장치 옮기기 -->
 #
 # 텐서는 CPU나 GPU 중 한 장치에 놓입니다. `x.to(device)`는 그 장치에 있는 텐서를
 # 돌려주고(이미 거기 있으면 같은 텐서) `x`는 그대로 두므로, `x = x.to(device)`로
@@ -447,6 +452,7 @@ assert "Use tensor.detach().numpy() instead" in message
 
 # %% [markdown]
 # ## 제자리 연산 { #in-place-operations }
+# <!-- index: 인플레이스; in-place; 밑줄 붙은 메서드; add_ -->
 #
 # 이름이 밑줄(`_`)로 끝나는 메서드는 새 텐서를 돌려주지 않고 텐서 자체를 바꿉니다.
 # `add_`, `zero_`, `requires_grad_`가 그렇고, 뒤의 강의에서 계층의 가중치를 채우는

@@ -46,7 +46,7 @@ print("PyTorch", torch.__version__, "/ 장치:", device)
 
 # %% [markdown]
 # ## 신경망의 구조 { #anatomy-of-a-network }
-# <!-- index: 인공 뉴런; 뉴런; 퍼셉트론 -->
+# <!-- index: 인공 뉴런; 뉴런; 퍼셉트론; 은닉층 -->
 #
 # 완전 연결 신경망은 맨 앞의 **입력층**(input layer)과 맨 뒤의 **출력층**(output layer),
 # 그리고 그 사이에 있는 하나 이상의 **은닉층**으로 이루어집니다. 입력층은 샘플 하나를
@@ -91,6 +91,7 @@ print("노드 출력 σ(z):  ", round(node_output.item(), 4))
 # 번으로 계산합니다. 다음 절에서 직접 확인합니다.
 #
 # ## 미니배치로 된 입력 { #input-as-a-mini-batch }
+# <!-- index: 배치 차원; 입력 모양 -->
 #
 # 신경망은 입력을 **미니배치**(mini-batch)라는 묶음으로 받습니다. 행 하나가 샘플
 # 하나이고 열 하나가 특성(feature) 하나입니다. 행의 개수, 곧 한 번에 묶어 넣는 샘플 수가
@@ -105,7 +106,7 @@ print("입력 모양:", x.shape)
 
 # %% [markdown]
 # ## 완전 연결 계층 { #the-fully-connected-layer }
-# <!-- index: 밀집 계층; dense layer; 선형 계층 -->
+# <!-- index: 밀집 계층; dense layer; 선형 계층; nn.Linear; 리니어 레이어; 선형 레이어; 완전 연결층; FC 레이어 -->
 #
 # `nn.Linear(in_features, out_features, bias=True)`가
 # 완전 연결 계층(fully connected layer)입니다. 밀집 계층(dense layer)이나 피드포워드
@@ -188,6 +189,7 @@ print("bias=False일 때 매개변수 수:", count_parameters(no_bias))
 
 # %% [markdown]
 # ## 활성화 함수 { #activation-functions }
+# <!-- index: 비선형성; 활성 함수; 렐루 -->
 #
 # 활성화 함수는 텐서의 원소 하나하나에 따로 적용되므로 텐서의 모양을 바꾸지
 # 않습니다. PyTorch는 활성화 함수를 모듈로도, 함수로도 제공합니다. `nn.Sequential`에
@@ -224,6 +226,7 @@ print("모듈과 함수의 결과가 같은가:", same)
 
 # %% [markdown]
 # ### 소프트맥스는 점수를 확률로 바꿉니다 { #softmax-turns-scores-into-probabilities }
+# <!-- index: 로짓; 확률 분포; softmax -->
 #
 # 소프트맥스는 다른 활성화 함수와 달리 한 행 전체를 함께 봅니다. 로짓 $C$개로 된 한
 # 행 $z$를 다음 식으로 **확률**로 바꿉니다.
@@ -270,6 +273,7 @@ print("-log p_3:                          ", round(-probabilities[0, 3].log().it
 
 # %% [markdown]
 # ### 활성화 함수의 곡선 { #the-activation-curves }
+# <!-- index: 활성화 함수 그래프; 곡선 그래프 -->
 #
 # 설명을 읽는 것보다 그림을 보는 편이 빠릅니다. `nnguide.activation`은 이름을 받아
 # 활성화 함수 모듈을 만들어 주므로, 여러 함수를 반복문 하나로 다룰 수 있습니다.
@@ -314,6 +318,7 @@ plt.show()
 
 # %% [markdown]
 # ## 계층을 하나씩 연결해 신경망 만들기 { #building-the-network-by-hand }
+# <!-- index: 순전파; 레이어 연결 -->
 #
 # 이제 이번 강의에서 만들 신경망입니다. 입력 특성은 128개이고, 은닉층 두 개는 노드가
 # 각각 64개와 16개이며 둘 다 tanh를 씁니다. 출력층은 시그모이드를 붙인 노드 하나여서,
@@ -342,6 +347,7 @@ print("출력층:     ", out.shape)
 
 # %% [markdown]
 # ## `nn.Sequential`로 하나의 모듈 만들기 { #one-module-with-sequential }
+# <!-- index: 시퀀셜; 레이어 쌓기; 계층 쌓기 -->
 #
 # 모듈 여섯 개를 일일이 호출하기는 번거롭습니다. `nn.Sequential`을 쓰면 여러 모듈을
 # 하나로 이을 수 있습니다. 이렇게 만든 모듈을 호출하면 안에 든 모듈을 차례로
@@ -402,6 +408,7 @@ print(unpacked)
 
 # %% [markdown]
 # ## 나만의 모듈 작성하기 { #writing-your-own-module }
+# <!-- index: nn.Module 상속; forward 메서드; 포워드; 모델 클래스; 커스텀 모델 -->
 #
 # 계층을 일렬로 잇기만 해서는 만들 수 없는 구조라면 파이썬 클래스를 작성합니다.
 # `nn.Module`을 상속하고, `__init__`에서는 가장 먼저 `super().__init__()`을
@@ -439,6 +446,7 @@ print("출력 모양:", y.shape)
 
 # %% [markdown]
 # ### 왜 모듈인가 { #why-modules }
+# <!-- index: 모듈을 쓰는 이유 -->
 #
 # 모듈이 하는 일은 함수보다 많습니다. 모듈은 학습할 **매개변수**(parameter)를
 # 추적하며, 안에 중첩된 모듈의 매개변수까지 모두 챙깁니다. 그래서 `net.parameters()` 한 번이면 매개변수
@@ -464,7 +472,7 @@ print("state_dict를 불러온 복사본의 출력이 같은가:", torch.equal(c
 
 # %% [markdown]
 # ## MLP로 만든 같은 신경망 { #the-same-network-with-mlp }
-# <!-- index: 다층 퍼셉트론 -->
+# <!-- index: 다층 퍼셉트론; MLP; 피드포워드 신경망; 순방향 신경망 -->
 #
 # 이 신경망처럼 `Linear` 계층 사이사이에 활성화 함수를 끼운 구조는 워낙 흔해서
 # 다층 퍼셉트론(multilayer perceptron)이라는 이름이 따로 있고, 줄여서 MLP라고 부릅니다.
@@ -496,6 +504,7 @@ print("Sequential의 가중치를 불러온 MLP의 출력이 같은가:", torch.
 
 # %% [markdown]
 # ## 모델 요약 { #model-summary }
+# <!-- index: 파라미터 수; 매개변수 개수; count_parameters; 모델 구조 -->
 #
 # 모델 요약을 보면 계층마다 출력 모양과 매개변수 수가 나열되고, 맨 아래에 합계가
 # 나옵니다. 첫 번째 `Linear`의 매개변수는 가중치 $128 \cdot 64$개와 편향 64개를 합한

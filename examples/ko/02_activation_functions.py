@@ -54,6 +54,7 @@ print("장치:", device)
 
 # %% [markdown]
 # ## 이름으로 활성화 함수 만들기 { #activations-by-name }
+# <!-- index: 문자열 이름; 이름으로 고르기 -->
 #
 # `nnguide.activation(name)`에 `"relu"`, `"gelu"` 같은 이름을 넘기면(대소문자는
 # 가리지 않습니다) 그에 맞는 PyTorch 모듈을 돌려줍니다. 덕분에 이번 강의의 활성화
@@ -87,6 +88,7 @@ print(nnguide.format_table(rows, headers=headers, align="<<<<"))
 
 # %% [markdown]
 # ## 자동 미분 미리 보기 { #a-preview-of-autograd }
+# <!-- index: 오토그래드 -->
 #
 # **미리 보기.** 자동 미분(autograd)은 3강에서 자세히 설명합니다. 이 절에서는 이번
 # 강의에 필요한 만큼만 보여 줍니다.
@@ -123,7 +125,7 @@ assert torch.equal(x_demo.grad, dy_dx)
 
 # %% [markdown]
 # ## 곡선과 도함수 { #curves-and-derivatives }
-# <!-- index: 미분 -->
+# <!-- index: 미분; 도함수 그래프; 시그모이드 미분; 기울기 곡선; derivative -->
 #
 # 다섯 활성화 함수의 정의는 다음과 같습니다.
 #
@@ -216,6 +218,7 @@ plt.show()
 
 # %% [markdown]
 # ## 포화 { #saturation }
+# <!-- index: 포화 영역; 시그모이드 포화; saturation -->
 #
 # 입력의 절댓값이 아주 커서(양수든 음수든) 곡선이 평평한 구간에 들어간 노드의
 # 상태를 *포화*(saturation)라고 합니다. 입력이 바뀌어도 출력이 거의 그대로이므로
@@ -250,7 +253,7 @@ assert table["relu"][-1] == 1.0
 
 # %% [markdown]
 # ## 기울기 소실 { #vanishing-gradients }
-# <!-- index: vanishing gradient -->
+# <!-- index: vanishing gradient; 그래디언트 소실; 그레이디언트 소실; 깊은 신경망; 기울기 사라짐 -->
 #
 # 역전파(backpropagation)는 연쇄 법칙(chain rule)을 적용합니다. 앞쪽 계층에 도달하는
 # 기울기는 그보다 출력 쪽에 있는 계층마다 인수가 하나씩 붙은 *곱*이고,
@@ -356,7 +359,7 @@ plt.show()
 
 # %% [markdown]
 # ## 죽은 ReLU 노드 { #dead-relu-units }
-# <!-- index: dying ReLU; 죽은 뉴런 -->
+# <!-- index: dying ReLU; 죽은 뉴런; 렐루 뉴런 -->
 #
 # ReLU에도 약점이 있습니다. 어떤 노드의 입력이 *모든* 샘플에서 음수라면
 # 출력은 늘 0이고 도함수도 0입니다. 그러면 그 노드의 가중치에는 기울기가 전혀
@@ -399,7 +402,7 @@ assert 0.0 < weight_grads["leaky_relu"][0] < weight_grads["leaky_relu"][1:].min(
 
 # %% [markdown]
 # ## 소프트맥스의 수치 계산 { #softmax-numerics }
-# <!-- index: log-sum-exp; 수치 안정성 -->
+# <!-- index: log-sum-exp; 수치 안정성; 넘침; nan -->
 #
 # 소프트맥스는 로짓을 다음 식으로 확률로 바꿉니다.
 #
@@ -467,6 +470,7 @@ assert cross_entropy.item() == 200.0 and bce_with_logits.item() == 200.0
 
 # %% [markdown]
 # ## 어디에 어떤 활성화 함수를 쓸까 { #which-activation-where }
+# <!-- index: 출력층 활성화 함수; 출력 활성화; 회귀; 분류 출력층 -->
 #
 # | 신경망 안의 위치 | 흔한 선택 | 이유 |
 # |---|---|---|

@@ -49,6 +49,7 @@ print("장치:", device)
 
 # %% [markdown]
 # ## 기울기를 추적하는 텐서 { #tensors-that-track-gradients }
+# <!-- index: 그래디언트 추적; 그레디언트; requires_grad; 잎 텐서 -->
 #
 # `requires_grad=True`로 텐서를 만들면 자동 미분이 그 텐서가 쓰이는 연산을 모두
 # 기록합니다. 가장 작은 "모델"로 시작합니다. 가중치 $w = 3$, 편향 $b = 1$, 입력
@@ -77,6 +78,7 @@ assert w.is_leaf and not prediction.is_leaf and w.grad_fn is None
 
 # %% [markdown]
 # ## 계산 그래프 { #the-computational-graph }
+# <!-- index: grad_fn; 연산 그래프; computational graph -->
 #
 # `grad_fn`은 저마다 자기 입력을 만든 함수들(`next_functions`)을 가리킵니다. 그래서
 # 손실에서 출발하면 그래프 전체를 거꾸로 따라갈 수 있습니다. 기울기가 필요한 잎은
@@ -99,7 +101,7 @@ assert type(loss.grad_fn).__name__ == "PowBackward0"
 
 # %% [markdown]
 # ## `backward()`와 `.grad` { #backward-and-grad }
-# <!-- index: 역전파; 연쇄 법칙 -->
+# <!-- index: 역전파; 연쇄 법칙; backpropagation; 백프롭 -->
 #
 # `loss.backward()`는 이 그래프를 손실에서 잎까지 거슬러 가면서 노드마다 연쇄 법칙을
 # 적용하고, 기울기가 필요한 모든 잎의 `.grad`에 결과를 더합니다. 이것이 역전파입니다. 같은 계산을 손으로 해 보면 연쇄 법칙에 따라
@@ -126,7 +128,7 @@ assert message.startswith("Trying to backward through the graph a second time")
 
 # %% [markdown]
 # ## 평균 제곱 오차 { #mean-squared-error }
-# <!-- index: 비용 함수; 목적 함수; cost function; MSE -->
+# <!-- index: 비용 함수; 목적 함수; cost function; MSE; MSELoss; 제곱 오차 -->
 #
 # 값을 예측하는 회귀 문제에서는 보통 평균 제곱 오차, 줄여서 MSE를 손실로 씁니다.
 #
@@ -147,6 +149,7 @@ assert torch.allclose(mse, manual) and mse.item() == 0.375 and total.item() == 1
 
 # %% [markdown]
 # ## 이진 교차 엔트로피 { #binary-cross-entropy }
+# <!-- index: BCE; BCELoss; 이진 분류 손실; 로그 손실 -->
 #
 # 예/아니요 문제에서 모델은 답이 "예"(목표값 1)일 확률 $p$를 내놓습니다. 이진 교차
 # 엔트로피, 줄여서 BCE는 모델이 정답에 높은 확률을 줄수록 작아지는 손실입니다.
@@ -205,7 +208,7 @@ assert torch.sigmoid(torch.tensor(20.0)).item() == 1.0
 
 # %% [markdown]
 # ## 여러 클래스의 교차 엔트로피 { #cross-entropy-for-several-classes }
-# <!-- index: 음의 로그 우도 -->
+# <!-- index: 음의 로그 우도; CrossEntropyLoss; 크로스 엔트로피; 다중 분류 손실; NLL -->
 #
 # 클래스가 $C$개이면 모델은 샘플마다 로짓 $C$개, 곧 모양이 $(N, C)$인 텐서를
 # 내놓습니다. `nn.CrossEntropyLoss`는 이 로짓과 함께 목표값으로 보통 *클래스 인덱스*를
@@ -281,6 +284,7 @@ assert best_ce.item() < 1e-6 and abs(best_double.item() - 0.5514) < 1e-4
 
 # %% [markdown]
 # ## 확률 출력에는 MSE일까 BCE일까 { #mse-or-bce-for-a-probability }
+# <!-- index: 손실 함수 고르기; MSE vs BCE -->
 #
 # 시그모이드 출력을 MSE로 학습시키는 것도 가능은 합니다. 그런데도 BCE를 쓰는 데는
 # 이유가 있습니다. 왼쪽 그림은 목표값이 1일 때 예측 확률 $p$가 0에서 1로 움직이는
@@ -331,6 +335,7 @@ plt.show()
 
 # %% [markdown]
 # ## 손으로 기울기 확인하기 { #checking-a-gradient-by-hand }
+# <!-- index: 기울기 검증; 직접 미분 -->
 #
 # 이번에는 실제 계층으로 확인합니다. `nn.Linear(3, 1)`이 샘플 $N = 8$개에 대해
 # $\hat y_i = x_i W^\top + b$를 예측합니다. 여기서 $x_i$는 입력 행렬 $X$의 $i$번째
@@ -364,6 +369,7 @@ assert torch.allclose(layer.weight.grad, grad_w) and torch.allclose(layer.bias.g
 
 # %% [markdown]
 # ## 유한 차분 { #finite-differences }
+# <!-- index: 수치 미분; gradcheck -->
 #
 # 도함수는 할선 기울기의 극한이므로, 미분 공식을 쓰지 않고도 어림할 수 있습니다.
 # 가중치 하나를 작은 $h$만큼 양쪽으로 움직여 보고 손실이 얼마나 변하는지 계산하면
@@ -447,6 +453,7 @@ assert returned is False
 
 # %% [markdown]
 # ## 기울기는 누적됩니다 { #gradients-accumulate }
+# <!-- index: zero_grad; 기울기 초기화; 그래디언트 누적 -->
 #
 # `backward()`는 `.grad`를 덮어쓰지 않고 *더합니다*. 기울기를 초기화하지 않고 두 번 부르면
 # 기울기가 두 배가 됩니다. 그래서 학습의 각 단계는 `zero_grad()`로 시작합니다. 모델에서
@@ -479,6 +486,7 @@ assert torch.allclose(layer.weight.grad, full_grad)
 
 # %% [markdown]
 # ## 내리막으로 한 걸음 { #one-step-downhill }
+# <!-- index: 경사 하강 한 단계 -->
 #
 # 기울기는 손실이 가장 빠르게 커지는 방향을 가리키므로, 그 반대 방향으로 조금
 # 움직이면 손실이 작아집니다. 학습률(learning rate)이 $\eta$일 때 경사 하강법의 한

@@ -55,6 +55,7 @@ print("장치:", device)
 
 # %% [markdown]
 # ## 학습할 평면 { #a-plane-to-learn }
+# <!-- index: 선형 회귀 -->
 #
 # 답을 미리 아는 데이터를 직접 만듭니다. 샘플마다 표준 정규 분포에서 뽑은 특성 $x_1$,
 # $x_2$가 있고, 목표값은 다음과 같습니다.
@@ -82,7 +83,7 @@ assert abs((y**2).mean().item() - 14) < 2
 
 # %% [markdown]
 # ## 손으로 구현하는 경사 하강법 { #gradient-descent-by-hand }
-# <!-- index: 갱신 규칙 -->
+# <!-- index: 갱신 규칙; 경사하강법; SGD 직접 구현; gradient descent -->
 #
 # 모델은 $\hat{y} = X w^\top + b$이고, 가중치 `w`와 편향 `b`는 0에서 출발합니다. 손실은
 # 샘플 $n = 512$개에 대한 평균 제곱 오차입니다.
@@ -143,7 +144,7 @@ assert torch.allclose(found, exact, atol=1e-4) and 0.007 < best_mse < 0.013
 
 # %% [markdown]
 # ## 옵티마이저로 쓴 같은 루프 { #the-same-loop-with-an-optimizer }
-# <!-- index: torch.optim -->
+# <!-- index: torch.optim; optimizer.step; 옵티마이저 스텝; 최적화기; 옵티마이져 -->
 #
 # 매개변수가 많아지면 갱신을 손으로 쓰기가 번거롭고, 단순한 경사 하강법보다 나은 갱신
 # 규칙도 있습니다. `torch.optim`의 옵티마이저는 처음에 모델의 매개변수를 넘겨받고, 그
@@ -170,7 +171,7 @@ assert torch.allclose(model.weight, w, atol=1e-5) and torch.allclose(model.bias,
 
 # %% [markdown]
 # ## 미니배치와 에포크 { #mini-batches-and-epochs }
-# <!-- index: 반복; iteration -->
+# <!-- index: 반복; iteration; epoch; 미니 배치; 이터레이션 -->
 #
 # 지금까지는 걸음마다 샘플 512개를 모두 썼습니다. 이를 **전체 배치**(full-batch) 경사
 # 하강법이라고 합니다. 이미지가 백만 장인 실제 데이터 세트(data set)라면 한 걸음을 떼는
@@ -198,6 +199,7 @@ assert len(batches) == 8 and sorted(torch.cat(batches).tolist()) == list(range(n
 
 # %% [markdown]
 # ## 직접 만드는 `Dataset` { #a-custom-dataset }
+# <!-- index: 데이터셋 클래스; 데이터셋; Dataset; __getitem__ -->
 #
 # PyTorch는 데이터가 *무엇인지*와 데이터를 *어떻게 내줄지*를 따로 다룹니다. `Dataset`은
 # 샘플이 몇 개인지(`__len__`)와 `i`번째 샘플이 무엇인지(`__getitem__`)만 알려 주면 됩니다.
@@ -229,6 +231,7 @@ assert len(dataset) == 512 and torch.equal(features, X[0])
 
 # %% [markdown]
 # ## `DataLoader` { #dataloader }
+# <!-- index: 데이터로더; 셔플; 데이터 로더 -->
 #
 # 앞에서 손으로 한 일은 `DataLoader`로 대신할 수 있습니다. `DataLoader`는 데이터 세트에서
 # 샘플을 꺼내 미니배치로 쌓고, `shuffle=True`이면 에포크마다 순서를 새로 섞습니다. 시드를
@@ -261,6 +264,7 @@ assert same_run
 
 # %% [markdown]
 # ## 학습 루프 { #the-training-loop }
+# <!-- index: 트레이닝 루프 -->
 #
 # 이제 이후의 모든 강의에서 쓸 루프입니다. 에포크마다, 로더가 내주는 미니배치마다 배치를
 # 장치로 옮긴 다음 앞의 네 단계를 밟습니다. 설정을 바꿔 가며 학습할 수 있도록 함수로
@@ -302,7 +306,7 @@ assert len(batch_losses) == 5 * 8 and epoch_losses[-1] < 2 * best_mse
 
 # %% [markdown]
 # ## 학습률 { #the-learning-rate }
-# <!-- index: learning rate; 스텝 크기 -->
+# <!-- index: learning rate; 스텝 크기; 러닝레이트; 러닝 레이트; lr; 학습 속도 -->
 #
 # 학습률은 한 걸음의 길이를 정합니다. 곡선이 매끄럽도록 전체 배치로(에포크마다 반복이 한
 # 번입니다) 학습률 네 가지로 각각 30에포크씩 학습하고, 손실을 로그 눈금으로 그립니다.
@@ -369,6 +373,7 @@ assert all(a * b < 0 and abs(b) < abs(a) for a, b in pairwise(differences))
 
 # %% [markdown]
 # ## 배치 크기 { #the-batch-size }
+# <!-- index: 배치사이즈; 배치 사이즈; batch size; batch_size -->
 #
 # 이번에는 학습률을 0.05로 고정하고 배치 크기를 512(전체 배치), 64, 8, 1(확률적 경사
 # 하강법)로 바꿔 가며 각각 5에포크 동안 학습합니다. 배치 크기만의 효과를 보려고
@@ -442,6 +447,7 @@ assert runs[1][2][-1] > runs[8][2][-1]
 
 # %% [markdown]
 # ## 도우미 함수 `fit` { #the-helper-fit }
+# <!-- index: 학습 함수; fit 함수 -->
 #
 # 이번 강의의 루프는 거의 모든 모델에서 똑같으므로 `nnguide`에 함수로 들어 있습니다.
 # `nnguide.fit(model, loader, loss_fn=..., optimizer=..., epochs=...)`은 미니배치마다

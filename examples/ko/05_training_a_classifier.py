@@ -50,6 +50,7 @@ print("장치:", device)
 
 # %% [markdown]
 # ## 숫자 데이터 세트 { #the-digits-data-set }
+# <!-- index: load_digits; 손글씨 숫자; 사이킷런 -->
 #
 # `datasets.load_digits()`는 scikit-learn 패키지 안에 들어 있는 파일에서 데이터를 읽으므로
 # 아무것도 내려받지 않습니다. `images`에는 이미지 1,797장이 8×8 배열로 들어 있고, `data`에는
@@ -69,6 +70,7 @@ assert counts.min() == 174 and counts.max() == 183
 
 # %% [markdown]
 # ## 이미지 살펴보기 { #a-look-at-the-images }
+# <!-- index: 이미지 보기; 시각화 -->
 #
 # 무엇이든 학습시키기 전에 먼저 데이터를 보세요. 숫자마다 첫 번째 이미지를 그렸습니다.
 # 8×8 픽셀이라 거칠지만 대부분은 사람이 쉽게 읽을 수 있습니다.
@@ -116,7 +118,7 @@ assert torch.equal(load_digits(test_fraction=0.2, seed=0).y_test, y_test)
 
 # %% [markdown]
 # ## 검증 세트 { #a-validation-set }
-# <!-- index: 검증 데이터 -->
+# <!-- index: 검증 데이터; 밸리데이션; validation set; 검증셋 -->
 #
 # 모델을 다듬는 동안에는 여러 설정을 비교하고 학습 과정을 지켜보게 되는데, 어떤 데이터를
 # 들여다볼 때마다 그 결과가 선택에 영향을 줍니다. 테스트 세트의 정확도를 보고 무언가를
@@ -154,6 +156,7 @@ assert len(make_train_loader()) == 18
 
 # %% [markdown]
 # ## 모델 { #the-model }
+# <!-- index: 숫자 분류기 -->
 #
 # 1강에서 본 다층 퍼셉트론입니다. 입력은 픽셀마다 하나씩 64개이고, 은닉층은 ReLU를
 # 쓰는 노드 64개, 출력은 숫자마다 하나씩 10개입니다. 출력은 **로짓**으로, 끝에
@@ -216,6 +219,7 @@ assert kept_with_grad > 100_000 and kept_no_grad == 0
 
 # %% [markdown]
 # ## 손으로 짠 학습 루프 { #the-training-loop-by-hand }
+# <!-- index: model.train; model.eval -->
 #
 # 4강의 루프에 분류를 위한 세 가지를 더합니다.
 #
@@ -266,6 +270,7 @@ assert train_losses[-1] < 0.2 * train_losses[0] and val_accuracies[-1] > 0.93
 
 # %% [markdown]
 # ## `fit`으로 같은 일 하기 { #the-same-with-fit }
+# <!-- index: History; plot_history; 학습 곡선 -->
 #
 # `nnguide.fit`은 `train()`과 `eval()` 전환까지 포함해 이 루프를 그대로 실행하고, 에포크가
 # 끝날 때마다 `nnguide.evaluate`로 검증 데이터에서 모델을 평가합니다. `evaluate`도 앞의
@@ -303,7 +308,7 @@ plt.show()
 
 # %% [markdown]
 # ## 테스트 정확도 { #test-accuracy }
-# <!-- index: 정확도 -->
+# <!-- index: 정확도; accuracy -->
 #
 # 학습이 끝나 모델이 확정되었으니 이제 테스트 세트로 평가합니다. `nnguide.evaluate`는 로더
 # 전체의 평균 손실과 정확도를 돌려줍니다. 모델은 테스트 숫자 360개 가운데 95% 넘게
@@ -317,6 +322,7 @@ assert test_metrics["accuracy"] >= 0.95
 
 # %% [markdown]
 # ## 이미지 한 장의 확률 { #probabilities-for-one-image }
+# <!-- index: 예측 확률; 예측 클래스 -->
 #
 # 로짓에 클래스 열 개에 걸친 소프트맥스를 적용하면 확률이 됩니다. 확률을 모두 더하면 1이고,
 # 가장 큰 확률이 예측한 숫자의 확률입니다. 이 이미지에서는 모델이 거의 확신하고 있고 답도
@@ -336,7 +342,7 @@ assert predicted == y_test[0].item() and probabilities[predicted] > 0.99
 
 # %% [markdown]
 # ## 혼동 행렬 { #confusion-matrix }
-# <!-- index: 오분류 -->
+# <!-- index: 오분류; 오차 행렬; 컨퓨전 매트릭스; confusion matrix; 헷갈리는 클래스 -->
 #
 # 정확도는 값 하나일 뿐이지만 **혼동 행렬**은 어디서 틀리는지 보여 줍니다. $(i, j)$ 칸에는
 # 숫자 $i$인 테스트 이미지를 모델이 숫자 $j$로 예측한 횟수가 들어갑니다. 따라서 대각선에는
@@ -361,6 +367,7 @@ plt.show()
 
 # %% [markdown]
 # ## 모델의 실수 { #the-mistakes }
+# <!-- index: 오답; 잘못 분류; 실수한 이미지 -->
 #
 # 마지막으로 모델이 틀린 이미지를 실제 숫자, 예측한 숫자, 모델이 그 답에 준 확률과 함께
 # 봅니다. 사람이라면 몇 장이나 맞게 읽을지 직접 판단해 보세요. 확률도 눈여겨보세요. 모델은

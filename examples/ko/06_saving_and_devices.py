@@ -62,6 +62,7 @@ def same_values(a, b):
 
 # %% [markdown]
 # ## 학습한 모델 { #a-trained-model }
+# <!-- index: digits_loaders -->
 #
 # 먼저 저장할 모델이 있어야 합니다. 5강의 숫자 분류기를 몇 줄로 다시 학습시킵니다.
 # `nnguide.digits_loaders`는 `load_digits`와 똑같이 층화로 나눈 데이터에서
@@ -83,6 +84,7 @@ assert test_accuracy >= 0.95
 
 # %% [markdown]
 # ## `state_dict` { #the-state_dict }
+# <!-- index: 상태 사전; state dict; load_state_dict -->
 #
 # 모델이 배운 것은 모두 매개변수에 들어 있습니다. 배치 정규화 같은 일부 계층은 이동
 # 평균과 이동 분산 같은 통계를 버퍼(buffer)에도 담아 둡니다. `model.state_dict()`는
@@ -114,7 +116,7 @@ assert model[0].weight.requires_grad
 
 # %% [markdown]
 # ## 가중치 저장하고 불러오기 { #saving-and-loading-weights }
-# <!-- index: 모델 저장; torch.save -->
+# <!-- index: 모델 저장; torch.save; torch.load; 모델 불러오기; 가중치 저장 -->
 #
 # `torch.save`는 `state_dict`를 파일에 씁니다. 확장자로는 보통 `.pt`를 씁니다. 저장한
 # 가중치를 쓰려면 먼저 같은 구조의 모델을 만들고(새로 만든 모델은 가중치가 무작위라 출력이
@@ -175,7 +177,7 @@ assert "size mismatch for 0.weight" in message
 
 # %% [markdown]
 # ## 체크포인트 { #checkpoints }
-# <!-- index: 학습 재개 -->
+# <!-- index: 학습 재개; 체크 포인트; 옵티마이저 상태 -->
 #
 # 학습을 멈췄다가 나중에 이어 가려면 가중치만으로는 부족합니다. Adam은 매개변수마다 걸음 수
 # $t$와 함께 기울기 $g_t$의 이동 평균 $m_t$, 기울기 제곱의 이동 평균 $v_t$를 따로
@@ -249,7 +251,7 @@ assert same
 
 # %% [markdown]
 # ## 장치 { #devices }
-# <!-- index: GPU; CUDA -->
+# <!-- index: GPU; CUDA; 쿠다; 그래픽카드; mps; 장치 선택 -->
 #
 # `get_device()`는 이 컴퓨터에서 쓸 수 있는 가장 좋은 장치를 돌려줍니다. CUDA GPU가 있으면
 # CUDA GPU를, 없으면 Apple GPU(`mps`)를, 둘 다 없으면 CPU를 고릅니다. `get_device("cpu")`처럼
@@ -337,7 +339,7 @@ assert refusal == "Unsupported global: GLOBAL print"
 
 # %% [markdown]
 # ## 추론 모드 { #inference-mode }
-# <!-- index: no_grad -->
+# <!-- index: no_grad; inference_mode; 추론 -->
 #
 # 예측할 때는 기울기가 필요 없습니다. 5강에서는 `torch.no_grad()`를 썼는데,
 # `torch.inference_mode()`는 한 걸음 더 나아갑니다. 그 안에서 만든 텐서에는 추론
@@ -384,7 +386,7 @@ assert same_values(w.grad, inference_logits.sum(dim=0))
 
 # %% [markdown]
 # ## 재현성 { #reproducibility }
-# <!-- index: 랜덤 시드; 시드 -->
+# <!-- index: 랜덤 시드; 시드; manual_seed; 재현 가능성 -->
 #
 # 신경망은 무작위 가중치에서 출발하고 로더는 샘플을 무작위로 섞으므로, 난수
 # 생성기가 같은 시드에서 출발하지 않으면 학습할 때마다 결과가 달라집니다.
@@ -454,6 +456,7 @@ assert not torch.are_deterministic_algorithms_enabled()
 
 # %% [markdown]
 # ## 임시 파일 지우기 { #cleaning-up }
+# <!-- index: 임시 파일 -->
 #
 # 마지막으로 임시 폴더를 안에 든 파일 세 개와 함께 지웁니다.
 

@@ -62,6 +62,7 @@ assert torch.get_num_threads() == 1
 
 # %% [markdown]
 # ## 작은 학습 세트 { #a-small-training-set }
+# <!-- index: 150장 -->
 #
 # 과적합은 모델에 비해 데이터가 너무 적을 때 생기므로, 데이터를 조금만 씁니다.
 # `load_digits`의 학습 이미지 1,437장에서 시드를 고정한 순열로 150장을 학습용으로,
@@ -128,6 +129,7 @@ assert (len(train_set), len(val_set), len(test_set)) == (150, 500, 360)
 
 # %% [markdown]
 # ## 과소적합 { #underfitting }
+# <!-- index: 언더피팅; underfitting; 과소 적합; 높은 편향 -->
 #
 # 먼저 반대 문제부터 봅니다. 노드가 2개뿐인 은닉층은 이미지 한 장을 값 두 개로
 # 압축하는데, 숫자 열 개를 제대로 구별하기에는 너무 적습니다. 이런 신경망은
@@ -159,7 +161,7 @@ assert small_history.val_loss[-1] > small_history.train_loss[-1]
 
 # %% [markdown]
 # ## 과적합 { #overfitting }
-# <!-- index: 일반화 -->
+# <!-- index: 일반화; 오버피팅; overfitting; 과대적합; 높은 분산 -->
 #
 # 이번에는 큰 신경망입니다. 256개 노드짜리 은닉층 두 개로, 이미지 150장에 매개변수가
 # 85,002개입니다. `make_mlp`는 시드를 고정하고 신경망을 만들므로, 부를 때마다 같은
@@ -219,7 +221,7 @@ plt.show()
 
 # %% [markdown]
 # ## 조기 종료 { #early-stopping }
-# <!-- index: patience -->
+# <!-- index: patience; 얼리 스토핑; early stopping; EarlyStopping -->
 #
 # 가장 간단한 처방은 모델을 바꿀 필요조차 없습니다. 검증 손실이 더 나아지지 않으면
 # 학습을 멈추고, 가장 좋았던 에포크의 가중치를 간직하면 됩니다. 그 기록은
@@ -317,6 +319,7 @@ print(
 
 # %% [markdown]
 # ## 하이퍼파라미터 { #hyperparameters }
+# <!-- index: 하이퍼 파라미터; 하이퍼파라미터 튜닝; hyperparameter -->
 #
 # 가중치는 경사 하강법으로 배우지만, 그렇게 정해지지 않는 설정도 많습니다. 학습률,
 # 에포크 수, 배치 크기, 계층 너비, 옵티마이저, 그리고 아래에서 볼 규제 기법의
@@ -334,7 +337,7 @@ assert settings["lr"] == 0.002 and settings["weight_decay"] == 0
 
 # %% [markdown]
 # ## 가중치 감쇠 { #weight-decay }
-# <!-- index: 규제; 정규화; regularization; L2 규제 -->
+# <!-- index: 규제; 정규화; regularization; L2 규제; L2 정규화; weight decay; weight_decay -->
 #
 # 과적합한 신경망은 가중치가 커지는 경향이 있습니다. 가중치가 크면 모든 학습 점을
 # 지나갈 수 있을 만큼 뾰족하고 구불구불한 함수가 만들어지기 때문입니다. **가중치
@@ -428,6 +431,7 @@ plt.show()
 
 # %% [markdown]
 # ## 드롭아웃 { #dropout }
+# <!-- index: 드랍아웃; dropout; nn.Dropout -->
 #
 # **드롭아웃**은 학습 단계마다 계층 출력의 일부를 무작위로 끕니다. 출력 $h_i$를 각각
 # 확률 $p$로 0으로 만들고, 살아남은 출력은 기댓값이 그대로이도록 키웁니다.
@@ -518,6 +522,7 @@ plt.show()
 
 # %% [markdown]
 # ## 옵티마이저 비교 { #optimizers-compared }
+# <!-- index: 아담; Adam; 모멘텀; 옵티마이저 선택 -->
 #
 # 옵티마이저도 하이퍼파라미터입니다. 기본 **SGD**는 기울기의 반대 방향으로 한
 # 걸음 갑니다. $w \leftarrow w - \eta \nabla L$입니다. **모멘텀을 더한 SGD**는 지난
@@ -606,6 +611,7 @@ plt.show()
 
 # %% [markdown]
 # ## 설정 고르기와 단 한 번의 테스트 { #the-choice-and-the-test-set-once }
+# <!-- index: 모델 선택 -->
 #
 # 이제 검증 세트가 위에서 시도한 모든 설정 가운데 하나를 고릅니다. 설정마다 점수가
 # 있습니다. 같은 조기 종료 규칙(`patience` 10)이 학습을 멈추기 전까지의 가장 낮은 검증

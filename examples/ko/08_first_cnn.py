@@ -55,7 +55,7 @@ print("장치:", device)
 
 # %% [markdown]
 # ## 이미지로 본 숫자 { #the-digits-as-images }
-# <!-- index: NCHW; 채널 우선 -->
+# <!-- index: NCHW; 채널 우선; 채널 차원; NCHW 레이아웃; 이미지 텐서 모양 -->
 #
 # `load_digits`는 이미지마다 픽셀 64개를 행 순서대로 한 줄에 담아 돌려줍니다.
 # 합성곱 계층(convolutional layer)은 `(배치, 채널, 높이, 너비)` 모양의 이미지 배치를
@@ -92,7 +92,7 @@ assert (len(train_set), len(val_set), len(test_set)) == (1150, 287, 360)
 
 # %% [markdown]
 # ## 합성곱이 계산하는 것 { #what-a-convolution-computes }
-# <!-- index: 커널; 필터 -->
+# <!-- index: 커널; 필터; 컨볼루션; convolution; 콘볼루션; 합성곱 연산 -->
 #
 # 합성곱 계층에는 작은 **필터**가 들어 있습니다. 커널(kernel)이라고도 하며, 여기서는
 # 3×3 가중치입니다. 필터는 이미지 위를 미끄러지면서 위치마다 아래에 놓인 픽셀 9개에
@@ -156,7 +156,7 @@ plt.show()
 
 # %% [markdown]
 # ## 출력 모양 손으로 계산하기 { #output-shapes-by-hand }
-# <!-- index: 출력 크기 공식 -->
+# <!-- index: 출력 크기 공식; 출력 크기; 패딩; 스트라이드; padding; stride -->
 #
 # 특성 맵은 얼마나 클까요? 크기 $k$인 커널은 픽셀 $H$개짜리 줄에 $H - k + 1$곳에 놓일
 # 수 있습니다. **패딩**(padding) $p$는 양쪽에 0으로 된 행과 열을 $p$개씩 덧붙여
@@ -218,7 +218,7 @@ assert torch.equal(nn.MaxPool2d(2)(stroke), nn.MaxPool2d(2)(shifted))
 
 # %% [markdown]
 # ## 작은 합성곱 신경망 { #a-small-convolutional-network }
-# <!-- index: CNN; 최대 풀링 -->
+# <!-- index: CNN; 최대 풀링; 합성곱 신경망; 맥스 풀링; 풀링; nn.Conv2d -->
 #
 # 합성곱, ReLU, 최대 풀링으로 된 블록 두 개 뒤에, 펼친 특성 맵을 로짓 열 개로 바꾸는
 # 완전 연결 계층을 둡니다.
@@ -296,6 +296,7 @@ assert torch.allclose(output, by_hand, atol=1e-6)
 
 # %% [markdown]
 # ## 학습 { #training }
+# <!-- index: CNN 학습 -->
 #
 # `nnguide.fit`은 5강의 신경망과 똑같이 학습시킵니다. 학습률 0.01인 Adam, 크기 64인
 # 미니배치, 10에포크이며, 에포크마다 검증 세트로 평가합니다. 학습 루프 안의 어떤 코드도
@@ -326,6 +327,7 @@ plt.show()
 
 # %% [markdown]
 # ## 5강의 신경망과 비교 { #compared-with-lesson-5s-network }
+# <!-- index: MLP 비교 -->
 #
 # 합성곱 신경망이 5강의 완전 연결 신경망보다 나을까요? 공정하게 비교하려면 두 신경망에
 # 같은 데이터, 같은 학습 방식, 같은 조정 기회를 주어야 합니다. 둘 다 같은 분할에서 Adam,
@@ -370,6 +372,7 @@ assert best_loss["cnn"] < best_loss["mlp"]
 # 낮습니다.
 #
 # ## 테스트 정확도 { #test-accuracy }
+# <!-- index: CNN 정확도 -->
 #
 # 학습과 선택이 끝났으니 고른 두 신경망을 테스트 세트로 딱 한 번 평가합니다. 합성곱
 # 신경망은 테스트 숫자 360개 중 96% 넘게 맞히고, 완전 연결 신경망보다 적게 틀립니다.
@@ -396,6 +399,7 @@ assert accuracy["cnn"] > 0.96 and wrong["cnn"] < wrong["mlp"]
 
 # %% [markdown]
 # ## 학습한 필터 { #the-learned-filters }
+# <!-- index: 필터 시각화; 특성 맵; 커널 시각화 -->
 #
 # 고른 합성곱 신경망의 첫 계층 필터 16개는 무작위 값에서 출발했고, 학습이 이를 크게
 # 바꾸었습니다. 가중치마다 평균적으로 처음 크기보다 더 많이 움직였습니다.

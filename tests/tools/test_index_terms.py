@@ -136,12 +136,41 @@ def test_search_gets_each_sections_terms_by_location():
     assert index_terms.by_location(entries) == {"tutorials/03_x/#a": ["a", "b"], "#x": ["c"]}
 
 
+# A section a reader searches for is marked with the names it goes by; a section whose
+# heading most lessons repeat (setup, summary, further reading, exercises) is not.
+MAX_TERMS_PER_SECTION = 8
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_lesson_marks_three_to_eight_terms(lang):
+def test_every_lesson_section_marks_the_names_learners_use(lang):
+    headings: dict[str, list[str]] = {}
+    marked: dict[str, set[str]] = {}
     for example in lessons.discover(PROJECT, (lang,)):
-        marks = lessons.read(example).index_marks()
-        count = sum(len(mark.terms) for mark in marks)
-        assert 3 <= count <= 8, f"{example.label}: {count} index terms"
+        lesson = lessons.read(example)
+        headings[example.label] = [
+            index_terms.heading_anchor(match.group(2))
+            for cell in lesson.notebook.cells
+            if cell.cell_type == "markdown"
+            for match in map(index_terms.HEADING.match, cell.source.splitlines())
+            if match and len(match.group(1)) in (2, 3)
+        ]
+        marks = lesson.index_marks()
+        marked[example.label] = {mark.anchor for mark in marks}
+        for mark in marks:
+            assert 1 <= len(mark.terms) <= MAX_TERMS_PER_SECTION, (example.label, mark)
+    pages: dict[str, int] = {}
+    for anchors in headings.values():
+        for anchor in set(anchors):
+            pages[anchor] = pages.get(anchor, 0) + 1
+    recaps = {anchor for anchor, count in pages.items() if count >= 3}
+    assert {"setup", "summary", "exercises"} <= recaps
+    unmarked = [
+        f"{label}#{anchor}"
+        for label, anchors in headings.items()
+        for anchor in anchors
+        if anchor not in recaps and anchor not in marked[label]
+    ]
+    assert unmarked == [], "sections without index terms"
 
 
 @pytest.mark.parametrize(

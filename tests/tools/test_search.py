@@ -103,6 +103,49 @@ def test_write_index_makes_locations_relative_and_ships_the_vocabulary(tmp_path)
     assert not list(tmp_path.rglob("*.tmp")), "temp files are renamed into place"
 
 
+def test_korean_entries_carry_their_verbs_stems_and_the_query_side_their_forms(tmp_path):
+    base = {"separator": r"[\s\-]+", "pipeline": [], "fields": {}}
+    text = "모델이 데이터를 외웁니다. 층을 쌓으면 기울기가 사라집니다. 값이 다릅니다."
+    entries = [{"location": "ko/x/#a", "title": "과적합", "text": text}]
+    config = search.search_config(base, "ko", segmented=True)
+    assert config["fields"][search.STEMS_FIELD] == {"boost": search.STEMS_BOOST}
+    assert search.STEMS_FIELD not in search.search_config(base, "en")["fields"]
+    search.write_index(tmp_path, "ko/", config, entries, search.Segmenter(None, GLOSSARY))
+    doc = json.loads((tmp_path / "ko" / "search" / "search_index.json").read_text("utf-8"))
+    assert doc["docs"][0]["stems"] == "외우 쌓 사라지 다르"
+    assert doc["docs"][0]["text"].replace(ZWSP, "") == text, "the shown text is unchanged"
+    terms = json.loads((tmp_path / "ko" / "search" / "terms.json").read_text("utf-8"))
+    assert terms["stems"] == ["다르", "사라지", "쌓", "외우"]
+    # a question's forms: "외워요", "사라져서", "달라요", "외웠어요"
+    forms = terms["forms"]
+    assert (forms["외워"], forms["사라져"], forms["달라"], forms["외웠"]) == (
+        "외우",
+        "사라지",
+        "다르",
+        "외우",
+    )
+    assert {"어요", "으면", "려면", "나요", "어서"} <= set(terms["suffixes"])
+    # what follows a changed syllable is stripped only there: "쉬워요" is no noun + "워요"
+    assert "요" in terms["endings"] and "워요" not in terms["suffixes"]
+    # auxiliaries ("싶어요", "버렸어요", "해요") are the query side's to leave out
+    assert {"싶", "버리", "하", "되"} <= set(terms["auxiliaries"])
+    assert forms["버렸"] == "버리" and forms["해"] == "하"
+    assert not set(terms["stems"]) & set(terms["auxiliaries"])
+
+
+def test_conjugations_are_cached_with_the_segmentations(tmp_path, monkeypatch):
+    first = search.Segmenter(tmp_path, GLOSSARY)
+    forms = first.conjugations("쌓", "VV")
+    assert forms[:2] == ["쌓아요", "쌓아"] and "쌓으면" in forms
+    first.save()
+
+    def no_kiwi(*args, **kwargs):
+        raise AssertionError("Kiwi was loaded for a cached conjugation")
+
+    monkeypatch.setattr(search, "_kiwi", no_kiwi)
+    assert search.Segmenter(tmp_path, GLOSSARY).conjugations("쌓", "VV") == forms
+
+
 def test_synonyms_are_the_glossarys_avoided_korean_spellings():
     synonyms = search.synonyms(GLOSSARY)
     assert synonyms["에폭"] == "에포크"

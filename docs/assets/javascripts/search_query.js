@@ -35,6 +35,9 @@
  *   "에폭", "웨이트 디케이" -> "에포크", "가중치 감쇠" (the glossary's term)
  *   "소프트멕스"       -> "소프트맥스"    (one wrong, missing or extra letter)
  *   "zero_grad는 왜 하나요" -> "zero_grad" (question words and endings left out)
+ *   "외워요", "쌓으면"  -> "외우", "쌓"   (a verb's stem: the index holds the
+ *                                      stems of its verbs in a field of their own)
+ *   "늘리고 싶어요"    -> "늘리"         (an auxiliary verb left out)
  *
  * It wraps Worker.prototype.postMessage and rewrites only query messages
  * ({type: 2, data: "..."}, Material's SearchMessageType.QUERY); queries wait,
@@ -72,12 +75,18 @@
     "would yet you your"
   ).split(" "))
 
-  /* Korean words that name no topic: of a question ("왜", "뭐예요", "방법") and
-     the bound nouns ("수", "것"), which as prefixes would match any word */
+  /* Korean words that name no topic: of a question ("왜", "뭐예요", "방법"), the
+     bound nouns ("수", "것"), which as prefixes would match any word, and the
+     adverbs of a complaint ("너무", "자꾸") */
   var QUESTION_WORDS = new Set((
     "왜 뭐 뭐예요 뭔가요 뭔지 무엇 무엇인가요 어떻게 어떤 언제 어디 방법 이유 차이 " +
-    "안 돼요 되나요 하나요 나요 요 법 수 것 때 등 데"
+    "안 돼요 되나요 하나요 나요 요 법 수 것 때 등 데 " +
+    "너무 그냥 자꾸 계속 좀 잘 더 못"
   ).split(" "))
+
+  /* Korean words typed as they are, never read as a verb's form: the
+     determiners ("여러 층" is no form of "열다") */
+  var AS_TYPED = new Set("여러 모든 각 몇 온갖 이런 그런 저런".split(" "))
 
   var config = JSON.parse(document.getElementById("__config").textContent)
   var base = new URL(config.base, location.href)
@@ -113,6 +122,10 @@
       byLength: byLength,
       suffixes: new Set(data.suffixes),
       synonyms: data.synonyms || {},
+      stems: new Set(data.stems || []),
+      forms: data.forms || {},
+      endings: new Set(data.endings || []),
+      auxiliaries: new Set(data.auxiliaries || []),
       compounds: names || {}
     }
   }
@@ -188,9 +201,31 @@
     return null
   }
 
-  /* A Korean word as index words: kept if indexed, else a suffix stripped and split */
+  /* The stem of a conjugated verb or adjective ("쌓으면" -> "쌓", "외워요" ->
+     "외우", "다릅니다" -> "다르"), or null: the word less a suffix is a stem of
+     the index, or less a suffix or an ending, a start the build saw a stem
+     conjugated to */
+  function stemOf(word, vocab) {
+    var limit = Math.min(MAX_SUFFIX, word.length - 1)
+    for (var k = 0; k <= limit; k++) {
+      var rest = word.slice(word.length - k)
+      var suffix = k === 0 || vocab.suffixes.has(rest)
+      if (!suffix && !vocab.endings.has(rest))
+        continue
+      var head = word.slice(0, word.length - k)
+      if (suffix && (vocab.stems.has(head) || vocab.auxiliaries.has(head)))
+        return head
+      if (vocab.forms.hasOwnProperty(head))
+        return vocab.forms[head]
+    }
+    return null
+  }
+
+  /* A Korean word as index words: kept if indexed, else a suffix stripped and
+     split into nouns, else a verb's stem (none for an auxiliary: "싶어요") */
   function korean(word, vocab) {
-    if (!HANGUL.test(word) || vocab.terms.has(word))
+    if (!HANGUL.test(word) || vocab.terms.has(word) || QUESTION_WORDS.has(word) ||
+        AS_TYPED.has(word))
       return [word]
     if (vocab.suffixes.has(word))
       return []  /* an ending on its own: "하나요", "되나요" */
@@ -203,6 +238,15 @@
       var words = split(word.slice(0, word.length - k), vocab)
       if (words !== null && (!best || words.length < best.length))
         best = words
+    }
+    /* nouns, each a whole index term, before a verb: "가중치와", "활성화함수" */
+    var nouns = best && best.every(function (w) {
+      return !HANGUL.test(w) || vocab.terms.has(w)
+    })
+    if (!nouns && word.length > 1) {  /* one syllable: "할", "줄" are too many things */
+      var stem = stemOf(word, vocab)
+      if (stem !== null)
+        return vocab.auxiliaries.has(stem) ? [] : [stem]
     }
     for (k = 0; !best && k <= limit; k++) {
       suffix = word.slice(word.length - k)

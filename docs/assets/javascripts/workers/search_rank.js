@@ -14,13 +14,14 @@
  * Here every entry lunr found is scored again, from the index itself:
  *
  *   score = boost × share × Σ_t idf(t) × (k1 + 1) tf / (k1 + tf)
- *   tf    = Σ_f w_f × n_f(t) / norm_f   (f: title, text, keywords)
+ *   tf    = Σ_f w_f × n_f(t) / norm_f   (f: title, text, keywords, stems)
  *   norm  = 1 − b + b × length / average length   (of that field)
  *
  * with lunr's own k1 = 1.2 and b = 0.75, w_f the index's boost of the field
  * (config.fields.<f>.boost: the title's, 1 for the text, and the keywords' that
  * hold the index terms authors marked, tools/index_terms.py, less the words
- * of the entry's title: other names, not the title's words again), share the part
+ * of the entry's title: other names, not the title's words again; and of a Korean
+ * entry, the stems of its verbs, tools/search.py), share the part
  * of the query's words the entry
  * contains, and boost the entry's weight in the index (a page's top entry and
  * the sections every lesson repeats weigh less, tools/search.py). A query word
@@ -56,7 +57,7 @@
   var TAG = /<[^>]*>/g
   var post = self.postMessage.bind(self)
 
-  var FIELDS = ["title", "text", "keywords"]
+  var FIELDS = ["title", "text", "keywords", "stems"]
   var index = null    /* the documents' words, set up from the SETUP message */
   var query = ""      /* the query being answered */
 
