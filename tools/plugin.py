@@ -310,8 +310,10 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         counts = tutorial_page.code_link_counts(body)
         self.code_links.setdefault(lang, {})[name] = counts
         tutorial_page.write_figures(Path(page.file.abs_dest_path).parent, cells.figures)
-        # The navigation, the browser tab and the previous/next links show its number.
+        # The navigation, the browser tab, the previous/next links and the page's
+        # heading show its number.
         page.title = tutorial_page.numbered_title(name, page.title or name)
+        title = tutorial_page.numbered_heading(name, title)
         page.edit_url = tutorial_page.edit_url(
             self.site, page.edit_url, page.file.src_uri, lang, name
         )

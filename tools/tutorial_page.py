@@ -3,6 +3,9 @@
 * A tutorial page gets the downloads (script, notebook, "Open in Colab" where
   ``repo_url`` is a GitHub repository) under its title, and its run time and where it
   ran (:func:`provenance`) at its end, from the executed notebook's metadata.
+* Its title carries its number (from its file name) in the navigation, the browser
+  tab, the previous/next links (:func:`numbered_title`) and its heading
+  (:func:`numbered_heading`).
 * Its edit link points at its script, not at the generated notebook.
 * The build-status page gets a table of every lesson of its language (:func:`status_table`).
 """
@@ -85,6 +88,37 @@ def numbered_title(name: str, title: str) -> str:
     if not number.isdigit() or not rest:
         raise ValueError(f"name: a lesson's name starts with its number, got {name!r}")
     return f"{int(number)}. {title}"
+
+
+_H1_START = re.compile(r"<h1\b[^>]*>")
+
+
+def numbered_heading(name: str, heading: str) -> str:
+    """A lesson's ``<h1>`` with its number before its text, as :func:`numbered_title` has it.
+
+    The number is a ``<span class="nb-lesson-number">`` marked ``data-search-exclude``:
+    the heading's id (its anchor) stays as it is, and so does the title Material's
+    search plugin reads from it.
+
+    >>> numbered_heading("03_loss", '<h1 id="loss">Loss<a href="#loss">¶</a></h1>')
+    '<h1 id="loss"><span class="nb-lesson-number" data-search-exclude>3. </span>Loss<a \
+href="#loss">¶</a></h1>'
+    >>> numbered_heading("03_loss", "")
+    ''
+
+    Raises:
+        ValueError: If ``name`` does not start with the lesson's number, or ``heading`` is
+            not empty and not an ``<h1>`` element.
+    """
+    if not heading:
+        return heading
+    start = _H1_START.match(heading.lstrip())
+    if start is None:
+        raise ValueError(f"heading: a lesson's <h1> element, got {heading[:80]!r}")
+    number = numbered_title(name, "").rstrip()
+    at = len(heading) - len(heading.lstrip()) + start.end()
+    span = f'<span class="nb-lesson-number" data-search-exclude>{number} </span>'
+    return heading[:at] + span + heading[at:]
 
 
 def colab(repo_url: str, branch: str, dest_uri: str, name: str) -> str | None:

@@ -1,12 +1,13 @@
 """Accessibility, phones and Korean pages, in Chromium.
 
-- axe-core (npm, package.json's devDependencies) finds no serious or critical
-  violation on any page, in either language or palette; the totals per palette are
-  printed.
+- axe-core (npm, package.json's devDependencies) finds no moderate, serious or
+  critical violation (landmarks with the same name among them) on any page, in
+  either language or palette; the totals per palette are printed.
 - At a phone's 375 px no page is wider than the screen, Korean navigation and table
   of contents lines never end inside a word, and every figure has its size.
 - The palette toggle is reached by keyboard, shows its focus, names the action it
-  does and does it.
+  does and does it. A lesson's glossary terms are reached by keyboard and show their
+  definition (after the English term, on a Korean page); Escape and leaving hide it.
 - Korean pages show the theme's strings in Korean; the 404 page speaks both languages.
 - KaTeX is loaded by exactly the pages that show math.
 """
@@ -19,7 +20,8 @@ from collections import Counter
 import pytest
 
 from tests.browser.conftest import SCREENSHOTS
-from tests.conftest import ROOT
+from tests.conftest import PROJECT, ROOT
+from tools import tooltips
 
 pytestmark = pytest.mark.slow
 
@@ -41,12 +43,12 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-def test_axe_finds_no_serious_or_critical_violation(site, browser, axe_source):
+def test_axe_finds_no_moderate_serious_or_critical_violation(site, browser, axe_source):
     """Every page in both palettes; each palette in a tab of its own, the two run at once."""
     contexts = {palette: browser.new_context(color_scheme=palette) for palette in PALETTES}
     tabs = {palette: context.new_page() for palette, context in contexts.items()}
     totals: dict[str, Counter[str]] = {palette: Counter() for palette in PALETTES}
-    serious: dict[str, list[dict]] = {}
+    found: dict[str, list[dict]] = {}
     for path in site.pages():
         for palette, tab in tabs.items():
             tab.goto(site.url + path)
@@ -56,15 +58,15 @@ def test_axe_finds_no_serious_or_critical_violation(site, browser, axe_source):
         for palette, tab in tabs.items():
             for violation in tab.evaluate(AXE_RESULT):
                 totals[palette][violation["impact"]] += violation["nodes"]
-                if violation["impact"] in ("serious", "critical"):
-                    serious.setdefault(f"{palette} {path}", []).append(violation)
+                if violation["impact"] in ("moderate", "serious", "critical"):
+                    found.setdefault(f"{palette} {path}", []).append(violation)
     for context in contexts.values():
         context.close()
     for palette in PALETTES:
         counts = dict(totals[palette])
         print(f"\naxe-core, {palette} palette, {len(site.pages())} pages: {counts} nodes")
     assert len(site.pages()) >= 40
-    assert serious == {}
+    assert found == {}
 
 
 def test_the_palette_toggle_is_focused_named_for_its_action_and_works(site, browser):
@@ -100,6 +102,73 @@ def test_the_palette_toggle_is_focused_named_for_its_action_and_works(site, brow
             context.close()
 
 
+# The abbreviation that has the keyboard focus, and the tooltip that describes it.
+FOCUSED_TERM = """() => {
+  const abbr = document.activeElement
+  if (abbr.tagName !== "ABBR") return null
+  const id = abbr.getAttribute("aria-describedby")
+  const tip = id && document.getElementById(id)
+  return {term: abbr.textContent, tip: id, role: tip && tip.getAttribute("role"),
+          text: tip && tip.textContent.trim(),
+          shown: !!tip && tip.classList.contains("md-tooltip2--active")
+                 && getComputedStyle(tip).opacity === "1"}
+}"""
+# Whether the tooltip ``id`` is on screen (Material removes it a moment after it hides).
+TOOLTIP_SHOWN = """(id) => {
+  const tip = document.getElementById(id)
+  return !!tip && tip.classList.contains("md-tooltip2--active")
+    && getComputedStyle(tip).opacity !== "0"
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_glossary_terms_show_their_definition_on_keyboard_focus(site, browser, lang):
+    language = PROJECT.language(lang)
+    terms = tooltips.definitions(
+        PROJECT.docs_dir / lang / "glossary.md", with_counterpart=not language.default
+    )
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site.page_url(lang, "tutorials/03_loss_and_autograd/"))
+    marked = page.evaluate(
+        """() => [...document.querySelectorAll("article abbr")]
+             .map((a) => [a.textContent, a.tabIndex])"""
+    )
+    assert len(marked) > 10 and {tab for _, tab in marked} == {0}, "every term is reached"
+    focused = None
+    for _ in range(300):  # past the header, the navigation and the table of contents
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "ABBR":
+            page.wait_for_function(
+                "document.activeElement.getAttribute('aria-describedby') !== null"
+            )
+            page.wait_for_timeout(400)  # Material fades it in (0.25 s)
+            focused = page.evaluate(FOCUSED_TERM)
+            break
+    assert focused is not None, "Tab reaches a glossary term"
+    # The term's definition from the glossary (in Korean, a term with its particle).
+    word = focused["term"]
+    known = [t for t in terms if word.lower() == t.lower() or (lang == "ko" and word.startswith(t))]
+    assert known, f"{word!r} is a glossary term"
+    definition = terms[max(known, key=len)]
+    assert focused["role"] == "tooltip" and focused["shown"]
+    assert focused["text"] == definition
+    if lang == "ko":  # the English term first
+        assert re.match(r"[A-Za-z][\w .'()-]*: \S", focused["text"]), focused["text"]
+    tip = focused["tip"]
+    # Leaving the term hides it; back on the term, it shows again.
+    page.keyboard.press("Tab")
+    page.wait_for_function(f"!({TOOLTIP_SHOWN})({tip!r})")
+    page.keyboard.press("Shift+Tab")
+    page.wait_for_function(f"({TOOLTIP_SHOWN})({tip!r})")
+    assert page.evaluate(FOCUSED_TERM)["tip"] == tip
+    # Escape hides it, the focus staying on the term.
+    page.keyboard.press("Escape")
+    page.wait_for_function(f"!({TOOLTIP_SHOWN})({tip!r})")
+    assert page.evaluate("document.activeElement.textContent") == word
+    context.close()
+
+
 def test_scrolling_output_blocks_are_focusable_regions(site, browser):
     context = browser.new_context(viewport={"width": 375, "height": 800})
     page = context.new_page()
@@ -113,9 +182,13 @@ def test_scrolling_output_blocks_are_focusable_regions(site, browser):
           .map((e) => [e.tabIndex, e.getAttribute("role"), e.getAttribute("aria-label")])"""
     )
     context.close()
-    assert regions, "a narrow page has output blocks that scroll"
+    assert len(regions) > 1, "a narrow page has output blocks that scroll"
     assert {(tab, role) for tab, role, _ in regions} == {(0, "region")}
-    assert {name for _, _, name in regions} <= {"출력", "수식"}
+    # Each named in the page's language, numbered where there are more of a kind.
+    names = [name for _, _, name in regions]
+    assert len(set(names)) == len(names), names
+    assert all(re.fullmatch(r"(출력|수식)( [1-9][0-9]*)?", name) for name in names), names
+    assert "출력 2" in names
 
 
 # Pixels by which the page is wider than the window, and what sticks out.

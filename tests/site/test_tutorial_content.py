@@ -2,7 +2,8 @@
 
 For every tutorial page in every language: each non-comment line of code of the
 script is in a code block of the page, and each heading of the script is a heading of
-the page with its anchor. A change in mkdocs-jupyter's markup that made a block
+the page with its anchor (the title with the lesson's number, as the navigation shows
+it). A change in mkdocs-jupyter's markup that made a block
 vanish fails here (and in the render step itself) instead of publishing a page with
 holes.
 """
@@ -44,9 +45,12 @@ def script_facts(lang: str, name: str) -> tuple[list[str], list[tuple[str, str]]
                 text = text.replace("`", "")  # inline code shows as text on the page
                 explicit = _ANCHOR.search(text)
                 if explicit:
-                    headings.append((text[: explicit.start()].strip(), explicit.group(1)))
+                    text, anchor = text[: explicit.start()].strip(), explicit.group(1)
                 else:
-                    headings.append((text, _slug(text, "-")))
+                    anchor = _slug(text, "-")
+                if match.group(1) == "#":  # the lesson's title shows its number, not its anchor
+                    text = f"{int(name.split('_')[0])}. {text}"
+                headings.append((text, anchor))
     return code, headings
 
 
@@ -73,6 +77,19 @@ def test_every_code_line_and_heading_of_the_script_is_on_its_page(built_site, la
     assert missing == [], f"{len(missing)} of {len(code)} code lines are not on the page"
     absent = [heading for heading in headings if heading not in page_headings]
     assert absent == [], f"headings missing or with another anchor: {absent}"
+
+
+@pytest.mark.parametrize(("lang", "name"), PAGES, ids=[f"{lang}/{name}" for lang, name in PAGES])
+def test_a_lesson_s_heading_shows_its_number_as_its_navigation_entry_does(built_site, lang, name):
+    tree = lxml_html.fromstring(built_site.page(lang, f"tutorials/{name}").read_text("utf-8"))
+    (heading,) = tree.xpath("//article//h1")
+    text = heading.text_content().replace("\u00b6", "").strip()
+    (entry,) = tree.xpath(
+        "//nav[contains(@class, 'md-nav--primary')]//a[contains(@class, 'md-nav__link--active')]"
+    )
+    assert text == entry.text_content().strip()
+    assert text.startswith(f"{int(name.split('_')[0])}. ")
+    assert tree.findtext(".//title").startswith(f"{text} - ")
 
 
 def test_every_page_names_a_search_worker_that_exists(built_site):

@@ -14,6 +14,7 @@ import filelock
 import jinja2
 import pytest
 import yaml
+from material.plugins.search import plugin as search_plugin
 from mkdocs.config import load_config
 from mkdocs.config.base import ValidationError
 from mkdocs.plugins import get_plugins
@@ -135,6 +136,25 @@ def test_a_lesson_title_carries_the_number_of_its_file_name():
     assert tutorial_page.numbered_title("10_attention", "Attention") == "10. Attention"
     with pytest.raises(ValueError, match=r"name: .*number, got 'tensors'"):
         tutorial_page.numbered_title("tensors", "Tensors")
+
+
+def test_a_lesson_heading_carries_its_number_outside_its_anchor_and_the_search():
+    heading = '<h1 id="첫-합성곱">첫 합성곱<a class="headerlink" href="#첫-합성곱">¶</a></h1>'
+    numbered = tutorial_page.numbered_heading("08_first_cnn", heading)
+    assert numbered == (
+        '<h1 id="첫-합성곱"><span class="nb-lesson-number" data-search-exclude>8. </span>'
+        '첫 합성곱<a class="headerlink" href="#첫-합성곱">¶</a></h1>'
+    )
+    # Material's search reads the heading's title without the number.
+    parser = search_plugin.Parser()
+    parser.feed(numbered + "<p>text</p>")
+    parser.close()
+    assert ["".join(section.title).strip() for section in parser.data] == ["첫 합성곱"]
+    assert tutorial_page.numbered_heading("08_first_cnn", "") == ""
+    with pytest.raises(ValueError, match=r"heading: a lesson's <h1> element, got '<h2>"):
+        tutorial_page.numbered_heading("08_first_cnn", "<h2>x</h2>")
+    with pytest.raises(ValueError, match=r"name: .*number, got 'cnn'"):
+        tutorial_page.numbered_heading("cnn", heading)
 
 
 def test_colab_opens_the_page_s_notebook_only_for_a_github_repository():

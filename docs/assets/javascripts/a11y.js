@@ -2,7 +2,9 @@
  * Keyboard access to what scrolls sideways: a notebook output block, a display
  * formula or a table wider than the screen becomes a focusable, named region (the
  * arrow keys then scroll it), as Material does for code blocks. Checked again when
- * the window's width changes: on a phone more of them scroll.
+ * the window's width changes: on a phone more of them scroll. Where a page has more
+ * than one region of a kind, each is numbered ("Output 2"): a landmark's name is
+ * unique on its page.
  */
 (function () {
   "use strict"
@@ -37,8 +39,44 @@
           })
         }
       })
+      var regions = document.querySelectorAll(
+        kind[0].split(", ").map(function (part) { return part + "[data-nnguide-scroll]" }).join(", "))
+      regions.forEach(function (element, index) {
+        var name = NAMES[lang][kind[1]] + (regions.length > 1 ? " " + (index + 1) : "")
+        element.setAttribute("aria-label", name)
+      })
     })
   }
+
+  /*
+   * Material puts each code block's copy button in a <nav> of its own: dozens of
+   * navigation landmarks with the same (no) name, which crowd the landmarks a screen
+   * reader lists. A button bar is not a page's navigation: it keeps its button and
+   * loses the landmark.
+   */
+  function codeButtons() {
+    document.querySelectorAll(".md-typeset nav.md-code__nav:not([role])").forEach(function (nav) {
+      nav.setAttribute("role", "none")
+    })
+  }
+
+  /*
+   * Glossary terms (and any other abbreviation with a title) show their definition in
+   * Material's tooltip (content.tooltips) on hover and on focus: made focusable, the
+   * Tab key reaches them. Escape hides the tooltip shown, until the term is left and
+   * reached again.
+   */
+  function focusableTerms() {
+    document.querySelectorAll(".md-content abbr[title]:not([tabindex])").forEach(function (abbr) {
+      abbr.setAttribute("tabindex", "0")
+    })
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return
+    document.querySelectorAll(".md-tooltip2--active[role=tooltip]").forEach(function (tip) {
+      tip.classList.remove("md-tooltip2--active")
+    })
+  })
 
   /*
    * The palette toggle is a pair of hidden radio buttons, each named for the action of
@@ -117,9 +155,14 @@
     timer = setTimeout(update, 100)
   })
   // After math.js: KaTeX changes the width of what it renders.
+  function ready() {
+    markLanguages()
+    focusableTerms()
+    setTimeout(function () { codeButtons(); update() }, 0)
+  }
   if (typeof document$ !== "undefined")
-    document$.subscribe(function () { markLanguages(); setTimeout(update, 0) })
+    document$.subscribe(ready)
   else
-    document.addEventListener("DOMContentLoaded", function () { markLanguages(); setTimeout(update, 0) })
-  window.addEventListener("load", update)
+    document.addEventListener("DOMContentLoaded", ready)
+  window.addEventListener("load", function () { codeButtons(); update() })
 })()
