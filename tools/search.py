@@ -581,7 +581,7 @@ def tex_text(tex: str) -> str:
             text = re.sub(rf"\\{name}\s+([A-Za-z])", lambda m, a=accent: m.group(1) + a, text)  # type: ignore[misc]
         text = re.sub(
             rf"\\[dt]?frac\s*{_GROUP}\s*{_GROUP}",
-            lambda m: f"{_operand(m.group(1))}/{_operand(m.group(2))}",
+            lambda m: f"{_operand(m.group(1))}/{_operand(m.group(2), denominator=True)}",
             text,
         )
         text = re.sub(rf"\\sqrt\s*{_GROUP}", lambda m: f"√{_operand(m.group(1))}", text)
@@ -600,10 +600,26 @@ def tex_text(tex: str) -> str:
     return unicodedata.normalize("NFC", re.sub(r"([(\[]) ", r"\1", text).strip())
 
 
-def _operand(text: str) -> str:
-    """A fraction's part, in parentheses where it is more than one term."""
+# One symbol of a formula: a number, a letter or a TeX command, with its scripts and accents.
+_ATOM = re.compile(
+    r"√?(?:\d+(?:\.\d+)?|[A-Za-z]|\\[A-Za-z]+)"
+    r"[\u0300-\u036f\u00b2\u00b3\u00b9\u1d2c-\u1d6a\u2070-\u209fᵀ]*"
+)
+
+
+def _operand(text: str, denominator: bool = False) -> str:
+    """A fraction's part, in parentheses where it is more than one term.
+
+    A denominator is in parentheses unless it is one symbol, so ``\\frac{a}{2h}`` reads
+    ``a/(2h)``, not ``a/2h``.
+
+    >>> _operand("1"), _operand("x + 1"), _operand("2h", denominator=True), _operand("n", True)
+    ('1', '(x + 1)', '(2h)', 'n')
+    """
     text = text.strip()
-    return f"({text})" if re.search(r"[\s+\-=]", text) else text
+    if re.search(r"[\s+\-=]", text) or (denominator and not _ATOM.fullmatch(text)):
+        return f"({text})"
+    return text
 
 
 def plain_math(html: str) -> str:

@@ -20,19 +20,21 @@ import re
 from collections.abc import Collection
 from pathlib import Path
 
-from tools import glossary_file
+from tools import glossary_file, search
 
 # Markdown a tooltip (an HTML title, plain text) cannot show: code and math marks, emphasis.
 _MARKUP = re.compile(r"[`$]|\*\*|__")
 
 
 def tooltip_text(meaning: str) -> str:
-    r"""A glossary meaning as plain one-line text.
+    r"""A glossary meaning as plain one-line text, its formulas as a reader sees them.
 
     >>> tooltip_text("A tensor's `state_dict`, **not** $\\frac{a}{b}$.")
-    "A tensor's state_dict, not \\frac{a}{b}."
+    "A tensor's state_dict, not a/b."
+    >>> tooltip_text(r"The number $\eta$, and $C_\text{in} \times k \times k$ weights.")
+    'The number η, and Cᵢₙ × k × k weights.'
     """
-    return " ".join(_MARKUP.sub("", meaning).split())
+    return " ".join(_MARKUP.sub("", search.plain_math(meaning)).split())
 
 
 def definitions(glossary: Path, with_counterpart: bool) -> dict[str, str]:

@@ -18,10 +18,13 @@ def test_the_tooltips_come_from_each_language_s_glossary_page():
     english = tooltips.definitions(glossary("en"), with_counterpart=False)
     korean = tooltips.definitions(glossary("ko"), with_counterpart=True)
     assert english["learning rate"] == (
-        "The number \\eta the gradient is multiplied by in an update: the size of a step."
+        "The number η the gradient is multiplied by in an update: the size of a step."
     )
-    assert korean["학습률"].startswith("learning rate: 갱신 한 번에 기울기에 곱하는 수 \\eta로")
+    assert korean["학습률"].startswith("learning rate: 갱신 한 번에 기울기에 곱하는 수 η로")
     assert "$" not in korean["학습률"] and "`" not in korean["계층"]
+    # A tooltip is plain text: its formulas as a reader sees them, never TeX.
+    for tooltip in [*english.values(), *korean.values()]:
+        assert "\\" not in tooltip and "$" not in tooltip and "{" not in tooltip, tooltip
     assert len(english) == len(korean) > 50, "every term of each table"
 
 
