@@ -302,7 +302,8 @@ def index_markdown(entries: Iterable[Entry], lang: str, index_src: str) -> str:
     base = PurePosixPath(index_src).parent
     lines: list[str] = []
     for number, (group, terms) in enumerate(grouped(entries, lang), start=1):
-        lines += [f"## {group} {{ #{_group_anchor(group, number)} }}", ""]
+        # Escaped: a heading "## #" would be empty ("#" closes a Markdown heading).
+        lines += [f"## {_escape(group)} {{ #{_group_anchor(group, number)} }}", ""]
         for term, found in terms:
             links = "; ".join(
                 f"[{_escape(e.page_title)} › {_escape(e.heading)}]"
@@ -315,7 +316,13 @@ def index_markdown(entries: Iterable[Entry], lang: str, index_src: str) -> str:
 
 
 def _escape(text: str) -> str:
-    return re.sub(r"([\\\[\]*_<>])", r"\\\1", text)
+    r"""``text`` as Markdown that shows it as it is.
+
+    >>> _escape("#define <T> a_b [x] *y")
+    '\\#define &lt;T&gt; a\\_b \\[x\\] \\*y'
+    """
+    text = re.sub(r"([\\\[\]*_#])", r"\\\1", text)
+    return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _relative(src: str, base: PurePosixPath) -> str:

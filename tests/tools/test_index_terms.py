@@ -189,3 +189,22 @@ def test_every_lesson_section_marks_the_names_learners_use(lang):
 def test_the_names_learners_use_lead_to_their_sections(lang, term, location):
     found = index_terms.by_location(index_terms.collect(PROJECT, lang, skip=["index-terms.md"]))
     assert term in found.get(location, []), sorted(found)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_group_and_term_of_the_index_renders_with_its_text(lang):
+    """Terms that start with a digit, a symbol or Markdown's own characters keep them."""
+    import markdown
+    from lxml import html as lxml_html
+
+    terms = ["1×1 convolution", "#define", "*args", "_private", "<tag>", "[x]", "a & b", "loss"]
+    entries = [Entry(term, "p.md", "p/", "a", "Page", "Section") for term in terms]
+    text = index_terms.index_markdown(entries, lang, "index-terms.md")
+    page = lxml_html.fragment_fromstring(
+        markdown.markdown(text, extensions=["attr_list", "toc"]), create_parent="div"
+    )
+    headings = [h.text_content() for h in page.xpath("h2")]
+    assert headings == ["A", "L", "#"], "a group for the terms that start with no letter"
+    assert all(h.get("id") for h in page.xpath("h2"))
+    shown = [li.xpath("string(strong)") for li in page.xpath("//li")]
+    assert sorted(shown) == sorted(terms)
