@@ -10,7 +10,8 @@ import pytest
 
 from tests.conftest import mkdocs_env, run_mkdocs_build, small_project
 
-pytestmark = pytest.mark.slow
+# One worker runs this module's tests: its module-scoped fixtures are made once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("concurrency")]
 
 
 @pytest.fixture(scope="module")

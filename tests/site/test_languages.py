@@ -12,7 +12,8 @@ import pytest
 from tests.conftest import LESSONS, mkdocs_env, run_mkdocs_build, small_project
 from tools import config
 
-pytestmark = pytest.mark.slow
+# One worker runs this module's tests: its module-scoped fixtures are made once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("languages")]
 
 JAPANESE = """        - locale: ja
           name: 日本語

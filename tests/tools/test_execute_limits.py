@@ -23,7 +23,8 @@ import pytest
 from tests.conftest import ROOT, require_marker
 from tests.tools.test_execute import make_project
 
-pytestmark = pytest.mark.kernel
+# One worker runs this module's tests: its module-scoped fixtures are made once.
+pytestmark = [pytest.mark.kernel, pytest.mark.xdist_group("execute_limits")]
 
 HEAD = """# %% [markdown]
 # # Failing
