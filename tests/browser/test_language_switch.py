@@ -30,8 +30,7 @@ from playwright.sync_api import Page
 from tests.browser.conftest import Server, serve
 from tests.conftest import LANGUAGES, LESSONS, mkdocs_env, require_marker, small_project
 
-# One worker runs this module's tests: its module-scoped fixtures are made once.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("language_switch")]
+pytestmark = pytest.mark.slow
 
 _IDS = """() => [...document.querySelectorAll(".md-content h2[id], .md-content h3[id]")]
     .map(h => h.id)"""

@@ -19,8 +19,7 @@ import pytest
 from tests.browser.conftest import SCREENSHOTS
 from tests.conftest import LANGUAGES, LESSONS, PROJECT, ROOT
 
-# One worker runs this module's tests: its module-scoped fixtures are made once.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pages")]
+pytestmark = pytest.mark.slow
 
 SCHEMES = {"light": "default", "dark": "slate"}
 FONT_WARNINGS = re.compile(

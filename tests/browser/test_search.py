@@ -24,8 +24,7 @@ from playwright.sync_api import Page
 
 from tests.conftest import LANGUAGES, PROJECT, ROOT
 
-# One worker runs this module's tests: its module-scoped fixtures are made once.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("search")]
+pytestmark = pytest.mark.slow
 
 QUERIES = Path(__file__).with_name("search_queries.yml")
 SPLITS = ("headings", "tune", "tune-2", "held-out", "reported")

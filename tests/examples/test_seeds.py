@@ -118,7 +118,6 @@ def reruns(request, tmp_path_factory) -> dict[tuple[str, int], Rerun]:
 
 @pytest.mark.slow
 @pytest.mark.kernel
-@pytest.mark.xdist_group("seeds")  # one worker: `reruns` runs them all at once
 @pytest.mark.parametrize(
     ("lesson", "seed"), RERUNS, ids=[f"{lesson}-seed{seed}" for lesson, seed in RERUNS]
 )

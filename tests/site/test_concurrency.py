@@ -10,8 +10,7 @@ import pytest
 
 from tests.conftest import mkdocs_env, run_mkdocs_build, small_project
 
-# One worker runs this module's tests: its module-scoped fixtures are made once.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("concurrency")]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,7 @@ import pytest
 from tests.conftest import LESSONS, mkdocs_env, run_mkdocs_build, small_project
 from tools import config
 
-# One worker runs this module's tests: its module-scoped fixtures are made once.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("languages")]
+pytestmark = pytest.mark.slow
 
 JAPANESE = """        - locale: ja
           name: 日本語

@@ -23,8 +23,7 @@ import pytest
 from tests.conftest import ROOT, require_marker
 from tests.tools.test_execute import make_project
 
-# One worker runs this module's tests: its module-scoped fixtures are made once.
-pytestmark = [pytest.mark.kernel, pytest.mark.xdist_group("execute_limits")]
+pytestmark = pytest.mark.kernel
 
 HEAD = """# %% [markdown]
 # # Failing
