@@ -71,9 +71,8 @@ format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# -n auto: a worker per core; loadgroup keeps the hosted site's tests in one (tests/conftest.py).
 test: setup system-deps lint
-	$(BIN)/pytest -n auto --dist loadgroup
+	$(BIN)/pytest
 
 # The tier without site builds, browsers, kernels or lesson runs (tests/conftest.py: markers).
 test-fast: setup

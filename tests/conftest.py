@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -48,38 +48,18 @@ SLOW_FIXTURES = frozenset(
 _running: pytest.Item | None = None
 
 
-# The fixtures of the hosted site, which one worker builds and serves (an xdist group).
-HOSTED_FIXTURES = frozenset({"hosted_site", "distributions"})
-
-
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def fixtures(item: pytest.Item) -> set[str]:
-        return set(getattr(item, "fixturenames", ()))
-
     unmarked = [
         item.nodeid
         for item in items
-        if SLOW_FIXTURES & fixtures(item) and item.get_closest_marker("slow") is None
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and item.get_closest_marker("slow") is None
     ]
     if unmarked:
         raise pytest.UsageError(
             "tests that build the site or the distributions must be marked slow: "
             + ", ".join(unmarked)
         )
-    # `make test` runs pytest-xdist (`-n auto --dist loadgroup`), which hands out the
-    # tests in this order. The workers share the site build (`shared_folder`). The
-    # hosted site's tests go to one worker, first: it builds the site, executing the
-    # examples, while the others run the tests that need no site; the tests that read
-    # the built site come last.
-    hosted, rest, site = [], [], []
-    for item in items:
-        if HOSTED_FIXTURES & fixtures(item):
-            item.add_marker(pytest.mark.xdist_group("hosted"))
-            hosted.append(item)
-        else:
-            (site if SLOW_FIXTURES & fixtures(item) else rest).append(item)
-    items[:] = hosted + rest + site
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -179,65 +159,32 @@ class BuiltSite:
         return config.load(self.project).tutorials_dir(lang) / f"{name}.ipynb"
 
 
-def shared_folder(
-    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]
-) -> Path:
-    """A folder ``name`` made once per test run by ``make(folder)``.
-
-    Under pytest-xdist the run's workers share it: the first to come makes it while the
-    others wait on a lock, then find it made (a ``make`` that raised leaves it to the
-    next). Without xdist it is a new folder of this session.
-    """
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        folder = tmp_path_factory.mktemp(name)
-        make(folder)
-        return folder
-    from filelock import FileLock
-
-    folder = tmp_path_factory.getbasetemp().parent / name
-    with FileLock(f"{folder}.lock"):
-        if not (folder / ".made").exists():
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir()
-            make(folder)
-            (folder / ".made").touch()
-    return folder
-
-
 @pytest.fixture(scope="session")
 def site_project(tmp_path_factory) -> Path:
-    """The copy of the working tree that the session's site is built from.
+    """The copy of the working tree that the session's site builds run in.
 
     The checkout is never built into: its caches and executed notebooks are copied (a
     warm start where it has them), and the first build executes what they lack, once.
-    Under pytest-xdist the workers share one copy and one build (:func:`shared_folder`).
     """
-    folder = shared_folder(tmp_path_factory, "project", lambda f: copy_project(f / "nnguide"))
-    return folder / "nnguide"
+    return copy_project(tmp_path_factory.mktemp("project") / "nnguide")
 
 
 @pytest.fixture(scope="session")
 def executed_project(site_project, built_site) -> Path:
     """``site_project`` once ``built_site`` is built: every example executed, caches warm.
 
-    Copies of it (:func:`copy_project`'s ``source``) build without executing anything;
-    nothing builds in it again, so it can be copied while other tests run.
+    Copies of it (:func:`copy_project`'s ``source``) build without executing anything.
     """
     return site_project
 
 
 @pytest.fixture(scope="session")
 def built_site(site_project, tmp_path_factory) -> BuiltSite:
-    """The whole site, built once per test run from a copy of the working tree."""
-
-    def build(folder: Path) -> None:
-        result = run_mkdocs_build(site_project, folder / "site")
-        (folder / "build.log").write_text(result.stderr, encoding="utf-8")
-        assert result.returncode == 0, result.stderr[-5000:]
-
-    folder = shared_folder(tmp_path_factory, "site", build)
-    log = (folder / "build.log").read_text(encoding="utf-8")
-    return BuiltSite(folder / "site", log, site_project)
+    """The whole site, built once per test session from a copy of the working tree."""
+    site_dir = tmp_path_factory.mktemp("site")
+    result = run_mkdocs_build(site_project, site_dir)
+    assert result.returncode == 0, result.stderr[-5000:]
+    return BuiltSite(site_dir, result.stderr, site_project)
 
 
 # What the Pages workflow sets from the repository it runs in (.github/workflows/pages.yml).
@@ -254,26 +201,23 @@ class HostedSite(BuiltSite):
 
 
 @pytest.fixture(scope="session")
-def hosted_site(executed_project, tmp_path_factory) -> Iterator[HostedSite]:
+def hosted_site(site_project, tmp_path_factory) -> Iterator[HostedSite]:
     """The whole site as the Pages workflow builds it (site, repository and edit URLs).
 
     Its ``site_url`` is a free port of 127.0.0.1 where it is served over HTTP for the
-    session. It builds a copy of ``executed_project``: nothing is executed again, and
-    the caches are warm.
+    session. It builds the same copy as ``built_site``: whichever comes second finds the
+    examples executed and the caches warm.
     """
-    project = copy_project(
-        tmp_path_factory.mktemp("hosted-project") / "nnguide", source=executed_project
-    )
     site_dir = tmp_path_factory.mktemp("hosted")
     handler = functools.partial(_QuietHandler, directory=str(site_dir))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    result = run_mkdocs_build(project, site_dir, {**HOSTED, "SITE_URL": url})
+    result = run_mkdocs_build(site_project, site_dir, {**HOSTED, "SITE_URL": url})
     assert result.returncode == 0, result.stderr[-5000:]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield HostedSite(site_dir, result.stderr, project, url)
+        yield HostedSite(site_dir, result.stderr, site_project, url)
     finally:
         server.shutdown()
         server.server_close()
