@@ -101,9 +101,15 @@ def test_the_render_cache_returns_the_cells_it_stored(tmp_path):
 
 def article(path) -> str:
     """A built page's article without the code cells and what the build adds to a lesson
-    (downloads, glossary tooltips), whitespace between elements normalised."""
+    (downloads, glossary tooltips, the lesson's number in its heading), whitespace between
+    elements normalised."""
     root = lxml_html.parse(str(path)).xpath("//article")[0]
-    for element in root.xpath(".//div[@class='nb-cell'] | .//p[@class='nb-downloads']"):
+    added = [
+        ".//div[@class='nb-cell']",
+        ".//p[@class='nb-downloads']",
+        ".//h1/span[@class='nb-lesson-number']",
+    ]
+    for element in root.xpath(" | ".join(added)):
         element.drop_tree()
     for element in root.xpath(".//abbr[@title != 'Multi-layer perceptron']"):
         element.drop_tag()
@@ -131,6 +137,7 @@ def test_a_lesson_renders_its_markdown_as_a_page_does(tmp_path):
         assert ("#setup", "준비") in toc(lesson), toc(lesson)
         text = lesson.read_text(encoding="utf-8")
         for made in (
+            '<h1 id="fixture"><span class="nb-lesson-number" data-search-exclude>0. </span>',
             '<abbr title="Multi-layer perceptron">MLP</abbr>',
             '<div class="admonition note">',
             '<details class="details">',
