@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from tests.browser.crawl import Visit, crawl
 from tests.conftest import PROJECT, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -31,6 +32,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -97,3 +99,22 @@ def site(built_site) -> Iterator[Server]:
 def browser() -> Iterator[Browser]:
     with chromium() as launched:
         yield launched
+
+
+def tutorial_screenshot(path: str, palette: str) -> Path | None:
+    """Where the crawl saves a tutorial page's full-page screenshot, for a person to look at."""
+    parts = path.strip("/").split("/")
+    lang = parts[0] if parts[0] in PROJECT.codes else PROJECT.default.code
+    rest = parts[1:] if parts[0] in PROJECT.codes else parts
+    if len(rest) != 2 or rest[0] != "tutorials":
+        return None
+    return SCREENSHOTS / f"{lang}-{rest[1]}-{palette}.png"
+
+
+@pytest.fixture(scope="session")
+def visits(site, browser) -> dict[str, Visit]:
+    """Every page of the site, visited once (:func:`tests.browser.crawl.crawl`)."""
+    assert AXE.exists(), f"{AXE} is missing: run `npm ci` (package.json's devDependencies)"
+    return crawl(
+        browser, site.url, site.pages(), AXE.read_text(encoding="utf-8"), tutorial_screenshot
+    )

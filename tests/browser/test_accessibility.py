@@ -19,54 +19,56 @@ from collections import Counter
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS
-from tests.conftest import PROJECT, ROOT
+from tests.browser.conftest import AXE, SCREENSHOTS
+from tests.browser.crawl import AXE_RESULT, AXE_START
+from tests.conftest import PROJECT
 from tools import tooltips
 
 pytestmark = pytest.mark.slow
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PALETTES = {"light": "default", "dark": "slate"}
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
-# Starts axe on the page without waiting, so the palettes' tabs run it side by side.
-AXE_START = """() => { window.__axe = axe.run(document, {resultTypes: ["violations"]}); }"""
-# Every violation axe found, as {rule, impact, nodes, first targets}.
-AXE_RESULT = """async () => (await window.__axe).violations
-  .map((v) => ({rule: v.id, impact: v.impact, nodes: v.nodes.length,
-                targets: v.nodes.slice(0, 3).map((n) => n.target.join(" "))}))"""
 
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    assert AXE.exists(), f"{AXE} is missing: run `npm ci` (package.json's devDependencies)"
-    return AXE.read_text(encoding="utf-8")
-
-
-def test_axe_finds_no_moderate_serious_or_critical_violation(site, browser, axe_source):
-    """Every page in both palettes; each palette in a tab of its own, the two run at once."""
-    contexts = {palette: browser.new_context(color_scheme=palette) for palette in PALETTES}
-    tabs = {palette: context.new_page() for palette, context in contexts.items()}
+def test_axe_finds_no_moderate_serious_or_critical_violation(visits):
+    """Every page in both palettes (axe-core runs in the crawl, :mod:`tests.browser.crawl`)."""
     totals: dict[str, Counter[str]] = {palette: Counter() for palette in PALETTES}
     found: dict[str, list[dict]] = {}
-    for path in site.pages():
-        for palette, tab in tabs.items():
-            tab.goto(site.url + path)
-            assert tab.evaluate("document.body.dataset.mdColorScheme") == PALETTES[palette]
-            tab.add_script_tag(content=axe_source)
-            tab.evaluate(AXE_START)
-        for palette, tab in tabs.items():
-            for violation in tab.evaluate(AXE_RESULT):
+    for path, visit in visits.items():
+        for palette, scheme in PALETTES.items():
+            assert visit.scheme[palette] == scheme, (path, palette)
+            for violation in visit.axe[palette]:
                 totals[palette][violation["impact"]] += violation["nodes"]
                 if violation["impact"] in ("moderate", "serious", "critical"):
                     found.setdefault(f"{palette} {path}", []).append(violation)
-    for context in contexts.values():
-        context.close()
     for palette in PALETTES:
-        counts = dict(totals[palette])
-        print(f"\naxe-core, {palette} palette, {len(site.pages())} pages: {counts} nodes")
-    assert len(site.pages()) >= 40
+        print(f"\naxe-core, {palette} palette, {len(visits)} pages: {dict(totals[palette])} nodes")
+    assert len(visits) >= 40
     assert found == {}
+
+
+def test_the_crawls_axe_run_finds_low_contrast_code_tokens_of_every_kind(browser):
+    """The colour-contrast rule checks one highlighted token per kind (crawl.AXE_START):
+    a faint token is found wherever it stands among many tokens of other kinds."""
+    tokens = (
+        "".join(f'<span class="n" style="color:#000">x{i}</span> ' for i in range(200))
+        + '<span class="c1" style="color:#ddd">faint</span> '
+        + '<span class="n" style="color:#000">y</span>'
+    )
+    page = browser.new_page()
+    page.set_content(
+        '<html lang="en"><head><title>t</title></head><body><main><h1>t</h1>'
+        f'<div class="highlight"><pre><code>{tokens}</code></pre></div>'
+        '<div class="highlight"><pre><code><span class="c1" style="color:#ccc">faint too</span>'
+        "</code></pre></div></main></body></html>"
+    )
+    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE_START)
+    found = {v["rule"]: v for v in page.evaluate(AXE_RESULT)}
+    skipped = page.evaluate("document.querySelectorAll('[data-axe-same]').length")
+    page.close()
+    assert skipped == 200  # the 201 black tokens are one kind
+    assert found["color-contrast"]["nodes"] == 2  # both faint kinds, each once
 
 
 def test_the_palette_toggle_is_focused_named_for_its_action_and_works(site, browser):
@@ -191,97 +193,27 @@ def test_scrolling_output_blocks_are_focusable_regions(site, browser):
     assert "출력 2" in names
 
 
-# Pixels by which the page is wider than the window, and what sticks out.
-OVERFLOW = """() => {
-  const width = document.documentElement.clientWidth
-  const wide = [...document.querySelectorAll("body *")].filter((e) => {
-    const r = e.getBoundingClientRect()
-    if (r.width === 0 || r.right <= width + 1) return false
-    for (let p = e.parentElement; p; p = p.parentElement) {
-      const s = getComputedStyle(p)
-      if (s.overflowX !== "visible" && p.getBoundingClientRect().right <= width + 1) return false
-    }
-    return true
-  }).slice(0, 3).map((e) => e.tagName + "." + e.className)
-  return {extra: document.documentElement.scrollWidth - width, wide}
-}"""
-
-
-def test_no_page_is_wider_than_a_phone(site, browser):
-    context = browser.new_context(viewport={"width": 375, "height": 800})
-    page = context.new_page()
-    wider = {}
-    for path in site.pages():
-        page.goto(site.url + path)
-        page.wait_for_load_state("load")
-        found = page.evaluate(OVERFLOW)
-        if found["extra"] > 0:
-            wider[path] = found
-    context.close()
-    print(f"\n{len(site.pages())} pages at 375 px, {len(wider)} wider than the screen")
+def test_no_page_is_wider_than_a_phone(visits):
+    wider = {path: v.overflow for path, v in visits.items() if v.overflow["extra"] > 0}
+    print(f"\n{len(visits)} pages at 375 px, {len(wider)} wider than the screen")
     assert wider == {}
 
 
-# Korean lines in the navigation and table of contents that end inside a word.
-NAV_BREAKS = r"""() => {
-  const hangul = /[\uac00-\ud7a3]/
-  const inside = []
-  const range = document.createRange()
-  for (const link of document.querySelectorAll(".md-nav__link")) {
-    const walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT)
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const text = node.textContent
-      let previousTop = null
-      for (let i = 0; i < text.length; i++) {
-        range.setStart(node, i)
-        range.setEnd(node, i + 1)
-        const rects = range.getClientRects()
-        if (!rects.length || !text[i].trim()) continue
-        if (previousTop !== null && rects[0].top > previousTop + 2
-            && hangul.test(text[i]) && hangul.test(text[i - 1]))
-          inside.push(text.trim())
-        previousTop = rects[0].top
-      }
-    }
-  }
-  return inside
-}"""
-
-
 @pytest.mark.parametrize("width", [375, 1280])
-def test_korean_navigation_breaks_lines_between_words(site, browser, width):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    broken = {}
-    for path in [p for p in site.pages() if p.startswith("ko/")]:
-        page.goto(site.url + path)
-        if width < 1220:  # the drawer holds the navigation on a phone
-            page.evaluate("document.getElementById('__drawer').checked = true")
-        found = page.evaluate(NAV_BREAKS)
-        if found:
-            broken[path] = found[:3]
-    context.close()
+def test_korean_navigation_breaks_lines_between_words(visits, width):
+    korean = [visit for visit in visits.values() if visit.korean]
+    assert len(korean) >= 20
+    broken = {v.path: v.nav_breaks[width][:3] for v in korean if v.nav_breaks[width]}
     assert broken == {}
 
 
-def test_every_figure_has_a_width_and_height(site, browser):
-    context = browser.new_context()
-    page = context.new_page()
-    counted = 0
-    missing = {}
-    for path in [p for p in site.pages() if "/tutorials/" in f"/{p}"]:
-        page.goto(site.url + path)
-        found = page.evaluate(
-            """() => [...document.querySelectorAll("article img")].map((i) =>
-                 [i.getAttribute("width"), i.getAttribute("height"), i.src.slice(-40)])"""
-        )
-        counted += len(found)
-        bad = [src for width, height, src in found if not (width and height)]
-        if bad:
-            missing[path] = bad
-    context.close()
-    assert counted >= 10
-    assert missing == {}
+def test_every_figure_has_a_width_and_height(visits):
+    figures = [
+        (path, f) for path, v in visits.items() if "/tutorials/" in f"/{path}" for f in v.figures
+    ]
+    assert len(figures) >= 10
+    missing = [(path, f["src"]) for path, f in figures if not (f["width"] and f["height"])]
+    assert missing == []
 
 
 def test_korean_pages_show_the_theme_in_korean(site, browser):
@@ -313,25 +245,10 @@ def test_korean_pages_show_the_theme_in_korean(site, browser):
     assert ["English", "en"] in found["headers"]
 
 
-def test_english_pages_mark_their_korean_words(site, browser):
-    context = browser.new_context()
-    page = context.new_page()
-    unmarked = {}
-    for path in ["", "glossary/", "tutorials/01_building_networks/"]:
-        page.goto(site.url + path)
-        found = page.evaluate(
-            r"""() => {
-              const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
-              const out = []
-              for (let n = walker.nextNode(); n; n = walker.nextNode())
-                if (/[\uac00-\ud7a3]/.test(n.textContent) && !n.parentElement.closest("[lang=ko]"))
-                  out.push(n.textContent.trim().slice(0, 40))
-              return out
-            }"""
-        )
-        if found:
-            unmarked[path] = found[:5]
-    context.close()
+def test_english_pages_mark_their_korean_words(visits):
+    english = {path: v for path, v in visits.items() if not v.korean}
+    assert {"", "glossary/", "tutorials/01_building_networks/"} <= set(english)
+    unmarked = {path: v.unmarked_korean[:5] for path, v in english.items() if v.unmarked_korean}
     assert unmarked == {}
 
 
@@ -353,22 +270,11 @@ def test_the_404_page_speaks_both_languages(site, browser):
     assert found["homes"] == [site.url, site.url + "ko/"]
 
 
-def test_katex_is_loaded_by_exactly_the_pages_with_math(site, browser):
-    context = browser.new_context()
-    page = context.new_page()
-    loaded: dict[str, bool] = {}
-    shown: dict[str, bool] = {}
-    requests: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
-    for path in site.pages():
-        requests.clear()
-        page.goto(site.url + path)
-        page.wait_for_load_state("load")
-        loaded[path] = any(url.endswith("/katex.min.js") for url in requests)
-        shown[path] = page.evaluate("document.querySelectorAll('article .katex').length > 0")
-    context.close()
-    assert any(shown.values()) and not all(loaded.values())
-    assert {p for p, v in loaded.items() if v} == {p for p, v in shown.items() if v}
+def test_katex_is_loaded_by_exactly_the_pages_with_math(visits):
+    loaded = {path for path, v in visits.items() if v.katex_loaded}
+    shown = {path for path, v in visits.items() if v.katex_shown}
+    assert shown and len(loaded) < len(visits)
+    assert loaded == shown
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,6 @@ from urllib.parse import urlparse
 import nbformat
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS
 from tests.conftest import LANGUAGES, LESSONS, PROJECT, ROOT
 
 pytestmark = pytest.mark.slow
@@ -27,73 +26,25 @@ FONT_WARNINGS = re.compile(
 )
 
 
-# Rendered formulas on the page, and TeX commands left as text outside code.
-MATH_PROBE = r"""() => {
-  const article = document.querySelector("article")
-  if (!article) return {rendered: 0, raw: []}
-  const clone = article.cloneNode(true)
-  clone.querySelectorAll(".katex, pre, code, script").forEach((e) => e.remove())
-  const raw = clone.textContent.match(
-    /\\(frac|sum|sigma|mathrm|begin|left|right|cdot|partial|nabla|sqrt|lfloor|leftarrow)\b/g
-  ) || []
-  return {rendered: article.querySelectorAll(".katex").length, raw: raw.slice(0, 5)}
-}"""
-
-
 def lessons(lang: str) -> list[str]:
     return [name for name in LESSONS if (ROOT / "examples" / lang / f"{name}.py").exists()]
-
-
-@pytest.fixture(scope="module")
-def visits(site, browser):
-    """Every page of the site loaded once, with its console messages and requests."""
-    context = browser.new_context()
-    page = context.new_page()
-    records = {}
-    current: dict = {}
-    page.on("console", lambda m: current["console"].append(f"{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: current["console"].append(f"pageerror: {e}"))
-    page.on("request", lambda r: current["requests"].append(r.url))
-    # A lazy image still loading when the test moves on is aborted by the navigation,
-    # not refused by the site: only other failures count.
-    page.on(
-        "requestfailed",
-        lambda r: None if "ERR_ABORTED" in (r.failure or "") else current["failed"].append(r.url),
-    )
-    page.on(
-        "response",
-        lambda r: current["failed"].append(f"{r.status} {r.url}") if r.status >= 400 else None,
-    )
-    for path in site.pages():
-        current.update(console=[], requests=[], failed=[])
-        response = page.goto(site.url + path)
-        page.wait_for_load_state("networkidle")
-        records[path] = {
-            "status": response.status,
-            "console": list(current["console"]),
-            "requests": list(current["requests"]),
-            "failed": list(current["failed"]),
-            "math": page.evaluate(MATH_PROBE),
-        }
-    context.close()
-    return records
 
 
 def test_every_page_loads_without_console_errors(site, visits):
     assert len(visits) >= 2 * (len(LESSONS) + 5)
     problems = {
-        path: record["console"] + record["failed"]
-        for path, record in visits.items()
-        if [m for m in record["console"] if not m.startswith(("log:", "debug:", "info:"))]
-        or record["failed"]
+        path: visit.console + visit.failed
+        for path, visit in visits.items()
+        if [m for m in visit.console if not m.startswith(("log:", "debug:", "info:"))]
+        or visit.failed
     }
-    statuses = {path: r["status"] for path, r in visits.items() if path != "404.html"}
+    statuses = {path: visit.status for path, visit in visits.items() if path != "404.html"}
     assert set(statuses.values()) == {200}
     assert problems == {}
 
 
 def test_no_page_requests_another_host(site, visits):
-    requests = [url for record in visits.values() for url in record["requests"]]
+    requests = [url for visit in visits.values() for url in visit.requests]
     other = sorted({url for url in requests if urlparse(url).netloc != site.host})
     print(f"\n{len(visits)} pages made {len(requests)} requests, all to {site.host}")
     assert other == []
@@ -191,111 +142,61 @@ def test_download_links_return_the_script_and_a_valid_notebook(site, browser, la
     context.close()
 
 
-def screenshot_cases() -> list[tuple[str, str, str]]:
-    return [
-        (lang, name, scheme) for lang in LANGUAGES for name in lessons(lang) for scheme in SCHEMES
-    ]
-
-
-@pytest.mark.parametrize(
-    ("lang", "name", "scheme"), screenshot_cases(), ids=["-".join(c) for c in screenshot_cases()]
-)
-def test_tutorial_screenshots(site, browser, lang, name, scheme):
-    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(site.page_url(lang, f"tutorials/{name}/"))
-    assert page.evaluate("document.body.dataset.mdColorScheme") == SCHEMES[scheme]
-    broken = page.evaluate(
-        """async () => {
-            const images = [...document.images].filter(i => i.closest("article"));
-            images.forEach(i => { i.loading = "eager" });
-            await Promise.all(images.map(i => i.complete ? null
-                : new Promise(done => { i.onload = i.onerror = done })));
-            return images.filter(i => i.naturalWidth === 0).map(i => i.src);
-        }"""
-    )
-    assert broken == []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    target = SCREENSHOTS / f"{lang}-{name}-{scheme}.png"
-    page.screenshot(path=str(target), full_page=True)
-    context.close()
-    assert target.stat().st_size > 50_000
+def test_every_tutorial_is_photographed_in_both_schemes_with_its_images_loaded(visits):
+    """The crawl saves each tutorial page, whole, in both palettes for a person to look at."""
+    photographed = {path: visit for path, visit in visits.items() if visit.screenshots}
+    expected = {
+        PROJECT.language(lang).root + f"tutorials/{name}/"
+        for lang in LANGUAGES
+        for name in lessons(lang)
+    }
+    assert set(photographed) == expected
+    for path, visit in photographed.items():
+        assert visit.broken_images == [], path
+        assert set(visit.screenshots) == set(SCHEMES)
+        for palette, target in visit.screenshots.items():
+            assert visit.scheme[palette] == SCHEMES[palette]
+            assert target.stat().st_size > 50_000, target
 
 
 def test_math_is_rendered_on_every_page_that_has_some_and_no_tex_is_left(visits):
-    raw = {path: record["math"]["raw"] for path, record in visits.items() if record["math"]["raw"]}
+    raw = {path: visit.math["raw"] for path, visit in visits.items() if visit.math["raw"]}
     assert raw == {}, "TeX left as text"
     for lang in LANGUAGES:
         for name in lessons(lang):
             source = (ROOT / "examples" / lang / f"{name}.py").read_text(encoding="utf-8")
             path = PROJECT.language(lang).root + f"tutorials/{name}/"
             has_math = bool(re.search(r"\$[^$\n]+\$", source))
-            rendered = visits[path]["math"]["rendered"]
+            rendered = visits[path].math["rendered"]
             assert (rendered > 0) == has_math, f"{path}: {rendered} formulas rendered"
 
 
-# Line boxes of the article's Korean text: every place where a line ends between two
-# Hangul syllables (inside a word) and how many lines ended after a space.
-LINE_BREAKS = r"""() => {
-  const hangul = /[\uac00-\ud7a3]/
-  const walker = document.createTreeWalker(
-    document.querySelector("article"), NodeFilter.SHOW_TEXT,
-    {acceptNode: (n) => n.parentElement.closest("pre, code, .katex, script, style")
-      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT})
-  const inside = []
-  let between = 0
-  const range = document.createRange()
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const text = node.textContent
-    let previousTop = null
-    for (let i = 0; i < text.length; i++) {
-      range.setStart(node, i)
-      range.setEnd(node, i + 1)
-      const rects = range.getClientRects()
-      if (!rects.length || !text[i].trim()) continue
-      const top = rects[0].top
-      if (previousTop !== null && top > previousTop + 2) {
-        let j = i - 1
-        while (j >= 0 && !text[j].trim()) j--
-        if (j < i - 1) between++
-        else if (hangul.test(text[i]) && hangul.test(text[j]))
-          inside.push(text.slice(Math.max(0, j - 6), i + 6))
-      }
-      previousTop = top
+def test_korean_lines_break_between_words_not_inside_them(visits):
+    """At 375 px no line of a Korean page's article ends inside a word."""
+    korean = {path: visit for path, visit in visits.items() if visit.korean}
+    inside = {
+        path: v.article_breaks["inside"][:5]
+        for path, v in korean.items()
+        if v.article_breaks["inside"]
     }
-  }
-  return {inside, between}
-}"""
-
-
-@pytest.mark.parametrize(
-    "path", ["ko/", "ko/tutorials/05_training_a_classifier/", "ko/build-status/"]
-)
-def test_korean_lines_break_between_words_not_inside_them(site, browser, path):
-    context = browser.new_context(viewport={"width": 390, "height": 800})
-    page = context.new_page()
-    page.goto(site.url + path)
-    found = page.evaluate(LINE_BREAKS)
-    context.close()
-    assert found["between"] > 20, "a narrow page wraps many lines between words"
-    assert found["inside"] == [], f"lines broken inside Korean words: {found['inside'][:5]}"
+    assert inside == {}, "lines broken inside Korean words"
+    # A narrow page wraps many lines, between words.
+    for path in ["ko/", "ko/tutorials/05_training_a_classifier/", "ko/build-status/"]:
+        assert korean[path].article_breaks["between"] > 20, path
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_figure_has_alt_text_in_the_page_language(site, browser, lang):
-    context = browser.new_context()
-    page = context.new_page()
+def test_every_figure_has_alt_text_in_the_page_language(visits, lang):
     described = 0
     prefix = PROJECT.language(lang).labels.figure.split("{")[0]
     for name in lessons(lang):
-        page.goto(site.page_url(lang, f"tutorials/{name}/"))
-        for alt in page.eval_on_selector_all("article img", "imgs => imgs.map(i => i.alt)"):
+        for figure in visits[PROJECT.language(lang).root + f"tutorials/{name}/"].figures:
+            alt = figure["alt"]
             assert alt.startswith(prefix) and len(alt) > len(prefix) + 3, (name, alt)
             assert "No description" not in alt
             if lang == "ko":
                 assert re.search(r"[\uac00-\ud7a3]", alt[len(prefix) :]), (name, alt)
             described += 1
-    context.close()
     assert described >= len(lessons(lang)), "the tutorials have figures"
 
 

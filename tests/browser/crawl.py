@@ -1,0 +1,257 @@
+"""One visit of every page of the built site, recording what the page tests check.
+
+Each page is loaded three times, side by side in three tabs: at a desktop width in the
+light palette and in the dark one, and at a phone's 375 px. While the page is open the
+tab records what several tests look at (console messages, requests, rendered math,
+figures, Korean line breaks, the width of the page, axe-core's violations), so the site
+is crawled once per session instead of once per test. The tests then assert on the
+records (``tests/browser/test_pages.py``, ``tests/browser/test_accessibility.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 800}
+PALETTES = {"light": "default", "dark": "slate"}
+
+# Starts axe on the page without waiting, so the tabs run it side by side; the result
+# keeps the violations only (axe's documented ``resultTypes``).
+#
+# Code blocks hold thousands of highlighted tokens, and axe's colour-contrast rule takes
+# most of its time on them. A token's contrast is fixed by its colour, the background
+# behind it, its size, weight and opacity, so the rule checks one token of each such
+# kind per page: the others are marked ``data-axe-same`` and left out of that rule's
+# selector (``axe.configure``). Every other rule checks every element.
+AXE_START = """() => {
+  const seen = new Set()
+  for (const token of document.querySelectorAll(".highlight code span")) {
+    const style = getComputedStyle(token)
+    let background = ""
+    for (let e = token; e && !background; e = e.parentElement) {
+      const color = getComputedStyle(e).backgroundColor
+      if (color !== "rgba(0, 0, 0, 0)") background = color
+    }
+    const kind = [style.color, background, style.fontSize, style.fontWeight,
+                  style.opacity, style.textShadow].join("|")
+    if (seen.has(kind)) token.dataset.axeSame = ""
+    else seen.add(kind)
+  }
+  axe.configure({rules: [{id: "color-contrast", selector: "*:not([data-axe-same])"}]})
+  window.__axe = axe.run(document, {resultTypes: ["violations"]})
+}"""
+# Every violation axe found, as {rule, impact, nodes, first targets}.
+AXE_RESULT = """async () => (await window.__axe).violations
+  .map((v) => ({rule: v.id, impact: v.impact, nodes: v.nodes.length,
+                targets: v.nodes.slice(0, 3).map((n) => n.target.join(" "))}))"""
+
+# Rendered formulas on the page, and TeX commands left as text outside code.
+MATH = r"""() => {
+  const article = document.querySelector("article")
+  if (!article) return {rendered: 0, raw: []}
+  const clone = article.cloneNode(true)
+  clone.querySelectorAll(".katex, pre, code, script").forEach((e) => e.remove())
+  const raw = clone.textContent.match(
+    /\\(frac|sum|sigma|mathrm|begin|left|right|cdot|partial|nabla|sqrt|lfloor|leftarrow)\b/g
+  ) || []
+  return {rendered: article.querySelectorAll(".katex").length, raw: raw.slice(0, 5)}
+}"""
+
+# The article's figures: width and height attributes, alt text, and the file's name.
+FIGURES = """() => [...document.querySelectorAll("article img")].map((i) =>
+  ({width: i.getAttribute("width"), height: i.getAttribute("height"), alt: i.alt,
+    src: i.src.slice(-40)}))"""
+
+# Text with Hangul that no element marks as Korean (``lang="ko"``), on an English page.
+UNMARKED_KOREAN = r"""() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+  const out = []
+  for (let n = walker.nextNode(); n; n = walker.nextNode())
+    if (/[\uac00-\ud7a3]/.test(n.textContent) && !n.parentElement.closest("[lang=ko]"))
+      out.push(n.textContent.trim().slice(0, 40))
+  return out
+}"""
+
+# Pixels by which the page is wider than the window, and what sticks out.
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth
+  const wide = [...document.querySelectorAll("body *")].filter((e) => {
+    const r = e.getBoundingClientRect()
+    if (r.width === 0 || r.right <= width + 1) return false
+    for (let p = e.parentElement; p; p = p.parentElement) {
+      const s = getComputedStyle(p)
+      if (s.overflowX !== "visible" && p.getBoundingClientRect().right <= width + 1) return false
+    }
+    return true
+  }).slice(0, 3).map((e) => e.tagName + "." + e.className)
+  return {extra: document.documentElement.scrollWidth - width, wide}
+}"""
+
+# Lines of the elements ``selector`` finds that end between two Hangul syllables
+# (inside a word), and how many lines ended after a space. Code, formulas and scripts
+# are left out.
+LINE_BREAKS = r"""(selector) => {
+  const hangul = /[\uac00-\ud7a3]/
+  const inside = []
+  let between = 0
+  const range = document.createRange()
+  for (const root of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT,
+      {acceptNode: (n) => n.parentElement.closest("pre, code, .katex, script, style")
+        ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT})
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent
+      let previousTop = null
+      for (let i = 0; i < text.length; i++) {
+        range.setStart(node, i)
+        range.setEnd(node, i + 1)
+        const rects = range.getClientRects()
+        if (!rects.length || !text[i].trim()) continue
+        const top = rects[0].top
+        if (previousTop !== null && top > previousTop + 2) {
+          let j = i - 1
+          while (j >= 0 && !text[j].trim()) j--
+          if (j < i - 1) between++
+          else if (hangul.test(text[i]) && hangul.test(text[j]))
+            inside.push(text.slice(Math.max(0, j - 6), i + 6).trim())
+        }
+        previousTop = top
+      }
+    }
+  }
+  return {inside, between}
+}"""
+# Loads the article's lazy images now; the ones that failed to load.
+BROKEN_IMAGES = """async () => {
+  const images = [...document.images].filter((i) => i.closest("article"))
+  images.forEach((i) => { i.loading = "eager" })
+  await Promise.all(images.map((i) => i.complete ? null
+    : new Promise((done) => { i.onload = i.onerror = done })))
+  return images.filter((i) => i.naturalWidth === 0).map((i) => i.src)
+}"""
+ARTICLE = "article"
+NAVIGATION = ".md-nav__link"
+
+
+@dataclass
+class Visit:
+    """What one page showed in the three tabs."""
+
+    path: str
+    status: int = 0
+    console: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    math: dict = field(default_factory=dict)
+    katex_shown: bool = False
+    figures: list[dict] = field(default_factory=list)
+    unmarked_korean: list[str] = field(default_factory=list)
+    # Korean lines broken inside a word: navigation at both widths, article on a phone.
+    nav_breaks: dict[int, list[str]] = field(default_factory=dict)
+    article_breaks: dict = field(default_factory=dict)
+    overflow: dict = field(default_factory=dict)
+    axe: dict[str, list[dict]] = field(default_factory=dict)
+    scheme: dict[str, str] = field(default_factory=dict)
+    broken_images: list[str] = field(default_factory=list)
+    screenshots: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def korean(self) -> bool:
+        return self.path.startswith("ko/")
+
+    @property
+    def katex_loaded(self) -> bool:
+        return any(url.endswith("/katex.min.js") for url in self.requests)
+
+
+def _recorder(page: Page, current: Callable[[], Visit]) -> None:
+    """Record the console, requests and failed requests of ``page`` into the current visit."""
+    page.on("console", lambda m: current().console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: current().console.append(f"pageerror: {e}"))
+    page.on("request", lambda r: current().requests.append(r.url))
+    # A lazy image still loading when the tab moves on is aborted by the navigation,
+    # not refused by the site: only other failures count.
+    page.on(
+        "requestfailed",
+        lambda r: None if "ERR_ABORTED" in (r.failure or "") else current().failed.append(r.url),
+    )
+    page.on(
+        "response",
+        lambda r: current().failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    )
+
+
+def crawl(
+    browser: Browser,
+    base_url: str,
+    paths: list[str],
+    axe_source: str,
+    screenshot: Callable[[str, str], Path | None] = lambda path, palette: None,
+) -> dict[str, Visit]:
+    """Visit every page of ``paths`` under ``base_url`` in the three tabs.
+
+    ``screenshot(path, palette)`` names the file for a full-page screenshot of the page
+    at the desktop width in that palette, or is ``None`` for none.
+    """
+    visits: dict[str, Visit] = {}
+    holder: list[Visit] = [Visit("")]
+    contexts = {
+        palette: browser.new_context(color_scheme=palette, viewport=DESKTOP) for palette in PALETTES
+    }
+    phone_context = browser.new_context(viewport=PHONE)
+    tabs = {palette: context.new_page() for palette, context in contexts.items()}
+    phone = phone_context.new_page()
+    _recorder(tabs["light"], lambda: holder[0])
+    try:
+        for path in paths:
+            visit = holder[0] = visits[path] = Visit(path)
+            url = base_url + path
+            light = tabs["light"]
+            response = light.goto(url)
+            visit.status = response.status if response else 0
+            light.wait_for_load_state("networkidle")
+            visit.math = light.evaluate(MATH)
+            visit.katex_shown = light.evaluate(
+                "document.querySelectorAll('article .katex').length > 0"
+            )
+            visit.figures = light.evaluate(FIGURES)
+            if not visit.korean:
+                visit.unmarked_korean = light.evaluate(UNMARKED_KOREAN)
+            else:
+                visit.nav_breaks[DESKTOP["width"]] = light.evaluate(LINE_BREAKS, NAVIGATION)[
+                    "inside"
+                ]
+            for palette, tab in tabs.items():
+                if palette != "light":
+                    tab.goto(url)
+                visit.scheme[palette] = tab.evaluate("document.body.dataset.mdColorScheme")
+                tab.add_script_tag(content=axe_source)
+                tab.evaluate(AXE_START)
+            phone.goto(url)
+            phone.wait_for_load_state("load")
+            visit.overflow = phone.evaluate(OVERFLOW)
+            if visit.korean:
+                visit.article_breaks = phone.evaluate(LINE_BREAKS, ARTICLE)
+                # The drawer holds the navigation on a phone.
+                phone.evaluate("document.getElementById('__drawer').checked = true")
+                visit.nav_breaks[PHONE["width"]] = phone.evaluate(LINE_BREAKS, NAVIGATION)["inside"]
+            for palette, tab in tabs.items():
+                visit.axe[palette] = tab.evaluate(AXE_RESULT)
+            visit.broken_images = light.evaluate(BROKEN_IMAGES)
+            for palette, tab in tabs.items():
+                target = screenshot(path, palette)
+                if target is not None:
+                    if palette != "light":
+                        tab.evaluate(BROKEN_IMAGES)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    tab.screenshot(path=str(target), full_page=True)
+                    visit.screenshots[palette] = target
+    finally:
+        for context in [*contexts.values(), phone_context]:
+            context.close()
+    return visits
