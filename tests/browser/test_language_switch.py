@@ -2,7 +2,8 @@
 
 Every section of every tutorial, in both directions: the switcher's link names the
 section while the reader is at it, the other language's page has that section, and
-following the link lands on it. Also after scrolling (no hash), under a sub-path, and
+following the link lands on it, as far into the section as the reader was. Also after
+scrolling (no hash), under a sub-path, and
 where the other page lacks the section (the place on the page is kept instead). And on
 ``mkdocs serve`` as ``make serve`` runs it (live reload, dirty rebuilds), under a sub-path
 ``site_url``: every section of a lesson, both ways, lands on the section.
@@ -123,6 +124,50 @@ def test_scrolling_to_a_section_without_a_hash_updates_the_link(site, tab, lang)
     )
     switch(tab, target)
     assert urlparse(tab.url).fragment == "finite-differences"
+
+
+# How far into the section "id" the top of the window is (below the header), 0 to 1.
+_WITHIN = """id => {
+  const headings = [...document.querySelectorAll(".md-content h2[id], .md-content h3[id]")]
+  const i = headings.findIndex((h) => h.id === id)
+  const start = headings[i].getBoundingClientRect().top
+  const end = i + 1 < headings.length ? headings[i + 1].getBoundingClientRect().top
+    : document.querySelector(".md-content article").getBoundingClientRect().bottom
+  const offset = document.querySelector(".md-header").getBoundingClientRect().height + 8
+  return (offset - start) / (end - start)
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("within", [0.3, 0.7])
+def test_switching_keeps_the_place_inside_the_section(site, tab, lang, within):
+    """Halfway down a long section, the other language opens as far into its section."""
+    target = other(lang)
+    lesson, anchor = "07_overfitting_and_regularization", "dropout"
+    open_page(tab, site.page_url(lang, f"tutorials/{lesson}/"))
+    tab.evaluate(
+        """([id, within]) => {
+          const h = document.getElementById(id)
+          const headings = [...document.querySelectorAll(".md-content h2[id], .md-content h3[id]")]
+          const next = headings[headings.indexOf(h) + 1]
+          const start = h.getBoundingClientRect().top + scrollY
+          const end = next.getBoundingClientRect().top + scrollY
+          const offset = document.querySelector(".md-header").getBoundingClientRect().height + 8
+          scrollTo(0, start + within * (end - start) - offset)
+        }""",
+        [anchor, within],
+    )
+    assert tab.evaluate(_WITHIN, anchor) == pytest.approx(within, abs=0.02)
+    tab.wait_for_function(
+        "([lang, id]) => document.querySelector("
+        "`a.md-select__link[hreflang='${lang}']`).hash === '#' + id",
+        arg=[target, anchor],
+        timeout=10000,
+    )
+    switch(tab, target)
+    assert urlparse(tab.url).fragment == anchor
+    tab.wait_for_function(f"() => ({_WITHIN})({anchor!r}) > 0.05", timeout=3000)
+    assert tab.evaluate(_WITHIN, anchor) == pytest.approx(within, abs=0.05)
 
 
 def test_a_section_the_other_page_lacks_keeps_the_place_on_the_page(site, tab):

@@ -37,11 +37,29 @@ test("the hash's section counts while its heading is on screen", () => {
   assert.equal(sw.currentSection(null, headings, 60, 800), "a")
 })
 
-test("the place is kept only where the other page lacks the section", () => {
-  const saved = { path: "/ko/tutorials/04/", share: 0.5, time: 1000 }
-  const page = { path: "/ko/tutorials/04/", hasSection: false, scrollHeight: 5000,
+test("the place in the section is kept: the same share of the translation's section", () => {
+  const saved = { path: "/ko/tutorials/04/", share: 0.5, section: "b", within: 0.25, time: 1000 }
+  const page = { path: "/ko/tutorials/04/", hasSection: true,
+    section: { id: "b", start: 3000, end: 5000 }, offset: 60, scrollHeight: 9000,
     height: 1000, now: 2000 }
+  assert.equal(sw.landing(saved, page), 3000 + 0.25 * 2000 - 60)
+  // at the heading: the browser's scroll to the #hash stays
+  assert.equal(sw.landing({ ...saved, within: 0 }, page), null)
+  // the address names another section than the one read: the browser's scroll
+  assert.equal(sw.landing({ ...saved, section: "a" }, page), null)
+  assert.equal(sw.landing(saved, { ...page, section: { id: "b", start: 10, end: 20 } }), 0)
+  assert.equal(sw.sectionShare(3000, 5000, 3500), 0.25)
+  assert.equal(sw.sectionShare(3000, 5000, 2000), 0)
+  assert.equal(sw.sectionShare(3000, 5000, 9000), 1)
+  assert.equal(sw.sectionShare(3000, 3000, 3000), 0)
+})
+
+test("the place on the page is kept only where the other page lacks the section", () => {
+  const saved = { path: "/ko/tutorials/04/", share: 0.5, section: "x", within: 0.5, time: 1000 }
+  const page = { path: "/ko/tutorials/04/", hasSection: false, section: null, offset: 60,
+    scrollHeight: 5000, height: 1000, now: 2000 }
   assert.equal(sw.landing(saved, page), 2000)
+  // an element with the id that is no section heading: the browser's scroll
   assert.equal(sw.landing(saved, { ...page, hasSection: true }), null)
   assert.equal(sw.landing(saved, { ...page, path: "/ko/" }), null, "another page")
   assert.equal(sw.landing(saved, { ...page, now: 1000 + sw.MAX_AGE_MS }), null, "old")

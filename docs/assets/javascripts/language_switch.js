@@ -16,10 +16,12 @@
  * relative, so the same holds on `mkdocs serve` and under a sub-path
  * (site_url /<repo>/).
  *
- * Where the other language lacks the section, the place is kept instead: a
- * click on a switcher link stores how far down the page the reader was
- * (sessionStorage), and the page it opens, if the address's section is not on
- * it (or it has none), scrolls as far down.
+ * A click on a switcher link also stores the place (sessionStorage): how far
+ * into the section the top of the window was, and how far down the page. The
+ * page it opens scrolls as far into the same section (the translation's
+ * section is as long as its text, so the share of it is kept, not the pixels);
+ * where the other language lacks the section (or the address has none), it
+ * scrolls as far down the page.
  *
  * The pure functions are exported (module.exports) for the tests in
  * tests/js/language_switch.test.js.
@@ -65,14 +67,31 @@
     return room > 0 ? Math.min(1, Math.max(0, scrollY / room)) : 0
   }
 
+  /* How far into its section "offset" is, from 0 (the heading) to 1 (the next
+     heading, or the end of the article). start, end: page coordinates */
+  function sectionShare(start, end, offset) {
+    var length = end - start
+    return length > 0 ? Math.min(1, Math.max(0, (offset - start) / length)) : 0
+  }
+
   /* Where to scroll a page opened by the switcher, or null to leave it where
-     the browser put it. saved: the stored {path, share, time}; page: {path,
-     hasSection (the address's #hash names an element on it), scrollHeight,
-     height, now} */
+     the browser put it. saved: the stored {path, share, section, within, time};
+     page: {path, hasSection (the address's #hash names an element on it),
+     section (the #hash's section: {id, start, end} in page coordinates, or
+     null), offset (the header's height), scrollHeight, height, now} */
   function landing(saved, page) {
-    if (!saved || saved.path !== page.path || page.hasSection)
+    if (!saved || saved.path !== page.path)
       return null
     if (!(page.now - saved.time >= 0 && page.now - saved.time < MAX_AGE_MS))
+      return null
+    var section = page.section
+    if (section) {
+      if (section.id !== saved.section || !(saved.within > 0))
+        return null  /* the browser has put the heading at the top */
+      var y = section.start + saved.within * (section.end - section.start) - page.offset
+      return Math.round(Math.max(0, y))
+    }
+    if (page.hasSection)
       return null
     return Math.round(saved.share * Math.max(0, page.scrollHeight - page.height))
   }
@@ -84,6 +103,7 @@
     sectionAt: sectionAt,
     currentSection: currentSection,
     scrollShare: scrollShare,
+    sectionShare: sectionShare,
     landing: landing
   }
   if (typeof module === "object" && module.exports)
@@ -116,6 +136,23 @@
     return currentSection(hashed, headings, headerOffset(), window.innerHeight)
   }
 
+  /* The section whose heading has the id, in page coordinates: {id, start, end},
+     or null where no such heading is on the page */
+  function sectionSpan(id) {
+    var headings = Array.prototype.slice.call(document.querySelectorAll(HEADINGS))
+    for (var i = 0; i < headings.length; i++) {
+      if (headings[i].id !== id)
+        continue
+      var start = headings[i].getBoundingClientRect().top + window.scrollY
+      var next = headings[i + 1]
+      var article = document.querySelector(".md-content article") || document.body
+      var end = next ? next.getBoundingClientRect().top + window.scrollY
+        : article.getBoundingClientRect().bottom + window.scrollY
+      return { id: id, start: start, end: end }
+    }
+    return null
+  }
+
   function update() {
     var id = section()
     Array.prototype.forEach.call(document.querySelectorAll(LINKS), function (link) {
@@ -143,9 +180,12 @@
     var target = new URL(link.href, location.href)
     var share = scrollShare(window.scrollY, document.documentElement.scrollHeight,
       window.innerHeight)
+    var id = section()
+    var span = id ? sectionSpan(id) : null
+    var within = span ? sectionShare(span.start, span.end, window.scrollY + headerOffset()) : 0
     try {
       sessionStorage.setItem(KEY, JSON.stringify({
-        path: target.pathname, share: share, time: Date.now()
+        path: target.pathname, share: share, section: id, within: within, time: Date.now()
       }))
     } catch (error) { /* storage blocked: the section alone is kept */ }
   }
@@ -158,16 +198,26 @@
     } catch (error) {
       return
     }
-    var id = hashId()
-    var y = landing(saved, {
-      path: location.pathname,
-      hasSection: Boolean(id && document.getElementById(id)),
-      scrollHeight: document.documentElement.scrollHeight,
-      height: window.innerHeight,
-      now: Date.now()
-    })
-    if (y !== null)
-      window.scrollTo(0, y)
+    function place() {
+      var id = hashId()
+      var y = landing(saved, {
+        path: location.pathname,
+        hasSection: Boolean(id && document.getElementById(id)),
+        section: id ? sectionSpan(id) : null,
+        offset: headerOffset(),
+        scrollHeight: document.documentElement.scrollHeight,
+        height: window.innerHeight,
+        now: Date.now()
+      })
+      if (y !== null)
+        window.scrollTo(0, y)
+    }
+    place()
+    /* Once the page has loaded (fonts, formulas), its sections have their final
+       length, and the browser has scrolled to the #hash's element again */
+    if (document.readyState !== "complete")
+      window.addEventListener("load", function () { requestAnimationFrame(place) },
+        { once: true })
   }
 
   function start() {
