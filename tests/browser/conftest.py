@@ -108,7 +108,7 @@ def tutorial_screenshot(path: str, palette: str) -> Path | None:
     rest = parts[1:] if parts[0] in PROJECT.codes else parts
     if len(rest) != 2 or rest[0] != "tutorials":
         return None
-    return SCREENSHOTS / f"{lang}-{rest[1]}-{palette}.png"
+    return SCREENSHOTS / f"{lang}-{rest[1]}-{palette}.jpg"
 
 
 @pytest.fixture(scope="session")
