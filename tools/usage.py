@@ -22,7 +22,7 @@ from typing import Any
 
 from mkdocs.utils import get_relative_url
 
-from tools import config, lessons, linkcode
+from tools import config, lessons, linkcode, tutorial_page
 from tools.files import write_atomic
 
 # language -> nnguide API identifier -> the lessons using it: (name, title)
@@ -144,7 +144,8 @@ def add_lesson_lists(
     """An API page's Markdown, each ``::: identifier`` block given the lessons that use it.
 
     The lists are mkdocstrings-python options of the block (``extra.nnguide_used_in``:
-    the label, and each object's lessons as ``[title, URL]``), which the project's
+    the label, and each object's lessons as ``[title, URL]``, the title numbered as in
+    the navigation: "1. Building a neural network"), which the project's
     templates (``tools/templates/python/material/``, mkdocs.yml's ``custom_templates``)
     put after each object's heading. With ``locale``, every block also gets
     ``extra.nnguide_locale``, the language of the strings mkdocstrings-python writes
@@ -176,7 +177,10 @@ def add_lesson_lists(
             continue
         identifier = match["id"]
         lessons = {
-            name: [[title, tutorial_url(lesson)] for lesson, title in found]
+            name: [
+                [tutorial_page.numbered_title(lesson, title), tutorial_url(lesson)]
+                for lesson, title in found
+            ]
             for name, found in sorted(used_by.items())
             if found and (name == identifier or name.startswith(identifier + "."))
         }

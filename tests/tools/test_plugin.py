@@ -248,8 +248,8 @@ def test_an_api_block_gets_the_lessons_that_use_its_objects_as_its_options():
                     "label": "이 강의:",
                     "lessons": {
                         "nnguide.layers.Dense": [
-                            ['Layers & "shapes"', "../t/01_x/"],
-                            ["Training", "../t/02_y/"],
+                            ['1. Layers & "shapes"', "../t/01_x/"],
+                            ["2. Training", "../t/02_y/"],
                         ]
                     },
                 }
@@ -272,7 +272,7 @@ def test_every_api_block_gets_the_page_language_with_or_without_lessons():
     assert layers["options"]["extra"] == {
         "nnguide_used_in": {
             "label": "이 강의:",
-            "lessons": {"nnguide.layers.Dense": [["Layers", "01_x"]]},
+            "lessons": {"nnguide.layers.Dense": [["1. Layers", "01_x"]]},
         },
         "nnguide_locale": "ko",
     }
