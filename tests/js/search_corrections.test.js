@@ -20,6 +20,18 @@ function indexOf(counts) {
   }
 }
 
+test("two letters next to each other swapped are one typo", () => {
+  assert.equal(protocol.oneEditApart("checkpiont", "checkpoint"), true)
+  assert.equal(protocol.oneEditApart("broadcsating", "broadcasting"), true)
+  assert.equal(protocol.oneEditApart("chekcpiont", "checkpoint"), false, "two swaps")
+  assert.equal(protocol.oneEditApart("checkpoitn", "checkpoint"), true, "the last two")
+  assert.equal(protocol.oneEditApart("chcekpoint", "checkpoint"), true)
+  assert.equal(protocol.oneEditApart("ckechpoint", "checkpoint"), false, "not next to each other")
+  const words = indexOf({ checkpoint: 3, checkpoints: 2 }).words
+  assert.equal(protocol.nearestWord("checkpiont", words), "checkpoint")
+  assert.equal(protocol.nearestWord("checkpionts", words), "checkpoints")
+})
+
 test("one letter replaced, added or left out, and nothing else, is one edit", () => {
   assert.equal(protocol.oneEditApart("derivitive", "derivative"), true)
   assert.equal(protocol.oneEditApart("unsqeeze", "unsqueeze"), true)
@@ -66,6 +78,51 @@ test("only plain words that start no index word are corrected", () => {
   assert.equal(protocol.correctQuery("+cros* nn^1 los drop", index), "+cros* nn^1 los drop")
   assert.equal(protocol.correctQuery("미분 derivitive", index), "미분 derivative")
   assert.equal(protocol.correctQuery("", index), "")
+})
+
+test("an English word is sent as the start its inflected forms share", () => {
+  const starts = {
+    gradients: "gradient", saving: "sav", accumulated: "accumulat", losses: "loss",
+    probabilities: "probabilit", randomly: "random", numerically: "numeric",
+    manually: "manual", exactly: "exact",
+    // short adverbs and words that only end like one stay as they are
+    early: "early", apply: "apply", only: "only", family: "family", nn: "nn",
+  }
+  for (const [word, start] of Object.entries(starts))
+    assert.equal(protocol.wordStart(word), start, word)
+  assert.equal(protocol.wordStart("Sequential"), "sequential")
+  assert.equal(protocol.wordStart("in_features"), "in_features", "code is left as typed")
+})
+
+/* One page's results as the ranking worker sends them, best first */
+function page(scores) {
+  return scores.map(([location, score]) => ({ location, score }))
+}
+
+test("a section scoring nearly as high as its page's best is shown beside it", () => {
+  const near = protocol.NEAR_BEST
+  const shown = protocol.showNearBest(page([
+    ["p/#a", 10], ["p/#b", 10 * near], ["p/", 0.4], ["p/#c", 10 * near - 0.01],
+  ]))
+  assert.deepEqual(shown.map((item) => item.score), [10, 10, 0.4, 10 * near - 0.01])
+  assert.deepEqual(shown.map((item) => item.location), ["p/#a", "p/#b", "p/", "p/#c"])
+  // Material shows the sections that score at least as high as the page's first entry
+  const threshold = shown[0].score
+  const visible = shown.filter((item) => item.location.includes("#") && item.score >= threshold)
+  assert.deepEqual(visible.map((item) => item.location), ["p/#a", "p/#b"])
+})
+
+test("at most MAX_SHOWN sections of a page are shown, and the page's own entry is kept", () => {
+  const many = page([["p/#a", 10], ["p/#b", 9.9], ["p/#c", 9.8], ["p/#d", 9.7], ["p/", 0]])
+  const scores = protocol.showNearBest(many).map((item) => item.score)
+  assert.equal(scores.filter((score) => score === 10).length, protocol.MAX_SHOWN)
+  assert.equal(scores[4], 0)
+  // a page whose own entry comes first: its sections are compared with the best section
+  const top = protocol.showNearBest(page([["p/", 12], ["p/#a", 10], ["p/#b", 9]]))
+  assert.deepEqual(top.map((item) => item.score), [12, 10, 10])
+  assert.deepEqual(protocol.showNearBest(page([["p/#a", 0], ["p/#b", 0]])).map((i) => i.score),
+    [0, 0])
+  assert.deepEqual(protocol.showNearBest([]), [])
 })
 
 test("result text loses its zero-width spaces, and nothing else", () => {

@@ -31,8 +31,20 @@
  * (britishVariants: "regularisation" -> "regularization", "normalise",
  * "optimiser", "colour", "modelling"), and a word of MIN_TYPO letters or more
  * becomes the index word it is one letter away from (nearestWord: one letter
- * replaced, added or left out: "derivitive" -> "derivative", "unsqeeze" ->
- * "unsqueeze"), the one in the most entries.
+ * replaced, added or left out, or two next to each other swapped:
+ * "derivitive" -> "derivative", "unsqeeze" -> "unsqueeze", "checkpiont" ->
+ * "checkpoint"), the one in the most entries.
+ *
+ * English inflections (wordStart, which search_query.js sends for each plain
+ * English word): the start an inflected word shares with its other forms, which
+ * Material's wildcard completes ("gradients" -> "gradient", "saving" -> "sav",
+ * "randomly" -> "random").
+ *
+ * Sections shown (showNearBest): Material shows a page's sections only where they
+ * score at least as high as the page's best entry, so of two sections that answer
+ * a query almost equally well it hides the second under "more". A section that
+ * scores at least NEAR_BEST of its page's best section is shown beside it (at
+ * most MAX_SHOWN sections a page): the ranking cannot tell such sections apart.
  */
 (function (root) {
   "use strict"
@@ -71,7 +83,8 @@
   var MIN_TYPO = 5
   var LATIN = /^[a-z][a-z0-9_]*$/
 
-  /* Whether a and b differ by one letter replaced, added or left out */
+  /* Whether a and b differ by one letter replaced, added or left out, or by
+     two letters next to each other swapped ("checkpiont", "checkpoint") */
   function oneEditApart(a, b) {
     if (a === b || Math.abs(a.length - b.length) > 1)
       return false
@@ -79,7 +92,8 @@
     while (i < a.length && i < b.length && a[i] === b[i])
       i++
     if (a.length === b.length)
-      return a.slice(i + 1) === b.slice(i + 1)
+      return a.slice(i + 1) === b.slice(i + 1) ||
+        (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2))
     return a.length < b.length
       ? a.slice(i) === b.slice(i + 1)
       : a.slice(i + 1) === b.slice(i)
@@ -147,6 +161,53 @@
     }).join(" ")
   }
 
+  /* The start every inflected form of an English word shares: "gradients" ->
+     "gradient", "saving" -> "sav" (meets "save"), "accumulated" -> "accumulat",
+     "losses" -> "loss", "probabilities" -> "probabilit", "randomly" -> "random",
+     "numerically" -> "numeric" (an adverb of seven letters or more: "early",
+     "apply" stay) */
+  function wordStart(word) {
+    var lower = word.toLowerCase()
+    if (!/^[a-z]+$/.test(lower) || lower.length < 4)
+      return word
+    var stem = lower
+      .replace(/ies$/, "")
+      .replace(/([sxz]|[cs]h)es$/, "$1")
+      .replace(/([^su])s$/, "$1")
+    if (stem === lower && lower.length >= 7 && /ly$/.test(lower))
+      stem = lower.replace(/ically$/, "ic").replace(/ly$/, "")
+    if (stem === lower) {
+      var cut = lower.replace(/(?:ing|ed)$/, "")
+      if (cut !== lower && cut.length >= 3 && /[aeiouy]/.test(cut))
+        stem = /([^aeiouls])\1$/.test(cut) ? cut.slice(0, -1) : cut
+    }
+    return stem
+  }
+
+  var NEAR_BEST = 0.85
+  var MAX_SHOWN = 3
+
+  /* One page's results (best first, as the ranking worker sends them) with the
+     sections that score at least NEAR_BEST of the best section's score raised
+     to it, so that Material shows them (at most MAX_SHOWN, the best included) */
+  function showNearBest(items) {
+    var best = null, shown = 0
+    return items.map(function (item) {
+      if (String(item.location).indexOf("#") < 0)
+        return item  /* the page itself: Material shows it anyway */
+      if (best === null) {
+        best = item.score
+        shown = 1
+        return item
+      }
+      if (best > 0 && shown < MAX_SHOWN && item.score >= NEAR_BEST * best) {
+        shown++
+        return Object.assign({}, item, { score: best })
+      }
+      return item
+    })
+  }
+
   /* Search result text without the zero-width spaces that segment the index */
   function withoutZeroWidth(text) {
     return typeof text === "string" ? text.replace(/[\u200b-\u200d\u2060\ufeff]/g, "") : text
@@ -155,6 +216,8 @@
   var protocol = Object.freeze({
     MESSAGE: MESSAGE,
     MIN_TYPO: MIN_TYPO,
+    NEAR_BEST: NEAR_BEST,
+    MAX_SHOWN: MAX_SHOWN,
     exact: exact,
     part: part,
     isSyntax: isSyntax,
@@ -163,6 +226,8 @@
     britishVariants: britishVariants,
     nearestWord: nearestWord,
     correctQuery: correctQuery,
+    wordStart: wordStart,
+    showNearBest: showNearBest,
     withoutZeroWidth: withoutZeroWidth
   })
 

@@ -171,20 +171,6 @@
     return words
   }
 
-  /* Whether a and b differ by one letter replaced, added or left out */
-  function oneEditApart(a, b) {
-    if (Math.abs(a.length - b.length) > 1)
-      return false
-    var i = 0
-    while (i < a.length && i < b.length && a[i] === b[i])
-      i++
-    if (a.length === b.length)
-      return a.slice(i + 1) === b.slice(i + 1)
-    return a.length < b.length
-      ? a.slice(i) === b.slice(i + 1)
-      : a.slice(i + 1) === b.slice(i)
-  }
-
   /* The index term one letter away from a Hangul word, or null */
   function nearest(head, vocab) {
     if (head.length < MIN_FUZZY || !/^[\uac00-\ud7a3]+$/.test(head))
@@ -193,7 +179,7 @@
       for (var sign = -1; sign <= 1; sign += 2) {
         var candidates = vocab.byLength[head.length + d * sign] || []
         for (var i = 0; i < candidates.length; i++)
-          if (oneEditApart(head, candidates[i]))
+          if (protocol.oneEditApart(head, candidates[i]))
             return candidates[i]
         if (d === 0)
           break
@@ -239,10 +225,13 @@
       if (words !== null && (!best || words.length < best.length))
         best = words
     }
-    /* nouns, each a whole index term, before a verb: "가중치와", "활성화함수" */
+    /* nouns, each a whole index term, before a verb: "가중치와", "활성화함수";
+       but not a word cut into syllables that are nouns of their own ("채운" is
+       no "채" + "운": it is "채우" + "ㄴ") */
+    var hangul = best ? best.filter(function (w) { return HANGUL.test(w) }) : []
     var nouns = best && best.every(function (w) {
       return !HANGUL.test(w) || vocab.terms.has(w)
-    })
+    }) && !(hangul.length > 1 && hangul.some(function (w) { return w.length === 1 }))
     if (!nouns && word.length > 1) {  /* one syllable: "할", "줄" are too many things */
       var stem = stemOf(word, vocab)
       if (stem !== null)
@@ -295,32 +284,13 @@
     return out
   }
 
-  /* The start every inflected form of an English word shares: "gradients" ->
-     "gradient", "saving" -> "sav" (meets "save"), "accumulated" -> "accumulat",
-     "losses" -> "loss", "probabilities" -> "probabilit" */
-  function common(word) {
-    var lower = word.toLowerCase()
-    if (!/^[a-z]+$/.test(lower) || lower.length < 4)
-      return word
-    var stem = lower
-      .replace(/ies$/, "")
-      .replace(/([sxz]|[cs]h)es$/, "$1")
-      .replace(/([^su])s$/, "$1")
-    if (stem === lower) {
-      var cut = lower.replace(/(?:ing|ed)$/, "")
-      if (cut !== lower && cut.length >= 3 && /[aeiouy]/.test(cut))
-        stem = /([^aeiouls])\1$/.test(cut) ? cut.slice(0, -1) : cut
-    }
-    return stem
-  }
-
   /* A word without Hangul as query clauses: a prefix Material completes with a
      wildcard, or each part of a code name, required ("+part*") */
   function latin(word, vocab) {
     var lower = word.toLowerCase()
     if (vocab.compounds.hasOwnProperty(lower))
       return vocab.compounds[lower].map(protocol.part)
-    return [common(word)]
+    return [protocol.wordStart(word)]
   }
 
   /* "torch.nn.Linear" -> "torch^1 nn^1 Linear" */

@@ -29,7 +29,9 @@
  * only itself where search_query.js marks it as a whole word: the namespace of
  * a dotted name ("nn^1 module") and the parts of a code name, which are
  * required ("+num* +py*" for "numpy": the "py" of "NumPy" is not the start of
- * "PyTorch"). The results are then grouped by page again, best first.
+ * "PyTorch"). The results are then grouped by page again, best first, and a
+ * section that scores nearly as high as its page's best is shown beside it
+ * (protocol.showNearBest: Material would hide it under "more").
  *
  * Before Material's worker reads a query, a plain word that starts no index
  * word is corrected (protocol.correctQuery: a British spelling, or one letter
@@ -214,7 +216,9 @@
         pages.set(page, [])
       pages.get(page).push(item)
     })
-    return Object.assign({}, result, { items: Array.from(pages.values()) })
+    return Object.assign({}, result, {
+      items: Array.from(pages.values()).map(protocol.showNearBest)
+    })
   }
 
   /* Registered before Material's worker: sees each message before it does */
