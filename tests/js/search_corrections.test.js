@@ -94,6 +94,27 @@ test("an English word is sent as the start its inflected forms share", () => {
   assert.equal(protocol.wordStart("in_features"), "in_features", "code is left as typed")
 })
 
+test("a word of code or printed output counts CODE_WEIGHT of a word of prose", () => {
+  const w = protocol.CODE_WEIGHT
+  assert.ok(w > 0 && w < 1)
+  const html = "<p>The <code>in_features</code> of a layer</p><pre><code>nn.Linear(in_features=2)" +
+    "</code></pre><pre>Linear(in_features=2, out_features=1)</pre> in_features"
+  const { counts, length } = protocol.countWords(html, /[\s(),=.]+/)
+  assert.equal(counts.get("in_features"), 2 + 2 * w)
+  assert.equal(counts.get("out_features"), w)
+  assert.equal(counts.get("layer"), 1)
+  assert.equal(counts.get("linear"), 2 * w, "lowercase, as the index holds it")
+  assert.equal(length, 6 + 9 * w)
+  assert.deepEqual(protocol.countWords(undefined, /\s+/), { counts: new Map(), length: 0 })
+})
+
+test("an entry with some of the query's words loses less than their share", () => {
+  assert.equal(protocol.coverage(3, 3), 1)
+  assert.ok(protocol.coverage(1, 3) > 1 / 3 && protocol.coverage(1, 3) < protocol.coverage(2, 3))
+  assert.equal(protocol.coverage(0, 3), 0)
+  assert.equal(protocol.coverage(0, 0), 0)
+})
+
 /* One page's results as the ranking worker sends them, best first */
 function page(scores) {
   return scores.map(([location, score]) => ({ location, score }))

@@ -184,6 +184,49 @@
     return stem
   }
 
+  var TAG = /<[^>]*>/g
+  var PRE = /<pre[\s>][\s\S]*?<\/pre>/gi
+  var CODE_WEIGHT = 0.5
+
+  /* The words of an HTML field, as the index's separator splits them, counted:
+     a word of a code block or of a program's printed output (<pre>) counts
+     CODE_WEIGHT of a word of prose, so that a section that prints
+     "Linear(in_features=128, out_features=64)" three times does not outrank the
+     one that explains in_features. Returns {counts: Map(word -> count), length} */
+  function countWords(html, separator) {
+    var counts = new Map()
+    var length = 0
+    function add(text, weight) {
+      text.replace(TAG, " ").split(separator).forEach(function (word) {
+        word = (word || "").trim().toLowerCase()
+        if (!word)
+          return
+        counts.set(word, (counts.get(word) || 0) + weight)
+        length += weight
+      })
+    }
+    var text = String(html || "")
+    var last = 0, match
+    PRE.lastIndex = 0
+    while ((match = PRE.exec(text)) !== null) {
+      add(text.slice(last, match.index), 1)
+      add(match[0], CODE_WEIGHT)
+      last = PRE.lastIndex
+    }
+    add(text.slice(last), 1)
+    return { counts: counts, length: length }
+  }
+
+  var SHARE_POWER = 0.5
+
+  /* The factor for an entry that has "found" of a query's "total" words: the
+     square root of the share, so that a learner's word the guide does not use
+     ("사용 가능한지" beside "cuda") costs less than the share itself, while an
+     entry with every word still ranks first among equals */
+  function coverage(found, total) {
+    return total > 0 ? Math.pow(found / total, SHARE_POWER) : 0
+  }
+
   var NEAR_BEST = 0.85
   var MAX_SHOWN = 3
 
@@ -216,6 +259,7 @@
   var protocol = Object.freeze({
     MESSAGE: MESSAGE,
     MIN_TYPO: MIN_TYPO,
+    CODE_WEIGHT: CODE_WEIGHT,
     NEAR_BEST: NEAR_BEST,
     MAX_SHOWN: MAX_SHOWN,
     exact: exact,
@@ -227,6 +271,8 @@
     nearestWord: nearestWord,
     correctQuery: correctQuery,
     wordStart: wordStart,
+    coverage: coverage,
+    countWords: countWords,
     showNearBest: showNearBest,
     withoutZeroWidth: withoutZeroWidth
   })

@@ -13,8 +13,10 @@
  *
  * Here every entry lunr found is scored again, from the index itself:
  *
- *   score = boost × share × Σ_t idf(t) × (k1 + 1) tf / (k1 + tf)
+ *   score = boost × √share × Σ_t idf(t) × (k1 + 1) tf / (k1 + tf)
  *   tf    = Σ_f w_f × n_f(t) / norm_f   (f: title, text, keywords, stems)
+ *   n_f   = the word's count in the field, a word of a code block or of printed
+ *           output counting half (protocol.countWords)
  *   norm  = 1 − b + b × length / average length   (of that field)
  *
  * with lunr's own k1 = 1.2 and b = 0.75, w_f the index's boost of the field
@@ -22,8 +24,8 @@
  * hold the index terms authors marked, tools/index_terms.py, less the words
  * of the entry's title: other names, not the title's words again; and of a Korean
  * entry, the stems of its verbs, tools/search.py), share the part
- * of the query's words the entry
- * contains, and boost the entry's weight in the index (a page's top entry and
+ * of the query's words the entry contains (its square root, protocol.coverage:
+ * a learner's words are often not the guide's), and boost the entry's weight in the index (a page's top entry and
  * the sections every lesson repeats weigh less, tools/search.py). A query word
  * matches the index words it starts (Material adds a trailing wildcard), or
  * only itself where search_query.js marks it as a whole word: the namespace of
@@ -56,26 +58,11 @@
   var RESULT = protocol.MESSAGE.RESULT
   var K1 = 1.2
   var B = 0.75
-  var TAG = /<[^>]*>/g
   var post = self.postMessage.bind(self)
 
   var FIELDS = ["title", "text", "keywords", "stems"]
   var index = null    /* the documents' words, set up from the SETUP message */
   var query = ""      /* the query being answered */
-
-  /* The words of an HTML field, as the index splits them, counted */
-  function words(html, separator) {
-    var counts = new Map()
-    var length = 0
-    String(html || "").replace(TAG, " ").split(separator).forEach(function (word) {
-      word = word.trim().toLowerCase()
-      if (!word)
-        return
-      counts.set(word, (counts.get(word) || 0) + 1)
-      length++
-    })
-    return { counts: counts, length: length }
-  }
 
   function setup(data) {
     var separator = new RegExp(data.config.separator)
@@ -88,7 +75,7 @@
       var entry = { boost: typeof doc.boost === "number" ? doc.boost : 1 }
       var seen = new Set()
       FIELDS.forEach(function (field) {
-        entry[field] = words(doc[field], separator)
+        entry[field] = protocol.countWords(doc[field], separator)
         if (field === "keywords")  /* other names: a word of the title counts once */
           entry.title.counts.forEach(function (_, word) {
             entry.keywords.length -= entry.keywords.counts.get(word) || 0
@@ -186,7 +173,7 @@
       found++
       total += idf(term) * (K1 + 1) * tf / (K1 + tf)
     })
-    return doc.boost * (found / terms.length) * total
+    return doc.boost * protocol.coverage(found, terms.length) * total
   }
 
   function rank(result) {
