@@ -115,6 +115,21 @@ test("an entry with some of the query's words loses less than their share", () =
   assert.equal(protocol.coverage(0, 0), 0)
 })
 
+test("a Korean noun's 용, 적, 별 or 들 is left to the wildcard where the noun is indexed", () => {
+  const terms = new Set(["검증", "수치", "클래스", "모듈", "재현", "학습", "비용"])
+  const isTerm = (word) => terms.has(word)
+  assert.equal(protocol.nounHead("검증용", isTerm), "검증")
+  assert.equal(protocol.nounHead("수치적", isTerm), "수치")
+  assert.equal(protocol.nounHead("클래스별", isTerm), "클래스")
+  assert.equal(protocol.nounHead("모듈들", isTerm), "모듈")
+  // other suffixes change what the word names; one syllable is too little a noun
+  assert.equal(protocol.nounHead("재현성", isTerm), "재현성")
+  assert.equal(protocol.nounHead("학습률", isTerm), "학습률")
+  assert.equal(protocol.nounHead("비용", isTerm), "비용", "용 is part of the noun")
+  assert.equal(protocol.nounHead("평가용", isTerm), "평가용", "the noun is not indexed")
+  assert.equal(protocol.nounHead("models", isTerm), "models")
+})
+
 /* One page's results as the ranking worker sends them, best first */
 function page(scores) {
   return scores.map(([location, score]) => ({ location, score }))

@@ -217,6 +217,20 @@
     return { counts: counts, length: length }
   }
 
+  /* Korean noun suffixes that narrow a noun without changing what it names:
+     "검증용" (for validation), "수치적" (numerical), "클래스별" (per class),
+     "모듈들" (modules) */
+  var NOUN_SUFFIX = /^([\uac00-\ud7a3]{2,})(용|적|별|들)$/
+
+  /* The noun of a Korean query word that is a noun with such a suffix, where
+     the noun is an index word (isTerm): the query side sends it, and Material's
+     wildcard still finds the word as typed ("검증용" -> "검증*", which finds
+     "검증" and "검증용"); any other word is returned as it is */
+  function nounHead(word, isTerm) {
+    var match = NOUN_SUFFIX.exec(word)
+    return match && isTerm(match[1]) ? match[1] : word
+  }
+
   var SHARE_POWER = 0.5
 
   /* The factor for an entry that has "found" of a query's "total" words: the
@@ -271,6 +285,7 @@
     nearestWord: nearestWord,
     correctQuery: correctQuery,
     wordStart: wordStart,
+    nounHead: nounHead,
     coverage: coverage,
     countWords: countWords,
     showNearBest: showNearBest,

@@ -38,6 +38,8 @@
  *   "외워요", "쌓으면"  -> "외우", "쌓"   (a verb's stem: the index holds the
  *                                      stems of its verbs in a field of their own)
  *   "늘리고 싶어요"    -> "늘리"         (an auxiliary verb left out)
+ *   "검증용", "수치적으로" -> "검증", "수치" (a noun's 용/적/별/들 left to the
+ *                                      wildcard: protocol.nounHead)
  *
  * It wraps Worker.prototype.postMessage and rewrites only query messages
  * ({type: 2, data: "..."}, Material's SearchMessageType.QUERY); queries wait,
@@ -308,7 +310,9 @@
       if (protocol.isSyntax(word))
         words.push(word)  /* lunr query syntax typed by the reader: left as it is */
       else
-        words.push.apply(words, korean(word, vocab))
+        words.push.apply(words, korean(word, vocab).map(function (w) {
+          return protocol.nounHead(w, function (head) { return vocab.terms.has(head) })
+        }))
     })
     if (!words.length)
       words = typed  /* only an ending, or the first letter of a word being typed */
