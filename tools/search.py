@@ -13,7 +13,9 @@ prefix, and "nn.Sequential을" is never found by "Sequential". This module:
   zero-width space (U+200B) is inserted where a particle
   or ending starts ("가중치|와", "nn.Sequential|을", with | for U+200B) and between
   the nouns of a compound, and the Korean index's separator splits on it.
-  Particles are Korean stop words in lunr.ko, so they are not indexed. The ranking
+  Particles are Korean stop words in lunr.ko, so they are not indexed. Only a piece
+  made of particles and endings is collected as one for the query side to strip, not
+  a verb or an adverb that follows a code name ("`x`잘못" has no particle "잘못"). The ranking
   worker (``assets/javascripts/workers/search_rank.js``) takes the zero-width spaces
   out of the results it shows, so no snippet carries them. The Korean
   terms of the language's glossary (``docs/<lang>/glossary.md``, the page the
