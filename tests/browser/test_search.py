@@ -30,13 +30,14 @@ QUERIES = Path(__file__).with_name("search_queries.yml")
 SPLITS = ("headings", "tune", "tune-2", "tune-3", "held-out", "reported")
 HEADINGS_SECTION_RECALL = 0.95
 # The goals for the held-out learner queries are page recall@3 >= 95 % and section
-# recall@3 >= 90 %. Every language reaches the page goal (all 23 queries), which is
-# asserted; the section goal is not reached in every language yet, and its floor is the
-# level the weaker language reaches (23 queries each: one query is 4.3 %), so a change
-# that loses a held-out query there fails; the report prints the goals beside the results.
+# recall@3 >= 90 %. Every language reaches the page goal (English 22 of 23 queries,
+# Korean 23), which is asserted; the section goal is reached in Korean (21 of 23) but not
+# yet in English (19 of 23), and its floor is the level the weaker language reaches (23
+# queries each: one query is 4.3 %), so a change that loses a held-out query there
+# fails; the report prints the goals beside the results.
 HELD_OUT_PAGE_GOAL, HELD_OUT_SECTION_GOAL = 0.95, 0.90
 HELD_OUT_PAGE_RECALL = HELD_OUT_PAGE_GOAL
-HELD_OUT_SECTION_RECALL = 0.73
+HELD_OUT_SECTION_RECALL = 0.82
 MEDIAN_LATENCY_MS = 100
 MIN_QUERIES = 20
 MIN_LEARNER_QUERIES = 60
