@@ -130,6 +130,25 @@ test("a Korean noun's 용, 적, 별 or 들 is left to the wildcard where the nou
   assert.equal(protocol.nounHead("models", isTerm), "models")
 })
 
+test("a query with every word of an entry's title or of an index term names it", () => {
+  const separator = /[\s\-,]+|(?!\b)(?=[A-Z][a-z])/
+  const phrases = protocol.phrasesOf("The <code>state_dict</code> of a model",
+    "parameter count, number of parameters, count_parameters, GPU", separator)
+  // stop words left out, lowercase; a name of one word is BM25's to weigh
+  assert.deepEqual(phrases,
+    [["state_dict", "model"], ["parameter", "count"], ["number", "parameters"]])
+  const terms = (...words) => words.map((word) => ({ word, exact: false }))
+  assert.equal(protocol.namedBy(phrases, terms("number", "parameter", "network")), true)
+  assert.equal(protocol.namedBy(phrases, terms("model", "state_dict")), true, "in any order")
+  assert.equal(protocol.namedBy(phrases, terms("number", "network")), false)
+  assert.equal(protocol.namedBy(phrases, terms("gpu")), false)
+  assert.equal(protocol.namedBy(phrases, [{ word: "paramet", exact: true },
+    { word: "count", exact: false }]), false, "a whole-word term matches only itself")
+  assert.deepEqual(protocol.phrasesOf("시드 고정", "랜덤 시드, 시드", /[\s]+/),
+    [["시드", "고정"], ["랜덤", "시드"]])
+  assert.ok(protocol.PHRASE_BOOST > 1)
+})
+
 /* One page's results as the ranking worker sends them, best first */
 function page(scores) {
   return scores.map(([location, score]) => ({ location, score }))

@@ -80,6 +80,56 @@
     return found
   }
 
+  /* lunr's English stop words (lunr.stopWordFilter), and the words that join
+     the two things a question compares ("mse vs bce") */
+  var STOP_WORDS = new Set(("vs versus " +
+    "a able about across after all almost also am among an and any are as at be " +
+    "because been but by can cannot could dear did do does either else ever every " +
+    "for from get got had has have he her hers him his how however i if in into is " +
+    "it its just least let like likely may me might most must my neither no nor " +
+    "not of off often on only or other our own rather said say says she should " +
+    "since so some than that the their them then there these they this tis to too " +
+    "twas us wants was we were what when where which while who whom why will with " +
+    "would yet you your"
+  ).split(" "))
+
+  var TAG = /<[^>]*>/g
+  var PHRASE_BOOST = 2
+
+  /* The names of an entry as phrases: its title and each of its index terms
+     (the keywords field, terms joined by ", "), each as its words (split by the
+     index's separator, lowercase, without stop words); only names of two words
+     or more, since one word is what BM25 already weighs */
+  function phrasesOf(title, keywords, separator) {
+    var names = [String(title || "")].concat(String(keywords || "").split(/,\s+/))
+    var phrases = []
+    names.forEach(function (name) {
+      var words = name.replace(TAG, " ").split(separator).map(function (word) {
+        return (word || "").trim().toLowerCase()
+      }).filter(function (word) {
+        return word && !STOP_WORDS.has(word)
+      })
+      if (words.length > 1)
+        phrases.push(words)
+    })
+    return phrases
+  }
+
+  /* Whether the query (terms: [{word, exact}]) names the entry: has every word
+     of one of its phrases (a term matches the words it starts, or only itself
+     where exact). Such an entry's score is multiplied by PHRASE_BOOST: "number
+     of parameters", an index term of the model summary, or "the learning rate",
+     a section's title, typed among other words */
+  function namedBy(phrases, terms) {
+    return phrases.some(function (words) {
+      return words.every(function (word) {
+        return terms.some(function (term) {
+          return term.exact ? word === term.word : word.lastIndexOf(term.word, 0) === 0
+        })
+      })
+    })
+  }
+
   var MIN_TYPO = 5
   var LATIN = /^[a-z][a-z0-9_]*$/
 
@@ -184,7 +234,6 @@
     return stem
   }
 
-  var TAG = /<[^>]*>/g
   var PRE = /<pre[\s>][\s\S]*?<\/pre>/gi
   var CODE_WEIGHT = 0.5
 
@@ -273,6 +322,10 @@
   var protocol = Object.freeze({
     MESSAGE: MESSAGE,
     MIN_TYPO: MIN_TYPO,
+    STOP_WORDS: STOP_WORDS,
+    PHRASE_BOOST: PHRASE_BOOST,
+    phrasesOf: phrasesOf,
+    namedBy: namedBy,
     CODE_WEIGHT: CODE_WEIGHT,
     NEAR_BEST: NEAR_BEST,
     MAX_SHOWN: MAX_SHOWN,

@@ -64,18 +64,7 @@
   var MAX_PHRASE = 3
   var MIN_FUZZY = 3
 
-  /* lunr's English stop words (lunr.stopWordFilter), and the words that join
-     the two things a question compares ("mse vs bce") */
-  var STOP_WORDS = new Set(("vs versus " +
-    "a able about across after all almost also am among an and any are as at be " +
-    "because been but by can cannot could dear did do does either else ever every " +
-    "for from get got had has have he her hers him his how however i if in into is " +
-    "it its just least let like likely may me might most must my neither no nor " +
-    "not of off often on only or other our own rather said say says she should " +
-    "since so some than that the their them then there these they this tis to too " +
-    "twas us wants was we were what when where which while who whom why will with " +
-    "would yet you your"
-  ).split(" "))
+  var STOP_WORDS = protocol.STOP_WORDS
 
   /* Korean words that name no topic: of a question ("왜", "뭐예요", "방법"), the
      bound nouns ("수", "것"), which as prefixes would match any word, and the

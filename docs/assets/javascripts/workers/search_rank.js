@@ -13,7 +13,7 @@
  *
  * Here every entry lunr found is scored again, from the index itself:
  *
- *   score = boost × √share × Σ_t idf(t) × (k1 + 1) tf / (k1 + tf)
+ *   score = boost × named × √share × Σ_t idf(t) × (k1 + 1) tf / (k1 + tf)
  *   tf    = Σ_f w_f × n_f(t) / norm_f   (f: title, text, keywords, stems)
  *   n_f   = the word's count in the field, a word of a code block or of printed
  *           output counting half (protocol.countWords)
@@ -25,7 +25,9 @@
  * of the entry's title: other names, not the title's words again; and of a Korean
  * entry, the stems of its verbs, tools/search.py), share the part
  * of the query's words the entry contains (its square root, protocol.coverage:
- * a learner's words are often not the guide's), and boost the entry's weight in the index (a page's top entry and
+ * a learner's words are often not the guide's), named 2 where the query has
+ * every word of the entry's title or of one of its index terms, of two words or
+ * more (protocol.namedBy), 1 otherwise, and boost the entry's weight in the index (a page's top entry and
  * the sections every lesson repeats weigh less, tools/search.py). A query word
  * matches the index words it starts (Material adds a trailing wildcard), or
  * only itself where search_query.js marks it as a whole word: the namespace of
@@ -84,6 +86,7 @@
         lengths[field] += entry[field].length
         entry[field].counts.forEach(function (_, word) { seen.add(word) })
       })
+      entry.phrases = protocol.phrasesOf(doc.title, doc.keywords, separator)
       docs.set(doc.location, entry)
       seen.forEach(function (word) {
         if (!vocabulary.has(word))
@@ -173,7 +176,8 @@
       found++
       total += idf(term) * (K1 + 1) * tf / (K1 + tf)
     })
-    return doc.boost * protocol.coverage(found, terms.length) * total
+    var named = protocol.namedBy(doc.phrases, terms) ? protocol.PHRASE_BOOST : 1
+    return doc.boost * named * protocol.coverage(found, terms.length) * total
   }
 
   function rank(result) {
