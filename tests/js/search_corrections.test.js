@@ -90,6 +90,15 @@ test("an English word is sent as the start its inflected forms share", () => {
   }
   for (const [word, start] of Object.entries(starts))
     assert.equal(protocol.wordStart(word), start, word)
+  // words that only end like a verb's form are not cut: "str" would find "stride"
+  for (const word of ["string", "during", "something", "speed", "seed", "embed"])
+    assert.equal(protocol.wordStart(word), word, word)
+  assert.equal(protocol.wordStart("embedding"), "embed")
+  assert.equal(protocol.wordStart("padding"), "pad")
+  // words of quantity and time a question adds are stop words, as lunr's are
+  for (const word of ["during", "many", "more", "each", "the", "vs"])
+    assert.ok(protocol.STOP_WORDS.has(word), word)
+  assert.ok(!protocol.STOP_WORDS.has("two") && !protocol.STOP_WORDS.has("one"))
   assert.equal(protocol.wordStart("Sequential"), "sequential")
   assert.equal(protocol.wordStart("in_features"), "in_features", "code is left as typed")
 })

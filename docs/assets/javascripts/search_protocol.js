@@ -80,9 +80,11 @@
     return found
   }
 
-  /* lunr's English stop words (lunr.stopWordFilter), and the words that join
-     the two things a question compares ("mse vs bce") */
-  var STOP_WORDS = new Set(("vs versus " +
+  /* lunr's English stop words (lunr.stopWordFilter), the words that join the
+     two things a question compares ("mse vs bce"), and the words of quantity
+     and time a question adds ("how many updates", "more than two classes",
+     "during training") */
+  var STOP_WORDS = new Set(("vs versus during each many more much very via " +
     "a able about across after all almost also am among an and any are as at be " +
     "because been but by can cannot could dear did do does either else ever every " +
     "for from get got had has have he her hers him his how however i if in into is " +
@@ -215,7 +217,12 @@
      "gradient", "saving" -> "sav" (meets "save"), "accumulated" -> "accumulat",
      "losses" -> "loss", "probabilities" -> "probabilit", "randomly" -> "random",
      "numerically" -> "numeric" (an adverb of seven letters or more: "early",
-     "apply" stay) */
+     "apply" stay); a word that only ends like a verb's form stays ("string",
+     not "str": NOT_VERBS) */
+  var NOT_VERBS = new Set(["string", "thing", "something", "nothing", "anything",
+    "everything", "spring", "bring", "during", "ceiling", "need", "speed", "seed",
+    "embed", "feed", "bed", "red", "shed", "hundred"])
+
   function wordStart(word) {
     var lower = word.toLowerCase()
     if (!/^[a-z]+$/.test(lower) || lower.length < 4)
@@ -226,7 +233,7 @@
       .replace(/([^su])s$/, "$1")
     if (stem === lower && lower.length >= 7 && /ly$/.test(lower))
       stem = lower.replace(/ically$/, "ic").replace(/ly$/, "")
-    if (stem === lower) {
+    if (stem === lower && !NOT_VERBS.has(lower)) {
       var cut = lower.replace(/(?:ing|ed)$/, "")
       if (cut !== lower && cut.length >= 3 && /[aeiouy]/.test(cut))
         stem = /([^aeiouls])\1$/.test(cut) ? cut.slice(0, -1) : cut
