@@ -349,12 +349,40 @@ def test_english_stop_words_and_inflections_change_nothing(site, search_boxes):
         ("느려요", "느립니다"),  # 느리 + 어요: the last syllable changes
         ("바꾸려면", "바꿉니다"),
         ("늘리고 싶어요", "늘리기"),  # the auxiliary "싶다" is left out
+        ("채운", "채웁니다"),  # a verb, not the one-syllable nouns 채 + 운
+        ("낮은데", "낮습니다"),  # an adjective's 은데 (Kiwi writes it 낮는데)
+        ("사용 가능한지", "사용 가능합니다"),  # a 하다 adjective's ㄴ지
+        ("검증용 데이터", "검증 데이터"),  # a noun's 용: the wildcard finds both
     ],
 )
 def test_korean_verbs_find_the_same_in_any_conjugation(search_boxes, typed, written):
     results = search_boxes["ko"].search(typed)
     assert results, f"nothing for {typed!r}"
     assert results == search_boxes["ko"].search(written)
+
+
+def test_korean_words_after_a_code_name_are_not_particles(search_boxes):
+    # The text has "`x`잘못"-like words: "잘못" and "맞힌" must not be stripped as endings.
+    box = search_boxes["ko"]
+    assert box.search("잘못 맞힌 예시") != box.search("예시")
+
+
+@pytest.mark.parametrize(
+    ("query", "lesson", "anchor"),
+    [
+        ("checkpiont", "06_saving_and_devices", "checkpoints"),  # two letters swapped
+        # "more" is a stop word: no section that says "more" outranks the lesson
+        (
+            "loss for more than two classes",
+            "03_loss_and_autograd",
+            "cross-entropy-for-several-classes",
+        ),
+    ],
+)
+def test_english_typos_and_word_forms_find_the_section(site, search_boxes, query, lesson, anchor):
+    results = search_boxes["en"].search(query)
+    page = urlparse(site.page_url("en", f"tutorials/{lesson}/")).path
+    assert f"{page}#{anchor}" in [link for links in results[:3] for link in links], results[:3]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
