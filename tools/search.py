@@ -13,7 +13,9 @@ prefix, and "nn.Sequential을" is never found by "Sequential". This module:
   zero-width space (U+200B) is inserted where a particle
   or ending starts ("가중치|와", "nn.Sequential|을", with | for U+200B) and between
   the nouns of a compound, and the Korean index's separator splits on it.
-  Particles are Korean stop words in lunr.ko, so they are not indexed. The ranking
+  Particles are Korean stop words in lunr.ko, so they are not indexed. Only a piece
+  made of particles and endings is collected as one for the query side to strip, not
+  a verb or an adverb that follows a code name ("`x`잘못" has no particle "잘못"). The ranking
   worker (``assets/javascripts/workers/search_rank.js``) takes the zero-width spaces
   out of the results it shows, so no snippet carries them. The Korean
   terms of the language's glossary (``docs/<lang>/glossary.md``, the page the
@@ -75,6 +77,11 @@ _NOUN_TAGS = {"NNG", "NNP", "NNB", "NR", "NP", "XR"}
 _FOREIGN_TAGS = {"SL", "SH", "SN"}
 _SYMBOL_TAGS = {"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW", "SB"}
 _STEM_TAGS = {"VV", "VA"}  # verbs and adjectives: their stems go in the stems field
+# What a particle or an ending is made of: particles (J...), endings (E...), the
+# suffixes that make a verb of a noun (하, 되: XSV, XSA, XSM), the copula (이다, 아니다)
+# and the auxiliaries. A piece with any other morpheme (a verb's stem, an adverb:
+# "맞힌", "잘못" after a code name) is a word of its own, never a particle to strip.
+_PARTICLE_TAGS = {"XSV", "XSA", "XSM", "VCP", "VCN", "VX"}
 
 # Verbs that only help another ("외워 버리다", "늘리고 싶다") or say nothing of a topic
 # ("하다", "되다", "있다"): a query word of theirs is left out, and the index keeps no
@@ -85,15 +92,16 @@ AUXILIARY_STEMS = (
 )  # fmt: skip
 
 # The endings a reader's question puts on a verb (해요체, questions, wishes, "if",
-# "-ing"), each with its Kiwi tag: the query side finds the stem of a verb typed with
-# one of them (:func:`verb_forms`). Kiwi picks the allomorph ("쌓으면", "외우면").
+# "-ing", an adjective's "but" and "whether": 낮은데, 가능한지), each with its Kiwi tag:
+# the query side finds the stem of a verb typed with one of them (:func:`verb_forms`).
+# Kiwi picks the allomorph ("쌓으면", "외우면").
 VERB_ENDINGS = (
     ("어요", "EF"), ("어", "EC"), ("나요", "EF"), ("ᆸ니다", "EF"), ("는다", "EF"),
     ("죠", "EF"), ("네요", "EF"), ("나", "EF"), ("니", "EF"), ("어서", "EC"), ("어도", "EC"),
     ("어야", "EC"), ("으면", "EC"), ("으려면", "EC"), ("으려고", "EC"), ("고", "EC"),
     ("게", "EC"), ("지", "EC"), ("는데", "EC"), ("으니까", "EC"), ("는", "ETM"), ("ᆫ", "ETM"),
     ("ᆯ", "ETM"), ("기", "ETN"), ("ᆷ", "ETN"), ("었", "EP"), ("는지", "EC"),
-    ("을까요", "EF"), ("ᆫ가요", "EF"),
+    ("을까요", "EF"), ("ᆫ가요", "EF"), ("ᆫ데", "EC"), ("ᆫ지", "EC"),
 )  # fmt: skip
 
 # Particles and endings a reader may type after a term even where the guide's
@@ -107,6 +115,8 @@ COMMON_SUFFIXES = (
     "으로도", "로도", "만의", "이다", "입니다", "이에요", "예요", "하기", "하는", "하면",
     "하여", "해서", "합니다", "했다", "했습니다", "된", "되는", "됩니다", "적", "적인", "들",
     "들이", "들은", "들을", "들의", "끼리", "랑은", "이랑은",
+    # a 하다 adjective or verb before a noun or an ending: 가능한, 필요할, 중요하게
+    "한", "할", "한지", "하게", "하지", "하고", "해도", "해야",
     # endings of a question or a wish: 하나요, 되나요, 뭔가요, 할까요, 하려면
     "나요", "하나요", "되나요", "가요", "인가요", "까요", "할까요", "해요", "돼요", "려면",
     "으려면", "하려면",
@@ -146,22 +156,36 @@ def _word_pieces(word: str, tokens: list[Any]) -> list[tuple[str, str]]:
     way round), or where the script changes between a Korean and a foreign word;
     nouns with their suffixes (화, 치, 률: tag XSN) stay together, and so do the
     nouns of a compound written without a space, and the morphemes of an ending.
+
+    A piece of particles and endings only is of kind ``"function"``; one of other
+    morphemes that are neither nouns nor foreign words (a verb, an adverb) is of
+    kind ``"word"`` (:data:`_PARTICLE_TAGS`).
     """
     cuts: list[tuple[int, str]] = []
     last_kind = None
+    particles: list[bool] = []  # of each cut: only particles and endings so far
     for token in tokens:
         kind = _kind(token.tag)
         if kind == "symbol":
             continue
         if last_kind is None:
             cuts.append((0, kind))
+            particles.append(True)
         elif kind != last_kind and 0 < token.start < len(word):
             cuts.append((token.start, kind))
+            particles.append(True)
+        tag = token.tag.split("-")[0]
+        if kind == "function" and tag[0] not in "JE" and tag not in _PARTICLE_TAGS:
+            particles[-1] = False
         last_kind = kind
     if not cuts:
         return [(word, "function")]
     edges = [offset for offset, _ in cuts[1:]] + [len(word)]
-    return [(word[a:b], kind) for (a, kind), b in zip(cuts, edges, strict=True) if a < b]
+    return [
+        (word[a:b], "word" if kind == "function" and not particle else kind)
+        for (a, kind), b, particle in zip(cuts, edges, particles, strict=True)
+        if a < b
+    ]
 
 
 def segment_word(word: str, glossary: Path | None = None) -> list[str]:
@@ -393,7 +417,7 @@ def _dictionary_digest(glossary: Path | None) -> str:
 
 
 # The layout of a segmentation cache entry; a new layout starts a new cache file.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 class Segmenter:
@@ -466,7 +490,9 @@ class Segmenter:
         >>> Segmenter(None).conjugations("외우", "VV")[:3]
         ['외워요', '외워', '외우나요']
         """
-        key = f"conjugations:{stem}:{tag}"
+        # Keyed by the endings too: a new ending gives every stem new forms.
+        endings = hashlib.sha1(repr(VERB_ENDINGS).encode()).hexdigest()[:8]
+        key = f"conjugations:{endings}:{stem}:{tag}"
         self.used.add(key)
         if key not in self.entries:
             kiwi = _kiwi(self.glossary)

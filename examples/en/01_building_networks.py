@@ -46,7 +46,7 @@ print("PyTorch", torch.__version__, "on", device)
 
 # %% [markdown]
 # ## Anatomy of a network
-# <!-- index: artificial neuron; neuron; perceptron -->
+# <!-- index: artificial neuron; neuron; perceptron; hidden layer -->
 #
 # A fully connected network has an **input layer** (the features of one sample),
 # one or more **hidden layers**, and an **output layer**. Each layer is made of

@@ -386,7 +386,7 @@ assert same_values(w.grad, inference_logits.sum(dim=0))
 
 # %% [markdown]
 # ## 재현성 { #reproducibility }
-# <!-- index: 랜덤 시드; 시드; manual_seed; 재현 가능성 -->
+# <!-- index: 랜덤 시드; 시드; 시드 고정; manual_seed; 재현 가능성 -->
 #
 # 신경망은 무작위 가중치에서 출발하고 로더는 샘플을 무작위로 섞으므로, 난수
 # 생성기가 같은 시드에서 출발하지 않으면 학습할 때마다 결과가 달라집니다.

@@ -1,6 +1,6 @@
 """Material's search, typed into the real search box, in each language.
 
-The queries and the section each must find are in ``search_queries.yml``, in five
+The queries and the section each must find are in ``search_queries.yml``, in six
 splits (see that file). A result is a page (Material groups the matching sections
 of a page); a query is a page hit when its page is among the first three results,
 and a section hit when its section is one of the links those results show without
@@ -27,16 +27,17 @@ from tests.conftest import LANGUAGES, PROJECT, ROOT
 pytestmark = pytest.mark.slow
 
 QUERIES = Path(__file__).with_name("search_queries.yml")
-SPLITS = ("headings", "tune", "tune-2", "held-out", "reported")
+SPLITS = ("headings", "tune", "tune-2", "tune-3", "held-out", "reported")
 HEADINGS_SECTION_RECALL = 0.95
 # The goals for the held-out learner queries are page recall@3 >= 95 % and section
-# recall@3 >= 90 %. Every language reaches the page goal (all 23 queries), which is
-# asserted; the section goal is not reached in every language yet, and its floor is the
-# level the weaker language reaches (23 queries each: one query is 4.3 %), so a change
-# that loses a held-out query there fails; the report prints the goals beside the results.
+# recall@3 >= 90 %. Every language reaches the page goal (English 22 of 23 queries,
+# Korean 23), which is asserted; the section goal is reached in Korean (22 of 23) but not
+# yet in English (18 of 23), and its floor is the level the weaker language reaches (23
+# queries each: one query is 4.3 %), so a change that loses a held-out query there
+# fails; the report prints the goals beside the results.
 HELD_OUT_PAGE_GOAL, HELD_OUT_SECTION_GOAL = 0.95, 0.90
 HELD_OUT_PAGE_RECALL = HELD_OUT_PAGE_GOAL
-HELD_OUT_SECTION_RECALL = 0.73
+HELD_OUT_SECTION_RECALL = 0.78
 MEDIAN_LATENCY_MS = 100
 MIN_QUERIES = 20
 MIN_LEARNER_QUERIES = 60
@@ -278,8 +279,13 @@ def test_recall_at_3(measurements, lang):
     assert headings.section_recall >= HEADINGS_SECTION_RECALL, "\n".join(headings.misses)
     reported = measurement.scores["reported"]
     assert reported.queries and reported.misses == [], "\n".join(reported.misses)
-    assert held_out.page_recall >= HELD_OUT_PAGE_RECALL, "held-out page recall"
-    assert held_out.section_recall >= HELD_OUT_SECTION_RECALL, "held-out section recall"
+    # Plain numbers: a failing assertion on the Score would print its misses, which
+    # nothing may be tuned on.
+    page_recall, section_recall = held_out.page_recall, held_out.section_recall
+    assert page_recall >= HELD_OUT_PAGE_RECALL, f"held-out page recall {page_recall:.1%}"
+    assert section_recall >= HELD_OUT_SECTION_RECALL, (
+        f"held-out section recall {section_recall:.1%}"
+    )
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -343,12 +349,40 @@ def test_english_stop_words_and_inflections_change_nothing(site, search_boxes):
         ("느려요", "느립니다"),  # 느리 + 어요: the last syllable changes
         ("바꾸려면", "바꿉니다"),
         ("늘리고 싶어요", "늘리기"),  # the auxiliary "싶다" is left out
+        ("채운", "채웁니다"),  # a verb, not the one-syllable nouns 채 + 운
+        ("낮은데", "낮습니다"),  # an adjective's 은데 (Kiwi writes it 낮는데)
+        ("사용 가능한지", "사용 가능합니다"),  # a 하다 adjective's ㄴ지
+        ("검증용 데이터", "검증 데이터"),  # a noun's 용: the wildcard finds both
     ],
 )
 def test_korean_verbs_find_the_same_in_any_conjugation(search_boxes, typed, written):
     results = search_boxes["ko"].search(typed)
     assert results, f"nothing for {typed!r}"
     assert results == search_boxes["ko"].search(written)
+
+
+def test_korean_words_after_a_code_name_are_not_particles(search_boxes):
+    # The text has "`x`잘못"-like words: "잘못" and "맞힌" must not be stripped as endings.
+    box = search_boxes["ko"]
+    assert box.search("잘못 맞힌 예시") != box.search("예시")
+
+
+@pytest.mark.parametrize(
+    ("query", "lesson", "anchor"),
+    [
+        ("checkpiont", "06_saving_and_devices", "checkpoints"),  # two letters swapped
+        # "more" is a stop word: no section that says "more" outranks the lesson
+        (
+            "loss for more than two classes",
+            "03_loss_and_autograd",
+            "cross-entropy-for-several-classes",
+        ),
+    ],
+)
+def test_english_typos_and_word_forms_find_the_section(site, search_boxes, query, lesson, anchor):
+    results = search_boxes["en"].search(query)
+    page = urlparse(site.page_url("en", f"tutorials/{lesson}/")).path
+    assert f"{page}#{anchor}" in [link for links in results[:3] for link in links], results[:3]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

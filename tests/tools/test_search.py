@@ -146,6 +146,44 @@ def test_conjugations_are_cached_with_the_segmentations(tmp_path, monkeypatch):
     assert search.Segmenter(tmp_path, GLOSSARY).conjugations("쌓", "VV") == forms
 
 
+def test_new_endings_give_cached_stems_new_forms(tmp_path, monkeypatch):
+    first = search.Segmenter(tmp_path, GLOSSARY)
+    first.conjugations("낮", "VA")
+    first.save()
+    monkeypatch.setattr(search, "VERB_ENDINGS", (("ᆫ데", "EC"),))
+    assert search.Segmenter(tmp_path, GLOSSARY).conjugations("낮", "VA") == ["낮은데"]
+
+
+def test_an_adjectives_but_and_whether_are_stripped_from_its_stem():
+    # "학습 오차는 낮은데", "사용 가능한지": Kiwi conjugates an adjective's 는데 as 낮는데
+    forms = search.Segmenter(None, GLOSSARY).conjugations("낮", "VA")
+    assert {"낮은데", "낮은지"} <= set(forms)
+    vocabulary = search.Vocabulary()
+    vocabulary.add([], [("낮", "VA")])
+    vocabulary.conjugate(search.Segmenter(None, GLOSSARY).conjugations)
+    assert {"은데", "은지"} <= set(vocabulary.as_json()["suffixes"])
+    assert {"한", "한지"} <= set(search.COMMON_SUFFIXES)
+
+
+@pytest.mark.parametrize(
+    ("text", "suffix", "not_suffixes"),
+    [
+        ("`x`잘못 맞힌", None, {"잘못"}),  # an adverb after code is no particle
+        ("2개를맞힌 모델", None, {"맞힌", "를맞힌"}),  # nor a verb after a particle
+        ("nn.Sequential을 씁니다", "을", set()),
+        ("가중치와 편향", "와", set()),
+    ],
+)
+def test_only_particles_and_endings_are_collected_as_suffixes(text, suffix, not_suffixes):
+    vocabulary = search.Vocabulary()
+    search.segment_text(text, vocabulary, GLOSSARY)
+    found = set(vocabulary.suffixes) - set(search.COMMON_SUFFIXES)
+    assert not (not_suffixes & set(vocabulary.suffixes)), vocabulary.suffixes
+    if suffix is not None:
+        assert suffix in vocabulary.suffixes
+    assert all(search.HANGUL.search(piece) for piece in found)
+
+
 def test_synonyms_are_the_glossarys_avoided_korean_spellings():
     synonyms = search.synonyms(GLOSSARY)
     assert synonyms["에폭"] == "에포크"

@@ -31,8 +31,20 @@
  * (britishVariants: "regularisation" -> "regularization", "normalise",
  * "optimiser", "colour", "modelling"), and a word of MIN_TYPO letters or more
  * becomes the index word it is one letter away from (nearestWord: one letter
- * replaced, added or left out: "derivitive" -> "derivative", "unsqeeze" ->
- * "unsqueeze"), the one in the most entries.
+ * replaced, added or left out, or two next to each other swapped:
+ * "derivitive" -> "derivative", "unsqeeze" -> "unsqueeze", "checkpiont" ->
+ * "checkpoint"), the one in the most entries.
+ *
+ * English inflections (wordStart, which search_query.js sends for each plain
+ * English word): the start an inflected word shares with its other forms, which
+ * Material's wildcard completes ("gradients" -> "gradient", "saving" -> "sav",
+ * "randomly" -> "random").
+ *
+ * Sections shown (showNearBest): Material shows a page's sections only where they
+ * score at least as high as the page's best entry, so of two sections that answer
+ * a query almost equally well it hides the second under "more". A section that
+ * scores at least NEAR_BEST of its page's best section is shown beside it (at
+ * most MAX_SHOWN sections a page): the ranking cannot tell such sections apart.
  */
 (function (root) {
   "use strict"
@@ -68,10 +80,63 @@
     return found
   }
 
+  /* lunr's English stop words (lunr.stopWordFilter), the words that join the
+     two things a question compares ("mse vs bce"), and the words of quantity
+     and time a question adds ("how many updates", "more than two classes",
+     "during training") */
+  var STOP_WORDS = new Set(("vs versus during each many more much very via " +
+    "a able about across after all almost also am among an and any are as at be " +
+    "because been but by can cannot could dear did do does either else ever every " +
+    "for from get got had has have he her hers him his how however i if in into is " +
+    "it its just least let like likely may me might most must my neither no nor " +
+    "not of off often on only or other our own rather said say says she should " +
+    "since so some than that the their them then there these they this tis to too " +
+    "twas us wants was we were what when where which while who whom why will with " +
+    "would yet you your"
+  ).split(" "))
+
+  var TAG = /<[^>]*>/g
+  var PHRASE_BOOST = 2
+
+  /* The names of an entry as phrases: its title and each of its index terms
+     (the keywords field, terms joined by ", "), each as its words (split by the
+     index's separator, lowercase, without stop words); only names of two words
+     or more, since one word is what BM25 already weighs */
+  function phrasesOf(title, keywords, separator) {
+    var names = [String(title || "")].concat(String(keywords || "").split(/,\s+/))
+    var phrases = []
+    names.forEach(function (name) {
+      var words = name.replace(TAG, " ").split(separator).map(function (word) {
+        return (word || "").trim().toLowerCase()
+      }).filter(function (word) {
+        return word && !STOP_WORDS.has(word)
+      })
+      if (words.length > 1)
+        phrases.push(words)
+    })
+    return phrases
+  }
+
+  /* Whether the query (terms: [{word, exact}]) names the entry: has every word
+     of one of its phrases (a term matches the words it starts, or only itself
+     where exact). Such an entry's score is multiplied by PHRASE_BOOST: "number
+     of parameters", an index term of the model summary, or "the learning rate",
+     a section's title, typed among other words */
+  function namedBy(phrases, terms) {
+    return phrases.some(function (words) {
+      return words.every(function (word) {
+        return terms.some(function (term) {
+          return term.exact ? word === term.word : word.lastIndexOf(term.word, 0) === 0
+        })
+      })
+    })
+  }
+
   var MIN_TYPO = 5
   var LATIN = /^[a-z][a-z0-9_]*$/
 
-  /* Whether a and b differ by one letter replaced, added or left out */
+  /* Whether a and b differ by one letter replaced, added or left out, or by
+     two letters next to each other swapped ("checkpiont", "checkpoint") */
   function oneEditApart(a, b) {
     if (a === b || Math.abs(a.length - b.length) > 1)
       return false
@@ -79,7 +144,8 @@
     while (i < a.length && i < b.length && a[i] === b[i])
       i++
     if (a.length === b.length)
-      return a.slice(i + 1) === b.slice(i + 1)
+      return a.slice(i + 1) === b.slice(i + 1) ||
+        (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2))
     return a.length < b.length
       ? a.slice(i) === b.slice(i + 1)
       : a.slice(i + 1) === b.slice(i)
@@ -147,6 +213,114 @@
     }).join(" ")
   }
 
+  /* The start every inflected form of an English word shares: "gradients" ->
+     "gradient", "saving" -> "sav" (meets "save"), "accumulated" -> "accumulat",
+     "losses" -> "loss", "probabilities" -> "probabilit", "randomly" -> "random",
+     "numerically" -> "numeric" (an adverb of seven letters or more: "early",
+     "apply" stay); a word that only ends like a verb's form stays ("string",
+     not "str": NOT_VERBS) */
+  var NOT_VERBS = new Set(["string", "thing", "something", "nothing", "anything",
+    "everything", "spring", "bring", "during", "ceiling", "need", "speed", "seed",
+    "embed", "feed", "bed", "red", "shed", "hundred"])
+
+  function wordStart(word) {
+    var lower = word.toLowerCase()
+    if (!/^[a-z]+$/.test(lower) || lower.length < 4)
+      return word
+    var stem = lower
+      .replace(/ies$/, "")
+      .replace(/([sxz]|[cs]h)es$/, "$1")
+      .replace(/([^su])s$/, "$1")
+    if (stem === lower && lower.length >= 7 && /ly$/.test(lower))
+      stem = lower.replace(/ically$/, "ic").replace(/ly$/, "")
+    if (stem === lower && !NOT_VERBS.has(lower)) {
+      var cut = lower.replace(/(?:ing|ed)$/, "")
+      if (cut !== lower && cut.length >= 3 && /[aeiouy]/.test(cut))
+        stem = /([^aeiouls])\1$/.test(cut) ? cut.slice(0, -1) : cut
+    }
+    return stem
+  }
+
+  var PRE = /<pre[\s>][\s\S]*?<\/pre>/gi
+  var CODE_WEIGHT = 0.5
+
+  /* The words of an HTML field, as the index's separator splits them, counted:
+     a word of a code block or of a program's printed output (<pre>) counts
+     CODE_WEIGHT of a word of prose, so that a section that prints
+     "Linear(in_features=128, out_features=64)" three times does not outrank the
+     one that explains in_features. Returns {counts: Map(word -> count), length} */
+  function countWords(html, separator) {
+    var counts = new Map()
+    var length = 0
+    function add(text, weight) {
+      text.replace(TAG, " ").split(separator).forEach(function (word) {
+        word = (word || "").trim().toLowerCase()
+        if (!word)
+          return
+        counts.set(word, (counts.get(word) || 0) + weight)
+        length += weight
+      })
+    }
+    var text = String(html || "")
+    var last = 0, match
+    PRE.lastIndex = 0
+    while ((match = PRE.exec(text)) !== null) {
+      add(text.slice(last, match.index), 1)
+      add(match[0], CODE_WEIGHT)
+      last = PRE.lastIndex
+    }
+    add(text.slice(last), 1)
+    return { counts: counts, length: length }
+  }
+
+  /* Korean noun suffixes that narrow a noun without changing what it names:
+     "검증용" (for validation), "수치적" (numerical), "클래스별" (per class),
+     "모듈들" (modules) */
+  var NOUN_SUFFIX = /^([\uac00-\ud7a3]{2,})(용|적|별|들)$/
+
+  /* The noun of a Korean query word that is a noun with such a suffix, where
+     the noun is an index word (isTerm): the query side sends it, and Material's
+     wildcard still finds the word as typed ("검증용" -> "검증*", which finds
+     "검증" and "검증용"); any other word is returned as it is */
+  function nounHead(word, isTerm) {
+    var match = NOUN_SUFFIX.exec(word)
+    return match && isTerm(match[1]) ? match[1] : word
+  }
+
+  var SHARE_POWER = 0.5
+
+  /* The factor for an entry that has "found" of a query's "total" words: the
+     square root of the share, so that a learner's word the guide does not use
+     ("사용 가능한지" beside "cuda") costs less than the share itself, while an
+     entry with every word still ranks first among equals */
+  function coverage(found, total) {
+    return total > 0 ? Math.pow(found / total, SHARE_POWER) : 0
+  }
+
+  var NEAR_BEST = 0.85
+  var MAX_SHOWN = 3
+
+  /* One page's results (best first, as the ranking worker sends them) with the
+     sections that score at least NEAR_BEST of the best section's score raised
+     to it, so that Material shows them (at most MAX_SHOWN, the best included) */
+  function showNearBest(items) {
+    var best = null, shown = 0
+    return items.map(function (item) {
+      if (String(item.location).indexOf("#") < 0)
+        return item  /* the page itself: Material shows it anyway */
+      if (best === null) {
+        best = item.score
+        shown = 1
+        return item
+      }
+      if (best > 0 && shown < MAX_SHOWN && item.score >= NEAR_BEST * best) {
+        shown++
+        return Object.assign({}, item, { score: best })
+      }
+      return item
+    })
+  }
+
   /* Search result text without the zero-width spaces that segment the index */
   function withoutZeroWidth(text) {
     return typeof text === "string" ? text.replace(/[\u200b-\u200d\u2060\ufeff]/g, "") : text
@@ -155,6 +329,13 @@
   var protocol = Object.freeze({
     MESSAGE: MESSAGE,
     MIN_TYPO: MIN_TYPO,
+    STOP_WORDS: STOP_WORDS,
+    PHRASE_BOOST: PHRASE_BOOST,
+    phrasesOf: phrasesOf,
+    namedBy: namedBy,
+    CODE_WEIGHT: CODE_WEIGHT,
+    NEAR_BEST: NEAR_BEST,
+    MAX_SHOWN: MAX_SHOWN,
     exact: exact,
     part: part,
     isSyntax: isSyntax,
@@ -163,6 +344,11 @@
     britishVariants: britishVariants,
     nearestWord: nearestWord,
     correctQuery: correctQuery,
+    wordStart: wordStart,
+    nounHead: nounHead,
+    coverage: coverage,
+    countWords: countWords,
+    showNearBest: showNearBest,
     withoutZeroWidth: withoutZeroWidth
   })
 

@@ -38,6 +38,8 @@
  *   "외워요", "쌓으면"  -> "외우", "쌓"   (a verb's stem: the index holds the
  *                                      stems of its verbs in a field of their own)
  *   "늘리고 싶어요"    -> "늘리"         (an auxiliary verb left out)
+ *   "검증용", "수치적으로" -> "검증", "수치" (a noun's 용/적/별/들 left to the
+ *                                      wildcard: protocol.nounHead)
  *
  * It wraps Worker.prototype.postMessage and rewrites only query messages
  * ({type: 2, data: "..."}, Material's SearchMessageType.QUERY); queries wait,
@@ -62,18 +64,7 @@
   var MAX_PHRASE = 3
   var MIN_FUZZY = 3
 
-  /* lunr's English stop words (lunr.stopWordFilter), and the words that join
-     the two things a question compares ("mse vs bce") */
-  var STOP_WORDS = new Set(("vs versus " +
-    "a able about across after all almost also am among an and any are as at be " +
-    "because been but by can cannot could dear did do does either else ever every " +
-    "for from get got had has have he her hers him his how however i if in into is " +
-    "it its just least let like likely may me might most must my neither no nor " +
-    "not of off often on only or other our own rather said say says she should " +
-    "since so some than that the their them then there these they this tis to too " +
-    "twas us wants was we were what when where which while who whom why will with " +
-    "would yet you your"
-  ).split(" "))
+  var STOP_WORDS = protocol.STOP_WORDS
 
   /* Korean words that name no topic: of a question ("왜", "뭐예요", "방법"), the
      bound nouns ("수", "것"), which as prefixes would match any word, and the
@@ -171,20 +162,6 @@
     return words
   }
 
-  /* Whether a and b differ by one letter replaced, added or left out */
-  function oneEditApart(a, b) {
-    if (Math.abs(a.length - b.length) > 1)
-      return false
-    var i = 0
-    while (i < a.length && i < b.length && a[i] === b[i])
-      i++
-    if (a.length === b.length)
-      return a.slice(i + 1) === b.slice(i + 1)
-    return a.length < b.length
-      ? a.slice(i) === b.slice(i + 1)
-      : a.slice(i + 1) === b.slice(i)
-  }
-
   /* The index term one letter away from a Hangul word, or null */
   function nearest(head, vocab) {
     if (head.length < MIN_FUZZY || !/^[\uac00-\ud7a3]+$/.test(head))
@@ -193,7 +170,7 @@
       for (var sign = -1; sign <= 1; sign += 2) {
         var candidates = vocab.byLength[head.length + d * sign] || []
         for (var i = 0; i < candidates.length; i++)
-          if (oneEditApart(head, candidates[i]))
+          if (protocol.oneEditApart(head, candidates[i]))
             return candidates[i]
         if (d === 0)
           break
@@ -239,10 +216,13 @@
       if (words !== null && (!best || words.length < best.length))
         best = words
     }
-    /* nouns, each a whole index term, before a verb: "가중치와", "활성화함수" */
+    /* nouns, each a whole index term, before a verb: "가중치와", "활성화함수";
+       but not a word cut into syllables that are nouns of their own ("채운" is
+       no "채" + "운": it is "채우" + "ㄴ") */
+    var hangul = best ? best.filter(function (w) { return HANGUL.test(w) }) : []
     var nouns = best && best.every(function (w) {
       return !HANGUL.test(w) || vocab.terms.has(w)
-    })
+    }) && !(hangul.length > 1 && hangul.some(function (w) { return w.length === 1 }))
     if (!nouns && word.length > 1) {  /* one syllable: "할", "줄" are too many things */
       var stem = stemOf(word, vocab)
       if (stem !== null)
@@ -295,32 +275,13 @@
     return out
   }
 
-  /* The start every inflected form of an English word shares: "gradients" ->
-     "gradient", "saving" -> "sav" (meets "save"), "accumulated" -> "accumulat",
-     "losses" -> "loss", "probabilities" -> "probabilit" */
-  function common(word) {
-    var lower = word.toLowerCase()
-    if (!/^[a-z]+$/.test(lower) || lower.length < 4)
-      return word
-    var stem = lower
-      .replace(/ies$/, "")
-      .replace(/([sxz]|[cs]h)es$/, "$1")
-      .replace(/([^su])s$/, "$1")
-    if (stem === lower) {
-      var cut = lower.replace(/(?:ing|ed)$/, "")
-      if (cut !== lower && cut.length >= 3 && /[aeiouy]/.test(cut))
-        stem = /([^aeiouls])\1$/.test(cut) ? cut.slice(0, -1) : cut
-    }
-    return stem
-  }
-
   /* A word without Hangul as query clauses: a prefix Material completes with a
      wildcard, or each part of a code name, required ("+part*") */
   function latin(word, vocab) {
     var lower = word.toLowerCase()
     if (vocab.compounds.hasOwnProperty(lower))
       return vocab.compounds[lower].map(protocol.part)
-    return [common(word)]
+    return [protocol.wordStart(word)]
   }
 
   /* "torch.nn.Linear" -> "torch^1 nn^1 Linear" */
@@ -338,7 +299,9 @@
       if (protocol.isSyntax(word))
         words.push(word)  /* lunr query syntax typed by the reader: left as it is */
       else
-        words.push.apply(words, korean(word, vocab))
+        words.push.apply(words, korean(word, vocab).map(function (w) {
+          return protocol.nounHead(w, function (head) { return vocab.terms.has(head) })
+        }))
     })
     if (!words.length)
       words = typed  /* only an ending, or the first letter of a word being typed */

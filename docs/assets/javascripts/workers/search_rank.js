@@ -13,8 +13,10 @@
  *
  * Here every entry lunr found is scored again, from the index itself:
  *
- *   score = boost × share × Σ_t idf(t) × (k1 + 1) tf / (k1 + tf)
+ *   score = boost × named × √share × Σ_t idf(t) × (k1 + 1) tf / (k1 + tf)
  *   tf    = Σ_f w_f × n_f(t) / norm_f   (f: title, text, keywords, stems)
+ *   n_f   = the word's count in the field, a word of a code block or of printed
+ *           output counting half (protocol.countWords)
  *   norm  = 1 − b + b × length / average length   (of that field)
  *
  * with lunr's own k1 = 1.2 and b = 0.75, w_f the index's boost of the field
@@ -22,14 +24,18 @@
  * hold the index terms authors marked, tools/index_terms.py, less the words
  * of the entry's title: other names, not the title's words again; and of a Korean
  * entry, the stems of its verbs, tools/search.py), share the part
- * of the query's words the entry
- * contains, and boost the entry's weight in the index (a page's top entry and
+ * of the query's words the entry contains (its square root, protocol.coverage:
+ * a learner's words are often not the guide's), named 2 where the query has
+ * every word of the entry's title or of one of its index terms, of two words or
+ * more (protocol.namedBy), 1 otherwise, and boost the entry's weight in the index (a page's top entry and
  * the sections every lesson repeats weigh less, tools/search.py). A query word
  * matches the index words it starts (Material adds a trailing wildcard), or
  * only itself where search_query.js marks it as a whole word: the namespace of
  * a dotted name ("nn^1 module") and the parts of a code name, which are
  * required ("+num* +py*" for "numpy": the "py" of "NumPy" is not the start of
- * "PyTorch"). The results are then grouped by page again, best first.
+ * "PyTorch"). The results are then grouped by page again, best first, and a
+ * section that scores nearly as high as its page's best is shown beside it
+ * (protocol.showNearBest: Material would hide it under "more").
  *
  * Before Material's worker reads a query, a plain word that starts no index
  * word is corrected (protocol.correctQuery: a British spelling, or one letter
@@ -54,26 +60,11 @@
   var RESULT = protocol.MESSAGE.RESULT
   var K1 = 1.2
   var B = 0.75
-  var TAG = /<[^>]*>/g
   var post = self.postMessage.bind(self)
 
   var FIELDS = ["title", "text", "keywords", "stems"]
   var index = null    /* the documents' words, set up from the SETUP message */
   var query = ""      /* the query being answered */
-
-  /* The words of an HTML field, as the index splits them, counted */
-  function words(html, separator) {
-    var counts = new Map()
-    var length = 0
-    String(html || "").replace(TAG, " ").split(separator).forEach(function (word) {
-      word = word.trim().toLowerCase()
-      if (!word)
-        return
-      counts.set(word, (counts.get(word) || 0) + 1)
-      length++
-    })
-    return { counts: counts, length: length }
-  }
 
   function setup(data) {
     var separator = new RegExp(data.config.separator)
@@ -86,7 +77,7 @@
       var entry = { boost: typeof doc.boost === "number" ? doc.boost : 1 }
       var seen = new Set()
       FIELDS.forEach(function (field) {
-        entry[field] = words(doc[field], separator)
+        entry[field] = protocol.countWords(doc[field], separator)
         if (field === "keywords")  /* other names: a word of the title counts once */
           entry.title.counts.forEach(function (_, word) {
             entry.keywords.length -= entry.keywords.counts.get(word) || 0
@@ -95,6 +86,7 @@
         lengths[field] += entry[field].length
         entry[field].counts.forEach(function (_, word) { seen.add(word) })
       })
+      entry.phrases = protocol.phrasesOf(doc.title, doc.keywords, separator)
       docs.set(doc.location, entry)
       seen.forEach(function (word) {
         if (!vocabulary.has(word))
@@ -184,7 +176,8 @@
       found++
       total += idf(term) * (K1 + 1) * tf / (K1 + tf)
     })
-    return doc.boost * (found / terms.length) * total
+    var named = protocol.namedBy(doc.phrases, terms) ? protocol.PHRASE_BOOST : 1
+    return doc.boost * named * protocol.coverage(found, terms.length) * total
   }
 
   function rank(result) {
@@ -214,7 +207,9 @@
         pages.set(page, [])
       pages.get(page).push(item)
     })
-    return Object.assign({}, result, { items: Array.from(pages.values()) })
+    return Object.assign({}, result, {
+      items: Array.from(pages.values()).map(protocol.showNearBest)
+    })
   }
 
   /* Registered before Material's worker: sees each message before it does */
