@@ -20,7 +20,8 @@ import re
 from collections.abc import Collection
 from pathlib import Path
 
-from tools import glossary_file, search
+from tools import glossary_file
+from tools.math_text import plain_math
 
 # Markdown a tooltip (an HTML title, plain text) cannot show: code and math marks, emphasis.
 _MARKUP = re.compile(r"[`$]|\*\*|__")
@@ -34,7 +35,7 @@ def tooltip_text(meaning: str) -> str:
     >>> tooltip_text(r"The number $\eta$, and $C_\text{in} \times k \times k$ weights.")
     'The number η, and Cᵢₙ × k × k weights.'
     """
-    return " ".join(_MARKUP.sub("", search.plain_math(meaning)).split())
+    return " ".join(_MARKUP.sub("", plain_math(meaning)).split())
 
 
 def definitions(glossary: Path, with_counterpart: bool) -> dict[str, str]:

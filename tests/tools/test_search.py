@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.conftest import LESSONS, PROJECT
-from tools import search
+from tools import math_text, search
 
 ZWSP = search.ZERO_WIDTH_SPACE
 GLOSSARY = PROJECT.docs_dir / "ko" / "glossary.md"
@@ -360,7 +360,7 @@ def test_search_config_adds_the_index_terms_field_unless_the_plugin_names_it():
     ],
 )
 def test_plain_math_shows_formulas_as_text(html, text):
-    assert search.plain_math(html) == text
+    assert math_text.plain_math(html) == text
 
 
 def test_write_index_gives_sections_their_index_terms_and_plain_math(tmp_path):
