@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,7 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -101,20 +101,37 @@ def browser() -> Iterator[Browser]:
         yield launched
 
 
-def tutorial_screenshot(path: str, palette: str) -> Path | None:
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    """The folder of the screenshots the browser tests take for a person to look at.
+
+    ``NNGUIDE_SCREENSHOTS`` names it; by default it is in pytest's temporary folder
+    (``/tmp/pytest-of-<user>/pytest-<n>/screenshots``), so the tests write nothing into
+    the checkout.
+    """
+    folder = Path(os.environ.get("NNGUIDE_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def tutorial_screenshot(folder: Path, path: str, palette: str) -> Path | None:
     """Where the crawl saves a tutorial page's full-page screenshot, for a person to look at."""
     parts = path.strip("/").split("/")
     lang = parts[0] if parts[0] in PROJECT.codes else PROJECT.default.code
     rest = parts[1:] if parts[0] in PROJECT.codes else parts
     if len(rest) != 2 or rest[0] != "tutorials":
         return None
-    return SCREENSHOTS / f"{lang}-{rest[1]}-{palette}.jpg"
+    return folder / f"{lang}-{rest[1]}-{palette}.jpg"
 
 
 @pytest.fixture(scope="session")
-def visits(site, browser) -> dict[str, Visit]:
+def visits(site, browser, screenshots) -> dict[str, Visit]:
     """Every page of the site, visited once (:func:`tests.browser.crawl.crawl`)."""
     assert AXE.exists(), f"{AXE} is missing: run `npm ci` (package.json's devDependencies)"
     return crawl(
-        browser, site.url, site.pages(), AXE.read_text(encoding="utf-8"), tutorial_screenshot
+        browser,
+        site.url,
+        site.pages(),
+        AXE.read_text(encoding="utf-8"),
+        functools.partial(tutorial_screenshot, screenshots),
     )

@@ -19,7 +19,7 @@ from collections import Counter
 
 import pytest
 
-from tests.browser.conftest import AXE, SCREENSHOTS
+from tests.browser.conftest import AXE
 from tests.browser.crawl import AXE_RESULT, AXE_START
 from tests.conftest import PROJECT
 from tools import tooltips
@@ -282,13 +282,12 @@ def test_katex_is_loaded_by_exactly_the_pages_with_math(visits):
     [(lang, path) for lang in ("en", "ko") for path in ("", "tutorials/05_training_a_classifier/")],
 )
 @pytest.mark.parametrize("width", [375, 1280])
-def test_phone_and_desktop_screenshots(site, browser, lang, path, width):
+def test_phone_and_desktop_screenshots(site, browser, screenshots, lang, path, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto(site.url + ("ko/" if lang == "ko" else "") + path)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     name = path.strip("/").split("/")[-1] or "home"
-    target = SCREENSHOTS / f"{width}px-{lang}-{name}.png"
+    target = screenshots / f"{width}px-{lang}-{name}.png"
     page.screenshot(path=str(target), full_page=False)
     context.close()
     assert target.stat().st_size > 10_000

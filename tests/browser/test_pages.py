@@ -2,8 +2,10 @@
 
 Also: the language switcher lands on the counterpart page both ways, the
 download links return the script and a valid notebook, and each tutorial page
-is photographed in both languages and both colour schemes into
-``artifacts/screenshots/`` for a person to look at.
+is photographed in both languages and both colour schemes, for a person to look at,
+into the ``screenshots`` folder (``NNGUIDE_SCREENSHOTS``, or pytest's temporary
+folder: the path is printed). The pages are visited once, by the session's crawl
+(``tests/browser/crawl.py``).
 """
 
 from __future__ import annotations
@@ -151,6 +153,10 @@ def test_every_tutorial_is_photographed_in_both_schemes_with_its_images_loaded(v
         for name in lessons(lang)
     }
     assert set(photographed) == expected
+    folders = {
+        target.parent for visit in photographed.values() for target in visit.screenshots.values()
+    }
+    print(f"\n{2 * len(photographed)} screenshots in {', '.join(map(str, folders))}")
     for path, visit in photographed.items():
         assert visit.broken_images == [], path
         assert set(visit.screenshots) == set(SCHEMES)
