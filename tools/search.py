@@ -698,10 +698,12 @@ def compounds(entries: Iterable[dict[str, Any]], separator: str) -> dict[str, li
     """
     split = re.compile(separator)
     found: dict[str, list[str]] = {}
+    seen: set[str] = set()  # a name recurs in many entries: it is split once
     for entry in entries:
         for field in ("title", "text"):
             plain = _TAG.sub(" ", str(entry.get(field, "")))
-            for name in set(_IDENTIFIER.findall(plain)):
+            for name in set(_IDENTIFIER.findall(plain)) - seen:
+                seen.add(name)
                 parts = [part.lower() for part in split.split(name) if part]
                 if len(parts) > 1:
                     found.setdefault(name.lower(), parts)
