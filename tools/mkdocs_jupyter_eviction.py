@@ -10,7 +10,10 @@ notion of several builds sharing one cache; no issue filed yet.)
 The workaround: each language's build gets a ``cache_dir`` of its own, set in the
 build's ``on_pre_build`` before mkdocs-jupyter reads it (:func:`use`). A dirty rebuild
 (``mkdocs serve --dirty``) renders only the changed pages, so it gets a copy of its own
-(filled once per language), which keeps the full builds' entries intact.
+(filled once per language), which keeps the full builds' entries intact. A dirty
+rebuild evicts the entries of every page it did not render, so before each one the
+full builds' entries it lacks are copied in again: a lesson whose code did not change
+is not converted again when its prose is edited after another page was.
 
 This module is the only code that changes mkdocs-jupyter's configuration.
 ``tests/tools/test_mkdocs_jupyter_eviction.py`` fails once upstream keeps the other
@@ -37,7 +40,8 @@ def cache_dir(cache: Path, code: str, dirty: bool, seeded: set[str]) -> Path:
 
     Returns:
         ``<cache>/mkdocs-jupyter/<code>``, or for a dirty rebuild
-        ``<cache>/mkdocs-jupyter/dirty/<code>`` (filled from the former once).
+        ``<cache>/mkdocs-jupyter/dirty/<code>`` (filled from the former once, then
+        given back the former's entries it lost).
     """
     folder = Path(cache) / PLUGIN / code
     if not dirty:
@@ -45,6 +49,10 @@ def cache_dir(cache: Path, code: str, dirty: bool, seeded: set[str]) -> Path:
     serving = Path(cache) / PLUGIN / "dirty" / code
     if code not in seeded and folder.is_dir():
         shutil.copytree(folder, serving, dirs_exist_ok=True)
+    elif folder.is_dir():  # what the last dirty rebuild evicted
+        for entry in folder.glob("*.json"):
+            if not (serving / entry.name).exists():
+                shutil.copy2(entry, serving / entry.name)
     seeded.add(code)
     return serving
 
