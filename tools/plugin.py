@@ -129,6 +129,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         self.usage_memo: usage.Memo = {}
         # language -> lesson -> code names linked: (to the API pages, to PyTorch)
         self.code_links: dict[str, dict[str, tuple[int, int]]] = {}
+        self.index_memo: search.IndexMemo = {}  # the search indexes last written
 
     @property
     def site(self) -> site_config.Project:
@@ -466,6 +467,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
                 language.code: index_terms.by_location(self._index_entries(language.code))
                 for language in self.site.languages
             },
+            self.index_memo,
         )
         for code, count in written:
             log.info("Search index for '%s': %d sections", code, count)
