@@ -44,7 +44,8 @@ event                  step
                        mkdocs-jupyter entries' hashes), :func:`tools.search.page_sections`
                        (from the search plugin's written index); the last:
                        :func:`tools.usage.report`, :func:`tools.search.write_indexes`
-                       (each section's index terms: :func:`tools.index_terms.collect`),
+                       (each section's index terms: :func:`tools.index_terms.collect`;
+                       the indexes last written kept for serve's rebuilds),
                        :meth:`tools.publish.Staging.finish` (the swap)
 ``on_build_error``     releases the site lock, :meth:`tools.publish.Staging.discard`
 ``on_shutdown``        :meth:`tools.publish.Staging.discard` (an interrupted build)
