@@ -325,14 +325,28 @@ def code_without_comments(source: str) -> str:
     return "\n".join(line.rstrip() for line in stripped.splitlines() if line.strip())
 
 
-def installed_versions(names) -> dict[str, str | None]:
-    """The installed version of each distribution (None if it is not installed)."""
+# (environment stamp, distribution) -> its version: looked up once per environment
+_KNOWN_VERSIONS: dict[tuple[str, str], str | None] = {}
+
+
+def installed_versions(names, environment: str | None = None) -> dict[str, str | None]:
+    """The installed version of each distribution (None if it is not installed).
+
+    ``environment``: a hash of the environment's stamps (the installed-package folders'
+    times and sizes, see :func:`_environment_stamps`); the versions found under it are
+    kept for the next look-up under it (``mkdocs serve`` checks a script at each edit).
+    """
     versions: dict[str, str | None] = {}
     for name in sorted(names):
+        if environment is not None and (environment, name) in _KNOWN_VERSIONS:
+            versions[name] = _KNOWN_VERSIONS[environment, name]
+            continue
         try:
             versions[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
             versions[name] = None
+        if environment is not None:
+            _KNOWN_VERSIONS[environment, name] = versions[name]
     return versions
 
 
@@ -360,13 +374,14 @@ def _cached(example: Example):
         return None
 
 
-def _is_fresh(fresh, cached, package_digest: str) -> bool:
+def _is_fresh(fresh, cached, package_digest: str, environment: str | None = None) -> bool:
     """Whether ``cached`` was executed from the same code in the same environment."""
     record = cached.metadata.get(METADATA_KEY, {})
     recorded = record.get("distributions")
     if not isinstance(recorded, dict) or "key" not in record:
         return False
-    return record["key"] == cache_key(fresh, package_digest, installed_versions(recorded))
+    versions = installed_versions(recorded, environment)
+    return record["key"] == cache_key(fresh, package_digest, versions)
 
 
 def notebook_digest(notebook) -> str:
@@ -815,6 +830,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
     environment = _environment_stamps(project)
     if force or state.get("environment") != environment:
         state = {"environment": environment, "examples": {}}
+    environment_key = hashlib.sha256(json.dumps(environment).encode()).hexdigest()
     known = state["examples"]
     results: list[Result] = []
     to_check = []
@@ -845,7 +861,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
             log(f"{shown}: its content differs from what execution wrote; executing it again")
             cached = None
         key_base = _key_base(project, package_digest, example.lang)
-        if cached is not None and _is_fresh(fresh, cached, key_base):
+        if cached is not None and _is_fresh(fresh, cached, key_base, environment_key):
             merged = _with_new_prose(fresh, cached)
             merged.metadata[METADATA_KEY]["script"] = example.label
             _seal(merged)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -249,7 +250,17 @@ def read(example: Example) -> Lesson:
     """
     stat = example.script.stat()
     parsed = _read(example, stat.st_mtime_ns, stat.st_size)
-    return Lesson(example, parsed.text, copy.deepcopy(parsed.notebook), parsed.starts)
+    return Lesson(example, parsed.text, _copy(parsed.notebook), parsed.starts)
+
+
+def _copy(notebook: Any) -> Any:
+    """A deep copy of a parsed notebook (through its JSON: ~10x faster than ``deepcopy``)."""
+    import nbformat
+
+    try:
+        return nbformat.from_dict(json.loads(json.dumps(notebook)))
+    except (TypeError, ValueError):  # not JSON (no parsed script is)
+        return copy.deepcopy(notebook)
 
 
 @functools.lru_cache(maxsize=256)

@@ -10,7 +10,12 @@ notion of several builds sharing one cache; no issue filed yet.)
 The workaround: each language's build gets a ``cache_dir`` of its own, set in the
 build's ``on_pre_build`` before mkdocs-jupyter reads it (:func:`use`). A dirty rebuild
 (``mkdocs serve --dirty``) renders only the changed pages, so it gets a copy of its own
-(filled once per language), which keeps the full builds' entries intact.
+(filled once per language), which keeps the full builds' entries. A dirty rebuild
+evicts the entries of every page it did not render, so before each one the entries
+of either folder that the other lacks are copied into it (atomically): the full
+builds' entries come back, and what the dirty rebuilds converted is kept (the next
+full build uses it or evicts it). A lesson whose code did not change is not converted
+again when its prose is edited after another page was.
 
 This module is the only code that changes mkdocs-jupyter's configuration.
 ``tests/tools/test_mkdocs_jupyter_eviction.py`` fails once upstream keeps the other
@@ -22,6 +27,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 from typing import Any
+
+from tools.files import write_atomic
 
 PLUGIN = "mkdocs-jupyter"
 
@@ -37,7 +44,8 @@ def cache_dir(cache: Path, code: str, dirty: bool, seeded: set[str]) -> Path:
 
     Returns:
         ``<cache>/mkdocs-jupyter/<code>``, or for a dirty rebuild
-        ``<cache>/mkdocs-jupyter/dirty/<code>`` (filled from the former once).
+        ``<cache>/mkdocs-jupyter/dirty/<code>`` (filled from the former once; then
+        each gets the entries of the other that it lacks).
     """
     folder = Path(cache) / PLUGIN / code
     if not dirty:
@@ -45,8 +53,20 @@ def cache_dir(cache: Path, code: str, dirty: bool, seeded: set[str]) -> Path:
     serving = Path(cache) / PLUGIN / "dirty" / code
     if code not in seeded and folder.is_dir():
         shutil.copytree(folder, serving, dirs_exist_ok=True)
+    elif code in seeded:
+        _add_missing(folder, serving)  # what the last dirty rebuild evicted
+        _add_missing(serving, folder)  # what the dirty rebuilds converted
     seeded.add(code)
     return serving
+
+
+def _add_missing(source: Path, target: Path) -> None:
+    """Copy into ``target`` each entry of ``source`` it lacks (atomically)."""
+    if not source.is_dir():
+        return
+    for entry in source.glob("*.json"):
+        if not (target / entry.name).exists():
+            write_atomic(target / entry.name, entry.read_bytes())
 
 
 def use(config: Any, folder: Path) -> bool:

@@ -19,7 +19,8 @@ event                  step
                        :mod:`tools.mkdocs_jupyter_eviction` (its entries checked:
                        :func:`tools.files.verify_folder`), :func:`tools.execute.build`
                        (``NNGUIDE_EXECUTE=0``: :func:`tools.execute.check_notebooks`)
-``on_files``           :func:`tools.site_files.search_worker`,
+``on_files``           mkdocstrings' compiled templates cached on disk (as the theme's);
+                       :func:`tools.site_files.search_worker`,
                        :func:`tools.site_files.add` (:mod:`tools.downloads`); a tutorial
                        page's source becomes :func:`tools.render.code_notebook` (what
                        mkdocs-jupyter converts: the code cells, comments masked)
@@ -43,7 +44,8 @@ event                  step
                        mkdocs-jupyter entries' hashes), :func:`tools.search.page_sections`
                        (from the search plugin's written index); the last:
                        :func:`tools.usage.report`, :func:`tools.search.write_indexes`
-                       (each section's index terms: :func:`tools.index_terms.collect`),
+                       (each section's index terms: :func:`tools.index_terms.collect`;
+                       the indexes last written kept for serve's rebuilds),
                        :meth:`tools.publish.Staging.finish` (the swap)
 ``on_build_error``     releases the site lock, :meth:`tools.publish.Staging.discard`
 ``on_shutdown``        :meth:`tools.publish.Staging.discard` (an interrupted build)
@@ -128,6 +130,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         self.usage_memo: usage.Memo = {}
         # language -> lesson -> code names linked: (to the API pages, to PyTorch)
         self.code_links: dict[str, dict[str, tuple[int, int]]] = {}
+        self.index_memo: search.IndexMemo = {}  # the search indexes last written
 
     @property
     def site(self) -> site_config.Project:
@@ -226,14 +229,34 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         build, which otherwise compiles Material's templates again each time.
         """
         if self.config.theme_cache:
-            folder = self.site.cache_dir / "jinja"
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = BytecodeCache(str(folder))
+            env.bytecode_cache = BytecodeCache(str(self._template_cache("jinja")))
         return env
+
+    def _template_cache(self, *parts: str) -> Path:
+        folder = self.site.cache_dir.joinpath(*parts)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def _cache_docstring_templates(self, config: Any) -> None:
+        """Keep mkdocstrings' compiled templates on disk too, in a folder of their own.
+
+        Its handler (``BaseHandler.env``) also compiles its templates again in every
+        build and every language's build. Called before the pages are read (``on_env``
+        comes after), so the handler is made here, as the first API page would.
+        """
+        docstrings = config.plugins.get("mkdocstrings")
+        if not self.config.theme_cache or docstrings is None:
+            return
+        if not docstrings.config.get("enabled", True):
+            return
+        handler = docstrings.get_handler(docstrings.config["default_handler"])
+        folder = self._template_cache("jinja", "mkdocstrings", handler.name)
+        handler.env.bytecode_cache = BytecodeCache(str(folder))
 
     @event_priority(-110)  # after mkdocs-static-i18n (-100) rebuilt the file list
     def on_files(self, files: Files, *, config: Any) -> Files:
         assert self.downloads is not None
+        self._cache_docstring_templates(config)
         try:
             config.extra["nnguide_page"]["worker"] = site_files.search_worker(files)
             files = site_files.add(files, config, self.site, self.downloads)
@@ -445,6 +468,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
                 language.code: index_terms.by_location(self._index_entries(language.code))
                 for language in self.site.languages
             },
+            self.index_memo,
         )
         for code, count in written:
             log.info("Search index for '%s': %d sections", code, count)

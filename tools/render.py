@@ -25,9 +25,10 @@ A lesson's Markdown cells and its code cells take two roads:
 :func:`assemble` puts the code cells in their places; a code cell tagged ``solution``
 (an exercise's solution, ``# %% tags=["solution"]``) is shown folded, in a Material
 ``question`` admonition. The code cells are cached on disk
-by a hash of the HTML and the notebook they came from (:class:`RenderCache`), so an
+by a hash of the HTML and the masked code they came from (:class:`RenderCache`), so an
 unchanged notebook is transformed once, not once per build or per ``mkdocs serve``
-reload; the Markdown is rendered every build, like a page's.
+reload, and an edit of a comment transforms nothing again (:func:`with_comments` puts
+the comments into the cached cells); the Markdown is rendered every build, like a page's.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from tools import linkcode
 from tools.files import drop, read_cached, write_atomic, write_cached
 
 # Bump when the transform's output changes, so cached pages are rebuilt.
-VERSION = "7"
+VERSION = "8"
 
 _CELL_ID = re.compile(r"^cell-id=cell-(\d+)$")
 SOLUTION_TAG = "solution"  # a code cell shown folded, as an exercise's solution
@@ -143,6 +144,50 @@ def _restore_comments(pre: Any, source: str) -> None:
         return
     for span, text in zip(spans, texts, strict=True):
         span.text = text
+
+
+# A masked comment in a transformed code block (:func:`code_cells` of masked code).
+_MASKED_SPAN = re.compile(
+    r'<span class="(?:' + "|".join(sorted(_COMMENT_CLASSES)) + r')">' + MASKED_COMMENT + "</span>"
+)
+
+
+def with_comments(cells: Cells, notebook: dict[str, Any]) -> Cells | None:
+    """``cells`` made from masked code, with ``notebook``'s comments put back in order.
+
+    Each masked comment of a cell's code block (a comment span holding ``#``) takes the
+    text of the cell's next comment, escaped as the rest of the HTML is: the same
+    HTML as :func:`code_cells` gives for the code with its comments.
+
+    Returns:
+        The cells with their comments; None if a cell's masked comments are not as
+        many as its comments (the caller then makes the cells from the code as it is).
+
+    >>> cell = '<div class="nb-cell"><code>x <span class="c1">#</span></code></div>'
+    >>> notebook = {"cells": [{"cell_type": "code", "source": "x  # a < b"}]}
+    >>> with_comments(Cells({0: cell}), notebook).html[0]
+    '<div class="nb-cell"><code>x <span class="c1"># a &lt; b</span></code></div>'
+    """
+    sources = notebook.get("cells", [])
+    shown: dict[int, str] = {}
+    for index, text in cells.html.items():
+        source = "".join(sources[index].get("source", "")) if index < len(sources) else ""
+        found = comments(source)
+        if not found:
+            shown[index] = text
+            continue
+        spans = list(_MASKED_SPAN.finditer(text))
+        if len(spans) != len(found):
+            return None
+        parts, end = [], 0
+        for span, comment in zip(spans, found, strict=True):
+            start, stop = span.span()
+            opening = text[start : text.index(">", start) + 1]
+            parts += [text[end:start], opening, html.escape(comment, quote=False), "</span>"]
+            end = stop
+        parts.append(text[end:])
+        shown[index] = "".join(parts)
+    return Cells(shown, cells.figures)
 
 
 def _code_block(
@@ -524,11 +569,28 @@ class RenderCache:
         resolver: linkcode.Resolver | None = None,
         figure_label: str = "{description}",
     ) -> Cells:
-        """The transformed code cells, from the cache or made now (and cached)."""
+        """The transformed code cells, from the cache or made now (and cached).
+
+        The cells are made and kept with their comments masked (:func:`mask_comments`),
+        and the notebook's comments are put back into them (:func:`with_comments`): an
+        edit of a comment transforms nothing again (no name is linked again, so
+        ``mkdocs serve`` need not import torch for it).
+        """
         links = resolver.fingerprint() if resolver else ""
+        notebook = json.loads(notebook_text)
+        masked = code_only(notebook, masked=True)
+        key = self.key(content, json.dumps(masked, ensure_ascii=False), links, figure_label)
+        page = self.get(key)
+        if page is None:
+            page = code_cells(content, masked, resolver, figure_label)
+            self.put(key, page)
+        shown = with_comments(page, notebook)
+        if shown is not None:
+            return shown
+        # The masked comments could not be told apart: the cells are made with them.
         key = self.key(content, notebook_text, links, figure_label)
         page = self.get(key)
         if page is None:
-            page = code_cells(content, json.loads(notebook_text), resolver, figure_label)
+            page = code_cells(content, notebook, resolver, figure_label)
             self.put(key, page)
         return page

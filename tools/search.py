@@ -587,10 +587,12 @@ def compounds(entries: Iterable[dict[str, Any]], separator: str) -> dict[str, li
     """
     split = re.compile(separator)
     found: dict[str, list[str]] = {}
+    seen: set[str] = set()  # a name recurs in many entries: it is split once
     for entry in entries:
         for field in ("title", "text"):
             plain = _TAG.sub(" ", str(entry.get(field, "")))
-            for name in set(_IDENTIFIER.findall(plain)):
+            for name in set(_IDENTIFIER.findall(plain)) - seen:
+                seen.add(name)
                 parts = [part.lower() for part in split.split(name) if part]
                 if len(parts) > 1:
                     found.setdefault(name.lower(), parts)
@@ -614,6 +616,11 @@ def recap_anchors(locations: Iterable[str]) -> set[str]:
     return {anchor for anchor, found in pages.items() if len(found) >= RECAP_MIN_PAGES}
 
 
+# Per language root: (hash of what the files were made from, the files' bytes by name,
+# the segmenter's cache keys they used, the number of sections); see write_index.
+IndexMemo = dict[str, tuple[str, dict[str, bytes], set[str], int]]
+
+
 def write_index(
     site_dir: Path,
     root: str,
@@ -621,6 +628,7 @@ def write_index(
     entries: Iterable[dict[str, Any]],
     segmenter: Segmenter | None = None,
     keywords: dict[str, list[str]] | None = None,
+    memo: IndexMemo | None = None,
 ) -> int:
     """Write one language's ``search/search_index.json`` (and ``terms.json``).
 
@@ -635,13 +643,33 @@ def write_index(
         keywords: The index terms of sections, by location relative to ``root``
             (:func:`tools.index_terms.by_location`); a section's go in its
             :data:`KEYWORDS_FIELD`.
+        memo: The files last written for each root, with a hash of what they were
+            made from (``mkdocs serve`` keeps it across rebuilds): unchanged inputs
+            write the same bytes again without making them again.
 
     Returns:
         The number of sections written.
     """
+    entries = list(entries)
+    folder = Path(site_dir) / root / "search"
+    key = ""
+    if memo is not None:
+        segmented = None if segmenter is None else str(segmenter.path)
+        made_from = [root, config, entries, keywords, segmenter is not None, segmented]
+        key = hashlib.sha256(
+            json.dumps(made_from, sort_keys=True, ensure_ascii=False, default=str).encode()
+        ).hexdigest()
+        kept = memo.get(root)
+        if kept is not None and kept[0] == key:
+            _, outputs, used, count = kept
+            if segmenter is not None:
+                segmenter.used |= used  # what the segmenter's cache keeps
+            for name, data in outputs.items():
+                write_atomic(folder / name, data)
+            return count
+    before = set(segmenter.used) if segmenter is not None else set()
     vocabulary = segmenter.vocabulary() if segmenter is not None else None
     docs = []
-    entries = list(entries)
     sectioned = {
         entry["location"].partition("#")[0] for entry in entries if "#" in entry["location"]
     }
@@ -671,20 +699,24 @@ def write_index(
             if stems:
                 entry[STEMS_FIELD] = " ".join(stems)
         docs.append(entry)
-    folder = Path(site_dir) / root / "search"
     data = {"config": config, "docs": docs}
     names = compounds(docs, config["separator"])
-    write_atomic(folder / "compounds.json", json.dumps(names, separators=(",", ":")).encode())
-    write_atomic(
-        folder / "search_index.json",
-        json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
-    )
+    outputs = {
+        "compounds.json": json.dumps(names, separators=(",", ":")).encode(),
+        "search_index.json": json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(
+            "utf-8"
+        ),
+    }
     if vocabulary is not None and segmenter is not None:
         vocabulary.conjugate(segmenter.conjugations)
-        write_atomic(
-            folder / "terms.json",
-            json.dumps(vocabulary.as_json(), ensure_ascii=False, separators=(",", ":")).encode(),
-        )
+        outputs["terms.json"] = json.dumps(
+            vocabulary.as_json(), ensure_ascii=False, separators=(",", ":")
+        ).encode()
+    for name, output in outputs.items():
+        write_atomic(folder / name, output)
+    if memo is not None:
+        used = segmenter.used - before if segmenter is not None else set()
+        memo[root] = (key, outputs, used, len(docs))
     return len(docs)
 
 
@@ -741,6 +773,7 @@ def write_indexes(
     options: Any,
     segmenter: Segmenter,
     keywords: dict[str, dict[str, list[str]]] | None = None,
+    memo: IndexMemo | None = None,
 ) -> list[tuple[str, int]]:
     """Every language's index (:func:`write_index`) and sitemap, from its pages' sections.
 
@@ -752,6 +785,7 @@ def write_indexes(
         options: The search plugin's options.
         segmenter: Segments the languages that ask for it.
         keywords: Language -> the index terms of its sections, by location.
+        memo: The indexes last written (:func:`write_index`), kept across rebuilds.
 
     Returns:
         ``(language, sections written)`` of each language that has pages.
@@ -771,6 +805,7 @@ def write_indexes(
             entries,
             segmenter if language.segmenter else None,
             (keywords or {}).get(language.code),
+            memo,
         )
         # Every page of the language, tutorials included (mkdocs-static-i18n's own
         # sitemap lists the pages it saw as documentation pages).

@@ -15,6 +15,7 @@ of a word too, and that whole word is marked.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Collection
@@ -81,17 +82,30 @@ def abbreviations(markdown: str, terms: dict[str, str], attached: bool = False) 
     *[학습이]: training: ...
     """
     lines: dict[str, str] = {}
+    # A form that is not in the text at all (most of the glossary) is not searched for.
     for term, text in terms.items():
         for form in dict.fromkeys((term, term[:1].upper() + term[1:])):
-            if re.search(rf"\b{re.escape(form)}\b", markdown):
+            if form in markdown and _whole(form).search(markdown):
                 lines[form] = text
     if attached:
         by_length = sorted(terms, key=len, reverse=True)
         for term in by_length:  # a longer term first: 학습률을 is 학습률's, not 학습's
-            for match in re.finditer(rf"(?<!\w){re.escape(term)}\w+", markdown):
+            if term not in markdown:
+                continue
+            for match in _attached(term).finditer(markdown):
                 if match.group(0) not in terms:
                     lines.setdefault(match.group(0), terms[term])
     return "\n".join(f"*[{form}]: {text}" for form, text in lines.items())
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole(form: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(form)}\b")
+
+
+@functools.lru_cache(maxsize=4096)
+def _attached(term: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(term)}\w+")
 
 
 _MARKS = re.compile(r'<(/?)h([1-6])\b[^>]*>|<abbr title="([^"]*)">(.*?)</abbr>', re.S)

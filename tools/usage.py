@@ -8,11 +8,15 @@ Both answers, which lessons use what and which public objects none uses, are kep
 disk (``.cache/usage``) under a hash of everything they depend on: the scripts, the
 resolver's fingerprint (the nnguide sources, the API pages' modules, the inventory)
 and this module's code. A build whose scripts and package did not change reads them
-back without parsing a lesson or importing nnguide (and torch).
+back without parsing a lesson or importing nnguide (and torch). Each lesson's answer
+is kept there too, under a hash of its code's syntax trees (comments and blank lines
+do not count): after an edit of a lesson's prose or comments (``mkdocs serve``), no
+name is resolved again, so nnguide and torch are not imported.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import re
@@ -52,7 +56,7 @@ def find(
         cache_dir,
         "usage",
         _key(project, resolver),
-        lambda: _find(project, resolver, memo),
+        lambda: _find(project, resolver, memo, cache_dir),
         lambda data: {
             lang: {name: [tuple(user) for user in users] for name, users in found.items()}
             for lang, found in data.items()
@@ -60,21 +64,78 @@ def find(
     )
 
 
-def _find(project: config.Project, resolver: linkcode.Resolver, memo: Memo) -> Usage:
+def _find(
+    project: config.Project,
+    resolver: linkcode.Resolver,
+    memo: Memo,
+    cache_dir: Path | None = None,
+) -> Usage:
     usage: Usage = {}
+    kept: set[Path] = set()  # each lesson's answer on disk, when none came from the memo
+    remembered = False
     for example in lessons.discover(project):
         lesson = lessons.read(example)
         sources = lesson.code()
         found = usage.setdefault(example.lang, {})
         key = (resolver.fingerprint(), sources)
-        if key not in memo:
-            memo[key] = linkcode.lesson_usage(sources, resolver)
+        if key in memo:
+            remembered = True
+        else:
+            memo[key] = _lesson_usage(sources, resolver, cache_dir, kept)
         for identifier in memo[key]:
             found.setdefault(identifier, []).append((example.name, lesson.title or example.name))
     for by_identifier in usage.values():
         for used_by in by_identifier.values():
             used_by.sort()
+    if cache_dir is not None and kept and not remembered:  # the older answers go
+        for old in Path(cache_dir).glob("lesson-*.json"):
+            if old not in kept:
+                old.unlink(missing_ok=True)
     return usage
+
+
+def code_digest(sources: tuple[str, ...]) -> str:
+    """A hash of code cells that only a change of their syntax trees changes.
+
+    The names a lesson uses are read from its cells' syntax trees (:mod:`ast`), which
+    hold neither comments nor blank lines; a cell that does not parse counts as text.
+
+    >>> code_digest(("x = 1  # one\\n\\ny = x",)) == code_digest(("x = 1\\ny = x  # two",))
+    True
+    >>> code_digest(("x = 1",)) == code_digest(("x = 2",))
+    False
+    """
+    digest = hashlib.sha256()
+    for source in sources:
+        try:
+            digest.update(ast.dump(ast.parse(source)).encode("utf-8"))
+        except SyntaxError:
+            digest.update(b"\0text\0" + source.encode("utf-8"))
+        digest.update(b"\0cell\0")
+    return digest.hexdigest()
+
+
+def _lesson_usage(
+    sources: tuple[str, ...],
+    resolver: linkcode.Resolver,
+    cache_dir: Path | None,
+    kept: set[Path],
+) -> set[str]:
+    """:func:`tools.linkcode.lesson_usage`, kept in ``cache_dir/lesson-<key>.json``."""
+    if cache_dir is None:
+        return linkcode.lesson_usage(sources, resolver)
+    key = hashlib.sha256(
+        f"{resolver.fingerprint()}\n{_CODE}\n{code_digest(sources)}".encode()
+    ).hexdigest()
+    path = Path(cache_dir) / f"lesson-{key}.json"
+    kept.add(path)
+    try:
+        return set(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        pass
+    used = linkcode.lesson_usage(sources, resolver)
+    write_atomic(path, json.dumps(sorted(used)).encode("utf-8"))
+    return used
 
 
 def public_api(resolver: linkcode.Resolver, cache_dir: Path | None = None) -> set[str]:

@@ -282,3 +282,22 @@ def test_a_truncated_executed_notebook_is_named_and_executed_again(tmp_path, fak
     assert fake_kernel == ["examples/en/02_second.py"]
     assert lines[0] == f"{shown}: not a readable notebook (truncated?); executing it again"
     assert execute.is_intact(nbformat.read(path, as_version=4))
+
+
+def test_installed_versions_are_looked_up_once_per_environment(monkeypatch):
+    looked_up: list[str] = []
+
+    def version(name):
+        looked_up.append(name)
+        if name == "absent":
+            raise execute.importlib.metadata.PackageNotFoundError(name)
+        return f"{name}-1.0"
+
+    monkeypatch.setattr(execute.importlib.metadata, "version", version)
+    expected = {"absent": None, "torch": "torch-1.0"}
+    assert execute.installed_versions({"torch", "absent"}, "env-a") == expected
+    assert execute.installed_versions({"torch", "absent"}, "env-a") == expected
+    assert looked_up == ["absent", "torch"], "the same environment: not looked up again"
+    assert execute.installed_versions({"torch"}, "env-b") == {"torch": "torch-1.0"}
+    assert execute.installed_versions({"torch"}) == {"torch": "torch-1.0"}
+    assert looked_up == ["absent", "torch", "torch", "torch"], "another environment, or none"

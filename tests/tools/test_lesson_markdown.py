@@ -90,13 +90,13 @@ def test_a_code_cell_whose_html_differs_from_its_source_stops_the_build(tmp_path
         render.code_cells(content, notebook)
 
 
-def test_the_render_cache_returns_the_cells_it_stored(tmp_path):
+def test_the_render_cache_returns_the_cells_it_stored(tmp_path, monkeypatch):
     notebook = lesson_fixture.notebook()
     content = jupyter_html(notebook, tmp_path)
-    cache = render.RenderCache(tmp_path / "cache")
-    made = cache.render(content, json.dumps(notebook))
-    key = cache.key(content, json.dumps(notebook), "", "{description}")
-    assert cache.get(key) == made and sorted(made.html) == [1, 3, 5]
+    made = render.RenderCache(tmp_path / "cache").render(content, json.dumps(notebook))
+    assert sorted(made.html) == [1, 3, 5]
+    monkeypatch.setattr(render, "code_cells", lambda *args: pytest.fail("made again"))
+    assert render.RenderCache(tmp_path / "cache").render(content, json.dumps(notebook)) == made
 
 
 def article(path) -> str:
@@ -292,3 +292,25 @@ def test_each_figure_has_a_numbered_caption_in_the_page_language(tmp_path):
     assert [f.xpath("string(figcaption)") for f in figures] == captions
     assert [f.xpath("img")[0].get("alt") for f in figures] == captions
     assert all(f.xpath("img")[0].get("src") in cells.figures for f in figures)
+
+
+def test_a_comment_edit_takes_the_cached_cells_with_the_new_comments(tmp_path, monkeypatch):
+    """Cells are kept with masked comments; the notebook's own comments go back in."""
+    notebook = lesson_fixture.notebook()
+    notebook["cells"][1]["source"] = "x = 1  # one < two & 'three'\n# 둘\nprint(x)"
+    notebook["cells"][3]["source"] = "y = '# not a comment'  # a comment"
+    masked = render.code_only(notebook, masked=True)
+    content = jupyter_html(masked, tmp_path)  # what mkdocs-jupyter converts
+    expected = render.code_cells(jupyter_html(notebook, tmp_path), notebook)
+    cache = render.RenderCache(tmp_path / "cache")
+    assert cache.render(content, json.dumps(render.code_only(notebook))) == expected
+
+    made = []
+    code_cells = render.code_cells
+    monkeypatch.setattr(render, "code_cells", lambda *a, **k: made.append(1) or code_cells(*a))
+    notebook["cells"][1]["source"] = notebook["cells"][1]["source"].replace("one", "uno")
+    again = cache.render(content, json.dumps(render.code_only(notebook)))
+    assert made == [], "a comment edit transforms nothing again"
+    assert again.html[1] == expected.html[1].replace("one", "uno")
+    assert "# one" not in again.html[1] and "# uno &lt; two &amp; 'three'" in again.html[1]
+    assert again.html[3] == expected.html[3]

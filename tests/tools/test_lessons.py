@@ -131,7 +131,12 @@ def test_each_read_gives_a_notebook_of_its_own(tmp_path):
     example = write(project_at(tmp_path), "en", "00_tensors", SCRIPT)
     first = lessons.read(example)
     first.notebook.cells[1].source = "changed"
-    assert lessons.read(example).notebook.cells[1].source.startswith("import torch")
+    first.notebook.metadata.jupytext["main_language"] = "changed"
+    again = lessons.read(example)
+    assert again.notebook.cells[1].source.startswith("import torch")
+    assert again.notebook.metadata.jupytext["main_language"] == "python"
+    assert again.notebook == lessons.parse(SCRIPT), "the copy is the whole parse"
+    assert again.notebook.cells[1].metadata is not lessons.read(example).notebook.cells[1].metadata
 
 
 def test_an_edited_script_is_read_again(tmp_path):

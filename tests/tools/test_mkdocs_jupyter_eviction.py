@@ -96,3 +96,38 @@ def test_serve_dirty_renders_into_a_copy_seeded_once(tmp_path):
     (serving / "page.html").write_text("dirty rebuild")
     mkdocs_jupyter_eviction.cache_dir(tmp_path, "en", True, seeded)
     assert (serving / "page.html").read_text() == "dirty rebuild", "seeded once per serve"
+
+
+def test_a_dirty_rebuild_gets_back_the_entries_the_last_one_evicted(tmp_path):
+    full = tmp_path / "mkdocs-jupyter" / "en"
+    full.mkdir(parents=True)
+    for name in ("a.json", "b.json"):
+        (full / name).write_text(f"full build of {name}")
+    seeded: set[str] = set()
+    serving = mkdocs_jupyter_eviction.cache_dir(tmp_path, "en", True, seeded)
+    (serving / "a.json").unlink()  # evicted: the rebuild rendered b only
+    (serving / "b.json").write_text("dirty rebuild of b")
+    (serving / "c.json").write_text("dirty rebuild of c")
+    assert mkdocs_jupyter_eviction.cache_dir(tmp_path, "en", True, seeded) == serving
+    assert {path.name: path.read_text() for path in serving.iterdir()} == {
+        "a.json": "full build of a.json",
+        "b.json": "dirty rebuild of b",
+        "c.json": "dirty rebuild of c",
+    }
+    assert {path.name: path.read_text() for path in full.iterdir()} == {
+        "a.json": "full build of a.json",
+        "b.json": "full build of b.json",
+        "c.json": "dirty rebuild of c",
+    }, "what the dirty rebuilds converted is kept, the full builds' entries as they were"
+
+
+def test_entries_a_first_dirty_rebuild_converted_survive_its_evictions(tmp_path):
+    """``make serve`` on a fresh clone: no full build has filled the cache."""
+    seeded: set[str] = set()
+    serving = mkdocs_jupyter_eviction.cache_dir(tmp_path, "en", True, seeded)
+    serving.mkdir(parents=True)
+    (serving / "a.json").write_text("converted by the first rebuild")
+    mkdocs_jupyter_eviction.cache_dir(tmp_path, "en", True, seeded)
+    (serving / "a.json").unlink()  # evicted by a rebuild of another page
+    mkdocs_jupyter_eviction.cache_dir(tmp_path, "en", True, seeded)
+    assert (serving / "a.json").read_text() == "converted by the first rebuild"

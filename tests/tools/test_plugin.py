@@ -383,3 +383,54 @@ def test_the_search_worker_is_found_among_the_installed_theme_s_files():
     assert worker is not None and Path(worker.abs_src_path).is_file()
     with pytest.raises(FileNotFoundError, match="search worker"):
         site_files.search_worker(Files([]))
+
+
+def test_mkdocstrings_templates_are_compiled_once_across_builds(tmp_path, monkeypatch):
+    """Each build's mkdocstrings handler reads the templates the first one compiled."""
+
+    def handler_of_a_build():
+        settings = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+        settings = settings.plugins.on_config(settings)
+        nnguide = settings.plugins["nnguide"]
+        nnguide.project = replace(nnguide.project, cache_dir=tmp_path / "cache")
+        nnguide._cache_docstring_templates(settings)
+        return settings.plugins["mkdocstrings"].get_handler("python")
+
+    first = handler_of_a_build().env.get_template("module.html.jinja")
+    folder = tmp_path / "cache" / "jinja" / "mkdocstrings" / "python"
+    assert len(list(folder.glob("*.sealed"))) == 1, "the compiled template is kept"
+    assert not list((tmp_path / "cache" / "jinja").glob("*.sealed")), "apart from the theme's"
+
+    def compile_again(*args, **kwargs):
+        raise AssertionError("a kept template was compiled again")
+
+    env = handler_of_a_build().env
+    monkeypatch.setattr(env, "compile", compile_again)
+    again = env.get_template("module.html.jinja")
+    assert again is not first
+    assert again.filename == first.filename
+
+
+def test_a_rebuild_writes_an_unchanged_index_again_without_making_it(tmp_path, monkeypatch):
+    """``mkdocs serve`` keeps the indexes written: the same sections give the same bytes."""
+    base = {"separator": r"[\s\-]+", "pipeline": [], "fields": {}}
+    config = search.search_config(base, "ko", segmented=True)
+    entries = [{"location": "ko/x/#a", "title": "과적합", "text": "모델이 데이터를 외웁니다."}]
+    glossary = PROJECT.docs_dir / "ko" / "glossary.md"
+    segmenter = search.Segmenter(tmp_path / "cache", glossary)
+    memo: search.IndexMemo = {}
+    search.write_index(tmp_path, "ko/", config, entries, segmenter, {"x/#a": ["과적합"]}, memo)
+    folder = tmp_path / "ko" / "search"
+    written = {path.name: path.read_bytes() for path in folder.iterdir()}
+    assert sorted(written) == ["compounds.json", "search_index.json", "terms.json"]
+    (folder / "search_index.json").write_text("{}")  # the search plugin's own index
+
+    monkeypatch.setattr(search, "compounds", lambda *args: pytest.fail("made again"))
+    segmenter.used.clear()
+    count = search.write_index(
+        tmp_path, "ko/", config, entries, segmenter, {"x/#a": ["과적합"]}, memo
+    )
+    assert count == 1 and {path.name: path.read_bytes() for path in folder.iterdir()} == written
+    assert segmenter.used, "the segmenter's cache keeps the entries the index used"
+    with pytest.raises(pytest.fail.Exception, match="made again"):
+        search.write_index(tmp_path, "ko/", config, entries, segmenter, {"x/#a": ["외움"]}, memo)

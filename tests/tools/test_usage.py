@@ -95,3 +95,37 @@ def test_an_unreadable_cache_file_is_computed_again(tmp_path):
     assert usage.cached(tmp_path, "answer", "k", lambda: {"a"}, set) == {"a"}
     assert json.loads((tmp_path / "answer-k.json").read_text()) == ["a"]
     assert usage.cached(tmp_path, "answer", "k", lambda: {"b"}, set) == {"a"}
+
+
+def test_a_prose_or_comment_edit_resolves_no_name_again(tmp_path, resolver, monkeypatch):
+    project = scripts_project(tmp_path / "project")
+    cache = tmp_path / "cache"
+    first = usage.find(project, resolver, {}, cache)
+    assert len(list(cache.glob("lesson-*.json"))) == 2
+    script = project.examples_dir / "en" / "01_fit.py"
+    resolved = []
+    real = linkcode.lesson_usage
+
+    def counted(sources, resolver):
+        resolved.append(sources)
+        return real(sources, resolver)
+
+    monkeypatch.setattr(linkcode, "lesson_usage", counted)
+    edited = FIT.replace("# # Fitting", "# # Fitting a model").replace(
+        "import nnguide\n", "import nnguide  # the package\n\n"
+    )
+    script.write_text(edited, encoding="utf-8")
+    assert usage.find(project, resolver, {}, cache) == {
+        "en": {
+            "nnguide.training.fit": [("01_fit", "Fitting a model")],
+            "nnguide.training.evaluate": first["en"]["nnguide.training.evaluate"],
+        }
+    }
+    assert resolved == [], "a new memo, yet every lesson's answer came from the disk"
+
+    script.write_text(edited.replace("nnguide.fit(None)", "nnguide.evaluate(None)"), "utf-8")
+    assert usage.find(project, resolver, {}, cache)["en"] == {
+        "nnguide.training.evaluate": [("01_fit", "Fitting a model"), ("02_evaluate", "Evaluating")]
+    }
+    assert len(resolved) == 1, "only the lesson whose code changed is resolved"
+    assert len(list(cache.glob("lesson-*.json"))) == 2, "the older answer is removed"
