@@ -224,3 +224,11 @@ test("a word and the guide's word beside it are one term of the ranking", () => 
   // an entry named "loss function" is named by "cost function"
   assert.equal(protocol.namedBy([["loss", "function"]], [terms[1], { word: "function" }]), true)
 })
+
+test("a section at 60 % of its page's best is shown, one at half of it is not", () => {
+  // "calling backward on the loss": the section on backward() at 63 % of the best
+  const shown = protocol.showNearBest(page([
+    ["p/#gradients-accumulate", 6.6], ["p/#backward-and-grad", 4.19], ["p/#graph", 3.2],
+  ]))
+  assert.deepEqual(shown.map((item) => item.score), [6.6, 6.6, 3.2])
+})
