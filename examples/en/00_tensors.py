@@ -62,7 +62,7 @@ print("PyTorch", torch.__version__, "  device:", device)
 
 # %% [markdown]
 # ## Creating tensors
-# <!-- index: multidimensional array; ndarray; create; zeros; arange -->
+# <!-- index: multidimensional array; ndarray; create; zeros; arange; random tensor; rand; randn -->
 #
 # `torch.tensor` copies nested Python lists into a tensor. Its **shape** lists
 # how many elements it has along each dimension: a matrix of 2 rows and 3 columns
@@ -240,7 +240,7 @@ assert with_channel.flatten(start_dim=1).shape == nn.Flatten()(with_channel).sha
 
 # %% [markdown]
 # ## Broadcasting
-# <!-- index: broadcasting rules; shapes that broadcast; expand -->
+# <!-- index: broadcasting rules; shapes that broadcast; expand; vector plus matrix -->
 #
 # Adding a bias of shape `(3,)` to a batch of shape `(4, 3)` works although the
 # shapes differ: PyTorch **broadcasts** the smaller tensor as if it were repeated
@@ -367,7 +367,7 @@ assert torch.allclose(loss_fn(logits, labels), (logits.logsumexp(dim=1) - true_c
 
 # %% [markdown]
 # ## Reductions along a dimension
-# <!-- index: sum; mean; argmax; keepdim; dim argument -->
+# <!-- index: sum; mean; argmax; keepdim; dim argument; row sums; column means -->
 #
 # `sum`, `mean`, `max`, `min` and `argmax` reduce a tensor. Without `dim` they
 # reduce everything to one number; with `dim` they reduce only that dimension,

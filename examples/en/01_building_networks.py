@@ -105,7 +105,7 @@ print("input shape:", x.shape)
 
 # %% [markdown]
 # ## The fully connected layer
-# <!-- index: dense layer; linear layer; nn.Linear; weights and bias; affine layer -->
+# <!-- index: dense layer; linear layer; nn.Linear; weights and bias; affine layer; in_features; out_features -->
 #
 # `nn.Linear(in_features, out_features, bias=True)` is a fully connected layer,
 # also called a dense layer or a feed-forward layer: every one of its

@@ -166,7 +166,7 @@ assert small_history.val_loss[-1] > small_history.train_loss[-1]
 
 # %% [markdown]
 # ## Overfitting
-# <!-- index: generalization gap; high variance -->
+# <!-- index: generalization gap; high variance; poor generalization -->
 #
 # Now a large network: two hidden layers of 256 nodes, 85,002 parameters for 150
 # images. `make_mlp` builds it with a fixed seed, so every call starts from the
@@ -449,7 +449,7 @@ plt.show()
 
 # %% [markdown]
 # ## Dropout
-# <!-- index: nn.Dropout; dropout rate -->
+# <!-- index: nn.Dropout; dropout rate; randomly zeroed activations -->
 #
 # **Dropout** switches off a random part of a layer's outputs at every training
 # step: each output $h_i$ is set to 0 with probability $p$, and the ones that

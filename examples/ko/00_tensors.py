@@ -62,7 +62,7 @@ print("PyTorch", torch.__version__, "  장치:", device)
 
 # %% [markdown]
 # ## 텐서 만들기 { #creating-tensors }
-# <!-- index: 다차원 배열; ndarray; 배열 만들기; zeros -->
+# <!-- index: 다차원 배열; ndarray; 배열 만들기; zeros; 랜덤 텐서; 난수; rand; randn -->
 #
 # `torch.tensor`는 중첩된 파이썬 리스트를 텐서로 복사합니다. 텐서의 **모양**(shape)은 차원마다
 # 원소가 몇 개인지 나열한 것입니다. 2행 3열 행렬의 모양은 `(2, 3)`이고, `ndim`은 차원의
@@ -239,7 +239,7 @@ assert with_channel.flatten(start_dim=1).shape == nn.Flatten()(with_channel).sha
 
 # %% [markdown]
 # ## 브로드캐스팅 { #broadcasting }
-# <!-- index: 브로드캐스트; broadcasting; 브로드캐스팅 규칙 -->
+# <!-- index: 브로드캐스트; broadcasting; 브로드캐스팅 규칙; 벡터와 행렬의 덧셈 -->
 #
 # 모양이 `(4, 3)`인 배치에 모양이 `(3,)`인 편향을 더하면, 모양이 달라도 계산이
 # 됩니다. PyTorch가 작은 텐서를 빠진 차원을 따라 되풀이한 것처럼 다루기 때문이며, 실제로
@@ -364,7 +364,7 @@ assert torch.allclose(loss_fn(logits, labels), (logits.logsumexp(dim=1) - true_c
 
 # %% [markdown]
 # ## 차원별 집계 { #reductions-along-a-dimension }
-# <!-- index: 합계; 평균; 최댓값; argmax; keepdim; dim 인자 -->
+# <!-- index: 합계; 평균; 최댓값; argmax; keepdim; dim 인자; 행별 합계; 열별 평균 -->
 #
 # `sum`, `mean`, `max`, `min`, `argmax`는 텐서를 집계합니다. `dim` 없이 부르면 전체를
 # 값 하나로 집계하고, `dim`을 주면 그 차원을 따라 집계해 모양에서 그 차원을 없앱니다.

@@ -1,6 +1,6 @@
 """Material's search, typed into the real search box, in each language.
 
-The queries and the section each must find are in ``search_queries.yml``, in six
+The queries and the section each must find are in ``search_queries.yml``, in seven
 splits (see that file). A result is a page (Material groups the matching sections
 of a page); a query is a page hit when its page is among the first three results,
 and a section hit when its section is one of the links those results show without
@@ -27,17 +27,17 @@ from tests.conftest import LANGUAGES, PROJECT, ROOT
 pytestmark = pytest.mark.slow
 
 QUERIES = Path(__file__).with_name("search_queries.yml")
-SPLITS = ("headings", "tune", "tune-2", "tune-3", "held-out", "reported")
+SPLITS = ("headings", "tune", "tune-2", "tune-3", "tune-4", "held-out", "reported")
 HEADINGS_SECTION_RECALL = 0.95
 # The goals for the held-out learner queries are page recall@3 >= 95 % and section
 # recall@3 >= 90 %. Every language reaches the page goal (English 22 of 23 queries,
-# Korean 23), which is asserted; the section goal is reached in Korean (22 of 23) but not
-# yet in English (18 of 23), and its floor is the level the weaker language reaches (23
-# queries each: one query is 4.3 %), so a change that loses a held-out query there
-# fails; the report prints the goals beside the results.
+# Korean 23) and the section goal (English 21 of 23, Korean 22 of 23); both are asserted,
+# the section's at the level the weaker language reaches (23 queries each: one query is
+# 4.3 %), so a change that loses a held-out query there fails; the report prints the
+# goals beside the results.
 HELD_OUT_PAGE_GOAL, HELD_OUT_SECTION_GOAL = 0.95, 0.90
 HELD_OUT_PAGE_RECALL = HELD_OUT_PAGE_GOAL
-HELD_OUT_SECTION_RECALL = 0.78
+HELD_OUT_SECTION_RECALL = 0.91
 MEDIAN_LATENCY_MS = 100
 MIN_QUERIES = 20
 MIN_LEARNER_QUERIES = 60
@@ -371,6 +371,16 @@ def test_korean_words_after_a_code_name_are_not_particles(search_boxes):
     ("query", "lesson", "anchor"),
     [
         ("checkpiont", "06_saving_and_devices", "checkpoints"),  # two letters swapped
+        # a learner's word beside the guide's: "minibatch" is its "mini-batch", and the
+        # index term "optimiser" does not keep the British spelling from every "optimizer"
+        ("minibatch training", "04_gradient_descent", "mini-batches-and-epochs"),
+        (
+            "which optimiser converges fastest",
+            "07_overfitting_and_regularization",
+            "optimizers-compared",
+        ),
+        # the section on backward() scores 63 % of the page's best: shown beside it
+        ("calling backward on the loss", "03_loss_and_autograd", "backward-and-grad"),
         # "more" is a stop word: no section that says "more" outranks the lesson
         (
             "loss for more than two classes",
@@ -425,7 +435,8 @@ def test_the_section_that_explains_a_name_comes_first(
 ):
     results = search_boxes[lang].search(query)
     page = urlparse(site.page_url(lang, f"tutorials/{lesson}/")).path
-    assert results[0] == [page, f"{page}#{anchor}"], results[:3]
+    # the first result's first section (sections that score nearly as high follow it)
+    assert results[0][:2] == [page, f"{page}#{anchor}"], results[:3]
 
 
 # Text of the results Material shows: titles and snippets.

@@ -195,3 +195,40 @@ test("result text loses its zero-width spaces, and nothing else", () => {
   assert.equal(protocol.withoutZeroWidth("a\u200c\u200d\u2060\ufeffb"), "ab")
   assert.equal(protocol.withoutZeroWidth(undefined), undefined)
 })
+
+test("a learner's word is searched with the guide's word beside it", () => {
+  const index = indexOf({ optimiser: 1, optimizer: 9, cost: 1, loss: 40, node: 5, mini: 4, batch: 9 })
+  // "optimiser" is an index term, so it is kept, but every "optimizer" is found too
+  assert.equal(protocol.correctQuery("optimiser converge", index), "optimiser optimizer converge")
+  assert.equal(protocol.correctQuery("cost function", index), "cost loss function")
+  // a word no entry has is replaced: "minibatch" is the guide's "mini-batch"
+  assert.equal(protocol.correctQuery("minibatch", index), "mini batch")
+  assert.equal(protocol.correctQuery("neuron", index), "node")
+  // "error" is the guide's own word (mean squared error): no synonym
+  assert.equal(protocol.correctQuery("error", indexOf({ error: 3, loss: 9 })), "error")
+})
+
+test("a word and the guide's word beside it are one term of the ranking", () => {
+  const terms = protocol.groupTerms([
+    { word: "optimiser", exact: false }, { word: "optimizer", exact: false },
+    { word: "cost", exact: false }, { word: "loss", exact: false }, { word: "adam", exact: false },
+  ])
+  assert.deepEqual(terms, [
+    { word: "optimiser", exact: false, alts: ["optimizer"] },
+    { word: "cost", exact: false, alts: ["loss"] },
+    { word: "adam", exact: false },
+  ])
+  assert.equal(protocol.termMatches(terms[0], "optimizers"), true)
+  assert.equal(protocol.termMatches(terms[1], "cost"), true)
+  assert.equal(protocol.termMatches(terms[2], "loss"), false)
+  // an entry named "loss function" is named by "cost function"
+  assert.equal(protocol.namedBy([["loss", "function"]], [terms[1], { word: "function" }]), true)
+})
+
+test("a section at 60 % of its page's best is shown, one at half of it is not", () => {
+  // "calling backward on the loss": the section on backward() at 63 % of the best
+  const shown = protocol.showNearBest(page([
+    ["p/#gradients-accumulate", 6.6], ["p/#backward-and-grad", 4.19], ["p/#graph", 3.2],
+  ]))
+  assert.deepEqual(shown.map((item) => item.score), [6.6, 6.6, 3.2])
+})

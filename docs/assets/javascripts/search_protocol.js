@@ -33,7 +33,12 @@
  * becomes the index word it is one letter away from (nearestWord: one letter
  * replaced, added or left out, or two next to each other swapped:
  * "derivitive" -> "derivative", "unsqeeze" -> "unsqueeze", "checkpiont" ->
- * "checkpoint"), the one in the most entries.
+ * "checkpoint"), the one in the most entries. A learner's word for what the
+ * guide names otherwise (SYNONYMS: "cost" for "loss", "neuron" for "node"), and
+ * a British spelling that an index term also spells ("optimiser"), is searched
+ * with the guide's word beside it, or instead of it where it matches nothing
+ * ("minibatch" -> "mini batch"); the ranking reads the two as one term
+ * (groupTerms).
  *
  * English inflections (wordStart, which search_query.js sends for each plain
  * English word): the start an inflected word shares with its other forms, which
@@ -44,7 +49,10 @@
  * score at least as high as the page's best entry, so of two sections that answer
  * a query almost equally well it hides the second under "more". A section that
  * scores at least NEAR_BEST of its page's best section is shown beside it (at
- * most MAX_SHOWN sections a page): the ranking cannot tell such sections apart.
+ * most MAX_SHOWN sections a page): a learner's words rarely tell apart the
+ * section that explains an idea from the one that uses it next ("calling
+ * backward on the loss": the section on backward() scores 63 % of the one on
+ * gradients accumulating, which calls it twice as often).
  */
 (function (root) {
   "use strict"
@@ -117,17 +125,25 @@
     return phrases
   }
 
-  /* Whether the query (terms: [{word, exact}]) names the entry: has every word
-     of one of its phrases (a term matches the words it starts, or only itself
-     where exact). Such an entry's score is multiplied by PHRASE_BOOST: "number
-     of parameters", an index term of the model summary, or "the learning rate",
-     a section's title, typed among other words */
+  /* Whether index word "word" answers query term "term" ({word, exact, alts}):
+     the word the term starts (or is, where exact), or one its alternatives start
+     (groupTerms) */
+  function termMatches(term, word) {
+    if (term.exact)
+      return word === term.word
+    if (word.lastIndexOf(term.word, 0) === 0)
+      return true
+    return (term.alts || []).some(function (alt) { return word.lastIndexOf(alt, 0) === 0 })
+  }
+
+  /* Whether the query (terms: [{word, exact, alts}]) names the entry: has every
+     word of one of its phrases (termMatches). Such an entry's score is multiplied
+     by PHRASE_BOOST: "number of parameters", an index term of the model summary,
+     or "the learning rate", a section's title, typed among other words */
   function namedBy(phrases, terms) {
     return phrases.some(function (words) {
       return words.every(function (word) {
-        return terms.some(function (term) {
-          return term.exact ? word === term.word : word.lastIndexOf(term.word, 0) === 0
-        })
+        return terms.some(function (term) { return termMatches(term, word) })
       })
     })
   }
@@ -197,20 +213,73 @@
     return best
   }
 
-  /* A rewritten query with its plain words that start no index word corrected.
-     index.starts(word): whether the word starts an index word; index.words:
-     [index word, entries with it] pairs */
+  /* A learner's words for what the guide names otherwise, as the start the query
+     side sends (wordStart), each with the guide's word: the same idea in a
+     beginner's course ("cost" for the loss, "neuron" for a layer's node), not a
+     related one ("error" stays: the guide's "mean squared error") */
+  var SYNONYMS = Object.freeze({
+    cost: "loss", neuron: "node", minibatch: "mini batch", minibatche: "mini batch"
+  })
+
+  /* The words searched beside a query word, or instead of it where it starts no
+     index word (starts: whether it does): the guide's word for a learner's
+     (SYNONYMS) and the American spelling of a British word
+     (britishVariants) that starts index words. [] if none */
+  function alternativesOf(word, starts) {
+    var found = []
+    if (SYNONYMS.hasOwnProperty(word))
+      found.push(SYNONYMS[word])
+    britishVariants(word).forEach(function (variant) {
+      if (!found.length && starts(variant))
+        found.push(variant)
+    })
+    return found
+  }
+
+  /* A rewritten query with its plain words that start no index word corrected,
+     and the guide's words added beside a learner's (alternativesOf): a British
+     spelling that an index term also spells ("optimiser") still finds every
+     "optimizer". index.starts(word): whether the word starts an index word;
+     index.words: [index word, entries with it] pairs */
   function correctQuery(query, index) {
     return String(query || "").split(/\s+/).filter(Boolean).map(function (clause) {
       var word = clause.toLowerCase()
-      if (isSyntax(clause) || !LATIN.test(word) || index.starts(word))
+      if (isSyntax(clause) || !LATIN.test(word))
         return clause
-      var variants = britishVariants(word)
-      for (var i = 0; i < variants.length; i++)
-        if (index.starts(variants[i]))
-          return variants[i]
+      var known = index.starts(word)
+      var alternatives = alternativesOf(word, index.starts)
+      if (alternatives.length)
+        return (known ? [clause] : []).concat(alternatives).join(" ")
+      if (known)
+        return clause
       return nearestWord(word, index.words) || clause
     }).join(" ")
+  }
+
+  /* The query's terms ([{word, exact}]) with each learner's word and the guide's
+     word correctQuery added beside it made one term ({word, exact, alts}): an
+     entry that has either counts as having the term once, so a query with
+     "optimiser" does not rank an entry with both spellings above one with the
+     idea */
+  function groupTerms(terms) {
+    var grouped = []
+    var merged = new Set()
+    terms.forEach(function (term, i) {
+      if (merged.has(i))
+        return
+      var alts = []
+      if (!term.exact) {
+        var others = alternativesOf(term.word, function () { return true })
+        terms.forEach(function (other, j) {
+          if (j !== i && !other.exact && !merged.has(j) && others.indexOf(other.word) >= 0) {
+            alts.push(other.word)
+            merged.add(j)
+          }
+        })
+      }
+      grouped.push(alts.length ? { word: term.word, exact: false, alts: alts } : term)
+    })
+    return grouped
   }
 
   /* The start every inflected form of an English word shares: "gradients" ->
@@ -297,7 +366,7 @@
     return total > 0 ? Math.pow(found / total, SHARE_POWER) : 0
   }
 
-  var NEAR_BEST = 0.85
+  var NEAR_BEST = 0.6
   var MAX_SHOWN = 3
 
   /* One page's results (best first, as the ranking worker sends them) with the
@@ -333,6 +402,10 @@
     PHRASE_BOOST: PHRASE_BOOST,
     phrasesOf: phrasesOf,
     namedBy: namedBy,
+    termMatches: termMatches,
+    SYNONYMS: SYNONYMS,
+    alternativesOf: alternativesOf,
+    groupTerms: groupTerms,
     CODE_WEIGHT: CODE_WEIGHT,
     NEAR_BEST: NEAR_BEST,
     MAX_SHOWN: MAX_SHOWN,

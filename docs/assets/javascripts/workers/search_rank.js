@@ -121,14 +121,12 @@
     })
   }
 
-  /* Whether index word "word" answers query word "term" */
-  function matches(term, word) {
-    return term.exact ? word === term.word : word.lastIndexOf(term.word, 0) === 0
-  }
+  /* Whether index word "word" answers query term "term" */
+  var matches = protocol.termMatches
 
   /* lunr's idf, of the entries with a word the term matches */
   function idf(term) {
-    var key = term.word + (term.exact ? "^" : "*")
+    var key = [term.word].concat(term.alts || []).join("|") + (term.exact ? "^" : "*")
     if (!index.idf.has(key)) {
       var found = new Set()
       index.vocabulary.forEach(function (entries, word) {
@@ -153,9 +151,9 @@
   /* The query's words (Material's result lists them as each entry's "terms") */
   function termsOf(item) {
     var exact = protocol.exactWords(query)
-    return Object.keys(item.terms || {}).map(function (word) {
+    return protocol.groupTerms(Object.keys(item.terms || {}).map(function (word) {
       return { word: word.toLowerCase(), exact: exact.has(word.toLowerCase()) }
-    })
+    }))
   }
 
   function score(item, terms) {
