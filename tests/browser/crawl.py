@@ -134,6 +134,9 @@ BROKEN_IMAGES = """async () => {
     : new Promise((done) => { i.onload = i.onerror = done })))
   return images.filter((i) => i.naturalWidth === 0).map((i) => i.src)
 }"""
+# The language switcher's links, by language: the URLs a click opens.
+SWITCHER = """() => Object.fromEntries([...document.querySelectorAll("a.md-select__link[hreflang]")]
+  .map((a) => [a.hreflang, a.href]))"""
 ARTICLE = "article"
 NAVIGATION = ".md-nav__link"
 
@@ -158,6 +161,8 @@ class Visit:
     axe: dict[str, list[dict]] = field(default_factory=dict)
     scheme: dict[str, str] = field(default_factory=dict)
     broken_images: list[str] = field(default_factory=list)
+    # The language switcher's links: language code -> the URL it opens.
+    switcher: dict[str, str] = field(default_factory=dict)
     screenshots: dict[str, Path] = field(default_factory=dict)
 
     @property
@@ -220,6 +225,7 @@ def crawl(
                 "document.querySelectorAll('article .katex').length > 0"
             )
             visit.figures = light.evaluate(FIGURES)
+            visit.switcher = light.evaluate(SWITCHER)
             if not visit.korean:
                 visit.unmarked_korean = light.evaluate(UNMARKED_KOREAN)
             else:

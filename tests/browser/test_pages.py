@@ -102,14 +102,35 @@ def test_hangul_is_drawn_with_a_korean_font(site, browser, path, selector):
     assert used & korean_fonts, f"{selector} on {path} drawn with {used} only"
 
 
-def counterpart_pairs() -> list[tuple[str, str]]:
-    pages = ["", "glossary/", "api/", "api/layers/"]
-    pages += [f"tutorials/{name}/" for name in lessons("ko")]
-    return [(path, f"ko/{path}") for path in pages]
+def counterpart(path: str, lang: str) -> str:
+    """The path of the page ``path`` in ``lang``: the same page under its language's root."""
+    roots = [PROJECT.language(code).root for code in LANGUAGES]
+    own = max((root for root in roots if root and path.startswith(root)), key=len, default="")
+    return PROJECT.language(lang).root + path[len(own) :]
 
 
-@pytest.mark.parametrize(("en", "ko"), counterpart_pairs())
+def test_the_language_switcher_of_every_page_opens_its_counterpart(site, visits):
+    """On every page, each language's switcher link opens the same page in that language
+    (the section's #hash aside), and that page exists."""
+    wrong = {}
+    for path, visit in visits.items():
+        if path == "404.html":
+            continue
+        expected = {lang: site.url + counterpart(path, lang) for lang in LANGUAGES}
+        found = {lang: url.partition("#")[0] for lang, url in visit.switcher.items()}
+        if found != expected:
+            wrong[path] = found
+        for lang in LANGUAGES:
+            assert visits[counterpart(path, lang)].status == 200, (path, lang)
+    assert len(visits) >= 40
+    assert wrong == {}
+
+
+@pytest.mark.parametrize(
+    ("en", "ko"), [("tutorials/04_gradient_descent/", "ko/tutorials/04_gradient_descent/")]
+)
 def test_language_switcher_goes_both_ways(site, browser, en, ko):
+    """A reader's hover and click on the switcher, both ways (every page's links: above)."""
     context = browser.new_context()
     page = context.new_page()
     for start, lang, target in ((en, "ko", ko), (ko, "en", en)):
