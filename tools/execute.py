@@ -994,8 +994,17 @@ def _example_stamps(example: Example) -> list:
 
 
 def _environment_stamps(project: config.Project) -> list:
+    """What the execution state's checks depend on: the interpreter, ``nnguide``'s sources
+    and the folders packages are imported from.
+
+    The first entry of ``sys.path`` is the folder of the command that started Python:
+    the checkout for ``python -m mkdocs``, the venv's ``bin`` for ``mkdocs`` (``make
+    serve``). Neither holds installed packages, so neither is stamped, and the two
+    commands share one state.
+    """
     installed = {Path(entry).resolve() for entry in sys.path if entry}
-    paths = sorted(project.package_dir.rglob("*.py")) + sorted(installed - {project.root})
+    commands = {project.root, Path(sys.executable).parent.resolve()}
+    paths = sorted(project.package_dir.rglob("*.py")) + sorted(installed - commands)
     return [sys.executable, sys.version, _HARNESS, *_stamps(paths)]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -301,3 +302,19 @@ def test_installed_versions_are_looked_up_once_per_environment(monkeypatch):
     assert execute.installed_versions({"torch"}, "env-b") == {"torch": "torch-1.0"}
     assert execute.installed_versions({"torch"}) == {"torch": "torch-1.0"}
     assert looked_up == ["absent", "torch", "torch", "torch"], "another environment, or none"
+
+
+def test_mkdocs_and_python_m_mkdocs_share_the_execution_state(monkeypatch):
+    """``make serve`` (the venv's ``mkdocs``) and ``python -m mkdocs`` (the tests, ``make
+    docs``) differ only in the first entry of ``sys.path``: the checkout or the venv's
+    ``bin``. The execution state's stamps are the same for both, so neither command makes
+    the other check every script again; a folder packages come from still counts."""
+    project = config.load()
+    bin_dir = str(Path(sys.executable).parent)
+    rest = [entry for entry in sys.path if entry and entry not in (bin_dir, str(project.root))]
+    monkeypatch.setattr(sys, "path", [str(project.root), *rest])
+    from_checkout = execute._environment_stamps(project)
+    monkeypatch.setattr(sys, "path", [bin_dir, *rest])
+    assert execute._environment_stamps(project) == from_checkout
+    monkeypatch.setattr(sys, "path", [bin_dir, *rest, str(project.root / "tools")])
+    assert execute._environment_stamps(project) != from_checkout
