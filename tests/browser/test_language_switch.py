@@ -58,6 +58,16 @@ def switch(page: Page, lang: str) -> None:
     page.wait_for_load_state("load")
 
 
+def wait_for_link(page: Page, lang: str, anchor: str) -> None:
+    """Wait until the switcher's link to ``lang`` names the section ``anchor``."""
+    page.wait_for_function(
+        "([lang, id]) => document.querySelector("
+        "`a.md-select__link[hreflang='${lang}']`).hash === '#' + id",
+        arg=[lang, anchor],
+        timeout=10000,
+    )
+
+
 @pytest.fixture(scope="module")
 def tab(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -79,12 +89,7 @@ def test_every_tutorial_section_links_to_the_same_section_in_the_other_language(
         expected_page = urlparse(site.page_url(target, f"tutorials/{lesson}/")).path
         for anchor in ids:
             tab.evaluate("id => { location.hash = id }", anchor)
-            tab.wait_for_function(
-                "([lang, id]) => document.querySelector("
-                "`a.md-select__link[hreflang='${lang}']`).hash === '#' + id",
-                arg=[target, anchor],
-                timeout=10000,
-            )
+            wait_for_link(tab, target, anchor)
             link = urlparse(tab.evaluate(_LINK, target))
             if link.path != expected_page or link.fragment != anchor:
                 wrong.append(f"{lesson}#{anchor} -> {link.path}#{link.fragment}")
@@ -116,12 +121,7 @@ def test_scrolling_to_a_section_without_a_hash_updates_the_link(site, tab, lang)
     assert urlparse(tab.evaluate(_LINK, target)).fragment == "", "the page's top: no section"
     tab.evaluate("document.getElementById('finite-differences').scrollIntoView()")
     tab.evaluate("window.scrollBy(0, 150)")  # into the section's text
-    tab.wait_for_function(
-        "lang => document.querySelector(`a.md-select__link[hreflang='${lang}']`).hash"
-        " === '#finite-differences'",
-        arg=target,
-        timeout=10000,
-    )
+    wait_for_link(tab, target, "finite-differences")
     switch(tab, target)
     assert urlparse(tab.url).fragment == "finite-differences"
 
@@ -158,12 +158,7 @@ def test_switching_keeps_the_place_inside_the_section(site, tab, lang, within):
         [anchor, within],
     )
     assert tab.evaluate(_WITHIN, anchor) == pytest.approx(within, abs=0.02)
-    tab.wait_for_function(
-        "([lang, id]) => document.querySelector("
-        "`a.md-select__link[hreflang='${lang}']`).hash === '#' + id",
-        arg=[target, anchor],
-        timeout=10000,
-    )
+    wait_for_link(tab, target, anchor)
     switch(tab, target)
     assert urlparse(tab.url).fragment == anchor
     tab.wait_for_function(f"() => ({_WITHIN})({anchor!r}) > 0.05", timeout=3000)
@@ -177,11 +172,7 @@ def test_a_section_the_other_page_lacks_keeps_the_place_on_the_page(site, tab):
     tab.evaluate("document.getElementById('only-in-english').scrollIntoView()")
     share = tab.evaluate("() => scrollY / (document.documentElement.scrollHeight - innerHeight)")
     assert 0.2 < share < 0.95, share
-    tab.wait_for_function(
-        "() => document.querySelector(\"a.md-select__link[hreflang='ko']\").hash"
-        " === '#only-in-english'",
-        timeout=10000,
-    )
+    wait_for_link(tab, "ko", "only-in-english")
     switch(tab, "ko")
     assert urlparse(tab.url).fragment == "only-in-english"
     tab.wait_for_function("() => scrollY > 0", timeout=3000)
@@ -309,12 +300,7 @@ def test_on_mkdocs_serve_every_section_switches_to_the_same_section_both_ways(de
             for anchor in ids:
                 tab.evaluate("id => { location.hash = id }", anchor)
                 for lang, target in ((first, second), (second, first)):
-                    tab.wait_for_function(
-                        "([lang, id]) => document.querySelector("
-                        "`a.md-select__link[hreflang='${lang}']`).hash === '#' + id",
-                        arg=[target, anchor],
-                        timeout=10000,
-                    )
+                    wait_for_link(tab, target, anchor)
                     switch(tab, target)
                     landed = urlparse(tab.url)
                     place = tab.evaluate(_PLACE, anchor)
