@@ -1,10 +1,11 @@
 """One visit of every page of the built site, recording what the page tests check.
 
-Each page is loaded three times, side by side in three tabs: at a desktop width in the
-light palette and in the dark one, and at a phone's 375 px. While the page is open the
-tab records what several tests look at (console messages, requests, rendered math,
-figures, Korean line breaks, the width of the page, axe-core's violations), so the site
-is crawled once per session instead of once per test. The tests then assert on the
+Each page is loaded twice, side by side in two tabs: at a desktop width in the light
+palette, and in the dark palette first at a phone's 375 px, then widened to the desktop
+(a palette changes the colours, not the layout). While the page is open the tabs record
+what several tests look at (console messages, requests, rendered math, figures, Korean
+line breaks, the width of the page, axe-core's violations), so the site is crawled once
+per session instead of once per test. The tests then assert on the
 records (``tests/browser/test_pages.py``, ``tests/browser/test_accessibility.py``).
 """
 
@@ -19,31 +20,51 @@ from playwright.sync_api import Browser, Page
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 800}
 PALETTES = {"light": "default", "dark": "slate"}
+# The rules of axe's colour category ("cat.color") that a default run checks (its third,
+# "color-contrast-enhanced", is AAA and off by default). Only their outcome depends on
+# the palette: Material's palettes change the colours, not the page, so the dark palette
+# is checked with these and the light palette with every rule.
+PALETTE_RULES = ("color-contrast", "link-in-text-block")
 
-# Starts axe on the page without waiting, so the tabs run it side by side; the result
+# Starts axe on the page and returns at once: the work runs in the page's own task
+# (``setTimeout``), so the tabs run it side by side while the crawl goes on; the result
 # keeps the violations only (axe's documented ``resultTypes``).
 #
 # Code blocks hold thousands of highlighted tokens, and axe's colour-contrast rule takes
 # most of its time on them. A token's contrast is fixed by its colour, the background
 # behind it, its size, weight and opacity, so the rule checks one token of each such
 # kind per page: the others are marked ``data-axe-same`` and left out of that rule's
-# selector (``axe.configure``). Every other rule checks every element.
-AXE_START = """() => {
-  const seen = new Set()
-  for (const token of document.querySelectorAll(".highlight code span")) {
-    const style = getComputedStyle(token)
-    let background = ""
-    for (let e = token; e && !background; e = e.parentElement) {
-      const color = getComputedStyle(e).backgroundColor
-      if (color !== "rgba(0, 0, 0, 0)") background = color
+# selector (``axe.configure``). Every other rule checks every element. The styles are
+# all read before any token is marked: a mark written between two reads would make the
+# browser compute the page's styles again for the next read.
+#
+# ``rules``: the rules to run, or ``null`` for every rule a default run checks.
+AXE_START = """(rules = null) => {
+  const start = () => {
+    const backgrounds = new Map()  // the first opaque background from an element up
+    const background = (e) => {
+      if (!e) return ""
+      if (!backgrounds.has(e)) {
+        const color = getComputedStyle(e).backgroundColor
+        backgrounds.set(e, color !== "rgba(0, 0, 0, 0)" ? color : background(e.parentElement))
+      }
+      return backgrounds.get(e)
     }
-    const kind = [style.color, background, style.fontSize, style.fontWeight,
-                  style.opacity, style.textShadow].join("|")
-    if (seen.has(kind)) token.dataset.axeSame = ""
-    else seen.add(kind)
+    const seen = new Set()
+    const same = []
+    for (const token of document.querySelectorAll(".highlight code span")) {
+      const style = getComputedStyle(token)
+      const kind = [style.color, background(token), style.fontSize, style.fontWeight,
+                    style.opacity, style.textShadow].join("|")
+      if (seen.has(kind)) same.push(token)
+      else seen.add(kind)
+    }
+    for (const token of same) token.dataset.axeSame = ""
+    axe.configure({rules: [{id: "color-contrast", selector: "*:not([data-axe-same])"}]})
+    const only = rules ? {runOnly: {type: "rule", values: rules}} : {}
+    return axe.run(document, {resultTypes: ["violations"], ...only})
   }
-  axe.configure({rules: [{id: "color-contrast", selector: "*:not([data-axe-same])"}]})
-  window.__axe = axe.run(document, {resultTypes: ["violations"]})
+  window.__axe = new Promise((done) => setTimeout(() => done(start()), 0))
 }"""
 # Every violation axe found, as {rule, impact, nodes, first targets}.
 AXE_RESULT = """async () => (await window.__axe).violations
@@ -143,7 +164,7 @@ NAVIGATION = ".md-nav__link"
 
 @dataclass
 class Visit:
-    """What one page showed in the three tabs."""
+    """What one page showed in the two tabs."""
 
     path: str
     status: int = 0
@@ -198,7 +219,7 @@ def crawl(
     axe_source: str,
     screenshot: Callable[[str, str], Path | None] = lambda path, palette: None,
 ) -> dict[str, Visit]:
-    """Visit every page of ``paths`` under ``base_url`` in the three tabs.
+    """Visit every page of ``paths`` under ``base_url`` in the two tabs.
 
     ``screenshot(path, palette)`` names the file for a full-page screenshot of the page
     at the desktop width in that palette, or is ``None`` for none.
@@ -208,18 +229,15 @@ def crawl(
     contexts = {
         palette: browser.new_context(color_scheme=palette, viewport=DESKTOP) for palette in PALETTES
     }
-    phone_context = browser.new_context(viewport=PHONE)
     tabs = {palette: context.new_page() for palette, context in contexts.items()}
-    phone = phone_context.new_page()
-    _recorder(tabs["light"], lambda: holder[0])
+    light, dark = tabs["light"], tabs["dark"]
+    _recorder(light, lambda: holder[0])
     try:
         for path in paths:
             visit = holder[0] = visits[path] = Visit(path)
             url = base_url + path
-            light = tabs["light"]
             response = light.goto(url)
             visit.status = response.status if response else 0
-            light.wait_for_load_state("networkidle")
             visit.math = light.evaluate(MATH)
             visit.katex_shown = light.evaluate(
                 "document.querySelectorAll('article .katex').length > 0"
@@ -232,21 +250,26 @@ def crawl(
                 visit.nav_breaks[DESKTOP["width"]] = light.evaluate(LINE_BREAKS, NAVIGATION)[
                     "inside"
                 ]
-            for palette, tab in tabs.items():
-                if palette != "light":
-                    tab.goto(url)
-                visit.scheme[palette] = tab.evaluate("document.body.dataset.mdColorScheme")
-                tab.add_script_tag(content=axe_source)
-                tab.evaluate(AXE_START)
-            phone.goto(url)
-            phone.wait_for_load_state("load")
-            visit.overflow = phone.evaluate(OVERFLOW)
+            light.add_script_tag(content=axe_source)
+            light.evaluate(AXE_START)
+            # The dark tab opens the page at the phone's width (a blank page takes the
+            # new size, not the last one), then widens to the desktop for axe-core and
+            # the screenshot: a palette changes colours, not the layout.
+            dark.goto("about:blank")
+            dark.set_viewport_size(PHONE)
+            dark.goto(url)
+            visit.overflow = dark.evaluate(OVERFLOW)
             if visit.korean:
-                visit.article_breaks = phone.evaluate(LINE_BREAKS, ARTICLE)
+                visit.article_breaks = dark.evaluate(LINE_BREAKS, ARTICLE)
                 # The drawer holds the navigation on a phone.
-                phone.evaluate("document.getElementById('__drawer').checked = true")
-                visit.nav_breaks[PHONE["width"]] = phone.evaluate(LINE_BREAKS, NAVIGATION)["inside"]
+                dark.evaluate("document.getElementById('__drawer').checked = true")
+                visit.nav_breaks[PHONE["width"]] = dark.evaluate(LINE_BREAKS, NAVIGATION)["inside"]
+                dark.evaluate("document.getElementById('__drawer').checked = false")
+            dark.set_viewport_size(DESKTOP)
+            dark.add_script_tag(content=axe_source)
+            dark.evaluate(AXE_START, list(PALETTE_RULES))
             for palette, tab in tabs.items():
+                visit.scheme[palette] = tab.evaluate("document.body.dataset.mdColorScheme")
                 visit.axe[palette] = tab.evaluate(AXE_RESULT)
             visit.broken_images = light.evaluate(BROKEN_IMAGES)
             for palette, tab in tabs.items():
@@ -259,6 +282,6 @@ def crawl(
                     tab.screenshot(path=str(target), full_page=True, type="jpeg", quality=80)
                     visit.screenshots[palette] = target
     finally:
-        for context in [*contexts.values(), phone_context]:
+        for context in contexts.values():
             context.close()
     return visits

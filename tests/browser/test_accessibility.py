@@ -2,7 +2,8 @@
 
 - axe-core (npm, package.json's devDependencies) finds no moderate, serious or
   critical violation (landmarks with the same name among them) on any page, in
-  either language or palette; the totals per palette are printed.
+  either language or palette (every rule in the light palette, the colour rules in the
+  dark one); the totals per palette are printed.
 - At a phone's 375 px no page is wider than the screen, Korean navigation and table
   of contents lines never end inside a word, and every figure has its size.
 - The palette toggle is reached by keyboard, shows its focus, names the action it
@@ -20,7 +21,7 @@ from collections import Counter
 import pytest
 
 from tests.browser.conftest import AXE
-from tests.browser.crawl import AXE_RESULT, AXE_START
+from tests.browser.crawl import AXE_RESULT, AXE_START, PALETTE_RULES
 from tests.conftest import PROJECT
 from tools import tooltips
 
@@ -66,9 +67,15 @@ def test_the_crawls_axe_run_finds_low_contrast_code_tokens_of_every_kind(browser
     page.evaluate(AXE_START)
     found = {v["rule"]: v for v in page.evaluate(AXE_RESULT)}
     skipped = page.evaluate("document.querySelectorAll('[data-axe-same]').length")
+    page.evaluate(AXE_START, list(PALETTE_RULES))  # as the crawl checks the dark palette
+    dark = {v["rule"]: v["nodes"] for v in page.evaluate(AXE_RESULT)}
+    colour = page.evaluate("axe.getRules(['cat.color']).map((rule) => rule.ruleId)")
     page.close()
     assert skipped == 200  # the 201 black tokens are one kind
     assert found["color-contrast"]["nodes"] == 2  # both faint kinds, each once
+    assert dark == {"color-contrast": 2}
+    # The dark palette is checked with every colour rule a default run checks.
+    assert sorted(PALETTE_RULES) == sorted(set(colour) - {"color-contrast-enhanced"})
 
 
 def test_the_palette_toggle_is_focused_named_for_its_action_and_works(site, browser):

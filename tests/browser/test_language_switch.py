@@ -38,6 +38,20 @@ _IDS = """() => [...document.querySelectorAll(".md-content h2[id], .md-content h
 _ALL_IDS = "() => [...document.querySelectorAll('[id]')].map(e => e.id)"
 _LINK = "lang => document.querySelector(`a.md-select__link[hreflang='${lang}']`).href"
 _CLICK = "lang => document.querySelector(`a.md-select__link[hreflang='${lang}']`).click()"
+# Goes to each section of the page (its hash) in turn and returns the switcher's link to
+# ``lang`` there, once the link names the section, or ``null`` if it does not within 10 s.
+_LINKS_AT = """async ([lang, ids]) => {
+  const link = () => document.querySelector(`a.md-select__link[hreflang='${lang}']`)
+  const tick = () => new Promise((done) => setTimeout(done, 5))
+  const links = []
+  for (const id of ids) {
+    location.hash = id
+    const until = performance.now() + 10000
+    while (link().hash !== "#" + id && performance.now() < until) await tick()
+    links.push(link().hash === "#" + id ? link().href : null)
+  }
+  return links
+}"""
 # Where a section's heading is on screen: its top, relative to the window.
 _TOP = "id => document.getElementById(id).getBoundingClientRect().top"
 
@@ -87,12 +101,10 @@ def test_every_tutorial_section_links_to_the_same_section_in_the_other_language(
         ids = tab.evaluate(_IDS)
         assert len(ids) >= 5, f"{lang} {lesson}: {ids}"
         expected_page = urlparse(site.page_url(target, f"tutorials/{lesson}/")).path
-        for anchor in ids:
-            tab.evaluate("id => { location.hash = id }", anchor)
-            wait_for_link(tab, target, anchor)
-            link = urlparse(tab.evaluate(_LINK, target))
-            if link.path != expected_page or link.fragment != anchor:
-                wrong.append(f"{lesson}#{anchor} -> {link.path}#{link.fragment}")
+        for anchor, href in zip(ids, tab.evaluate(_LINKS_AT, [target, ids]), strict=True):
+            link = urlparse(href or "")
+            if href is None or link.path != expected_page or link.fragment != anchor:
+                wrong.append(f"{lesson}#{anchor} -> {href and link.path}#{link.fragment}")
             if anchor not in there:
                 missing.append(f"{lesson}#{anchor}")
     assert wrong == [], f"{lang} -> {target}: links to another place: {wrong}"

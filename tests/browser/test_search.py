@@ -1,4 +1,4 @@
-"""Material's search, typed into the real search box, in each language.
+"""Material's search, through the real search box, in each language.
 
 The queries and the section each must find are in ``search_queries.yml``, in seven
 splits (see that file). A result is a page (Material groups the matching sections
@@ -82,12 +82,6 @@ _TIMING = """() => {
   }).observe(output, { childList: true, subtree: true, characterData: true })
 }"""
 
-# The latency of the last search: resolved after two frames, once it is painted.
-_LATENCY = """() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => {
-  const { typed, changed } = window.__searchTiming
-  resolve(typed === null || changed.length === 0 ? null : changed[changed.length - 1] - typed)
-})))"""
-
 
 # Whether the search is ready: the result list shows the placeholder, not "Initializing".
 _READY = """() => document.querySelector(".md-search-result__meta").textContent.trim() ===
@@ -95,14 +89,36 @@ _READY = """() => document.querySelector(".md-search-result__meta").textContent.
         .translations["search.result.placeholder"]"""
 
 
-def _results(page: Page) -> list[list[str]]:
-    """The shown results: for each page, the paths+fragments of its visible links."""
-    return page.eval_on_selector_all(
-        ".md-search-result__item",
-        """items => items.map(item => [...item.querySelectorAll("a.md-search-result__link")]
-            .filter(a => !a.closest("details"))
-            .map(a => { const url = new URL(a.href); return url.pathname + url.hash }))""",
-    )
+# Enters a query in the search box as typing does (Material searches on keyup; a query
+# equal to the box's value is entered after an empty one, which Material would skip),
+# waits until Material shows its results (it writes the result count each time), and
+# returns, once they are painted, for each shown result the paths+fragments of its
+# visible links, and the search's latency.
+_SEARCH = """async (query) => {
+  const input = document.querySelector("input.md-search__input")
+  const meta = document.querySelector(".md-search-result__meta")
+  const type = (value) => new Promise((done, fail) => {
+    const observer = new MutationObserver(() => { observer.disconnect(); done() })
+    observer.observe(meta, {childList: true, characterData: true, subtree: true})
+    setTimeout(() => {
+      observer.disconnect()
+      fail(new Error(`Material showed no results for ${JSON.stringify(value)} in 10 s`))
+    }, 10000)
+    input.value = value
+    input.dispatchEvent(new KeyboardEvent("keyup", {key: "End", bubbles: true}))
+  })
+  if (input.value === query) await type("")
+  await type(query)
+  // The latency, once the results are painted (two frames).
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))
+  const {typed, changed} = window.__searchTiming
+  const latency = typed === null || changed.length === 0 ? null : changed.at(-1) - typed
+  const results = [...document.querySelectorAll(".md-search-result__item")].map((item) =>
+    [...item.querySelectorAll("a.md-search-result__link")]
+      .filter((a) => !a.closest("details"))
+      .map((a) => { const url = new URL(a.href); return url.pathname + url.hash }))
+  return {results, latency}
+}"""
 
 
 class SearchBox:
@@ -110,28 +126,18 @@ class SearchBox:
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.input = page.locator("input.md-search__input")
-        self.meta = page.locator(".md-search-result__meta")
-        self.input.click()
+        page.locator("input.md-search__input").click()
         # Material shows its placeholder once its worker has built the index
         page.wait_for_function(_READY)
-        self.placeholder = self.meta.inner_text()
         page.evaluate(_TIMING)
         self.latency_ms: float | None = None
 
     def search(self, query: str) -> list[list[str]]:
-        """Type ``query`` and return the results once they are shown."""
-        wait = "p => document.querySelector('.md-search-result__meta').textContent !== p"
+        """Enter ``query`` and return the results once they are shown."""
         self.page.bring_to_front()  # a background tab renders results slowly
-        self.input.fill("")
-        self.input.press("End")  # Material searches on keyup
-        self.page.wait_for_function(wait.replace("!==", "==="), arg=self.placeholder)
-        self.input.fill(query)
-        self.input.press("End")
-        self.page.wait_for_function(wait, arg=self.placeholder)
-        results = _results(self.page)
-        self.latency_ms = self.page.evaluate(_LATENCY)
-        return results
+        found = self.page.evaluate(_SEARCH, query)
+        self.latency_ms = found["latency"]
+        return found["results"]
 
 
 def expected_link(site, query: Query) -> str:

@@ -3,12 +3,11 @@
 The site is built with a ``site_url`` and a GitHub ``repo_url`` (as the Pages workflow
 builds it) and served over HTTP. Every ``.py`` and ``.ipynb`` the tutorial pages link,
 and each language's zip from its home page, is downloaded and checked. Each lesson
-then runs twice in a fresh virtualenv that has only the nnguide wheel built from this
-tree and what it requires with its plot and data extras (nbclient and ipykernel for the
-notebooks), each run from a temp folder of its own: its script in one language, as
-plain python, and its notebook in another, through nbclient in that virtualenv's
-kernel (:func:`chosen`). Then nnguide is uninstalled and a notebook's first cell must
-install it again.
+then runs in a fresh virtualenv that has only the nnguide wheel built from this tree
+and what it requires with its plot and data extras (nbclient and ipykernel for the
+notebooks), from a temp folder of its own: its script, as plain python; and notebooks
+of every language run through nbclient in that virtualenv's kernel (:func:`chosen`).
+Then nnguide is uninstalled and a notebook's first cell must install it again.
 
 No network: the wheel is installed with ``--no-index``, and what it requires comes
 from this environment (the installed distributions its metadata names, and theirs,
@@ -385,23 +384,26 @@ def kernel_report(run: Run) -> dict:
 
 
 def chosen(files: list[Download]) -> list[Download]:
-    """The downloads that run: each lesson's script in one language, its notebook in the next.
+    """The downloads that run: every lesson's script, and the first lesson's notebooks.
 
-    The languages take turns from lesson to lesson, so every language has scripts and
+    The scripts' languages take turn from lesson to lesson, and the first lesson's
+    notebook runs in every language but its script's, so every language has scripts and
     notebooks that run. Every language's script has the same code (the build's parity
-    check, :mod:`tools.checks.parity`, fails otherwise) and the build has executed each
-    one, warnings failing it; a second run of the same code here would add only time.
+    check, :mod:`tools.checks.parity`, fails otherwise), and the build has executed every
+    lesson's notebook in a kernel, warnings failing it: a notebook differs from its
+    script only in its first cell and metadata, the same for every lesson, so one
+    lesson's notebooks check them. A second run of the same code would add only time.
     """
     by_key = {(d.lang, d.name, d.filename.rpartition(".")[2]): d for d in files}
-    picked = []
-    for index, name in enumerate(LESSONS):
-        script = LANGUAGES[index % len(LANGUAGES)]
-        notebook = LANGUAGES[(index + 1) % len(LANGUAGES)]
-        picked += [by_key[script, name, "py"], by_key[notebook, name, "ipynb"]]
+    picked = [
+        by_key[LANGUAGES[index % len(LANGUAGES)], name, "py"] for index, name in enumerate(LESSONS)
+    ]
+    picked += [by_key[lang, LESSONS[0], "ipynb"] for lang in LANGUAGES if lang != LANGUAGES[0]]
+    picked += [by_key[LANGUAGES[0], LESSONS[1], "ipynb"]]
     return picked
 
 
-def test_each_lesson_runs_as_a_script_and_as_a_notebook_and_each_language_has_both():
+def test_every_lesson_runs_as_a_script_and_each_language_has_scripts_and_notebooks():
     files = [
         Download(lang, name, f"http://x/{lang}/{name}{suffix}", b"")
         for lang in LANGUAGES
@@ -411,15 +413,16 @@ def test_each_lesson_runs_as_a_script_and_as_a_notebook_and_each_language_has_bo
     picked = chosen(files)
     scripts = [(d.lang, d.name) for d in picked if d.filename.endswith(".py")]
     notebooks = [(d.lang, d.name) for d in picked if d.filename.endswith(".ipynb")]
-    assert sorted(name for _, name in scripts) == sorted(name for _, name in notebooks) == LESSONS
+    assert sorted(name for _, name in scripts) == LESSONS
     assert {lang for lang, _ in scripts} == {lang for lang, _ in notebooks} == set(LANGUAGES)
+    assert len(notebooks) == len(LANGUAGES)
     assert not set(scripts) & set(notebooks), "a lesson's two runs are in two languages"
 
 
 @pytest.mark.kernel
 def test_every_lesson_runs_from_its_downloads_in_a_fresh_virtualenv(venv, downloaded, tmp_path):
-    """Each lesson's script runs as plain python from a folder of its own, its notebook in
-    a kernel (:func:`chosen`).
+    """Each lesson's script runs as plain python from a folder of its own, and a notebook
+    of each language in a kernel (:func:`chosen`).
 
     The scripts are the files in ``examples/`` byte for byte (checked above), so this is
     also the test that every example runs on its own, from another directory.
@@ -441,7 +444,7 @@ def test_every_lesson_runs_from_its_downloads_in_a_fresh_virtualenv(venv, downlo
     assert failures == [], "\n\n".join(failures)
     scripts = [run for run in runs if run.what.endswith(".py")]
     notebooks = [run for run in runs if run.what.endswith(".ipynb")]
-    assert len(scripts) == len(notebooks) == len(LESSONS)
+    assert len(scripts) == len(LESSONS) and len(notebooks) == len(LANGUAGES)
     for run in scripts:
         assert run.stdout.strip(), f"{run.what} printed nothing for the reader to look at"
         assert "Glyph" not in run.stderr, f"{run.what}: a figure is missing glyphs (font?)"
