@@ -294,7 +294,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
 
     def _index_entries(self, code: str) -> list[index_terms.Entry]:
         try:
-            return index_terms.collect(self.site, code, skip=[self.config.index_page])
+            cache = self.site.cache_dir / "index" / f"{code}.json"
+            return index_terms.collect(self.site, code, [self.config.index_page], cache)
         except (index_terms.IndexTermError, lessons.LessonError) as error:
             raise PluginError(str(error)) from None
 
