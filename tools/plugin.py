@@ -49,7 +49,9 @@ event                  step
                        :meth:`tools.publish.Staging.finish` (the swap)
 ``on_build_error``     releases the site lock, :meth:`tools.publish.Staging.discard`
 ``on_shutdown``        :meth:`tools.publish.Staging.discard` (an interrupted build)
-``on_serve``           watches ``examples/`` and ``nnguide/``
+``on_serve``           watches ``examples/`` and ``nnguide/``; :meth:`NnguidePlugin.warm_up`
+                       (in the background: :func:`tools.linkcode.preload`,
+                       :meth:`tools.search.Segmenter.load`)
 =====================  ==============================================================
 
 The theme override ``overrides/main.html`` reads ``config.extra.nnguide_page`` (set
@@ -61,6 +63,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +135,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         # language -> lesson -> code names linked: (to the API pages, to PyTorch)
         self.code_links: dict[str, dict[str, tuple[int, int]]] = {}
         self.index_memo: search.IndexMemo = {}  # the search indexes last written
+        self.warming: threading.Thread | None = None  # serve's warm-up (warm_up)
 
     @property
     def site(self) -> site_config.Project:
@@ -482,4 +487,29 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         for folder in (self.site.examples_dir, self.site.package_dir):
             server.watch(str(folder))
+        self.warm_up()
         return server
+
+    def warm_up(self) -> threading.Thread:
+        """Load, in the background, what the first rebuilds after an edit would load.
+
+        A new line of code links its names (:func:`tools.linkcode.preload`: torch);
+        a changed Korean text is segmented (:meth:`tools.search.Segmenter.load`: Kiwi).
+        ``mkdocs serve`` calls it after its first build, while it waits for an edit.
+        """
+        if self.warming is not None:
+            return self.warming
+        steps: list[Callable[[], None]] = [linkcode.preload]
+        if self.segmenter is not None and any(lang.segmenter for lang in self.site.languages):
+            steps.append(self.segmenter.load)
+
+        def run() -> None:
+            for step in steps:
+                try:
+                    step()
+                except Exception as error:  # the rebuild that needs it reports it
+                    log.debug("Warm-up step %s failed: %s", step.__qualname__, error)
+
+        self.warming = threading.Thread(target=run, name="nnguide-warm-up", daemon=True)
+        self.warming.start()
+        return self.warming

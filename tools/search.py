@@ -456,6 +456,14 @@ class Segmenter:
             if isinstance(entries, dict):
                 self.entries = entries
 
+    def load(self) -> None:
+        """Load Kiwi with the glossary's words now, as the first text not in the cache would.
+
+        ``mkdocs serve`` calls it while it waits for the author's first edit, which
+        then finds Kiwi loaded (it takes seconds).
+        """
+        _kiwi(self.glossary)
+
     def segment(self, text: str, vocabulary: Vocabulary) -> str:
         """:func:`segment_text` of ``text``, from the cache when it has seen the text."""
         return self.analyse(text, vocabulary)[0]

@@ -434,3 +434,27 @@ def test_a_rebuild_writes_an_unchanged_index_again_without_making_it(tmp_path, m
     assert segmenter.used, "the segmenter's cache keeps the entries the index used"
     with pytest.raises(pytest.fail.Exception, match="made again"):
         search.write_index(tmp_path, "ko/", config, entries, segmenter, {"x/#a": ["외움"]}, memo)
+
+
+def test_serve_loads_in_the_background_what_the_first_rebuilds_would(tmp_path, monkeypatch):
+    """After its first build, ``mkdocs serve`` imports torch and loads Kiwi before any edit."""
+    loaded = []
+    monkeypatch.setattr(plugin.linkcode, "preload", lambda: loaded.append("torch, nnguide"))
+    monkeypatch.setattr(search.Segmenter, "load", lambda self: loaded.append(self.glossary))
+    settings = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    settings = settings.plugins.on_config(settings)
+    nnguide = settings.plugins["nnguide"]
+
+    class Server:
+        def __init__(self):
+            self.watched = []
+
+        def watch(self, path):
+            self.watched.append(path)
+
+    server = Server()
+    assert nnguide.on_serve(server, config=settings, builder=None) is server
+    nnguide.warming.join(60)
+    assert loaded == ["torch, nnguide", PROJECT.docs_dir / "ko" / "glossary.md"]
+    assert server.watched == [str(PROJECT.examples_dir), str(PROJECT.package_dir)]
+    assert nnguide.warm_up() is nnguide.warming and len(loaded) == 2  # once per serve
