@@ -247,22 +247,14 @@ _nnguide_setup()
 del _nnguide_setup, _nnguide_record
 """
 
-# Run in the kernel after the script: the distributions whose modules it imported, and
-# where it ran (Python, PyTorch, the device it used, the kernel's peak memory).
+# Run in the kernel after the script: the top-level modules it imported (the build finds
+# their distributions: imported_distributions), and where it ran (Python, PyTorch, the
+# device it used, the kernel's peak memory).
 _REPORT = r"""
 def _nnguide_report():
-    import importlib.metadata as metadata, json, platform, sys
+    import json, platform, sys
 
-    providers = metadata.packages_distributions()
-    names = set()
-    for module in list(sys.modules):
-        names.update(providers.get(module.partition(".")[0], []))
-    versions = {}
-    for name in sorted(names):
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
+    modules = sorted({module.partition(".")[0] for module in list(sys.modules)})
     try:
         import resource
 
@@ -279,7 +271,7 @@ def _nnguide_report():
         elif torch.backends.mps.is_available() and torch.mps.driver_allocated_memory() > 0:
             device = "MPS"
     print(json.dumps({
-        "distributions": versions,
+        "modules": modules,
         "python": platform.python_version(),
         "torch": getattr(torch, "__version__", None),
         "device": device,
@@ -348,6 +340,35 @@ def installed_versions(names, environment: str | None = None) -> dict[str, str |
         if environment is not None:
             _KNOWN_VERSIONS[environment, name] = versions[name]
     return versions
+
+
+# environment stamp -> top-level module -> the distributions that provide it
+_PROVIDERS: dict[str, dict[str, list[str]]] = {}
+
+
+def imported_distributions(
+    modules: list[str], environment: str | None = None
+) -> dict[str, str | None]:
+    """The installed distributions that provide top-level ``modules``, with their versions.
+
+    A kernel reports the modules its script imported; the build's interpreter is the
+    kernel's, so it finds their distributions (:func:`importlib.metadata.packages_distributions`,
+    which reads every installed distribution's files: done once per ``environment``,
+    a hash of its stamps, see :func:`environment_key`).
+    """
+    providers = _PROVIDERS.get(environment) if environment is not None else None
+    if providers is None:
+        providers = importlib.metadata.packages_distributions()
+        if environment is not None:
+            _PROVIDERS[environment] = providers
+    names = {name for module in modules for name in providers.get(module, [])}
+    return installed_versions(names, environment)
+
+
+def preload(project: config.Project) -> None:
+    """Find the environment's distributions now, as the first finished script would
+    (:func:`imported_distributions`); ``mkdocs serve`` calls it while it waits for an edit."""
+    imported_distributions([], environment_key(project))
 
 
 def cache_key(notebook, package_digest: str, versions: dict[str, str | None]) -> str:
@@ -613,7 +634,11 @@ def _timeout(project: config.Project) -> int:
 
 
 def execute(
-    example: Example, limit: int, threads: int | None = None, memory_limit: int | None = None
+    example: Example,
+    limit: int,
+    threads: int | None = None,
+    memory_limit: int | None = None,
+    environment: str | None = None,
 ):
     """Run one script as a notebook in a fresh kernel; return the executed notebook.
 
@@ -623,7 +648,8 @@ def execute(
     ``memory_limit`` the memory (bytes) the kernel and each process it starts may
     allocate (``RLIMIT_DATA``). The kernel runs in a process group of its own, which
     is killed as soon as the script ends, whatever ended it: no process the script
-    started outlives it.
+    started outlives it. ``environment``: :func:`environment_key` of the build's
+    environment, under which :func:`imported_distributions` keeps what it looks up.
 
     Raises:
         ExampleError: If the script fails; :func:`tools.failure.describe` says where.
@@ -739,7 +765,7 @@ def execute(
     reported = json.loads("".join(o.get("text", "") for o in report.outputs) or "{}")
     notebook.metadata[METADATA_KEY] = {
         "key": None,  # set by build(), which knows the package digest
-        "distributions": reported.get("distributions", {}),
+        "distributions": imported_distributions(reported.get("modules", []), environment),
         "run_seconds": round(_cells_seconds(notebook) or total, 2),
         "executed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "script": example.label,
@@ -830,7 +856,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
     environment = _environment_stamps(project)
     if force or state.get("environment") != environment:
         state = {"environment": environment, "examples": {}}
-    environment_key = hashlib.sha256(json.dumps(environment).encode()).hexdigest()
+    environment_digest = _digest(environment)
     known = state["examples"]
     results: list[Result] = []
     to_check = []
@@ -861,7 +887,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
             log(f"{shown}: its content differs from what execution wrote; executing it again")
             cached = None
         key_base = _key_base(project, package_digest, example.lang)
-        if cached is not None and _is_fresh(fresh, cached, key_base, environment_key):
+        if cached is not None and _is_fresh(fresh, cached, key_base, environment_digest):
             merged = _with_new_prose(fresh, cached)
             merged.metadata[METADATA_KEY]["script"] = example.label
             _seal(merged)
@@ -1008,6 +1034,15 @@ def _environment_stamps(project: config.Project) -> list:
     return [sys.executable, sys.version, _HARNESS, *_stamps(paths)]
 
 
+def environment_key(project: config.Project) -> str:
+    """A hash of the environment's stamps (:func:`_environment_stamps`)."""
+    return _digest(_environment_stamps(project))
+
+
+def _digest(stamps: list) -> str:
+    return hashlib.sha256(json.dumps(stamps).encode()).hexdigest()
+
+
 def _remove_orphans(project: config.Project, examples: list[Example]) -> None:
     """Delete executed notebooks whose script was deleted or renamed."""
     wanted = {example.notebook for example in examples}
@@ -1018,7 +1053,9 @@ def _remove_orphans(project: config.Project, examples: list[Example]) -> None:
 
 def _timed_execute(example: Example, limit: int, threads: int, project: config.Project):
     started = time.perf_counter()
-    notebook = execute(example, limit, threads, project.kernel_memory_limit)
+    notebook = execute(
+        example, limit, threads, project.kernel_memory_limit, environment_key(project)
+    )
     outputs.bound(
         notebook, _output_limits(project), project.language(example.lang).labels.truncated
     )

@@ -51,7 +51,7 @@ event                  step
 ``on_shutdown``        :meth:`tools.publish.Staging.discard` (an interrupted build)
 ``on_serve``           watches ``examples/`` and ``nnguide/``; :meth:`NnguidePlugin.warm_up`
                        (in the background: :func:`tools.linkcode.preload`,
-                       :meth:`tools.search.Segmenter.load`)
+                       :func:`tools.execute.preload`, :meth:`tools.search.Segmenter.load`)
 =====================  ==============================================================
 
 The theme override ``overrides/main.html`` reads ``config.extra.nnguide_page`` (set
@@ -494,21 +494,27 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         """Load, in the background, what the first rebuilds after an edit would load.
 
         A new line of code links its names (:func:`tools.linkcode.preload`: torch);
-        a changed Korean text is segmented (:meth:`tools.search.Segmenter.load`: Kiwi).
+        a finished script's modules are mapped to distributions
+        (:func:`tools.execute.preload`); a changed Korean text is segmented
+        (:meth:`tools.search.Segmenter.load`: Kiwi).
         ``mkdocs serve`` calls it after its first build, while it waits for an edit.
         """
         if self.warming is not None:
             return self.warming
-        steps: list[Callable[[], None]] = [linkcode.preload]
-        if self.segmenter is not None and any(lang.segmenter for lang in self.site.languages):
-            steps.append(self.segmenter.load)
+        project = self.site
+        steps: list[tuple[str, Callable[[], None]]] = [
+            ("torch, nnguide", linkcode.preload),
+            ("distributions", lambda: execute.preload(project)),
+        ]
+        if self.segmenter is not None and any(lang.segmenter for lang in project.languages):
+            steps.append(("Kiwi", self.segmenter.load))
 
         def run() -> None:
-            for step in steps:
+            for name, step in steps:
                 try:
                     step()
                 except Exception as error:  # the rebuild that needs it reports it
-                    log.debug("Warm-up step %s failed: %s", step.__qualname__, error)
+                    log.debug("Warm-up of %s failed: %s", name, error)
 
         self.warming = threading.Thread(target=run, name="nnguide-warm-up", daemon=True)
         self.warming.start()

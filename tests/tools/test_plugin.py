@@ -440,6 +440,7 @@ def test_serve_loads_in_the_background_what_the_first_rebuilds_would(tmp_path, m
     """After its first build, ``mkdocs serve`` imports torch and loads Kiwi before any edit."""
     loaded = []
     monkeypatch.setattr(plugin.linkcode, "preload", lambda: loaded.append("torch, nnguide"))
+    monkeypatch.setattr(plugin.execute, "preload", lambda project: loaded.append(project.root))
     monkeypatch.setattr(search.Segmenter, "load", lambda self: loaded.append(self.glossary))
     settings = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     settings = settings.plugins.on_config(settings)
@@ -455,6 +456,6 @@ def test_serve_loads_in_the_background_what_the_first_rebuilds_would(tmp_path, m
     server = Server()
     assert nnguide.on_serve(server, config=settings, builder=None) is server
     nnguide.warming.join(60)
-    assert loaded == ["torch, nnguide", PROJECT.docs_dir / "ko" / "glossary.md"]
+    assert loaded == ["torch, nnguide", PROJECT.root, PROJECT.docs_dir / "ko" / "glossary.md"]
     assert server.watched == [str(PROJECT.examples_dir), str(PROJECT.package_dir)]
-    assert nnguide.warm_up() is nnguide.warming and len(loaded) == 2  # once per serve
+    assert nnguide.warm_up() is nnguide.warming and len(loaded) == 3  # once per serve
