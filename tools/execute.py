@@ -535,9 +535,13 @@ class _Kernel:
             pass  # already gone
 
     def end(self) -> None:
+        """Kill the group and reap the kernel's process."""
         self.kill()
         with _KERNELS_LOCK:
             _KERNELS.discard(self)
+        if self.process is not None:
+            with contextlib.suppress(Exception):
+                self.process.wait(timeout=5)
 
     def death(self) -> failure_report.Death:
         """How the kernel, which died, ended (its signal or exit code)."""
@@ -558,6 +562,7 @@ def stop_kernels() -> int:
     _STOP.set()
     with _KERNELS_LOCK:
         running = list(_KERNELS)
+        _SPARES.clear()
     for kernel in running:
         kernel.kill()
     return len(running)
@@ -620,6 +625,127 @@ def _kernel_manager(on_launch: Any = None):
     return Manager(kernel_name="python3", kernel_spec_manager=Specs())
 
 
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
+
+
+def _kernel_env(threads: int | None, memory_limit: int | None) -> dict[str, str]:
+    """A kernel's environment, but for its record's path (``NNGUIDE_RECORD``)."""
+    env = dict(os.environ)
+    env.pop("MPLBACKEND", None)  # the kernel's inline backend draws the figures
+    env["PYTHONHASHSEED"] = "0"
+    if threads is not None:
+        env.setdefault("OMP_NUM_THREADS", str(threads))
+    if memory_limit:
+        env["NNGUIDE_MEMORY_LIMIT"] = str(memory_limit)
+    return env
+
+
+def _kernel_folders() -> tuple[str, str]:
+    """A new scratch folder (the kernel's working folder) and a folder for its record."""
+    return tempfile.mkdtemp(prefix=SCRATCH_PREFIX), tempfile.mkdtemp(prefix=RECORD_PREFIX)
+
+
+@dataclass
+class _Spare:
+    """A kernel started before its script is known, with what :func:`execute` needs."""
+
+    kernel: _Kernel
+    manager: Any
+    scratch: str
+    records: str
+    env: dict[str, str]  # its environment, less NNGUIDE_RECORD
+
+    def discard(self) -> None:
+        self.kernel.end()
+        _release(None, self.manager)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        shutil.rmtree(self.records, ignore_errors=True)
+
+
+_SPARES: list[_Spare] = []
+
+
+def start_spares(project: config.Project, count: int, jobs: int | None = None) -> int:
+    """Start kernels for the next ``count`` scripts :func:`build` executes in parallel.
+
+    ``mkdocs serve`` starts one per language after each build: a code edit of a lesson
+    then runs its scripts in kernels that are already up (a kernel takes about a
+    second to start). Each is as fresh as one :func:`execute` starts: nothing runs in
+    it before its script's setup cell. A spare whose environment no longer matches
+    the build's (its variables, its thread count) is discarded when looked for.
+
+    Returns:
+        The number of kernels started (those already waiting count against ``count``).
+    """
+    from jupyter_core.utils import run_sync
+
+    threads = _threads(count, jobs)
+    env = _kernel_env(threads, project.kernel_memory_limit)
+    with _KERNELS_LOCK:
+        waiting = sum(1 for spare in _SPARES if spare.env == env)
+    started = 0
+    for _ in range(count - waiting):
+        if _STOP.is_set():
+            break
+        kernel, (scratch, records) = _Kernel(), _kernel_folders()
+        manager = _kernel_manager(kernel.started)
+        spare = _Spare(kernel, manager, scratch, records, env)
+        try:
+            run_sync(manager.start_kernel)(
+                env={**env, "NNGUIDE_RECORD": str(Path(records) / "record.jsonl")},
+                cwd=scratch,
+                extra_arguments=KERNEL_ARGUMENTS,
+            )
+        except Exception:
+            spare.discard()
+            break
+        with _KERNELS_LOCK:
+            _SPARES.append(spare)
+        started += 1
+    return started
+
+
+def _take_spare(env: dict[str, str]) -> _Spare | None:
+    """A waiting kernel started with ``env`` (others are discarded), or None."""
+    with _KERNELS_LOCK:
+        found = next((spare for spare in _SPARES if spare.env == env), None)
+        stale = [spare for spare in _SPARES if spare.env != env]
+        _SPARES[:] = [spare for spare in _SPARES if spare is not found and spare.env == env]
+    for spare in stale:
+        spare.discard()
+    if found is not None and not found.manager.has_kernel:
+        found.discard()
+        return None
+    return found
+
+
+def discard_spares() -> int:
+    """Kill every waiting kernel; returns how many there were."""
+    with _KERNELS_LOCK:
+        spares, _SPARES[:] = list(_SPARES), []
+    for spare in spares:
+        spare.discard()
+    return len(spares)
+
+
+def _release(client: Any, manager: Any) -> None:
+    """Close a client's channels and its manager's connection file; the kernel is dead."""
+    from jupyter_core.utils import run_sync
+
+    if client is not None and client.kc is not None:
+        with contextlib.suppress(Exception):
+            client.kc.stop_channels()
+        client.kc = None
+    with contextlib.suppress(Exception):
+        run_sync(manager.cleanup_resources)()
+
+
+def _threads(stale: int, jobs: int | None) -> int:
+    """The torch/OpenMP threads of each kernel when ``stale`` scripts run in parallel."""
+    workers = max(1, min(stale, jobs or os.cpu_count() or 1))
+    return max(1, (os.cpu_count() or 1) // workers)
+
+
 def _timeout(project: config.Project) -> int:
     value = os.environ.get("NNGUIDE_TIMEOUT")
     if value is None:
@@ -667,19 +793,22 @@ def execute(
         "display_name": "Python 3",
         "language": "python",
     }
-    env = dict(os.environ)
-    env.pop("MPLBACKEND", None)  # the kernel's inline backend draws the figures
-    env["PYTHONHASHSEED"] = "0"
-    if threads is not None:
-        env.setdefault("OMP_NUM_THREADS", str(threads))
+    env = _kernel_env(threads, memory_limit)
     started = time.monotonic()
     deadline = started + limit
-    scratch = tempfile.mkdtemp(prefix=SCRATCH_PREFIX)
-    records = tempfile.mkdtemp(prefix=RECORD_PREFIX)
+    spare = _take_spare(env)
+    if spare is None:  # a fresh kernel, started by nbclient
+        kernel, scratch, records = _Kernel(), *_kernel_folders()
+        env["NNGUIDE_RECORD"] = str(Path(records) / "record.jsonl")
+        manager = _kernel_manager(kernel.started)
+    else:  # a fresh kernel started before the edit, waiting for this script
+        kernel, manager, scratch, records = (
+            spare.kernel,
+            spare.manager,
+            spare.scratch,
+            spare.records,
+        )
     record_path = Path(records) / "record.jsonl"
-    env["NNGUIDE_RECORD"] = str(record_path)
-    if memory_limit:
-        env["NNGUIDE_MEMORY_LIMIT"] = str(memory_limit)
     # The script's cells, between a setup cell and a report cell (both removed after).
     work = copy.copy(notebook)
     work.cells = [
@@ -687,15 +816,14 @@ def execute(
         *notebook.cells,
         nbformat.v4.new_code_cell(_REPORT),
     ]
-    kernel = _Kernel()
+    # Given its manager, nbclient leaves the kernel to us: its group is killed below.
     client = nbclient.NotebookClient(
         work,
-        km=_kernel_manager(kernel.started),
+        km=manager,
         timeout_func=lambda cell: max(1, int(deadline - time.monotonic() + 0.999)),
         interrupt_on_timeout=True,
         allow_errors=False,
-        shutdown_kernel="immediate",
-        extra_arguments=["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"],
+        extra_arguments=KERNEL_ARGUMENTS,
         resources={"metadata": {"path": scratch}},
         on_cell_execute=lambda cell, cell_index: kernel.cells.append(cell_index),
     )
@@ -754,6 +882,7 @@ def execute(
         raise ExampleError(f"{example.label}: {type(error).__name__}: {error}") from None
     finally:
         kernel.end()
+        _release(client, manager)
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.rmtree(records, ignore_errors=True)
     total = time.monotonic() - started
@@ -917,7 +1046,7 @@ def _run_stale(project, stale, jobs, limit, package_digest, known, results, fail
     """
     workers = max(1, min(len(stale), jobs or os.cpu_count() or 1))
     log(f"Executing {len(stale)} example(s) with {workers} kernel(s) in parallel")
-    threads = max(1, (os.cpu_count() or 1) // workers)
+    threads = _threads(len(stale), jobs)
     waiting: queue.SimpleQueue[Example] = queue.SimpleQueue()
     for example in stale:
         waiting.put(example)

@@ -45,10 +45,13 @@ event                  step
                        (from the search plugin's written index); the last:
                        :func:`tools.usage.report`, :func:`tools.search.write_indexes`
                        (each section's index terms: :func:`tools.index_terms.collect`;
-                       the indexes last written kept for serve's rebuilds),
+                       the indexes last written kept for serve's rebuilds); serve:
+                       :func:`tools.execute.start_spares` (a kernel per language waits
+                       for the next code edit),
                        :meth:`tools.publish.Staging.finish` (the swap)
 ``on_build_error``     releases the site lock, :meth:`tools.publish.Staging.discard`
-``on_shutdown``        :meth:`tools.publish.Staging.discard` (an interrupted build)
+``on_shutdown``        :meth:`tools.publish.Staging.discard` (an interrupted build),
+                       :func:`tools.execute.discard_spares`
 ``on_serve``           watches ``examples/`` and ``nnguide/``; :meth:`NnguidePlugin.warm_up`
                        (in the background: :func:`tools.linkcode.preload`,
                        :func:`tools.execute.preload`, :meth:`tools.search.Segmenter.load`)
@@ -108,6 +111,8 @@ class NnguideConfig(Config):
     # docs/<lang>/<glossary>: a segmented language's terms join the search's dictionary
     glossary = c.Type(str, default="glossary.md")
     index_page = c.Type(str, default="index-terms.md")  # docs/<lang>/<index_page>: the Index
+    # `mkdocs serve`: a kernel per language waits for the next code edit (start_spares)
+    spare_kernels = c.Type(bool, default=True)
 
 
 class NnguidePlugin(BasePlugin[NnguideConfig]):
@@ -408,6 +413,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             self.staging = None
 
     def on_shutdown(self) -> None:
+        execute.discard_spares()
         if self.staging is not None:  # interrupted (Ctrl-C): the old site stays as it was
             self.staging.discard()
             self.staging = None
@@ -449,6 +455,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
                 for line in lines:
                     log.info(line)
             self._write_indexes(config)
+            self._start_spare_kernels()
             if self.staging is not None:
                 staging, self.staging = self.staging, None
                 if staging.finish():
@@ -457,6 +464,17 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             self._unlock()
 
     on_post_build = CombinedEvent(_take_sections, _write_site_files)
+
+    def _start_spare_kernels(self) -> None:
+        """``mkdocs serve``: a kernel per language waits for the next code edit of a lesson.
+
+        The edit's rebuild then runs the lesson's scripts at once
+        (:func:`tools.execute.start_spares`).
+        """
+        if not self.config.spare_kernels or self.command != "serve":
+            return
+        if os.environ.get("NNGUIDE_EXECUTE", "1") != "0":
+            execute.start_spares(self.site, len(self.site.languages))
 
     def _write_indexes(self, config: Any) -> None:
         search_plugin = search.plugin(config)
