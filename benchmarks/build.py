@@ -11,9 +11,10 @@ prints:
   code. Warm and plain builds alternate, ``--repeat`` times each; the ratio is of the
   medians (the best of each is printed too);
 * a prose-only edit and a one-script code edit: scripts executed, rebuild time;
-* ``mkdocs serve --dirty`` (``make serve``) latency: edit a file, poll the served page
-  until the new text is there: a Markdown page, a Markdown cell of a script, and a code
-  edit of one lesson in both languages (against the script's bare run time);
+* ``mkdocs serve --dirty`` (``make serve``) latency: once serve is ready (its first build
+  and the plugin's warm-up done), edit a file, poll the served page until the new text
+  is there: a Markdown page, a Markdown cell of a script, a new comment, a comment edit,
+  and a code edit of one lesson in both languages (against the script's bare run time);
 * tutorial page bytes / the same lesson as a Markdown page, raw and gzip.
 
 Each build is ``mkdocs build --strict`` into a fresh folder, what ``make docs`` runs.
@@ -210,20 +211,34 @@ def wait_for(url: str, text: str, limit: float) -> float | None:
     return None
 
 
+READY = "Ready for edits"  # the plugin's line when serve's warm-up is done
+
+
 @contextlib.contextmanager
 def serving(project: Path):
+    """``mkdocs serve --dirty`` of ``project``, once its first build and warm-up are done.
+
+    The edits start after the plugin's warm-up line (``READY``; at most 60 s after the
+    first page is served), as an author's first edit comes after serve has started.
+    """
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--dirty"],
-        cwd=project,
-        env=env(NNGUIDE_STRICT="false"),  # as `make serve`: a dirty rebuild warns
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    address = f"127.0.0.1:{port}"
+    log = project.parent / "serve.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", address, "--dirty"],
+            cwd=project,
+            env=env(NNGUIDE_STRICT="false"),  # as `make serve`: a dirty rebuild warns
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         url = f"http://127.0.0.1:{port}/"
         if wait_for(url, "nnguide", 300) is None:
             sys.exit("mkdocs serve did not start")
+        started = time.perf_counter()
+        while READY not in log.read_text() and time.perf_counter() - started < 60:
+            time.sleep(0.1)
         time.sleep(2)  # let the first build settle
         yield url
     finally:

@@ -67,6 +67,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -528,11 +529,14 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             steps.append(("Kiwi", self.segmenter.load))
 
         def run() -> None:
+            started = time.perf_counter()
             for name, step in steps:
                 try:
                     step()
                 except Exception as error:  # the rebuild that needs it reports it
                     log.debug("Warm-up of %s failed: %s", name, error)
+            loaded = ", ".join(name for name, _ in steps)
+            log.info("Ready for edits: %s loaded in %.1f s", loaded, time.perf_counter() - started)
 
         self.warming = threading.Thread(target=run, name="nnguide-warm-up", daemon=True)
         self.warming.start()

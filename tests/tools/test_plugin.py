@@ -6,6 +6,7 @@ No site is built and no kernel starts here; ``tests/site`` checks the built site
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -436,8 +437,9 @@ def test_a_rebuild_writes_an_unchanged_index_again_without_making_it(tmp_path, m
         search.write_index(tmp_path, "ko/", config, entries, segmenter, {"x/#a": ["외움"]}, memo)
 
 
-def test_serve_loads_in_the_background_what_the_first_rebuilds_would(tmp_path, monkeypatch):
+def test_serve_loads_in_the_background_what_the_first_rebuilds_would(tmp_path, monkeypatch, caplog):
     """After its first build, ``mkdocs serve`` imports torch and loads Kiwi before any edit."""
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.nnguide")
     loaded = []
     monkeypatch.setattr(plugin.linkcode, "preload", lambda: loaded.append("torch, nnguide"))
     monkeypatch.setattr(plugin.execute, "preload", lambda project: loaded.append(project.root))
@@ -457,5 +459,9 @@ def test_serve_loads_in_the_background_what_the_first_rebuilds_would(tmp_path, m
     assert nnguide.on_serve(server, config=settings, builder=None) is server
     nnguide.warming.join(60)
     assert loaded == ["torch, nnguide", PROJECT.root, PROJECT.docs_dir / "ko" / "glossary.md"]
+    ready = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Ready")]
+    assert ready and ready[0].startswith(
+        "Ready for edits: torch, nnguide, distributions, Kiwi loaded in"
+    )
     assert server.watched == [str(PROJECT.examples_dir), str(PROJECT.package_dir)]
     assert nnguide.warm_up() is nnguide.warming and len(loaded) == 3  # once per serve
