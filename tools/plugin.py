@@ -53,7 +53,8 @@ event                  step
 ``on_shutdown``        :meth:`tools.publish.Staging.discard` (an interrupted build),
                        :func:`tools.execute.discard_spares`
 ``on_serve``           watches ``examples/`` and ``nnguide/``; :meth:`NnguidePlugin.warm_up`
-                       (in the background: :func:`tools.linkcode.preload`,
+                       (in the background: :func:`tools.usage.preload`,
+                       :func:`tools.linkcode.preload`,
                        :func:`tools.execute.preload`, :meth:`tools.search.Segmenter.load`)
 =====================  ==============================================================
 
@@ -512,7 +513,9 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
     def warm_up(self) -> threading.Thread:
         """Load, in the background, what the first rebuilds after an edit would load.
 
-        A new line of code links its names (:func:`tools.linkcode.preload`: torch);
+        An edited lesson's rebuild reads every lesson for the API pages' lists
+        (:func:`tools.usage.preload`: the scripts parsed, each one's answer kept); a new
+        line of code links its names (:func:`tools.linkcode.preload`: torch);
         a finished script's modules are mapped to distributions
         (:func:`tools.execute.preload`); a changed Korean text is segmented
         (:meth:`tools.search.Segmenter.load`: Kiwi).
@@ -520,8 +523,14 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         """
         if self.warming is not None:
             return self.warming
-        project = self.site
-        steps: list[tuple[str, Callable[[], None]]] = [
+        project, resolver = self.site, self.resolver
+        steps: list[tuple[str, Callable[[], None]]] = []
+        if resolver is not None:
+            cache = project.cache_dir / "usage"
+            steps.append(
+                ("lessons", lambda: usage.preload(project, resolver, self.usage_memo, cache))
+            )
+        steps += [
             ("torch, nnguide", linkcode.preload),
             ("distributions", lambda: execute.preload(project)),
         ]
