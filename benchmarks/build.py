@@ -11,20 +11,22 @@ prints:
   code. Warm and plain builds alternate, ``--repeat`` times each; the ratio is of the
   medians (the best of each is printed too);
 * a prose-only edit and a one-script code edit: scripts executed, rebuild time;
-* ``mkdocs serve --dirty`` (``make serve``) latency: edit a file, poll the served page
-  until the new text is there: a Markdown page, a Markdown cell of a script, and a code
-  edit of one lesson in both languages (against the script's bare run time);
+* ``mkdocs serve --dirty`` (``make serve``) latency: once serve is ready (its first build
+  and the plugin's warm-up done), edit a file, poll the served page until the new text
+  is there: a Markdown page, a Markdown cell of a script, a new comment, a comment edit,
+  and a code edit of one lesson in both languages (against the script's bare run time);
 * tutorial page bytes / the same lesson as a Markdown page, raw and gzip.
 
 Each build is ``mkdocs build --strict`` into a fresh folder, what ``make docs`` runs.
 Goals: warm / plain <= 2.0, serve prose edit <= 2 s, serve code edit <= its run time
 + 2 s, prose edit executes 0 scripts, a lesson's code edit executes exactly its 2 scripts.
 
-Usage: ``python benchmarks/build.py [--repeat N] [--warm-only] [--reference PATH]``
-(``--reference``: the script that writes the plain site; the team's shared copy, next to
-the repository, by default). ``--warm-only`` measures
-the warm build against the plain reference alone, on a copy of the working tree with its
-executed notebooks and caches (no cold build, edits or ``serve``).
+Usage: ``python benchmarks/build.py [--repeat N] [--warm-only | --serve-only] [--reference
+PATH]`` (``--reference``: the script that writes the plain site; the team's shared copy,
+next to the repository, by default). ``--warm-only`` measures the warm build against the
+plain reference alone, on a copy of the working tree with its executed notebooks and
+caches (no cold build, edits or ``serve``). ``--serve-only`` measures the ``mkdocs serve``
+latencies alone, on such a warm copy (the lesson's bare run times are measured first).
 """
 
 from __future__ import annotations
@@ -91,18 +93,20 @@ def build(project: Path, *, execute: bool = True, strict: bool = True) -> tuple[
     return seconds, executed, site
 
 
+def bare_run(script: Path) -> float:
+    """Seconds of ``python script`` (figures not drawn: ``MPLBACKEND=Agg``)."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, str(script)], env=env(MPLBACKEND="Agg"), check=True, capture_output=True
+    )
+    return time.perf_counter() - started
+
+
 def bare_runs(project: Path) -> dict[str, float]:
-    times = {}
-    for script in sorted(project.glob("examples/*/[0-9][0-9]_*.py")):
-        started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, str(script)],
-            env=env(MPLBACKEND="Agg"),
-            check=True,
-            capture_output=True,
-        )
-        times[script.relative_to(project).as_posix()] = time.perf_counter() - started
-    return times
+    return {
+        script.relative_to(project).as_posix(): bare_run(script)
+        for script in sorted(project.glob("examples/*/[0-9][0-9]_*.py"))
+    }
 
 
 def notebook_markdown(notebook_path: Path, folder: Path, name: str) -> None:
@@ -207,20 +211,34 @@ def wait_for(url: str, text: str, limit: float) -> float | None:
     return None
 
 
+READY = "Ready for edits"  # the plugin's line when serve's warm-up is done
+
+
 @contextlib.contextmanager
 def serving(project: Path):
+    """``mkdocs serve --dirty`` of ``project``, once its first build and warm-up are done.
+
+    The edits start after the plugin's warm-up line (``READY``; at most 60 s after the
+    first page is served), as an author's first edit comes after serve has started.
+    """
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--dirty"],
-        cwd=project,
-        env=env(NNGUIDE_STRICT="false"),  # as `make serve`: a dirty rebuild warns
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    address = f"127.0.0.1:{port}"
+    log = project.parent / "serve.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", address, "--dirty"],
+            cwd=project,
+            env=env(NNGUIDE_STRICT="false"),  # as `make serve`: a dirty rebuild warns
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         url = f"http://127.0.0.1:{port}/"
         if wait_for(url, "nnguide", 300) is None:
             sys.exit("mkdocs serve did not start")
+        started = time.perf_counter()
+        while READY not in log.read_text() and time.perf_counter() - started < 60:
+            time.sleep(0.1)
         time.sleep(2)  # let the first build settle
         yield url
     finally:
@@ -320,6 +338,28 @@ def print_ratio(figures: dict[str, float], repeat: int) -> None:
     )
 
 
+def print_latencies(
+    latencies: dict[str, float | None], lesson_run: float, *, summary: bool = True
+) -> None:
+    print("mkdocs serve: edit -> the served page shows it")
+    for label, value in latencies.items():
+        print(f"  {label:<40} {seconds(value)}")
+    print(f"  ({LESSON} runs in {lesson_run:.2f} s as bare python, the slower language)")
+    if summary:
+        print_serve_goals(latencies, lesson_run)
+
+
+def print_serve_goals(latencies: dict[str, float | None], lesson_run: float) -> None:
+    prose = latencies["Markdown cell of a script"]
+    comment = latencies["comment edit"]
+    print(
+        f"serve Markdown-cell, comment edit = {seconds(prose)}, {seconds(comment)}   (goal <= 1 s)"
+    )
+    code = latencies["code edit (one lesson)"]
+    extra = "did not show" if code is None else f"{code - lesson_run:.2f} s"
+    print(f"serve code edit - bare run time    = {extra}   (goal <= 2 s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="repeats of the warm builds")
@@ -329,7 +369,22 @@ def main() -> None:
     parser.add_argument(
         "--reference", type=Path, default=REFERENCE, help="the plain-site writer (plain_site.py)"
     )
+    parser.add_argument(
+        "--serve-only", action="store_true", help="only the mkdocs serve latencies, warm copy"
+    )
     args = parser.parse_args()
+    if args.warm_only and args.serve_only:
+        parser.error("--warm-only and --serve-only: give one of them")
+
+    if args.serve_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            project = copy_project(Path(tmp), warm=True)
+            lesson_run = max(
+                bare_run(project / "examples" / lang / f"{LESSON}.py") for lang in ("en", "ko")
+            )
+            latencies = serve_latencies(project)
+        print_latencies(latencies, lesson_run)
+        return
 
     if args.warm_only:
         with tempfile.TemporaryDirectory() as tmp:
@@ -378,21 +433,11 @@ def main() -> None:
     print(f"prose-only edit: {prose_executed} executed                 {prose_time:7.2f} s")
     print(f"one-lesson code edit (en, ko): {code_executed} executed   {code_time:7.2f} s")
     print()
-    print("mkdocs serve: edit -> the served page shows it")
-    for label, value in latencies.items():
-        print(f"  {label:<40} {seconds(value)}")
-    print(f"  ({LESSON} runs in {lesson_run:.2f} s as bare python, the slower language)")
+    print_latencies(latencies, lesson_run, summary=False)
     print()
     print(f"cold ratio  cold / (floor + off)   = {cold / (floor + off_cold):.2f}   (goal <= 1.0)")
     print_ratio(ratio, args.repeat)
-    prose = latencies["Markdown cell of a script"]
-    comment = latencies["comment edit"]
-    print(
-        f"serve Markdown-cell, comment edit = {seconds(prose)}, {seconds(comment)}   (goal <= 1 s)"
-    )
-    code = latencies["code edit (one lesson)"]
-    extra = "did not show" if code is None else f"{code - lesson_run:.2f} s"
-    print(f"serve code edit - bare run time    = {extra}   (goal <= 2 s)")
+    print_serve_goals(latencies, lesson_run)
     raw = len(tutorial_page) / len(markdown_page)
     zipped = len(gzip.compress(tutorial_page)) / len(gzip.compress(markdown_page))
     print(

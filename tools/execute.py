@@ -247,22 +247,14 @@ _nnguide_setup()
 del _nnguide_setup, _nnguide_record
 """
 
-# Run in the kernel after the script: the distributions whose modules it imported, and
-# where it ran (Python, PyTorch, the device it used, the kernel's peak memory).
+# Run in the kernel after the script: the top-level modules it imported (the build finds
+# their distributions: imported_distributions), and where it ran (Python, PyTorch, the
+# device it used, the kernel's peak memory).
 _REPORT = r"""
 def _nnguide_report():
-    import importlib.metadata as metadata, json, platform, sys
+    import json, platform, sys
 
-    providers = metadata.packages_distributions()
-    names = set()
-    for module in list(sys.modules):
-        names.update(providers.get(module.partition(".")[0], []))
-    versions = {}
-    for name in sorted(names):
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
+    modules = sorted({module.partition(".")[0] for module in list(sys.modules)})
     try:
         import resource
 
@@ -279,7 +271,7 @@ def _nnguide_report():
         elif torch.backends.mps.is_available() and torch.mps.driver_allocated_memory() > 0:
             device = "MPS"
     print(json.dumps({
-        "distributions": versions,
+        "modules": modules,
         "python": platform.python_version(),
         "torch": getattr(torch, "__version__", None),
         "device": device,
@@ -348,6 +340,35 @@ def installed_versions(names, environment: str | None = None) -> dict[str, str |
         if environment is not None:
             _KNOWN_VERSIONS[environment, name] = versions[name]
     return versions
+
+
+# environment stamp -> top-level module -> the distributions that provide it
+_PROVIDERS: dict[str, dict[str, list[str]]] = {}
+
+
+def imported_distributions(
+    modules: list[str], environment: str | None = None
+) -> dict[str, str | None]:
+    """The installed distributions that provide top-level ``modules``, with their versions.
+
+    A kernel reports the modules its script imported; the build's interpreter is the
+    kernel's, so it finds their distributions (:func:`importlib.metadata.packages_distributions`,
+    which reads every installed distribution's files: done once per ``environment``,
+    a hash of its stamps, see :func:`environment_key`).
+    """
+    providers = _PROVIDERS.get(environment) if environment is not None else None
+    if providers is None:
+        providers = importlib.metadata.packages_distributions()
+        if environment is not None:
+            _PROVIDERS[environment] = providers
+    names = {name for module in modules for name in providers.get(module, [])}
+    return installed_versions(names, environment)
+
+
+def preload(project: config.Project) -> None:
+    """Find the environment's distributions now, as the first finished script would
+    (:func:`imported_distributions`); ``mkdocs serve`` calls it while it waits for an edit."""
+    imported_distributions([], environment_key(project))
 
 
 def cache_key(notebook, package_digest: str, versions: dict[str, str | None]) -> str:
@@ -514,9 +535,13 @@ class _Kernel:
             pass  # already gone
 
     def end(self) -> None:
+        """Kill the group and reap the kernel's process."""
         self.kill()
         with _KERNELS_LOCK:
             _KERNELS.discard(self)
+        if self.process is not None:
+            with contextlib.suppress(Exception):
+                self.process.wait(timeout=5)
 
     def death(self) -> failure_report.Death:
         """How the kernel, which died, ended (its signal or exit code)."""
@@ -537,6 +562,7 @@ def stop_kernels() -> int:
     _STOP.set()
     with _KERNELS_LOCK:
         running = list(_KERNELS)
+        _SPARES.clear()
     for kernel in running:
         kernel.kill()
     return len(running)
@@ -599,6 +625,127 @@ def _kernel_manager(on_launch: Any = None):
     return Manager(kernel_name="python3", kernel_spec_manager=Specs())
 
 
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
+
+
+def _kernel_env(threads: int | None, memory_limit: int | None) -> dict[str, str]:
+    """A kernel's environment, but for its record's path (``NNGUIDE_RECORD``)."""
+    env = dict(os.environ)
+    env.pop("MPLBACKEND", None)  # the kernel's inline backend draws the figures
+    env["PYTHONHASHSEED"] = "0"
+    if threads is not None:
+        env.setdefault("OMP_NUM_THREADS", str(threads))
+    if memory_limit:
+        env["NNGUIDE_MEMORY_LIMIT"] = str(memory_limit)
+    return env
+
+
+def _kernel_folders() -> tuple[str, str]:
+    """A new scratch folder (the kernel's working folder) and a folder for its record."""
+    return tempfile.mkdtemp(prefix=SCRATCH_PREFIX), tempfile.mkdtemp(prefix=RECORD_PREFIX)
+
+
+@dataclass
+class _Spare:
+    """A kernel started before its script is known, with what :func:`execute` needs."""
+
+    kernel: _Kernel
+    manager: Any
+    scratch: str
+    records: str
+    env: dict[str, str]  # its environment, less NNGUIDE_RECORD
+
+    def discard(self) -> None:
+        self.kernel.end()
+        _release(None, self.manager)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        shutil.rmtree(self.records, ignore_errors=True)
+
+
+_SPARES: list[_Spare] = []
+
+
+def start_spares(project: config.Project, count: int, jobs: int | None = None) -> int:
+    """Start kernels for the next ``count`` scripts :func:`build` executes in parallel.
+
+    ``mkdocs serve`` starts one per language after each build: a code edit of a lesson
+    then runs its scripts in kernels that are already up (a kernel takes about a
+    second to start). Each is as fresh as one :func:`execute` starts: nothing runs in
+    it before its script's setup cell. A spare whose environment no longer matches
+    the build's (its variables, its thread count) is discarded when looked for.
+
+    Returns:
+        The number of kernels started (those already waiting count against ``count``).
+    """
+    from jupyter_core.utils import run_sync
+
+    threads = _threads(count, jobs)
+    env = _kernel_env(threads, project.kernel_memory_limit)
+    with _KERNELS_LOCK:
+        waiting = sum(1 for spare in _SPARES if spare.env == env)
+    started = 0
+    for _ in range(count - waiting):
+        if _STOP.is_set():
+            break
+        kernel, (scratch, records) = _Kernel(), _kernel_folders()
+        manager = _kernel_manager(kernel.started)
+        spare = _Spare(kernel, manager, scratch, records, env)
+        try:
+            run_sync(manager.start_kernel)(
+                env={**env, "NNGUIDE_RECORD": str(Path(records) / "record.jsonl")},
+                cwd=scratch,
+                extra_arguments=KERNEL_ARGUMENTS,
+            )
+        except Exception:
+            spare.discard()
+            break
+        with _KERNELS_LOCK:
+            _SPARES.append(spare)
+        started += 1
+    return started
+
+
+def _take_spare(env: dict[str, str]) -> _Spare | None:
+    """A waiting kernel started with ``env`` (others are discarded), or None."""
+    with _KERNELS_LOCK:
+        found = next((spare for spare in _SPARES if spare.env == env), None)
+        stale = [spare for spare in _SPARES if spare.env != env]
+        _SPARES[:] = [spare for spare in _SPARES if spare is not found and spare.env == env]
+    for spare in stale:
+        spare.discard()
+    if found is not None and not found.manager.has_kernel:
+        found.discard()
+        return None
+    return found
+
+
+def discard_spares() -> int:
+    """Kill every waiting kernel; returns how many there were."""
+    with _KERNELS_LOCK:
+        spares, _SPARES[:] = list(_SPARES), []
+    for spare in spares:
+        spare.discard()
+    return len(spares)
+
+
+def _release(client: Any, manager: Any) -> None:
+    """Close a client's channels and its manager's connection file; the kernel is dead."""
+    from jupyter_core.utils import run_sync
+
+    if client is not None and client.kc is not None:
+        with contextlib.suppress(Exception):
+            client.kc.stop_channels()
+        client.kc = None
+    with contextlib.suppress(Exception):
+        run_sync(manager.cleanup_resources)()
+
+
+def _threads(stale: int, jobs: int | None) -> int:
+    """The torch/OpenMP threads of each kernel when ``stale`` scripts run in parallel."""
+    workers = max(1, min(stale, jobs or os.cpu_count() or 1))
+    return max(1, (os.cpu_count() or 1) // workers)
+
+
 def _timeout(project: config.Project) -> int:
     value = os.environ.get("NNGUIDE_TIMEOUT")
     if value is None:
@@ -613,7 +760,11 @@ def _timeout(project: config.Project) -> int:
 
 
 def execute(
-    example: Example, limit: int, threads: int | None = None, memory_limit: int | None = None
+    example: Example,
+    limit: int,
+    threads: int | None = None,
+    memory_limit: int | None = None,
+    environment: str | None = None,
 ):
     """Run one script as a notebook in a fresh kernel; return the executed notebook.
 
@@ -623,7 +774,8 @@ def execute(
     ``memory_limit`` the memory (bytes) the kernel and each process it starts may
     allocate (``RLIMIT_DATA``). The kernel runs in a process group of its own, which
     is killed as soon as the script ends, whatever ended it: no process the script
-    started outlives it.
+    started outlives it. ``environment``: :func:`environment_key` of the build's
+    environment, under which :func:`imported_distributions` keeps what it looks up.
 
     Raises:
         ExampleError: If the script fails; :func:`tools.failure.describe` says where.
@@ -641,19 +793,22 @@ def execute(
         "display_name": "Python 3",
         "language": "python",
     }
-    env = dict(os.environ)
-    env.pop("MPLBACKEND", None)  # the kernel's inline backend draws the figures
-    env["PYTHONHASHSEED"] = "0"
-    if threads is not None:
-        env.setdefault("OMP_NUM_THREADS", str(threads))
+    env = _kernel_env(threads, memory_limit)
     started = time.monotonic()
     deadline = started + limit
-    scratch = tempfile.mkdtemp(prefix=SCRATCH_PREFIX)
-    records = tempfile.mkdtemp(prefix=RECORD_PREFIX)
+    spare = _take_spare(env)
+    if spare is None:  # a fresh kernel, started by nbclient
+        kernel, scratch, records = _Kernel(), *_kernel_folders()
+        env["NNGUIDE_RECORD"] = str(Path(records) / "record.jsonl")
+        manager = _kernel_manager(kernel.started)
+    else:  # a fresh kernel started before the edit, waiting for this script
+        kernel, manager, scratch, records = (
+            spare.kernel,
+            spare.manager,
+            spare.scratch,
+            spare.records,
+        )
     record_path = Path(records) / "record.jsonl"
-    env["NNGUIDE_RECORD"] = str(record_path)
-    if memory_limit:
-        env["NNGUIDE_MEMORY_LIMIT"] = str(memory_limit)
     # The script's cells, between a setup cell and a report cell (both removed after).
     work = copy.copy(notebook)
     work.cells = [
@@ -661,15 +816,14 @@ def execute(
         *notebook.cells,
         nbformat.v4.new_code_cell(_REPORT),
     ]
-    kernel = _Kernel()
+    # Given its manager, nbclient leaves the kernel to us: its group is killed below.
     client = nbclient.NotebookClient(
         work,
-        km=_kernel_manager(kernel.started),
+        km=manager,
         timeout_func=lambda cell: max(1, int(deadline - time.monotonic() + 0.999)),
         interrupt_on_timeout=True,
         allow_errors=False,
-        shutdown_kernel="immediate",
-        extra_arguments=["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"],
+        extra_arguments=KERNEL_ARGUMENTS,
         resources={"metadata": {"path": scratch}},
         on_cell_execute=lambda cell, cell_index: kernel.cells.append(cell_index),
     )
@@ -728,6 +882,7 @@ def execute(
         raise ExampleError(f"{example.label}: {type(error).__name__}: {error}") from None
     finally:
         kernel.end()
+        _release(client, manager)
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.rmtree(records, ignore_errors=True)
     total = time.monotonic() - started
@@ -739,7 +894,7 @@ def execute(
     reported = json.loads("".join(o.get("text", "") for o in report.outputs) or "{}")
     notebook.metadata[METADATA_KEY] = {
         "key": None,  # set by build(), which knows the package digest
-        "distributions": reported.get("distributions", {}),
+        "distributions": imported_distributions(reported.get("modules", []), environment),
         "run_seconds": round(_cells_seconds(notebook) or total, 2),
         "executed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "script": example.label,
@@ -830,7 +985,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
     environment = _environment_stamps(project)
     if force or state.get("environment") != environment:
         state = {"environment": environment, "examples": {}}
-    environment_key = hashlib.sha256(json.dumps(environment).encode()).hexdigest()
+    environment_digest = _digest(environment)
     known = state["examples"]
     results: list[Result] = []
     to_check = []
@@ -861,7 +1016,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
             log(f"{shown}: its content differs from what execution wrote; executing it again")
             cached = None
         key_base = _key_base(project, package_digest, example.lang)
-        if cached is not None and _is_fresh(fresh, cached, key_base, environment_key):
+        if cached is not None and _is_fresh(fresh, cached, key_base, environment_digest):
             merged = _with_new_prose(fresh, cached)
             merged.metadata[METADATA_KEY]["script"] = example.label
             _seal(merged)
@@ -891,7 +1046,7 @@ def _run_stale(project, stale, jobs, limit, package_digest, known, results, fail
     """
     workers = max(1, min(len(stale), jobs or os.cpu_count() or 1))
     log(f"Executing {len(stale)} example(s) with {workers} kernel(s) in parallel")
-    threads = max(1, (os.cpu_count() or 1) // workers)
+    threads = _threads(len(stale), jobs)
     waiting: queue.SimpleQueue[Example] = queue.SimpleQueue()
     for example in stale:
         waiting.put(example)
@@ -1008,6 +1163,15 @@ def _environment_stamps(project: config.Project) -> list:
     return [sys.executable, sys.version, _HARNESS, *_stamps(paths)]
 
 
+def environment_key(project: config.Project) -> str:
+    """A hash of the environment's stamps (:func:`_environment_stamps`)."""
+    return _digest(_environment_stamps(project))
+
+
+def _digest(stamps: list) -> str:
+    return hashlib.sha256(json.dumps(stamps).encode()).hexdigest()
+
+
 def _remove_orphans(project: config.Project, examples: list[Example]) -> None:
     """Delete executed notebooks whose script was deleted or renamed."""
     wanted = {example.notebook for example in examples}
@@ -1018,7 +1182,9 @@ def _remove_orphans(project: config.Project, examples: list[Example]) -> None:
 
 def _timed_execute(example: Example, limit: int, threads: int, project: config.Project):
     started = time.perf_counter()
-    notebook = execute(example, limit, threads, project.kernel_memory_limit)
+    notebook = execute(
+        example, limit, threads, project.kernel_memory_limit, environment_key(project)
+    )
     outputs.bound(
         notebook, _output_limits(project), project.language(example.lang).labels.truncated
     )

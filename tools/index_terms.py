@@ -23,6 +23,9 @@ through :mod:`tools.lessons`, the Markdown pages from ``docs/<lang>``) and
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -190,31 +193,53 @@ def page_entries(markdown: str, src: str, label: str) -> list[Entry]:
     ]
 
 
-def collect(project: object, lang: str, skip: Iterable[str] = ()) -> list[Entry]:
+def collect(
+    project: object, lang: str, skip: Iterable[str] = (), cache: Path | None = None
+) -> list[Entry]:
     """Every index entry of a language: its lessons' marks, then its Markdown pages'.
 
     Args:
         project: The project (:class:`tools.config.Project`).
         lang: The language's code.
         skip: Markdown pages (paths under docs/<lang>) not to read, e.g. the Index itself.
+        cache: A file that keeps each lesson's entries by the SHA-256 of its script
+            (sealed, :func:`tools.files.write_cached`): a lesson whose script did not
+            change is not parsed again (a warm build parses none).
 
     Raises:
         IndexTermError: If a mark cannot be read (:func:`marks`).
         tools.lessons.LessonError: If a lesson script cannot be read.
     """
-    from tools import config, lessons
+    from tools import config, files, lessons
 
     assert isinstance(project, config.Project)
+    known: dict[str, list[list[str]]] = {}
+    if cache is not None:
+        data = files.read_cached(cache)
+        try:
+            loaded = json.loads(data) if data is not None else {}
+        except ValueError:
+            loaded = {}
+        known = loaded if isinstance(loaded, dict) else {}
     found: list[Entry] = []
+    kept: dict[str, list[list[str]]] = {}
     for example in lessons.discover(project, (lang,)):
-        lesson = lessons.read(example)
         src = f"{project.tutorials}/{example.name}.ipynb"
-        title = (lesson.title or example.name).replace("`", "")
-        for mark in lesson.index_marks():
-            found += [
-                Entry(term, src, page_url(src), mark.anchor, title, mark.heading.replace("`", ""))
-                for term in mark.terms
+        key = hashlib.sha256(
+            json.dumps([_code_digest(), example.label, src]).encode() + example.script.read_bytes()
+        ).hexdigest()
+        rows = known.get(key)
+        if rows is None:
+            rows = [
+                [entry.term, entry.anchor, entry.page_title, entry.heading]
+                for entry in _lesson_entries(lessons.read(example), src)
             ]
+        kept[key] = rows
+        found += [
+            Entry(term, src, page_url(src), anchor, title, h) for term, anchor, title, h in rows
+        ]
+    if cache is not None and kept != known:
+        files.write_cached(cache, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
     docs = project.docs_dir / lang
     skipped = set(skip)
     for path in sorted(Path(docs).rglob("*.md")):
@@ -224,6 +249,27 @@ def collect(project: object, lang: str, skip: Iterable[str] = ()) -> list[Entry]
         label = path.relative_to(project.root).as_posix()
         found += page_entries(path.read_text(encoding="utf-8"), src, label)
     return found
+
+
+@functools.lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """What reads a lesson's marks (this module and :mod:`tools.lessons`), hashed."""
+    from tools import lessons
+
+    code = Path(__file__).read_bytes() + Path(lessons.__file__).read_bytes()
+    return hashlib.sha256(code).hexdigest()
+
+
+def _lesson_entries(lesson: object, src: str) -> list[Entry]:
+    from tools import lessons
+
+    assert isinstance(lesson, lessons.Lesson)
+    title = (lesson.title or lesson.example.name).replace("`", "")
+    return [
+        Entry(term, src, page_url(src), mark.anchor, title, mark.heading.replace("`", ""))
+        for mark in lesson.index_marks()
+        for term in mark.terms
+    ]
 
 
 def initial_group(term: str) -> str:

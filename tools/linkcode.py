@@ -107,6 +107,19 @@ def documented_modules(api_dir: Path) -> frozenset[str]:
     return frozenset(name for name in found if name.split(".")[0] == PACKAGE)
 
 
+def preload() -> None:
+    """Import the packages whose names code links to (:data:`ROOTS`: torch, nnguide).
+
+    Resolving the first new name of a build imports them (torch takes seconds);
+    ``mkdocs serve`` calls this while it waits for the author's first edit.
+
+    Raises:
+        ImportError: If one of them is not installed.
+    """
+    for root in ROOTS:
+        importlib.import_module(root)
+
+
 def lookup(dotted: str, *, modules_first: bool = False) -> Any:
     """The object a full dotted name stands for, or ``_MISSING``.
 

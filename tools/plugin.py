@@ -45,11 +45,17 @@ event                  step
                        (from the search plugin's written index); the last:
                        :func:`tools.usage.report`, :func:`tools.search.write_indexes`
                        (each section's index terms: :func:`tools.index_terms.collect`;
-                       the indexes last written kept for serve's rebuilds),
+                       the indexes last written kept for serve's rebuilds); serve:
+                       :func:`tools.execute.start_spares` (a kernel per language waits
+                       for the next code edit),
                        :meth:`tools.publish.Staging.finish` (the swap)
 ``on_build_error``     releases the site lock, :meth:`tools.publish.Staging.discard`
-``on_shutdown``        :meth:`tools.publish.Staging.discard` (an interrupted build)
-``on_serve``           watches ``examples/`` and ``nnguide/``
+``on_shutdown``        :meth:`tools.publish.Staging.discard` (an interrupted build),
+                       :func:`tools.execute.discard_spares`
+``on_serve``           watches ``examples/`` and ``nnguide/``; :meth:`NnguidePlugin.warm_up`
+                       (in the background: :func:`tools.usage.preload`,
+                       :func:`tools.linkcode.preload`,
+                       :func:`tools.execute.preload`, :meth:`tools.search.Segmenter.load`)
 =====================  ==============================================================
 
 The theme override ``overrides/main.html`` reads ``config.extra.nnguide_page`` (set
@@ -61,6 +67,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +113,8 @@ class NnguideConfig(Config):
     # docs/<lang>/<glossary>: a segmented language's terms join the search's dictionary
     glossary = c.Type(str, default="glossary.md")
     index_page = c.Type(str, default="index-terms.md")  # docs/<lang>/<index_page>: the Index
+    # `mkdocs serve`: a kernel per language waits for the next code edit (start_spares)
+    spare_kernels = c.Type(bool, default=True)
 
 
 class NnguidePlugin(BasePlugin[NnguideConfig]):
@@ -131,6 +142,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         # language -> lesson -> code names linked: (to the API pages, to PyTorch)
         self.code_links: dict[str, dict[str, tuple[int, int]]] = {}
         self.index_memo: search.IndexMemo = {}  # the search indexes last written
+        self.warming: threading.Thread | None = None  # serve's warm-up (warm_up)
 
     @property
     def site(self) -> site_config.Project:
@@ -294,7 +306,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
 
     def _index_entries(self, code: str) -> list[index_terms.Entry]:
         try:
-            return index_terms.collect(self.site, code, skip=[self.config.index_page])
+            cache = self.site.cache_dir / "index" / f"{code}.json"
+            return index_terms.collect(self.site, code, [self.config.index_page], cache)
         except (index_terms.IndexTermError, lessons.LessonError) as error:
             raise PluginError(str(error)) from None
 
@@ -402,6 +415,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             self.staging = None
 
     def on_shutdown(self) -> None:
+        execute.discard_spares()
         if self.staging is not None:  # interrupted (Ctrl-C): the old site stays as it was
             self.staging.discard()
             self.staging = None
@@ -443,6 +457,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
                 for line in lines:
                     log.info(line)
             self._write_indexes(config)
+            self._start_spare_kernels()
             if self.staging is not None:
                 staging, self.staging = self.staging, None
                 if staging.finish():
@@ -451,6 +466,17 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             self._unlock()
 
     on_post_build = CombinedEvent(_take_sections, _write_site_files)
+
+    def _start_spare_kernels(self) -> None:
+        """``mkdocs serve``: a kernel per language waits for the next code edit of a lesson.
+
+        The edit's rebuild then runs the lesson's scripts at once
+        (:func:`tools.execute.start_spares`).
+        """
+        if not self.config.spare_kernels or self.command != "serve":
+            return
+        if os.environ.get("NNGUIDE_EXECUTE", "1") != "0":
+            execute.start_spares(self.site, len(self.site.languages))
 
     def _write_indexes(self, config: Any) -> None:
         search_plugin = search.plugin(config)
@@ -481,4 +507,46 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         for folder in (self.site.examples_dir, self.site.package_dir):
             server.watch(str(folder))
+        self.warm_up()
         return server
+
+    def warm_up(self) -> threading.Thread:
+        """Load, in the background, what the first rebuilds after an edit would load.
+
+        An edited lesson's rebuild reads every lesson for the API pages' lists
+        (:func:`tools.usage.preload`: the scripts parsed, each one's answer kept); a new
+        line of code links its names (:func:`tools.linkcode.preload`: torch);
+        a finished script's modules are mapped to distributions
+        (:func:`tools.execute.preload`); a changed Korean text is segmented
+        (:meth:`tools.search.Segmenter.load`: Kiwi).
+        ``mkdocs serve`` calls it after its first build, while it waits for an edit.
+        """
+        if self.warming is not None:
+            return self.warming
+        project, resolver = self.site, self.resolver
+        steps: list[tuple[str, Callable[[], None]]] = []
+        if resolver is not None:
+            cache = project.cache_dir / "usage"
+            steps.append(
+                ("lessons", lambda: usage.preload(project, resolver, self.usage_memo, cache))
+            )
+        steps += [
+            ("torch, nnguide", linkcode.preload),
+            ("distributions", lambda: execute.preload(project)),
+        ]
+        if self.segmenter is not None and any(lang.segmenter for lang in project.languages):
+            steps.append(("Kiwi", self.segmenter.load))
+
+        def run() -> None:
+            started = time.perf_counter()
+            for name, step in steps:
+                try:
+                    step()
+                except Exception as error:  # the rebuild that needs it reports it
+                    log.debug("Warm-up of %s failed: %s", name, error)
+            loaded = ", ".join(name for name, _ in steps)
+            log.info("Ready for edits: %s loaded in %.1f s", loaded, time.perf_counter() - started)
+
+        self.warming = threading.Thread(target=run, name="nnguide-warm-up", daemon=True)
+        self.warming.start()
+        return self.warming

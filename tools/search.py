@@ -456,6 +456,15 @@ class Segmenter:
             if isinstance(entries, dict):
                 self.entries = entries
 
+    def load(self) -> None:
+        """Load Kiwi with the glossary's words now, as the first text not in the cache would.
+
+        Kiwi reads its model at its first analysis, so a word is analysed too.
+        ``mkdocs serve`` calls it while it waits for the author's first edit, which
+        then finds Kiwi ready (loading and the first analysis take seconds).
+        """
+        _kiwi(self.glossary).tokenize("한국어")
+
     def segment(self, text: str, vocabulary: Vocabulary) -> str:
         """:func:`segment_text` of ``text``, from the cache when it has seen the text."""
         return self.analyse(text, vocabulary)[0]

@@ -64,6 +64,24 @@ def find(
     )
 
 
+def preload(
+    project: config.Project,
+    resolver: linkcode.Resolver,
+    memo: Memo,
+    cache_dir: Path | None = None,
+) -> None:
+    """Read every lesson and keep its answer in ``memo`` (from ``cache_dir`` where it is).
+
+    A build whose answer comes whole from the disk (:func:`find`) reads no lesson;
+    ``mkdocs serve`` calls this after it, while it waits for an edit, whose rebuild
+    then parses and looks at the edited script only.
+
+    Raises:
+        lessons.LessonError: If a script cannot be read.
+    """
+    _find(project, resolver, memo, cache_dir)
+
+
 def _find(
     project: config.Project,
     resolver: linkcode.Resolver,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import LANGUAGES, PROJECT
-from tools import index_terms, lessons
+from tests.tools import lesson_fixture
+from tools import config, index_terms, lessons
 from tools.index_terms import Entry, IndexTermError
 
 
@@ -214,3 +215,30 @@ def test_every_group_and_term_of_the_index_renders_with_its_text(lang):
     assert all(h.get("id") for h in page.xpath("h2"))
     shown = [li.xpath("string(strong)") for li in page.xpath("//li")]
     assert sorted(shown) == sorted(terms)
+
+
+def test_a_lessons_entries_are_read_from_the_cache_until_its_script_changes(tmp_path, monkeypatch):
+    root = lesson_fixture.make(tmp_path / "project")
+    script = root / "examples" / "en" / "00_fixture.py"
+    heading = "# ## 준비 { #setup }\n"
+    text = script.read_text(encoding="utf-8")
+    script.write_text(text.replace(heading, heading + "# <!-- index: preparation -->\n", 1))
+    project = config.load(root)
+    read = []
+    real_read = lessons.read
+    monkeypatch.setattr(
+        lessons, "read", lambda example: read.append(example.label) or real_read(example)
+    )
+    cache = tmp_path / "cache" / "en.json"
+
+    def lesson_terms():
+        entries = index_terms.collect(project, "en", cache=cache)
+        return [(e.term, e.page, e.anchor, e.heading) for e in entries if e.page.endswith(".ipynb")]
+
+    assert lesson_terms() == [("preparation", "tutorials/00_fixture.ipynb", "setup", "준비")]
+    assert read == ["examples/en/00_fixture.py"]
+    assert lesson_terms() == [("preparation", "tutorials/00_fixture.ipynb", "setup", "준비")]
+    assert read == ["examples/en/00_fixture.py"]  # not parsed again
+    script.write_text(script.read_text(encoding="utf-8").replace("preparation", "set-up step"))
+    assert lesson_terms() == [("set-up step", "tutorials/00_fixture.ipynb", "setup", "준비")]
+    assert read == ["examples/en/00_fixture.py"] * 2

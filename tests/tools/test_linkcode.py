@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -11,7 +14,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, ROOT
 from tools import linkcode
 
 API_DIR = PROJECT.docs_dir / PROJECT.default.code / "api"
@@ -247,3 +250,28 @@ def test_the_public_api_is_every_documented_module_s_names(resolver):
     assert {"nnguide.training.fit", "nnguide.models.MLP", "nnguide.layers.ACTIVATIONS"} <= public
     assert not any(name.split(".")[-1].startswith("_") for name in public)
     assert all(name.rpartition(".")[0] in resolver.modules for name in public)
+
+
+@pytest.mark.slow
+def test_preloading_imports_torch_and_nnguide_and_loads_kiwi_for_the_next_segmentation():
+    code = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "import kiwipiepy\n"
+        "from tools import linkcode, search\n"
+        "before = sorted(m for m in ('torch', 'nnguide') if m in sys.modules)\n"
+        "linkcode.preload()\n"
+        "segmenter = search.Segmenter(None, Path('docs/ko/glossary.md'))\n"
+        "segmenter.load()\n"
+        "kiwipiepy.Kiwi = None  # a new text now finds Kiwi loaded\n"
+        "text = segmenter.segment('모델이 데이터를 외웁니다.', segmenter.vocabulary())\n"
+        "after = sorted(m for m in ('torch', 'nnguide') if m in sys.modules)\n"
+        "print(json.dumps([before, after, text]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    before, after, text = json.loads(result.stdout.splitlines()[-1])
+    assert (before, after) == ([], ["nnguide", "torch"])
+    assert text == "모델\u200b이 데이터\u200b를 외웁니다."  # Kiwi's pieces

@@ -6,6 +6,7 @@ No site is built and no kernel starts here; ``tests/site`` checks the built site
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -434,3 +435,36 @@ def test_a_rebuild_writes_an_unchanged_index_again_without_making_it(tmp_path, m
     assert segmenter.used, "the segmenter's cache keeps the entries the index used"
     with pytest.raises(pytest.fail.Exception, match="made again"):
         search.write_index(tmp_path, "ko/", config, entries, segmenter, {"x/#a": ["외움"]}, memo)
+
+
+def test_serve_loads_in_the_background_what_the_first_rebuilds_would(tmp_path, monkeypatch, caplog):
+    """After its first build, ``mkdocs serve`` imports torch and loads Kiwi before any edit."""
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.nnguide")
+    loaded = []
+    monkeypatch.setattr(plugin.usage, "preload", lambda *args: loaded.append(args[2]))
+    monkeypatch.setattr(plugin.linkcode, "preload", lambda: loaded.append("torch, nnguide"))
+    monkeypatch.setattr(plugin.execute, "preload", lambda project: loaded.append(project.root))
+    monkeypatch.setattr(search.Segmenter, "load", lambda self: loaded.append(self.glossary))
+    settings = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    settings = settings.plugins.on_config(settings)
+    nnguide = settings.plugins["nnguide"]
+    nnguide._find_usage()  # as the first build does
+
+    class Server:
+        def __init__(self):
+            self.watched = []
+
+        def watch(self, path):
+            self.watched.append(path)
+
+    server = Server()
+    assert nnguide.on_serve(server, config=settings, builder=None) is server
+    nnguide.warming.join(60)
+    glossary = PROJECT.docs_dir / "ko" / "glossary.md"
+    assert loaded == [nnguide.usage_memo, "torch, nnguide", PROJECT.root, glossary]
+    ready = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Ready")]
+    assert ready and ready[0].startswith(
+        "Ready for edits: lessons, torch, nnguide, distributions, Kiwi loaded in"
+    )
+    assert server.watched == [str(PROJECT.examples_dir), str(PROJECT.package_dir)]
+    assert nnguide.warm_up() is nnguide.warming and len(loaded) == 4  # once per serve

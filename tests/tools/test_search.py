@@ -394,3 +394,17 @@ def test_the_built_indexes_have_no_tex_and_carry_the_index_terms(built_site):
         keywords = {doc["location"]: doc.get("keywords", "").replace(ZWSP, "") for doc in docs}
         mse = keywords["tutorials/03_loss_and_autograd/#mean-squared-error"]
         assert ("cost function" in mse) and (lang == "en" or "비용 함수" in mse), mse
+
+
+def test_loading_the_segmenter_analyses_a_word_so_kiwi_reads_its_model(monkeypatch):
+    analysed = []
+
+    class Kiwi:
+        def tokenize(self, text):
+            analysed.append(text)
+            return []
+
+    glossary = PROJECT.docs_dir / "ko" / "glossary.md"
+    monkeypatch.setattr(search, "_kiwi", lambda path: Kiwi() if path == glossary else None)
+    search.Segmenter(None, glossary).load()
+    assert analysed == ["한국어"]

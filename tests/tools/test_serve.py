@@ -1,8 +1,9 @@
 """``mkdocs serve --dirty`` (``make serve``): what an author's edit of a lesson costs.
 
 The rebuilds run as ``mkdocs serve`` runs them (a new configuration, the same plugin,
-a dirty build), in a process of their own, on the fixture lesson (no kernel starts:
-its notebooks are stamped as executed, and prose and comment edits execute nothing).
+a dirty build), in a process of their own, on the fixture lesson (its notebooks are
+stamped as executed, and prose and comment edits execute nothing; without the plugin's
+``spare_kernels``, no kernel starts).
 """
 
 from __future__ import annotations
@@ -17,20 +18,21 @@ from tests.conftest import mkdocs_env
 from tests.tools import lesson_fixture
 
 # Rebuilds the project in the working folder after each edit (argv: site, edits as
-# JSON: file, old text, new text, what the lesson's page then shows); prints, per
-# edit, whether the page shows it and how often mkdocs-jupyter
-# converted a notebook and the render step transformed a lesson's code cells.
+# JSON: file or files, old text, new text, what the lesson's page then shows); prints
+# the counts of the first build, then per edit whether the page shows it and how often
+# mkdocs-jupyter converted a notebook, the render step transformed a lesson's code
+# cells, a script was executed (in a spare kernel) and spare kernels were started.
 SERVE = """
 import json, sys
 from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs_jupyter import convert
-from tools import render
+from tools import execute, render
 
 site, edits = sys.argv[1], json.loads(sys.argv[2])
 sys.argv.append("--dirty")  # mkdocs-static-i18n reads it there
-calls = {"converted": 0, "transformed": 0}
+calls = {"converted": 0, "transformed": 0, "executed": 0, "from_spare": 0, "spares_started": 0}
 
 def counted(name, function):
     def wrapper(*args, **kwargs):
@@ -38,16 +40,29 @@ def counted(name, function):
         return function(*args, **kwargs)
     return wrapper
 
+def take_spare(env, take=execute._take_spare):
+    spare = take(env)
+    calls["from_spare"] += spare is not None
+    return spare
+
+def start_spares(*args, start=execute.start_spares, **kwargs):
+    started = start(*args, **kwargs)
+    calls["spares_started"] += started
+    return started
+
 convert.nb2html = counted("converted", convert.nb2html)
 render.code_cells = counted("transformed", render.code_cells)
+execute.execute = counted("executed", execute.execute)
+execute._take_spare, execute.start_spares = take_spare, start_spares
 config = load_config("mkdocs.yml", site_dir=site)
 config.plugins.on_startup(command="serve", dirty=True)
 build(config, dirty=True)
-results = []
-for path, old, new, shows in edits:
-    text = Path(path).read_text(encoding="utf-8")
-    assert old in text, old
-    Path(path).write_text(text.replace(old, new, 1), encoding="utf-8")
+results = [dict(calls)]
+for paths, old, new, shows in edits:
+    for path in [paths] if isinstance(paths, str) else paths:
+        text = Path(path).read_text(encoding="utf-8")
+        assert old in text, old
+        Path(path).write_text(text.replace(old, new, 1), encoding="utf-8")
     before = dict(calls)
     build(load_config("mkdocs.yml", site_dir=site), dirty=True)
     page = Path(site) / "tutorials" / "00_fixture" / "index.html"
@@ -58,9 +73,30 @@ print(json.dumps(results))
 """
 
 
+def serve(project, site, edits):
+    """The counts of the first build, then of each edit's rebuild (see SERVE)."""
+    result = subprocess.run(
+        [sys.executable, "-c", SERVE, str(site), json.dumps(edits)],
+        cwd=project,
+        env={**mkdocs_env(), "NNGUIDE_STRICT": "false"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def pick(counts, *names):
+    return {name: counts[name] for name in names}
+
+
 @pytest.mark.slow
 def test_prose_and_comment_edits_convert_and_transform_nothing_again(tmp_path):
     project = lesson_fixture.make(tmp_path / "project")
+    settings = project / "mkdocs.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("  - nnguide\n", "  - nnguide:\n      spare_kernels: false\n"))
     script = str(project / "examples" / "en" / "00_fixture.py")
     edits = [
         # another page first: a dirty rebuild evicts the entries of the pages it skips
@@ -71,18 +107,42 @@ def test_prose_and_comment_edits_convert_and_transform_nothing_again(tmp_path):
         (script, "# two", "# two, edited", '<span class="c1"># two, edited</span>'),
         (script, "is small.", "is rather small.", "is rather small."),
     ]
-    result = subprocess.run(
-        [sys.executable, "-c", SERVE, str(tmp_path / "site"), json.dumps(edits)],
-        cwd=project,
-        env={**mkdocs_env(), "NNGUIDE_STRICT": "false"},
-        capture_output=True,
-        text=True,
-        timeout=900,
+    first, *rebuilds = serve(project, tmp_path / "site", edits)
+    page, prose, new_comment, comment, prose_again = (
+        pick(counts, "shown", "converted", "transformed") for counts in rebuilds
     )
-    assert result.returncode == 0, result.stderr[-3000:]
-    page, prose, new_comment, comment, prose_again = json.loads(result.stdout.splitlines()[-1])
     assert page == {"shown": False, "converted": 0, "transformed": 0}  # not the lesson's page
     assert prose == {"shown": True, "converted": 0, "transformed": 0}
     assert new_comment == {"shown": True, "converted": 1, "transformed": 1}
     assert comment == {"shown": True, "converted": 0, "transformed": 0}
     assert prose_again == {"shown": True, "converted": 0, "transformed": 0}
+    assert [counts["executed"] + counts["spares_started"] for counts in [first, *rebuilds]] == [
+        0
+    ] * 6, "no kernel starts"
+
+
+@pytest.mark.slow
+@pytest.mark.kernel
+def test_a_code_edit_runs_in_the_kernels_started_after_the_last_build(tmp_path):
+    """A kernel per language waits for the code edit, which then starts none of its own."""
+    project = lesson_fixture.make(tmp_path / "project")
+    scripts = [str(project / "examples" / lang / "00_fixture.py") for lang in ("en", "ko")]
+    edits = [
+        (scripts[0], "is small.", "is rather small.", "is rather small."),
+        (scripts, "print('done')", "print('done again')", "done again"),  # both languages
+    ]
+    first, prose, code = serve(project, tmp_path / "site", edits)
+    names = ("executed", "from_spare", "spares_started")
+    assert pick(first, *names) == {"executed": 0, "from_spare": 0, "spares_started": 2}
+    assert pick(prose, "shown", *names) == {
+        "shown": True,
+        "executed": 0,
+        "from_spare": 0,
+        "spares_started": 0,  # the two still wait
+    }
+    assert pick(code, "shown", *names) == {
+        "shown": True,
+        "executed": 2,
+        "from_spare": 2,  # no kernel started for the edit
+        "spares_started": 2,  # two wait for the next one
+    }

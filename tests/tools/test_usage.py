@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT
-from tools import lessons, linkcode, usage
+from tests.tools import lesson_fixture
+from tools import config, lessons, linkcode, usage
 
 API_DIR = PROJECT.docs_dir / PROJECT.default.code / "api"
 
@@ -129,3 +130,15 @@ def test_a_prose_or_comment_edit_resolves_no_name_again(tmp_path, resolver, monk
     }
     assert len(resolved) == 1, "only the lesson whose code changed is resolved"
     assert len(list(cache.glob("lesson-*.json"))) == 2, "the older answer is removed"
+
+
+def test_preloading_keeps_every_lesson_s_answer_for_the_next_find(tmp_path, monkeypatch):
+    """``mkdocs serve``'s warm-up: the first edit's rebuild looks at no unchanged lesson."""
+    project = config.load(lesson_fixture.make(tmp_path / "project"))
+    resolver = linkcode.Resolver.for_docs(project.docs_dir / "en" / "api")
+    memo: usage.Memo = {}
+    usage.preload(project, resolver, memo, tmp_path / "cache")
+    assert [sources for _, sources in memo] == [tuple(lesson_fixture.CODE)]
+    monkeypatch.setattr(usage, "_lesson_usage", lambda *args: pytest.fail("looked at again"))
+    monkeypatch.setattr(lessons, "parse", lambda *args: pytest.fail("parsed again"))
+    assert usage.find(project, resolver, memo) == {"en": {}, "ko": {}}
