@@ -740,10 +740,14 @@ def _release(client: Any, manager: Any) -> None:
         run_sync(manager.cleanup_resources)()
 
 
+def _workers(stale: int, jobs: int | None) -> int:
+    """How many kernels run ``stale`` scripts: ``jobs``, by default one per core."""
+    return max(1, min(stale, jobs or os.cpu_count() or 1))
+
+
 def _threads(stale: int, jobs: int | None) -> int:
     """The torch/OpenMP threads of each kernel when ``stale`` scripts run in parallel."""
-    workers = max(1, min(stale, jobs or os.cpu_count() or 1))
-    return max(1, (os.cpu_count() or 1) // workers)
+    return max(1, (os.cpu_count() or 1) // _workers(stale, jobs))
 
 
 def _timeout(project: config.Project) -> int:
@@ -1029,7 +1033,18 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
     failures: list[str] = []
     try:
         if stale:
-            _run_stale(project, stale, jobs, limit, package_digest, known, results, failures, log)
+            _run_stale(
+                project,
+                stale,
+                jobs,
+                limit,
+                package_digest,
+                environment_digest,
+                known,
+                results,
+                failures,
+                log,
+            )
     finally:
         _store_state(project, state)  # every finished result is kept, Ctrl-C or not
     if failures:
@@ -1037,14 +1052,17 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
     return results
 
 
-def _run_stale(project, stale, jobs, limit, package_digest, known, results, failures, log) -> None:
+def _run_stale(
+    project, stale, jobs, limit, package_digest, environment, known, results, failures, log
+) -> None:
     """Execute ``stale`` in parallel kernels; store each notebook as soon as it is done.
 
     The kernels run in daemon threads and the results come back through a queue, so
     Ctrl-C reaches this thread at once: it kills every kernel (:func:`stop_kernels`),
     starts no other, and the notebooks already stored stay (the caller records them).
+    ``environment``: :func:`environment_key` of the build's environment.
     """
-    workers = max(1, min(len(stale), jobs or os.cpu_count() or 1))
+    workers = _workers(len(stale), jobs)
     log(f"Executing {len(stale)} example(s) with {workers} kernel(s) in parallel")
     threads = _threads(len(stale), jobs)
     waiting: queue.SimpleQueue[Example] = queue.SimpleQueue()
@@ -1059,7 +1077,7 @@ def _run_stale(project, stale, jobs, limit, package_digest, known, results, fail
             except queue.Empty:
                 return
             try:
-                notebook, seconds = _timed_execute(example, limit, threads, project)
+                notebook, seconds = _timed_execute(example, limit, threads, project, environment)
                 done.put((example, notebook, seconds, None))
             except BaseException as error:
                 done.put((example, None, 0.0, error))
@@ -1114,12 +1132,8 @@ def _state_file(project: config.Project) -> Path:
 
 
 def _load_state(project: config.Project, log=print) -> dict:
-    data = files.read_cached(_state_file(project), log)
-    try:
-        state = json.loads(data) if data is not None else {}
-    except ValueError:
-        return {}
-    return state if isinstance(state, dict) and isinstance(state.get("examples"), dict) else {}
+    state = files.read_cached_dict(_state_file(project), log)
+    return state if isinstance(state.get("examples"), dict) else {}
 
 
 def _store_state(project: config.Project, state: dict) -> None:
@@ -1180,11 +1194,11 @@ def _remove_orphans(project: config.Project, examples: list[Example]) -> None:
             notebook.unlink()
 
 
-def _timed_execute(example: Example, limit: int, threads: int, project: config.Project):
+def _timed_execute(
+    example: Example, limit: int, threads: int, project: config.Project, environment: str
+):
     started = time.perf_counter()
-    notebook = execute(
-        example, limit, threads, project.kernel_memory_limit, environment_key(project)
-    )
+    notebook = execute(example, limit, threads, project.kernel_memory_limit, environment)
     outputs.bound(
         notebook, _output_limits(project), project.language(example.lang).labels.truncated
     )

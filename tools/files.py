@@ -134,6 +134,29 @@ def read_cached(path: Path, say: Callable[[str], Any] | None = None) -> bytes | 
     return data
 
 
+def read_cached_dict(path: Path, say: Callable[[str], Any] | None = None) -> dict[str, Any]:
+    """The JSON object of a cache entry (:func:`read_cached`), or ``{}``.
+
+    A missing or corrupt entry, or one that is not a JSON object, is ``{}``: the caller
+    starts from nothing and writes the entry again.
+
+    >>> import tempfile
+    >>> entry = Path(tempfile.mkdtemp()) / "entry"
+    >>> write_cached(entry, b'{"a": 1}')
+    >>> read_cached_dict(entry)
+    {'a': 1}
+    >>> write_cached(entry, b"[1]")
+    >>> read_cached_dict(entry), read_cached_dict(entry.with_name("missing"))
+    ({}, {})
+    """
+    data = read_cached(path, say)
+    try:
+        value = json.loads(data) if data is not None else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def verify_folder(
     folder: Path,
     pattern: str,
@@ -189,12 +212,7 @@ def _hashes_file(folder: Path) -> Path:
 
 
 def _recorded(folder: Path, say: Callable[[str], Any] | None) -> dict[str, str]:
-    data = read_cached(_hashes_file(folder), say)
-    try:
-        hashes = json.loads(data) if data is not None else {}
-    except ValueError:
-        hashes = {}
-    return hashes if isinstance(hashes, dict) else {}
+    return read_cached_dict(_hashes_file(folder), say)
 
 
 def json_entry(*keys: str) -> Callable[[bytes], bool]:

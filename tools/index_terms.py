@@ -213,14 +213,7 @@ def collect(
     from tools import config, files, lessons
 
     assert isinstance(project, config.Project)
-    known: dict[str, list[list[str]]] = {}
-    if cache is not None:
-        data = files.read_cached(cache)
-        try:
-            loaded = json.loads(data) if data is not None else {}
-        except ValueError:
-            loaded = {}
-        known = loaded if isinstance(loaded, dict) else {}
+    known: dict[str, list[list[str]]] = {} if cache is None else files.read_cached_dict(cache)
     found: list[Entry] = []
     kept: dict[str, list[list[str]]] = {}
     for example in lessons.discover(project, (lang,)):

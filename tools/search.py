@@ -66,7 +66,7 @@ from typing import Any
 
 from tools import config as site_config
 from tools import glossary_file
-from tools.files import read_cached, write_atomic, write_cached
+from tools.files import read_cached_dict, write_atomic, write_cached
 from tools.math_text import plain_math
 
 ZERO_WIDTH_SPACE = "\u200b"
@@ -447,14 +447,8 @@ class Segmenter:
         self.used: set[str] = set()
         self.misses = 0
         self.hits = 0
-        data = None if self.path is None else read_cached(self.path)
-        if data is not None:
-            try:
-                entries = json.loads(data)
-            except ValueError:
-                entries = None
-            if isinstance(entries, dict):
-                self.entries = entries
+        if self.path is not None:
+            self.entries = read_cached_dict(self.path)
 
     def load(self) -> None:
         """Load Kiwi with the glossary's words now, as the first text not in the cache would.

@@ -17,7 +17,7 @@ def fake_kernel(monkeypatch):
     """``execute`` without a kernel: every code cell prints "ran N"; the calls are counted."""
     calls: list[str] = []
 
-    def run(example, limit, threads, project=None):
+    def run(example, limit, threads, project=None, environment=None):
         assert ROOT not in example.script.parents, f"would overwrite {example.notebook}"
         calls.append(example.label)
         notebook = lessons.read(example).notebook
