@@ -40,7 +40,12 @@ PALETTE_RULES = ("color-contrast", "link-in-text-block")
 #
 # ``rules``: the rules to run, or ``null`` for every rule a default run checks.
 AXE_START = """(rules = null) => {
-  const start = () => {
+  const start = async () => {
+    // Colours in a CSS transition (a tab just widened, a drawer just closed) are not
+    // the page's colours yet: axe starts once the transitions have ended.
+    await Promise.all(document.getAnimations()
+      .filter((animation) => animation instanceof CSSTransition)
+      .map((animation) => animation.finished.catch(() => null)))
     const backgrounds = new Map()  // the first opaque background from an element up
     const background = (e) => {
       if (!e) return ""
@@ -172,7 +177,6 @@ class Visit:
     requests: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     math: dict = field(default_factory=dict)
-    katex_shown: bool = False
     figures: list[dict] = field(default_factory=list)
     unmarked_korean: list[str] = field(default_factory=list)
     # Korean lines broken inside a word: navigation at both widths, article on a phone.
@@ -189,6 +193,11 @@ class Visit:
     @property
     def korean(self) -> bool:
         return self.path.startswith("ko/")
+
+    @property
+    def katex_shown(self) -> bool:
+        """Whether the article shows a formula KaTeX rendered."""
+        return self.math.get("rendered", 0) > 0
 
     @property
     def katex_loaded(self) -> bool:
@@ -239,9 +248,6 @@ def crawl(
             response = light.goto(url)
             visit.status = response.status if response else 0
             visit.math = light.evaluate(MATH)
-            visit.katex_shown = light.evaluate(
-                "document.querySelectorAll('article .katex').length > 0"
-            )
             visit.figures = light.evaluate(FIGURES)
             visit.switcher = light.evaluate(SWITCHER)
             if not visit.korean:

@@ -78,6 +78,24 @@ def test_the_crawls_axe_run_finds_low_contrast_code_tokens_of_every_kind(browser
     assert sorted(PALETTE_RULES) == sorted(set(colour) - {"color-contrast-enhanced"})
 
 
+def test_the_crawls_axe_run_waits_for_colour_transitions_to_end(browser):
+    """A colour in a transition (a tab just widened, a drawer just closed) is checked
+    once the transition has ended, not halfway from a faint colour."""
+    page = browser.new_page()
+    page.set_content(
+        '<html lang="en"><head><title>t</title><style>'
+        "a { color: #eee; transition: color 1.5s linear } .ready a { color: #000 }"
+        '</style></head><body><main><h1>t</h1><p><a href="#x">a link</a></p></main>'
+        "</body></html>"
+    )
+    page.add_script_tag(path=str(AXE))
+    page.evaluate("document.body.classList.add('ready')")
+    page.evaluate(AXE_START, list(PALETTE_RULES))
+    found = page.evaluate(AXE_RESULT)
+    page.close()
+    assert found == []
+
+
 def test_the_palette_toggle_is_focused_named_for_its_action_and_works(site, browser):
     probe = """() => {
       const input = document.activeElement, label = input.nextElementSibling
