@@ -100,11 +100,29 @@ def read_inventory(path: Path = INVENTORY) -> dict[str, str]:
 
 
 def documented_modules(api_dir: Path) -> frozenset[str]:
-    """The modules that have an API page: the ``::: nnguide.x`` lines of ``api_dir``."""
+    """The modules that have an API page: the ``::: nnguide.x`` lines of ``api_dir``.
+
+    A line may name an object instead (``::: nnguide.models.MLP``); only the names of
+    the package's modules count. They are found as files, so nothing is imported.
+    """
     found = set()
     for page in sorted(api_dir.glob("*.md")):
         found.update(_DIRECTIVE.findall(page.read_text(encoding="utf-8")))
-    return frozenset(name for name in found if name.split(".")[0] == PACKAGE)
+    spec = importlib.util.find_spec(PACKAGE)
+    roots = [Path(folder) for folder in (spec.submodule_search_locations or [])] if spec else []
+    return frozenset(name for name in found if _is_module(name, roots))
+
+
+def _is_module(name: str, roots: list[Path]) -> bool:
+    """Whether ``name`` (``nnguide.x.y``) is a module of the package in ``roots``."""
+    first, *parts = name.split(".")
+    if first != PACKAGE:
+        return False
+    for root in roots:
+        path = root.joinpath(*parts)
+        if not parts or path.with_suffix(".py").is_file() or (path / "__init__.py").is_file():
+            return True
+    return False
 
 
 def preload() -> None:

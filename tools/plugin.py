@@ -25,7 +25,9 @@ event                  step
                        page's source becomes :func:`tools.render.code_notebook` (what
                        mkdocs-jupyter converts: the code cells, comments masked)
 ``on_env``             the theme's compiled templates cached on disk
-                       (:class:`tools.files.BytecodeCache`)
+                       (:class:`tools.files.BytecodeCache`); the cross-reference targets
+                       of the pages a dirty rebuild skips given to autorefs again
+                       (:mod:`tools.anchors`)
 ``on_page_markdown``   :func:`tools.tutorial_page.status_table`; on the Index page
                        :func:`tools.index_terms.index_markdown`; on an API page
                        :func:`tools.usage.add_lesson_lists` (mkdocstrings options that
@@ -80,8 +82,8 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from tools import config as site_config
 from tools import (
+    anchors,
     downloads,
     execute,
     files,
@@ -97,6 +99,7 @@ from tools import (
     tutorial_page,
     usage,
 )
+from tools import config as site_config
 from tools.files import BytecodeCache
 
 log = logging.getLogger("mkdocs.plugins.nnguide")
@@ -142,6 +145,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         # language -> lesson -> code names linked: (to the API pages, to PyTorch)
         self.code_links: dict[str, dict[str, tuple[int, int]]] = {}
         self.index_memo: search.IndexMemo = {}  # the search indexes last written
+        # language -> the cross-reference targets found (given to autorefs when skipped)
+        self.anchors: dict[str, anchors.Known] = {}
         self.warming: threading.Thread | None = None  # serve's warm-up (warm_up)
 
     @property
@@ -234,14 +239,22 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             len(results) - len(executed),
         )
 
+    @event_priority(-40)  # after mkdocstrings (50), before autorefs resolves references (-50)
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
-        """Keep the theme's compiled templates on disk (Jinja's bytecode cache).
+        """Keep the theme's compiled templates on disk (Jinja's bytecode cache), and the
+        cross-reference targets of the pages a dirty rebuild skips (:mod:`tools.anchors`).
 
         MkDocs makes a new template environment for every build, and every language's
         build, which otherwise compiles Material's templates again each time.
         """
         if self.config.theme_cache:
             env.bytecode_cache = BytecodeCache(str(self._template_cache("jinja")))
+        autorefs = config.plugins.get("autorefs")
+        if autorefs is not None:
+            known = self.anchors.setdefault(self.language.code, {})
+            pages = [file.page for file in files.documentation_pages() if file.page is not None]
+            anchors.register_skipped(known, autorefs, pages)
+            anchors.remember(known, autorefs, pages)
         return env
 
     def _template_cache(self, *parts: str) -> Path:

@@ -275,3 +275,17 @@ def test_preloading_imports_torch_and_nnguide_and_loads_kiwi_for_the_next_segmen
     before, after, text = json.loads(result.stdout.splitlines()[-1])
     assert (before, after) == ([], ["nnguide", "torch"])
     assert text == "모델\u200b이 데이터\u200b를 외웁니다."  # Kiwi's pieces
+
+
+def test_an_api_page_may_document_one_object_and_only_modules_count_as_pages(tmp_path):
+    """``::: nnguide.models.count_parameters`` is an object, not a module to import."""
+    (tmp_path / "models.md").write_text("# Models\n\n::: nnguide.models\n")
+    (tmp_path / "one.md").write_text(
+        "# One\n\n::: nnguide.models.count_parameters\n\n::: nnguide.device.get_device\n"
+    )
+    (tmp_path / "other.md").write_text("::: torch.nn\n\n::: nnguide\n\n::: nnguide.nowhere\n")
+    assert linkcode.documented_modules(tmp_path) == {"nnguide", "nnguide.models"}
+    resolver = linkcode.Resolver.for_docs(tmp_path)
+    api = linkcode.public_api(resolver)
+    assert "nnguide.models.count_parameters" in api
+    assert not any(name.startswith("nnguide.device.") for name in api)

@@ -73,8 +73,11 @@ print(json.dumps(results))
 """
 
 
-def serve(project, site, edits):
-    """The counts of the first build, then of each edit's rebuild (see SERVE)."""
+def serve(project, site, edits, log: list[str] | None = None):
+    """The counts of the first build, then of each edit's rebuild (see SERVE).
+
+    ``log``: a list that gets the builds' log (their standard error).
+    """
     result = subprocess.run(
         [sys.executable, "-c", SERVE, str(site), json.dumps(edits)],
         cwd=project,
@@ -84,6 +87,8 @@ def serve(project, site, edits):
         timeout=900,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    if log is not None:
+        log.append(result.stderr)
     return json.loads(result.stdout.splitlines()[-1])
 
 
@@ -146,3 +151,32 @@ def test_a_code_edit_runs_in_the_kernels_started_after_the_last_build(tmp_path):
         "from_spare": 2,  # no kernel started for the edit
         "spares_started": 2,  # two wait for the next one
     }
+
+
+@pytest.mark.slow
+def test_an_edited_lesson_keeps_its_links_to_the_api_pages_the_rebuild_skips(tmp_path):
+    """A dirty rebuild renders the lesson, not the API page its references point to."""
+    cells = list(lesson_fixture.MARKDOWN_CELLS)
+    cells[0] += "\n\nCount them with [count_parameters][nnguide.models.count_parameters]."
+    project = lesson_fixture.make(tmp_path / "project", cells)
+    settings = project / "mkdocs.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("  - nnguide\n", "  - nnguide:\n      spare_kernels: false\n"))
+    for lang in ("en", "ko"):
+        api = project / "docs" / lang / "api"
+        api.mkdir()
+        (api / "models.md").write_text("# Models\n\n::: nnguide.models.count_parameters\n")
+    script = str(project / "examples" / "en" / "00_fixture.py")
+    link = 'href="../../api/models/#nnguide.models.count_parameters"'
+    edits = [
+        (script, "is small.", "is rather small.", link),
+        (str(project / "docs" / "en" / "index.md"), "# Home", "# Home page", link),
+        (script, "is rather small.", "is quite small.", link),
+    ]
+    log: list[str] = []
+    site = tmp_path / "site"
+    _, prose, _, prose_again = serve(project, site, edits, log)
+    assert prose["shown"] and prose_again["shown"], "the rebuilt lesson links to the API page"
+    assert "Could not find cross-reference target" not in log[0]
+    korean = (site / "ko" / "tutorials" / "00_fixture" / "index.html").read_text("utf-8")
+    assert link in korean  # the Korean build's own API page
