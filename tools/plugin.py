@@ -28,6 +28,8 @@ event                  step
                        (:class:`tools.files.BytecodeCache`); the cross-reference targets
                        of the pages a dirty rebuild skips given to autorefs again
                        (:mod:`tools.anchors`)
+``on_nav``             a dirty rebuild: the pages below whose added Markdown changed
+                       are rendered again
 ``on_page_markdown``   :func:`tools.tutorial_page.status_table`; on the Index page
                        :func:`tools.index_terms.index_markdown`; on an API page
                        :func:`tools.usage.add_lesson_lists` (mkdocstrings options that
@@ -81,6 +83,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import meta
 
 from tools import (
     anchors,
@@ -147,6 +150,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         self.index_memo: search.IndexMemo = {}  # the search indexes last written
         # language -> the cross-reference targets found (given to autorefs when skipped)
         self.anchors: dict[str, anchors.Known] = {}
+        # src_uri -> the Markdown a page had once this plugin added to it (on_nav)
+        self.derived: dict[str, str] = {}
         self.warming: threading.Thread | None = None  # serve's warm-up (warm_up)
 
     @property
@@ -300,20 +305,42 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
                 file.abs_src_path = str(code)
         return files
 
+    def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
+        """A dirty rebuild renders again the pages whose Markdown this plugin adds to
+        when what it adds changed (the Index, the build status, the API pages' lists of
+        lessons), though their own files did not (:meth:`_derived_markdown`)."""
+        if not self.dirty:
+            return nav
+        for file in files.documentation_pages():
+            last = self.derived.get(file.src_uri)
+            if last is None or file.page is None or file.is_modified():
+                continue
+            source = file.content_string
+            markdown, _ = meta.get_data(source)  # as the page reads it: no front matter
+            if self._derived_markdown(markdown, file.src_uri, file.page.url) != last:
+                file.content_string = source  # MkDocs renders a file with content again
+        return nav
+
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
+        derived = self._derived_markdown(markdown, page.file.src_uri, page.url)
+        if derived != markdown:
+            self.derived[page.file.src_uri] = derived
+        return derived
+
+    def _derived_markdown(self, markdown: str, src_uri: str, url: str) -> str:
         """The build-status page gets its table: every lesson of its language, from this build.
 
         The Index page gets its list of terms; an API page's ``:::`` blocks get the
         lessons that use their objects.
         """
-        index = tutorial_page.status_language(self.site, page.file.src_uri, self.config.index_page)
+        index = tutorial_page.status_language(self.site, src_uri, self.config.index_page)
         if index is not None:
             entries = self._index_entries(index)
             listing = index_terms.index_markdown(entries, index, self.config.index_page)
             return markdown.rstrip() + "\n\n" + listing
-        code = tutorial_page.status_language(self.site, page.file.src_uri, self.config.status_page)
+        code = tutorial_page.status_language(self.site, src_uri, self.config.status_page)
         if code is None:
-            return self._add_lesson_lists(markdown, page)
+            return self._add_lesson_lists(markdown, src_uri, url)
         table = tutorial_page.status_table(self.site, code, self.executed)
         return markdown.rstrip() + "\n\n" + table + "\n"
 
@@ -389,18 +416,18 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         lines = tooltips.abbreviations(markdown, terms, attached=language.segmenter is not None)
         return ("\n" + lines + "\n" if lines else ""), set(terms.values())
 
-    def _add_lesson_lists(self, markdown: str, page: Any) -> str:
-        language = usage.api_language(self.site, page.file.src_uri, self.config.api_folder)
+    def _add_lesson_lists(self, markdown: str, src_uri: str, url: str) -> str:
+        language = usage.api_language(self.site, src_uri, self.config.api_folder)
         if language is None:
             return markdown
-        urls = usage.tutorial_urls(self.site, language, page.url)
+        urls = usage.tutorial_urls(self.site, language, url)
         used_by = self.usage.get(language.code, {})
         try:
             return usage.add_lesson_lists(
                 markdown, used_by, urls, language.labels.used_in, locale=language.code
             )
         except ValueError as error:
-            raise PluginError(f"{page.file.src_uri}: {error}") from None
+            raise PluginError(f"{src_uri}: {error}") from None
 
     def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         self.rendered.setdefault(self.language.code, []).append(page.url)

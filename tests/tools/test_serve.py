@@ -19,9 +19,10 @@ from tests.tools import lesson_fixture
 
 # Rebuilds the project in the working folder after each edit (argv: site, edits as
 # JSON: file or files, old text, new text, what the lesson's page then shows); prints
-# the counts of the first build, then per edit whether the page shows it and how often
-# mkdocs-jupyter converted a notebook, the render step transformed a lesson's code
-# cells, a script was executed (in a spare kernel) and spare kernels were started.
+# the counts of the first build, then per edit whether the page shows it, the pages it
+# rendered and how often mkdocs-jupyter converted a notebook, the render step transformed
+# a lesson's code cells, a script was executed (in a spare kernel) and spare kernels were
+# started.
 SERVE = """
 import json, sys
 from pathlib import Path
@@ -29,6 +30,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs_jupyter import convert
 from tools import execute, render
+from tools.plugin import NnguidePlugin
 
 site, edits = sys.argv[1], json.loads(sys.argv[2])
 sys.argv.append("--dirty")  # mkdocs-static-i18n reads it there
@@ -50,6 +52,14 @@ def start_spares(*args, start=execute.start_spares, **kwargs):
     calls["spares_started"] += started
     return started
 
+rendered = []  # the pages whose Markdown the rebuild read, by source path
+
+def on_page_markdown(self, markdown, *, page, **kwargs):
+    rendered.append(page.file.src_uri)
+    return markdown_step(self, markdown, page=page, **kwargs)
+
+markdown_step = NnguidePlugin.on_page_markdown
+NnguidePlugin.on_page_markdown = on_page_markdown
 convert.nb2html = counted("converted", convert.nb2html)
 render.code_cells = counted("transformed", render.code_cells)
 execute.execute = counted("executed", execute.execute)
@@ -64,10 +74,12 @@ for paths, old, new, shows in edits:
         assert old in text, old
         Path(path).write_text(text.replace(old, new, 1), encoding="utf-8")
     before = dict(calls)
+    rendered.clear()
     build(load_config("mkdocs.yml", site_dir=site), dirty=True)
     page = Path(site) / "tutorials" / "00_fixture" / "index.html"
     shown = shows in page.read_text(encoding="utf-8")
-    results.append({"shown": shown, **{k: calls[k] - before[k] for k in calls}})
+    counts = {k: calls[k] - before[k] for k in calls}
+    results.append({"shown": shown, "pages": sorted(rendered), **counts})
 config.plugins.on_shutdown()
 print(json.dumps(results))
 """
@@ -116,6 +128,14 @@ def test_prose_and_comment_edits_convert_and_transform_nothing_again(tmp_path):
     page, prose, new_comment, comment, prose_again = (
         pick(counts, "shown", "converted", "transformed") for counts in rebuilds
     )
+    # what changed is rendered again: the build status lists the lesson's title
+    assert [counts["pages"] for counts in rebuilds] == [
+        ["en/index.md"],
+        ["en/build-status.md", "en/tutorials/00_fixture.ipynb"],
+        ["en/tutorials/00_fixture.ipynb"],
+        ["en/tutorials/00_fixture.ipynb"],
+        ["en/tutorials/00_fixture.ipynb"],
+    ]
     assert page == {"shown": False, "converted": 0, "transformed": 0}  # not the lesson's page
     assert prose == {"shown": True, "converted": 0, "transformed": 0}
     assert new_comment == {"shown": True, "converted": 1, "transformed": 1}
@@ -180,3 +200,45 @@ def test_an_edited_lesson_keeps_its_links_to_the_api_pages_the_rebuild_skips(tmp
     assert "Could not find cross-reference target" not in log[0]
     korean = (site / "ko" / "tutorials" / "00_fixture" / "index.html").read_text("utf-8")
     assert link in korean  # the Korean build's own API page
+
+
+@pytest.mark.slow
+@pytest.mark.kernel
+def test_a_rebuild_renders_again_the_pages_made_from_what_the_lessons_changed(tmp_path):
+    """The Index, the build status and the API pages' lists of lessons come from the
+    lessons: a dirty rebuild renders them again when what they show changed."""
+    project = lesson_fixture.make(tmp_path / "project")
+    for lang in ("en", "ko"):
+        docs = project / "docs" / lang
+        (docs / "index-terms.md").write_text("# Index\n", encoding="utf-8")
+        (docs / "api").mkdir()
+        (docs / "api" / "models.md").write_text("# Models\n\n::: nnguide.models\n")
+    scripts = [str(project / "examples" / lang / "00_fixture.py") for lang in ("en", "ko")]
+    heading = "# # Fixture lesson { #fixture }\n"
+    edits = [
+        (scripts[0], heading, heading + "# <!-- index: fixture term -->\n", "Fixture lesson"),
+        (scripts, "y = 2\n", "from nnguide.models import count_parameters\n\ny = 2\n", "done"),
+    ]
+    site = tmp_path / "site"
+    _, index_term, code = serve(project, site, edits)
+    assert index_term["executed"] == 0 and code["executed"] == 2
+    assert index_term["pages"] == ["en/index-terms.md", "en/tutorials/00_fixture.ipynb"]
+    assert code["pages"] == [
+        "en/api/models.md",
+        "en/build-status.md",
+        "en/tutorials/00_fixture.ipynb",
+        "ko/api/models.md",
+        "ko/build-status.md",
+        "ko/tutorials/00_fixture.ipynb",
+    ]
+
+    def page(*path: str) -> str:
+        return site.joinpath(*path, "index.html").read_text(encoding="utf-8")
+
+    assert "fixture term" in page("index-terms")
+    lesson = 'href="../../tutorials/00_fixture/"'
+    api = page("api", "models")
+    assert "Used in the lessons:" in api and lesson in api
+    assert "이 객체를 쓰는 강의:" in page("ko", "api", "models")
+    status = page("build-status")
+    assert "executed" in status and "from the cache" not in status
