@@ -34,11 +34,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
+import http.client
 import importlib.util
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -48,7 +48,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from tools import config
+from tools import config, ports
 
 ROOT = config.ROOT
 REFERENCE = ROOT.parent / "shared" / "bench" / "plain_site.py"
@@ -187,17 +187,11 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def fetch(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8", "replace")
-    except OSError:
+    except (OSError, http.client.HTTPException):  # not up yet, or not mkdocs
         return ""
 
 
@@ -221,7 +215,7 @@ def serving(project: Path):
     The edits start after the plugin's warm-up line (``READY``; at most 60 s after the
     first page is served), as an author's first edit comes after serve has started.
     """
-    port = free_port()
+    port = ports.free_port()
     address = f"127.0.0.1:{port}"
     log = project.parent / "serve.log"
     with log.open("w") as output:

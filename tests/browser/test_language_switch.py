@@ -12,9 +12,9 @@ where the other page lacks the section (the place on the page is kept instead). 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,6 +30,7 @@ from playwright.sync_api import Page
 
 from tests.browser.conftest import Server, serve
 from tests.conftest import LANGUAGES, LESSONS, mkdocs_env, require_marker, small_project
+from tools import ports
 
 pytestmark = pytest.mark.slow
 
@@ -221,12 +222,6 @@ _MKDOCS = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextlib.contextmanager
 def mkdocs_serve(project: Path, sub_path: str, log: Path) -> Iterator[Server]:
     """``mkdocs serve`` of ``project`` as ``make serve`` runs it, at ``/<sub_path>/``.
@@ -236,7 +231,7 @@ def mkdocs_serve(project: Path, sub_path: str, log: Path) -> Iterator[Server]:
     it ends. Nothing is executed (``NNGUIDE_EXECUTE=0``): ``project`` has its notebooks.
     """
     require_marker("slow", "builds a site")
-    port = free_port()
+    port = ports.free_port()
     url = f"http://127.0.0.1:{port}/{sub_path}/"
     env = {**mkdocs_env(), "NNGUIDE_STRICT": "false", "NNGUIDE_EXECUTE": "0", "SITE_URL": url}
     command = [sys.executable, "-c", _MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"]
@@ -258,7 +253,7 @@ def mkdocs_serve(project: Path, sub_path: str, log: Path) -> Iterator[Server]:
                     with urllib.request.urlopen(url, timeout=5) as response:
                         if response.status == 200:
                             break
-                except (urllib.error.URLError, ConnectionError):
+                except (urllib.error.URLError, ConnectionError, http.client.HTTPException):
                     time.sleep(0.5)
             yield Server(project, url)
         finally:
