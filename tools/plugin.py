@@ -255,7 +255,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         if self.config.theme_cache:
             env.bytecode_cache = BytecodeCache(str(self._template_cache("jinja")))
         autorefs = config.plugins.get("autorefs")
-        if autorefs is not None:
+        if self.dirty and autorefs is not None:  # a later dirty rebuild needs them
             known = self.anchors.setdefault(self.language.code, {})
             pages = [file.page for file in files.documentation_pages() if file.page is not None]
             anchors.register_skipped(known, autorefs, pages)
