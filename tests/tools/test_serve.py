@@ -104,6 +104,14 @@ def serve(project, site, edits, log: list[str] | None = None):
     return json.loads(result.stdout.splitlines()[-1])
 
 
+def without_spare_kernels(project):
+    """Set the plugin's ``spare_kernels: false``: the rebuilds start no kernel."""
+    settings = project / "mkdocs.yml"
+    text = settings.read_text(encoding="utf-8")
+    assert "  - nnguide\n" in text
+    settings.write_text(text.replace("  - nnguide\n", "  - nnguide:\n      spare_kernels: false\n"))
+
+
 def pick(counts, *names):
     return {name: counts[name] for name in names}
 
@@ -111,9 +119,7 @@ def pick(counts, *names):
 @pytest.mark.slow
 def test_prose_and_comment_edits_convert_and_transform_nothing_again(tmp_path):
     project = lesson_fixture.make(tmp_path / "project")
-    settings = project / "mkdocs.yml"
-    text = settings.read_text(encoding="utf-8")
-    settings.write_text(text.replace("  - nnguide\n", "  - nnguide:\n      spare_kernels: false\n"))
+    without_spare_kernels(project)
     script = str(project / "examples" / "en" / "00_fixture.py")
     edits = [
         # another page first: a dirty rebuild evicts the entries of the pages it skips
@@ -179,9 +185,7 @@ def test_an_edited_lesson_keeps_its_links_to_the_api_pages_the_rebuild_skips(tmp
     cells = list(lesson_fixture.MARKDOWN_CELLS)
     cells[0] += "\n\nCount them with [count_parameters][nnguide.models.count_parameters]."
     project = lesson_fixture.make(tmp_path / "project", cells)
-    settings = project / "mkdocs.yml"
-    text = settings.read_text(encoding="utf-8")
-    settings.write_text(text.replace("  - nnguide\n", "  - nnguide:\n      spare_kernels: false\n"))
+    without_spare_kernels(project)
     for lang in ("en", "ko"):
         api = project / "docs" / lang / "api"
         api.mkdir()
