@@ -109,7 +109,10 @@ def without_spare_kernels(project):
     settings = project / "mkdocs.yml"
     text = settings.read_text(encoding="utf-8")
     assert "  - nnguide\n" in text
-    settings.write_text(text.replace("  - nnguide\n", "  - nnguide:\n      spare_kernels: false\n"))
+    settings.write_text(
+        text.replace("  - nnguide\n", "  - nnguide:\n      spare_kernels: false\n"),
+        encoding="utf-8",
+    )
 
 
 def pick(counts, *names):
