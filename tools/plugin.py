@@ -97,6 +97,7 @@ from tools import (
     publish,
     render,
     search,
+    search_entries_growth,
     site_files,
     tooltips,
     tutorial_page,
@@ -466,7 +467,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
 
         The search plugin has just written ``search/search_index.json`` for this
         language's build; mkdocs-static-i18n (-100) then builds the other languages,
-        and at the end rewrites it with every language's entries.
+        and at the end rewrites it with every language's entries. Once read, the search
+        plugin's entries are emptied (:mod:`tools.search_entries_growth`).
         """
         jupyter = config.plugins.get("mkdocs-jupyter")
         if jupyter is not None and jupyter.config.get("cache"):  # after it evicted entries
@@ -476,6 +478,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         code = self.language.code
         index = Path(config.site_dir) / "search" / "search_index.json"
         found = search.page_sections(index, self.rendered.get(code, []))
+        search_entries_growth.forget(search.plugin(config))
         if not self.dirty:
             self.sections[code] = {}
         self.sections.setdefault(code, {}).update(found)

@@ -22,7 +22,7 @@ from tests.tools import lesson_fixture
 # the counts of the first build, then per edit whether the page shows it, the pages it
 # rendered and how often mkdocs-jupyter converted a notebook, the render step transformed
 # a lesson's code cells, a script was executed (in a spare kernel) and spare kernels were
-# started.
+# started; and the entries the search plugin keeps and the sections of each index.
 SERVE = """
 import json, sys
 from pathlib import Path
@@ -64,10 +64,17 @@ convert.nb2html = counted("converted", convert.nb2html)
 render.code_cells = counted("transformed", render.code_cells)
 execute.execute = counted("executed", execute.execute)
 execute._take_spare, execute.start_spares = take_spare, start_spares
+def search(config):  # the entries the search plugin keeps; the sections of each index
+    found = {"kept": len(config.plugins["material/search"].search_index.entries)}
+    for root in ("", "ko/"):
+        index = json.loads(Path(site, root, "search", "search_index.json").read_text("utf-8"))
+        found[f"sections {root or 'en/'}"] = len(index["docs"])
+    return found
+
 config = load_config("mkdocs.yml", site_dir=site)
 config.plugins.on_startup(command="serve", dirty=True)
 build(config, dirty=True)
-results = [dict(calls)]
+results = [{**calls, **search(config)}]
 for paths, old, new, shows in edits:
     for path in [paths] if isinstance(paths, str) else paths:
         text = Path(path).read_text(encoding="utf-8")
@@ -75,11 +82,12 @@ for paths, old, new, shows in edits:
         Path(path).write_text(text.replace(old, new, 1), encoding="utf-8")
     before = dict(calls)
     rendered.clear()
-    build(load_config("mkdocs.yml", site_dir=site), dirty=True)
+    config = load_config("mkdocs.yml", site_dir=site)
+    build(config, dirty=True)
     page = Path(site) / "tutorials" / "00_fixture" / "index.html"
     shown = shows in page.read_text(encoding="utf-8")
     counts = {k: calls[k] - before[k] for k in calls}
-    results.append({"shown": shown, "pages": sorted(rendered), **counts})
+    results.append({"shown": shown, "pages": sorted(rendered), **counts, **search(config)})
 config.plugins.on_shutdown()
 print(json.dumps(results))
 """
@@ -150,6 +158,11 @@ def test_prose_and_comment_edits_convert_and_transform_nothing_again(tmp_path):
     assert new_comment == {"shown": True, "converted": 1, "transformed": 1}
     assert comment == {"shown": True, "converted": 0, "transformed": 0}
     assert prose_again == {"shown": True, "converted": 0, "transformed": 0}
+    # each language's index has its sections after every rebuild, and the search plugin
+    # keeps no entries for the next one (tools/search_entries_growth.py)
+    searched = [pick(counts, "kept", "sections en/", "sections ko/") for counts in rebuilds]
+    assert searched == [pick(first, "kept", "sections en/", "sections ko/")] * 5
+    assert first["kept"] == 0 and first["sections en/"] == first["sections ko/"] > 5
     assert [counts["executed"] + counts["spares_started"] for counts in [first, *rebuilds]] == [
         0
     ] * 6, "no kernel starts"
