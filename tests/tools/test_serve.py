@@ -262,3 +262,76 @@ def test_a_rebuild_renders_again_the_pages_made_from_what_the_lessons_changed(tm
     assert "이 객체를 쓰는 강의:" in page("ko", "api", "models")
     status = page("build-status")
     assert "executed" in status and "from the cache" not in status
+
+
+# Builds as SERVE does, making the same prose edit and taking it back in turn (argv:
+# site, rebuilds); prints, after every fourth rebuild, the bytes each plugin holds (its
+# attributes, followed through containers and objects, each object counted once).
+HELD = r"""
+import json, sys, types
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+sys.argv.append("--dirty")  # mkdocs-static-i18n reads it there
+SKIPPED = (types.ModuleType, types.FunctionType, types.MethodType, type)
+
+def held(obj, seen):
+    if id(obj) in seen or isinstance(obj, SKIPPED):
+        return 0
+    seen.add(id(obj))
+    size = sys.getsizeof(obj)
+    if isinstance(obj, dict):
+        size += sum(held(key, seen) + held(value, seen) for key, value in list(obj.items()))
+    elif isinstance(obj, (list, tuple, set, frozenset)):
+        size += sum(held(item, seen) for item in list(obj))
+    elif hasattr(obj, "__dict__"):
+        size += held(vars(obj), seen)
+    return size
+
+site, rebuilds = sys.argv[1], int(sys.argv[2])
+config = load_config("mkdocs.yml", site_dir=site)
+config.plugins.on_startup(command="serve", dirty=True)
+build(config, dirty=True)
+script, sizes = Path("examples/en/00_fixture.py"), []
+for rebuild in range(1, rebuilds + 1):
+    text = script.read_text(encoding="utf-8")
+    edited = text.replace("is small.", "is small!") if "is small." in text else text.replace(
+        "is small!", "is small."
+    )
+    script.write_text(edited, encoding="utf-8")
+    config = load_config("mkdocs.yml", site_dir=site)
+    build(config, dirty=True)
+    if rebuild % 4 == 0:
+        sizes.append({name: held(plugin, set()) for name, plugin in config.plugins.items()})
+config.plugins.on_shutdown()
+print(json.dumps(sizes))
+"""
+
+
+@pytest.mark.slow
+def test_no_plugin_holds_more_with_every_rebuild(tmp_path):
+    """State kept across ``serve``'s rebuilds stays the same size over the same edits.
+
+    Twelve rebuilds, a prose edit and its undoing in turn: what each plugin holds after
+    the twelfth is what it held after the fourth (within 2 %). Before the search plugin's
+    entries were emptied (:mod:`tools.search_entries_growth`), Material's search plugin
+    held 57, 92 and then 645 kB here.
+    """
+    project = lesson_fixture.make(tmp_path / "project")
+    without_spare_kernels(project)
+    result = subprocess.run(
+        [sys.executable, "-c", HELD, str(tmp_path / "site"), "12"],
+        cwd=project,
+        env={**mkdocs_env(), "NNGUIDE_STRICT": "false"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    fourth, _, twelfth = json.loads(result.stdout.splitlines()[-1])
+    assert {"material/search", "i18n", "nnguide"} <= set(fourth)
+    grown = {
+        name: (fourth[name], size) for name, size in twelfth.items() if size > fourth[name] * 1.02
+    }
+    assert grown == {}, f"bytes held after the 4th and the 12th rebuild: {grown}"
