@@ -98,11 +98,12 @@ def test_with_the_workaround_no_build_keeps_entries(tmp_path):
     assert rebuild(tmp_path, 5, hook=True) == [0] * 5
 
 
-def test_forget_empties_the_entries_in_place():
+@pytest.mark.parametrize("where", ["entries", "_entries"])  # Material's, MkDocs'
+def test_forget_empties_the_entries_in_place(where):
     entries = [{"location": "a/"}]
-    plugin = SimpleNamespace(search_index=SimpleNamespace(entries=entries))
+    plugin = SimpleNamespace(search_index=SimpleNamespace(**{where: entries}))
     search_entries_growth.forget(plugin)
-    assert plugin.search_index.entries is entries and entries == []
+    assert getattr(plugin.search_index, where) is entries and entries == []
 
 
 @pytest.mark.parametrize("plugin", [SimpleNamespace(), SimpleNamespace(search_index=None)])
