@@ -17,6 +17,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page
 
+from tests.conftest import PROJECT
+
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 800}
 PALETTES = {"light": "default", "dark": "slate"}
@@ -163,6 +165,28 @@ BROKEN_IMAGES = """async () => {
 # The language switcher's links, by language: the URLs a click opens.
 SWITCHER = """() => Object.fromEntries([...document.querySelectorAll("a.md-select__link[hreflang]")]
   .map((a) => [a.hreflang, a.href]))"""
+# Every id on the page.
+IDS = "() => [...document.querySelectorAll('[id]')].map((e) => e.id)"
+# Goes to each section of the page (its heading's id, as the hash) in turn and returns,
+# per section, the switcher's link to each of ``langs`` there, once every one of them
+# names the section, or ``null`` for a link that does not within 10 s
+# (assets/javascripts/language_switch.js updates them).
+SECTION_LINKS = """async (langs) => {
+  const ids = [...document.querySelectorAll(".md-content h2[id], .md-content h3[id]")]
+    .map((h) => h.id)
+  const link = (lang) => document.querySelector(`a.md-select__link[hreflang='${lang}']`)
+  const names = (lang, id) => link(lang) !== null && link(lang).hash === "#" + id
+  const tick = () => new Promise((done) => setTimeout(done, 5))
+  const found = {}
+  for (const id of ids) {
+    location.hash = id
+    const until = performance.now() + 10000
+    while (!langs.every((lang) => names(lang, id)) && performance.now() < until) await tick()
+    found[id] = Object.fromEntries(langs.map((lang) => [lang, names(lang, id) ? link(lang).href
+      : null]))
+  }
+  return found
+}"""
 ARTICLE = "article"
 NAVIGATION = ".md-nav__link"
 
@@ -188,6 +212,9 @@ class Visit:
     broken_images: list[str] = field(default_factory=list)
     # The language switcher's links: language code -> the URL it opens.
     switcher: dict[str, str] = field(default_factory=dict)
+    ids: list[str] = field(default_factory=list)  # every id on the page
+    # Tutorials: section (heading id) -> other language -> its switcher link there.
+    section_links: dict[str, dict[str, str | None]] = field(default_factory=dict)
     screenshots: dict[str, Path] = field(default_factory=dict)
 
     @property
@@ -289,6 +316,12 @@ def crawl(
                     # JPEG: a tall page encodes in half the time of a PNG.
                     tab.screenshot(path=str(target), full_page=True, type="jpeg", quality=80)
                     visit.screenshots[palette] = target
+            visit.ids = light.evaluate(IDS)
+            parts = path.strip("/").split("/")
+            own = parts[0] if parts[0] in PROJECT.codes else PROJECT.default.code
+            if len(parts) >= 2 and parts[-2] == "tutorials":  # last: it scrolls the page
+                others = [lang for lang in visit.switcher if lang != own]
+                visit.section_links = light.evaluate(SECTION_LINKS, others)
     finally:
         for context in contexts.values():
             context.close()

@@ -1,7 +1,8 @@
 """The language switcher keeps the section being read (assets/javascripts/language_switch.js).
 
 Every section of every tutorial, in both directions: the switcher's link names the
-section while the reader is at it, the other language's page has that section, and
+section while the reader is at it (the crawl goes to each section: ``Visit.section_links``
+of tests/browser/crawl.py), the other language's page has that section, and
 following the link lands on it, as far into the section as the reader was. Also after
 scrolling (no hash), under a sub-path, and
 where the other page lacks the section (the place on the page is kept instead). And on
@@ -29,30 +30,22 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import Server, serve
-from tests.conftest import LANGUAGES, LESSONS, mkdocs_env, require_marker, small_project
+from tests.conftest import (
+    LANGUAGES,
+    LESSONS,
+    PROJECT,
+    mkdocs_env,
+    require_marker,
+    small_project,
+)
 from tools import ports
 
 pytestmark = pytest.mark.slow
 
 _IDS = """() => [...document.querySelectorAll(".md-content h2[id], .md-content h3[id]")]
     .map(h => h.id)"""
-_ALL_IDS = "() => [...document.querySelectorAll('[id]')].map(e => e.id)"
 _LINK = "lang => document.querySelector(`a.md-select__link[hreflang='${lang}']`).href"
 _CLICK = "lang => document.querySelector(`a.md-select__link[hreflang='${lang}']`).click()"
-# Goes to each section of the page (its hash) in turn and returns the switcher's link to
-# ``lang`` there, once the link names the section, or ``null`` if it does not within 10 s.
-_LINKS_AT = """async ([lang, ids]) => {
-  const link = () => document.querySelector(`a.md-select__link[hreflang='${lang}']`)
-  const tick = () => new Promise((done) => setTimeout(done, 5))
-  const links = []
-  for (const id of ids) {
-    location.hash = id
-    const until = performance.now() + 10000
-    while (link().hash !== "#" + id && performance.now() < until) await tick()
-    links.push(link().hash === "#" + id ? link().href : null)
-  }
-  return links
-}"""
 # Where a section's heading is on screen: its top, relative to the window.
 _TOP = "id => document.getElementById(id).getBoundingClientRect().top"
 
@@ -92,17 +85,18 @@ def tab(browser):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_tutorial_section_links_to_the_same_section_in_the_other_language(site, tab, lang):
+def test_every_tutorial_section_links_to_the_same_section_in_the_other_language(site, visits, lang):
+    """The crawl went to each section of each tutorial (``Visit.section_links``)."""
     target = other(lang)
     missing, wrong = [], []
     for lesson in LESSONS:
-        open_page(tab, site.page_url(target, f"tutorials/{lesson}/"))
-        there = set(tab.evaluate(_ALL_IDS))
-        open_page(tab, site.page_url(lang, f"tutorials/{lesson}/"))
-        ids = tab.evaluate(_IDS)
-        assert len(ids) >= 5, f"{lang} {lesson}: {ids}"
-        expected_page = urlparse(site.page_url(target, f"tutorials/{lesson}/")).path
-        for anchor, href in zip(ids, tab.evaluate(_LINKS_AT, [target, ids]), strict=True):
+        path = f"tutorials/{lesson}/"
+        here = visits[PROJECT.language(lang).root + path]
+        there = set(visits[PROJECT.language(target).root + path].ids)
+        assert len(here.section_links) >= 5, f"{lang} {lesson}: {list(here.section_links)}"
+        expected_page = urlparse(site.page_url(target, path)).path
+        for anchor, links in here.section_links.items():
+            href = links.get(target)
             link = urlparse(href or "")
             if href is None or link.path != expected_page or link.fragment != anchor:
                 wrong.append(f"{lesson}#{anchor} -> {href and link.path}#{link.fragment}")
