@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.browser.crawl import Visit, crawl
+from tests.browser.crawl import Visit, crawl, tutorial_of
 from tests.conftest import PROJECT, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -116,12 +116,11 @@ def screenshots(tmp_path_factory) -> Path:
 
 def tutorial_screenshot(folder: Path, path: str, palette: str) -> Path | None:
     """Where the crawl saves a tutorial page's full-page screenshot, for a person to look at."""
-    parts = path.strip("/").split("/")
-    lang = parts[0] if parts[0] in PROJECT.codes else PROJECT.default.code
-    rest = parts[1:] if parts[0] in PROJECT.codes else parts
-    if len(rest) != 2 or rest[0] != "tutorials":
+    tutorial = tutorial_of(path)
+    if tutorial is None:
         return None
-    return folder / f"{lang}-{rest[1]}-{palette}.jpg"
+    lang, lesson = tutorial
+    return folder / f"{lang}-{lesson}-{palette}.jpg"
 
 
 @pytest.fixture(scope="session")

@@ -231,6 +231,16 @@ class Visit:
         return any(url.endswith("/katex.min.js") for url in self.requests)
 
 
+def tutorial_of(path: str) -> tuple[str, str] | None:
+    """``(language, lesson)`` of a tutorial page's path (``ko/tutorials/00_x/``), else None."""
+    parts = path.strip("/").split("/")
+    lang = parts[0] if parts[0] in PROJECT.codes else PROJECT.default.code
+    rest = parts[1:] if parts[0] in PROJECT.codes else parts
+    if len(rest) != 2 or rest[0] != "tutorials":
+        return None
+    return lang, rest[1]
+
+
 def _recorder(page: Page, current: Callable[[], Visit]) -> None:
     """Record the console, requests and failed requests of ``page`` into the current visit."""
     page.on("console", lambda m: current().console.append(f"{m.type}: {m.text}"))
@@ -317,10 +327,9 @@ def crawl(
                     tab.screenshot(path=str(target), full_page=True, type="jpeg", quality=80)
                     visit.screenshots[palette] = target
             visit.ids = light.evaluate(IDS)
-            parts = path.strip("/").split("/")
-            own = parts[0] if parts[0] in PROJECT.codes else PROJECT.default.code
-            if len(parts) >= 2 and parts[-2] == "tutorials":  # last: it scrolls the page
-                others = [lang for lang in visit.switcher if lang != own]
+            tutorial = tutorial_of(path)
+            if tutorial is not None:  # last: it scrolls the page
+                others = [lang for lang in visit.switcher if lang != tutorial[0]]
                 visit.section_links = light.evaluate(SECTION_LINKS, others)
     finally:
         for context in contexts.values():

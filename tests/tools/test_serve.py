@@ -98,8 +98,16 @@ def serve(project, site, edits, log: list[str] | None = None):
 
     ``log``: a list that gets the builds' log (their standard error).
     """
+    result = run_builds(project, SERVE, str(site), json.dumps(edits))
+    if log is not None:
+        log.append(result.stderr)
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def run_builds(project, script: str, *argv: str) -> subprocess.CompletedProcess:
+    """Run ``script`` (SERVE, HELD) in ``project`` in a process of its own; it must pass."""
     result = subprocess.run(
-        [sys.executable, "-c", SERVE, str(site), json.dumps(edits)],
+        [sys.executable, "-c", script, *argv],
         cwd=project,
         env={**mkdocs_env(), "NNGUIDE_STRICT": "false"},
         capture_output=True,
@@ -107,9 +115,7 @@ def serve(project, site, edits, log: list[str] | None = None):
         timeout=900,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    if log is not None:
-        log.append(result.stderr)
-    return json.loads(result.stdout.splitlines()[-1])
+    return result
 
 
 def without_spare_kernels(project):
@@ -320,15 +326,7 @@ def test_no_plugin_holds_more_with_every_rebuild(tmp_path):
     """
     project = lesson_fixture.make(tmp_path / "project")
     without_spare_kernels(project)
-    result = subprocess.run(
-        [sys.executable, "-c", HELD, str(tmp_path / "site"), "12"],
-        cwd=project,
-        env={**mkdocs_env(), "NNGUIDE_STRICT": "false"},
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = run_builds(project, HELD, str(tmp_path / "site"), "12")
     fourth, _, twelfth = json.loads(result.stdout.splitlines()[-1])
     assert {"material/search", "i18n", "nnguide"} <= set(fourth)
     grown = {
