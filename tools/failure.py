@@ -116,8 +116,14 @@ class Record:
         elif isinstance(event.get("error"), dict):
             self.errors.append(event["error"])
         elif _position(event.get("at")) is not None:
-            self.last = _position(event["at"])
-            self.exit_call = clean(event["call"], 80) if "call" in event else None
+            position = _position(event["at"])
+            if "call" in event:
+                self.exit_call = clean(event["call"], 80)
+            elif position != self.last:
+                # The line sampler writes beside the call's wrapper, in either order: a
+                # sample of the line of the call leaves it, a later line means it returned.
+                self.exit_call = None
+            self.last = position
         elif event.get("near_limit"):
             self.near_limit = True
 

@@ -12,6 +12,7 @@ import re
 import signal
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -155,6 +156,49 @@ def test_os_exit_names_the_call_the_line_and_the_exit_code():
         f"{LABEL}:{line}: the kernel died (exited with code 1: os._exit(1) was called); "
         "this line was running"
     )
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        ({"at": [4, 1]}, {"at": [4, 2], "call": "os._exit(1)"}),
+        ({"at": [4, 1]}, {"at": [4, 2], "call": "os._exit(1)"}, {"at": [4, 2]}),
+        ({"at": [4, 1]}, {"at": [4, 2]}, {"at": [4, 2], "call": "os._exit(1)"}),
+    ],
+    ids=["call-only", "sample-after-call", "sample-before-call"],
+)
+def test_the_exit_call_is_named_whichever_writer_wrote_its_line_last(events):
+    """The kernel's line sampler and the call's wrapper write to the record in any order."""
+    message = failure.describe(
+        lesson(),
+        failure.Failure(
+            record=record(*({**event, "pid": 100} for event in events)),
+            started=(DEF_CELL, CALL_CELL),
+            death=failure.Death.from_returncode(1),
+        ),
+    )
+    assert message.startswith(
+        f"{LABEL}:{line_of('y = forward(x)')}: the kernel died "
+        "(exited with code 1: os._exit(1) was called); this line was running"
+    )
+
+
+def test_a_call_that_returned_is_not_named_for_a_later_death():
+    """os.kill(os.getpid(), SIGUSR1) with a handler returns; the script dies later."""
+    events = ({"at": [4, 2], "call": "os.kill(100, 10)"}, {"at": [4, 3]})
+    message = failure.describe(
+        lesson(),
+        failure.Failure(
+            record=record(*({**event, "pid": 100} for event in events)),
+            started=(DEF_CELL, CALL_CELL),
+            death=failure.Death.from_returncode(-signal.SIGKILL),
+        ),
+    )
+    assert message.startswith(
+        f"{LABEL}:{line_of('assert y.shape == (4, 2)')}: the kernel died (killed by SIGKILL "
+        "(signal 9)); this line was running"
+    )
+    assert "os.kill" not in message
 
 
 def test_a_kill_by_signal_names_the_signal_and_the_last_line_that_started():
