@@ -42,11 +42,15 @@ event                  step
                        first use per section, :mod:`tools.tooltips`),
                        :func:`tools.render.assemble`,
                        :mod:`tools.tutorial_page`
-``on_page_context``    the page's URL, kept per language
+``on_page_context``    before the search plugin: a page whose search entries are known
+                       (:class:`tools.search_sections.KnownSections`) is not parsed
+                       again; after it: the page's URL, kept per language
 ``on_post_template``   the default language's ``404.html`` stays at the root
 ``on_post_build``      each language's build: :func:`tools.files.record_folder` (the
                        mkdocs-jupyter entries' hashes), :func:`tools.search.page_sections`
-                       (from the search plugin's written index); the last:
+                       (from the search plugin's written index), the skipped pages'
+                       kept entries (:meth:`tools.search_sections.KnownSections.take`);
+                       the last:
                        :func:`tools.usage.report`, :func:`tools.search.write_indexes`
                        (each section's index terms: :func:`tools.index_terms.collect`;
                        the indexes last written kept for serve's rebuilds); serve:
@@ -98,6 +102,7 @@ from tools import (
     render,
     search,
     search_entries_growth,
+    search_sections,
     site_files,
     tooltips,
     tutorial_page,
@@ -141,6 +146,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         self.render_cache: render.RenderCache | None = None
         self.downloads: downloads.Downloads | None = None
         self.segmenter: search.Segmenter | None = None
+        self.known_sections: search_sections.KnownSections | None = None
         self.site_lock: Any = None  # held from the first pre-build to the last post-build
         self.executed: set[str] = set()  # scripts (labels) executed by this build
         self.resolver: linkcode.Resolver | None = None
@@ -183,6 +189,9 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
                 project.docs_dir / segmented[0].code / self.config.glossary if segmented else None
             )
             self.segmenter = search.Segmenter(project.cache_dir / "search", glossary)
+            self.known_sections = search_sections.KnownSections(
+                project.cache_dir / "search" / "sections"
+            )
         return config
 
     @event_priority(100)  # before mkdocs-jupyter reads its options
@@ -195,6 +204,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             self._find_usage()
         self.building.append(language)
         self.rendered[language.code] = []
+        assert self.known_sections is not None
+        self.known_sections.start(language.code)
         config.extra["nnguide_page"] = {
             "root": language.root,
             "terms": "search/terms.json" if language.segmenter else None,
@@ -430,9 +441,26 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         except ValueError as error:
             raise PluginError(f"{src_uri}: {error}") from None
 
-    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+    @event_priority(1)  # just before the search plugin (0) parses the page
+    def _skip_known_sections(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        """A page whose search entries the last build made already is not parsed again.
+
+        (:mod:`tools.search_sections`; only Material's search plugin can skip a page.)
+        """
+        assert self.known_sections is not None
+        material = config.plugins.get("material/search")
+        enabled = material if material is not None and material.config.enabled else None
+        self.known_sections.before_search(self.language.code, page, enabled)
+        return context
+
+    @event_priority(-1)  # just after the search plugin
+    def _record_page(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        assert self.known_sections is not None
+        self.known_sections.after_search(page)
         self.rendered.setdefault(self.language.code, []).append(page.url)
         return context
+
+    on_page_context = CombinedEvent(_skip_known_sections, _record_page)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
         """Keep the default language's ``404.html`` at the site root.
@@ -478,6 +506,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         code = self.language.code
         index = Path(config.site_dir) / "search" / "search_index.json"
         found = search.page_sections(index, self.rendered.get(code, []))
+        assert self.known_sections is not None
+        found = self.known_sections.take(code, found, replace=not self.dirty)
         search_entries_growth.forget(search.plugin(config))
         if not self.dirty:
             self.sections[code] = {}
@@ -539,8 +569,16 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             },
             self.index_memo,
         )
+        assert self.known_sections is not None
         for code, count in written:
-            log.info("Search index for '%s': %d sections", code, count)
+            parsed, kept = self.known_sections.counts.get(code, (0, 0))
+            log.info(
+                "Search index for '%s': %d sections (%d pages parsed, %d kept from the last build)",
+                code,
+                count,
+                parsed,
+                kept,
+            )
 
     def _unlock(self) -> None:
         if self.site_lock is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,7 +13,15 @@ from urllib.parse import urljoin, urlparse
 import nbformat
 import pytest
 
-from tests.conftest import LANGUAGES, LESSONS, PROJECT, ROOT, run_mkdocs_build, small_project
+from tests.conftest import (
+    LANGUAGES,
+    LESSONS,
+    PROJECT,
+    ROOT,
+    copy_project,
+    run_mkdocs_build,
+    small_project,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -210,3 +219,32 @@ def test_a_failing_example_fails_the_build_and_keeps_the_old_site(tmp_path):
     assert result.returncode != 0
     assert f"examples/ko/{LESSONS[0]}.py:{line}: RuntimeError: deliberately broken" in result.stderr
     assert (site / "index.html").read_text() == "the good site"
+
+
+def test_search_entries_kept_from_the_last_build_make_the_same_site(executed_project, tmp_path):
+    """Every page's search entries kept (tools/search_sections.py) = every page parsed.
+
+    The whole site is built twice from the same sources: first with no entries kept, so
+    the search plugin parses every page, then with every page's entries kept from it.
+    Every file of the two sites is the same.
+    """
+    project = copy_project(tmp_path / "project", source=executed_project)
+    shutil.rmtree(project / ".cache" / "search" / "sections", ignore_errors=True)
+    sites, logs = [tmp_path / "parsed", tmp_path / "kept"], []
+    for site in sites:
+        result = run_mkdocs_build(project, site, {"NNGUIDE_EXECUTE": "0"})
+        assert result.returncode == 0, result.stderr[-3000:]
+        logs.append(
+            re.findall(
+                r"Search index for '(\w+)': \d+ sections \((\d+) pages parsed, (\d+) kept",
+                result.stderr,
+            )
+        )
+    assert sorted(lang for lang, _, _ in logs[0]) == sorted(LANGUAGES)
+    for (lang, parsed, kept), (lang_again, parsed_again, kept_again) in zip(*logs):
+        assert lang == lang_again and int(kept) == 0 and int(parsed) > 10
+        assert (int(parsed_again), int(kept_again)) == (0, int(parsed)), lang
+    files = sorted(p.relative_to(sites[0]) for p in sites[0].rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(sites[1]) for p in sites[1].rglob("*") if p.is_file())
+    differ = [f for f in files if (sites[0] / f).read_bytes() != (sites[1] / f).read_bytes()]
+    assert differ == [], differ
