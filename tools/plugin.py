@@ -168,6 +168,12 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         return self.project
 
     @property
+    def kept(self) -> search_sections.KnownSections:
+        """The search entries kept from the last build (made in ``on_config``)."""
+        assert self.known_sections is not None
+        return self.known_sections
+
+    @property
     def language(self) -> site_config.Language:
         """The language being built (mkdocs-static-i18n nests the other languages' builds)."""
         return self.building[-1] if self.building else self.site.default
@@ -204,8 +210,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             self._find_usage()
         self.building.append(language)
         self.rendered[language.code] = []
-        assert self.known_sections is not None
-        self.known_sections.start(language.code)
+        self.kept.start(language.code)
         config.extra["nnguide_page"] = {
             "root": language.root,
             "terms": "search/terms.json" if language.segmenter else None,
@@ -447,16 +452,14 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
 
         (:mod:`tools.search_sections`; only Material's search plugin can skip a page.)
         """
-        assert self.known_sections is not None
         material = config.plugins.get("material/search")
         enabled = material if material is not None and material.config.enabled else None
-        self.known_sections.before_search(self.language.code, page, enabled)
+        self.kept.before_search(self.language.code, page, enabled)
         return context
 
     @event_priority(-1)  # just after the search plugin
     def _record_page(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
-        assert self.known_sections is not None
-        self.known_sections.after_search(page)
+        self.kept.after_search(page)
         self.rendered.setdefault(self.language.code, []).append(page.url)
         return context
 
@@ -506,8 +509,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         code = self.language.code
         index = Path(config.site_dir) / "search" / "search_index.json"
         found = search.page_sections(index, self.rendered.get(code, []))
-        assert self.known_sections is not None
-        found = self.known_sections.take(code, found, replace=not self.dirty)
+        found = self.kept.take(code, found, replace=not self.dirty)
         search_entries_growth.forget(search.plugin(config))
         if not self.dirty:
             self.sections[code] = {}
@@ -569,9 +571,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             },
             self.index_memo,
         )
-        assert self.known_sections is not None
         for code, count in written:
-            parsed, kept = self.known_sections.counts.get(code, (0, 0))
+            parsed, kept = self.kept.counts.get(code, (0, 0))
             log.info(
                 "Search index for '%s': %d sections (%d pages parsed, %d kept from the last build)",
                 code,
