@@ -452,9 +452,9 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
 
         (:mod:`tools.search_sections`; only Material's search plugin can skip a page.)
         """
-        material = config.plugins.get("material/search")
-        enabled = material if material is not None and material.config.enabled else None
-        self.kept.before_search(self.language.code, page, enabled)
+        found = search.plugin(config)
+        material = found if found is config.plugins.get("material/search") else None
+        self.kept.before_search(self.language.code, page, material)
         return context
 
     @event_priority(-1)  # just after the search plugin

@@ -16,6 +16,7 @@ Only Material's search plugin reads that option; with MkDocs' own, every page is
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from importlib import metadata
@@ -29,11 +30,16 @@ _FORMAT = 1
 _ABSENT = object()  # a page without ``search`` in its meta
 
 
-def _version(distribution: str) -> str | None:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return None
+@functools.lru_cache(maxsize=1)
+def _versions() -> list[str | None]:
+    """The versions of MkDocs, Material and jieba, looked up once per process."""
+    found: list[str | None] = []
+    for distribution in ("mkdocs", "mkdocs-material", "jieba"):
+        try:
+            found.append(metadata.version(distribution))
+        except metadata.PackageNotFoundError:
+            found.append(None)
+    return found
 
 
 def _toc(items: Any) -> list[Any]:
@@ -52,8 +58,8 @@ def page_key(page: Any, search_config: Any) -> str:
     meta = page.meta or {}
     parts = [
         _FORMAT,
-        [_version(name) for name in ("mkdocs", "mkdocs-material", "jieba")],
-        {key: search_config[key] for key in sorted(search_config)},
+        _versions(),
+        dict(search_config),
         page.url,
         page.title,
         {key: meta.get(key) for key in ("title", "tags", "search")},
