@@ -878,6 +878,9 @@ def execute(
     except Exception as error:  # the kernel did not start, a timeout it did not answer ...
         if _STOP.is_set():
             raise ExampleError(f"{example.label}: stopped (the build was interrupted)") from None
+        if kernel.process is not None and kernel.process.poll() is not None:
+            # Died before it answered (nbclient: "Kernel died before replying ..."): how.
+            raise ExampleError(failure(death=kernel.death())) from None
         if time.monotonic() >= deadline:
             raise ExampleError(
                 f"{example.label}: did not finish within {limit} s and did not stop when "
@@ -885,6 +888,10 @@ def execute(
             ) from None
         raise ExampleError(f"{example.label}: {type(error).__name__}: {error}") from None
     finally:
+        # nbclient registers its own clean-up of the kernel to run at exit, and leaves it
+        # registered when the kernel dies before it answers; once its manager is gone,
+        # that clean-up fails (an AssertionError at exit). This kernel is ours to end.
+        atexit.unregister(client._cleanup_kernel)
         kernel.end()
         _release(client, manager)
         shutil.rmtree(scratch, ignore_errors=True)

@@ -309,6 +309,8 @@ def _describe_death(lesson: lessons.Lesson, failure: Failure, label: str) -> str
         if cell is not None and (running is None or cell >= running):
             line = _lesson_line(lesson, counts, *position)
     exact = line is not None
+    if line is None and running is None:  # it started no cell of the script
+        return f"{label}: the kernel died before the script's first cell ran ({death.describe()})"
     if line is None:
         line = _cell_start(lesson, running)
     where = f"{label}:{line}" if line else _cell_place(lesson, label, running)

@@ -152,9 +152,30 @@ def test_a_failing_script_fails_with_its_name_and_line(project):
     _, _, result = run(project)
     assert result.returncode == 1
     line = broken.splitlines().index('raise ValueError("deliberate failure")') + 1
-    assert f"examples/en/01_first.py:{line}: ValueError: deliberate failure" in result.stderr
+    expected = f"examples/en/01_first.py:{line}: ValueError: deliberate failure"
+    assert expected in result.stderr, result.stderr  # (whole: pytest's diff cuts it short)
     # The script that succeeded in the same parallel run is stored.
     assert code_outputs(notebook(project, "02_second")) == ["values [1, 2, 3]\n"]
+
+
+def test_a_kernel_that_dies_while_starting_is_named_once_without_a_traceback(project, tmp_path):
+    """nbclient's "Kernel died before replying to kernel_info", and its clean-up at exit.
+
+    The kernels (and only they: ``NNGUIDE_RECORD`` is set for a kernel) exit with code 3
+    as their interpreter starts, through a ``sitecustomize`` module.
+    """
+    startup = tmp_path / "startup"
+    startup.mkdir()
+    (startup / "sitecustomize.py").write_text(
+        "import os\nif os.environ.get('NNGUIDE_RECORD'):\n    os._exit(3)\n"
+    )
+    _, _, result = run(project, PYTHONPATH=str(startup))
+    assert result.returncode == 1, result.stderr
+    for name in ("01_first", "02_second"):
+        expected = f"examples/en/{name}.py: the kernel died before the script's first cell ran"
+        assert f"{expected} (exited with code 3)" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert not (project / "docs" / "en" / "tutorials" / "01_first.ipynb").exists()
 
 
 def test_a_warning_on_stderr_fails_the_script_with_its_line(project):

@@ -201,6 +201,21 @@ def test_a_call_that_returned_is_not_named_for_a_later_death():
     assert "os.kill" not in message
 
 
+@pytest.mark.parametrize(
+    ("returncode", "how"), [(3, "exited with code 3"), (-signal.SIGKILL, "killed by SIGKILL")]
+)
+def test_a_kernel_that_died_before_any_cell_ran_says_so_and_names_no_line(returncode, how):
+    """A kernel that dies while it starts (before it answers): no cell of the script ran."""
+    message = failure.describe(
+        lesson(),
+        failure.Failure(
+            record=record(), started=(), death=failure.Death.from_returncode(returncode)
+        ),
+    )
+    assert message.startswith(f"{LABEL}: the kernel died before the script's first cell ran ({how}")
+    assert "was running" not in message
+
+
 def test_a_kill_by_signal_names_the_signal_and_the_last_line_that_started():
     message = failure.describe(
         lesson(),
