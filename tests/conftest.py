@@ -123,6 +123,21 @@ def small_project(target: Path, keep: tuple[str, ...] = (LESSONS[0],), **copy: A
     return project
 
 
+def interruptible(module: str, *args: str) -> list[str]:
+    """The command ``python -m <module> <args>``, stopped by SIGINT (Ctrl-C) wherever it starts.
+
+    A process that starts with SIGINT ignored (a background job of a shell without job
+    control, which a test run may be) keeps it ignored, and Python then installs no
+    KeyboardInterrupt handler; this command installs it before it runs ``module``.
+    """
+    run = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        f"sys.argv[0] = {module!r}; "
+        f"runpy.run_module({module!r}, run_name='__main__', alter_sys=True)"
+    )
+    return [sys.executable, "-c", run, *args]
+
+
 def mkdocs_env() -> dict[str, str]:
     env = dict(os.environ)
     env["NO_MKDOCS_2_WARNING"] = "1"

@@ -17,7 +17,6 @@ import http.client
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -34,6 +33,7 @@ from tests.conftest import (
     LANGUAGES,
     LESSONS,
     PROJECT,
+    interruptible,
     mkdocs_env,
     require_marker,
     small_project,
@@ -208,14 +208,6 @@ def test_the_switcher_keeps_the_section_under_a_sub_path(built_site, tab):
         assert urlparse(tab.url).fragment == anchor
 
 
-# `python -m mkdocs` that stops on SIGINT even where it starts with SIGINT ignored (a
-# background job of a shell without job control), so that it removes its temporary site.
-_MKDOCS = (
-    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
-    "sys.argv[0] = 'mkdocs'; runpy.run_module('mkdocs', run_name='__main__', alter_sys=True)"
-)
-
-
 @contextlib.contextmanager
 def mkdocs_serve(project: Path, sub_path: str, log: Path) -> Iterator[Server]:
     """``mkdocs serve`` of ``project`` as ``make serve`` runs it, at ``/<sub_path>/``.
@@ -228,7 +220,7 @@ def mkdocs_serve(project: Path, sub_path: str, log: Path) -> Iterator[Server]:
     port = ports.free_port()
     url = f"http://127.0.0.1:{port}/{sub_path}/"
     env = {**mkdocs_env(), "NNGUIDE_STRICT": "false", "NNGUIDE_EXECUTE": "0", "SITE_URL": url}
-    command = [sys.executable, "-c", _MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"]
+    command = interruptible("mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}")
     with log.open("w", encoding="utf-8") as output:
         server = subprocess.Popen(
             [*command, "--livereload", "--dirty"],

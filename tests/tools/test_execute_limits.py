@@ -20,7 +20,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.conftest import ROOT, require_marker
+from tests.conftest import ROOT, interruptible, require_marker
 from tests.tools.test_execute import make_project
 
 pytestmark = pytest.mark.kernel
@@ -156,7 +156,7 @@ def test_ctrl_c_stops_at_once_kills_every_kernel_and_keeps_what_finished(tmp_pat
     for index, body in enumerate([fast, fast, slow, slow]):
         (examples / f"0{index}_s.py").write_text(body)
     build = subprocess.Popen(
-        [sys.executable, "-m", "tools.execute", "--jobs", "2"],
+        interruptible("tools.execute", "--jobs", "2"),
         cwd=project,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -192,7 +192,7 @@ def test_ctrl_c_stops_mkdocs_build_while_it_executes(tmp_path):
     project = tmp_path / "project"
     shutil.copytree(ROOT, project, ignore=left_out)
     build = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")],
+        interruptible("mkdocs", "build", "--site-dir", str(tmp_path / "site")),
         cwd=project,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
