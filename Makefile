@@ -71,8 +71,12 @@ format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: setup system-deps lint
-	$(BIN)/pytest
+# The Python packages, the npm ones and Chromium are installed side by side; then one
+# pytest-xdist worker per core runs the tests (tests/conftest.py schedules them).
+test:
+	@$(MAKE) --no-print-directory --jobs=3 setup system-deps
+	@$(MAKE) --no-print-directory lint
+	$(BIN)/pytest --numprocesses auto
 
 # The tier without site builds, browsers, kernels or lesson runs (tests/conftest.py: markers).
 test-fast: setup

@@ -5,15 +5,26 @@ drives a browser or builds the distributions is ``slow``; one that starts a Jupy
 kernel or runs a lesson script is ``kernel``. Collection fails for a test that uses a
 site fixture without ``slow``, and a site build or script run fails in a test without
 its marker, so the fast tier cannot grow a build by accident.
+
+``make test`` runs the suite in one pytest-xdist worker per core (``-n auto``), with
+the scheduler :func:`pytest_xdist_make_scheduler` makes: each test module is a unit of
+work that one worker runs whole, so its module fixtures are made once, and modules
+that share a costly session fixture of their own (the browser's crawl, the hosted
+site, the distributions) are one unit. The whole site is built once for all workers
+(:func:`built_site`): the unit that crawls it comes first, so that one worker builds
+while the other runs the modules that need no site, and the other modules that use
+the site come last.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from filelock import FileLock
 
 from tools import config, lessons
 
@@ -48,7 +60,94 @@ SLOW_FIXTURES = frozenset(
 _running: pytest.Item | None = None
 
 
+# Session fixtures that each worker makes for itself and that cost seconds to minutes:
+# the modules that use one of them are one unit of work, so it is made once.
+WORKER_FIXTURES = frozenset({"visits", "hosted_site", "distributions"})
+# The fixtures of the site that the workers share (built once, by whichever needs it first).
+SITE_FIXTURES = frozenset({"site_project", "built_site", "executed_project", "hosted_site"})
+
+
+def work_units(items: list[pytest.Item]) -> dict[str, list[pytest.Item]]:
+    """The test modules, joined where they share a fixture of WORKER_FIXTURES, in run order.
+
+    Keyed by the unit's name (its first module's path). The order: the unit that crawls
+    the site (it waits for the site's build, which it starts), then the units that need
+    no site (those with kernels, builds or browsers before the quick ones), then the
+    other units that use the site.
+    """
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::")[0], []).append(item)
+    unit_of = {module: module for module in modules}
+
+    def find(module: str) -> str:
+        while unit_of[module] != module:
+            module = unit_of[module]
+        return module
+
+    sharing: dict[str, str] = {}
+    for module, tests in modules.items():
+        for name in sorted(WORKER_FIXTURES & {f for i in tests for f in i.fixturenames}):
+            first = sharing.setdefault(name, module)
+            unit_of[find(module)] = find(first)
+    units: dict[str, list[pytest.Item]] = {}
+    for module, tests in modules.items():
+        units.setdefault(find(module), []).extend(tests)
+
+    def rank(unit: list[pytest.Item]) -> int:
+        fixtures = {name for item in unit for name in item.fixturenames}
+        if "visits" in fixtures:
+            return 0
+        if SITE_FIXTURES & fixtures:
+            return 3
+        heavy = any(i.get_closest_marker("slow") or i.get_closest_marker("kernel") for i in unit)
+        return 1 if heavy else 2
+
+    return dict(sorted(units.items(), key=lambda entry: rank(entry[1])))
+
+
+# The file where the workers write each module's unit of work, for the scheduler.
+UNITS_FILE = "NNGUIDE_TEST_UNITS"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if getattr(config.option, "numprocesses", None) and "PYTEST_XDIST_WORKER" not in os.environ:
+        # Set before the workers start: they inherit it.
+        os.environ[UNITS_FILE] = str(Path(tempfile.mkdtemp(prefix="nnguide-units-")) / "units")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if "PYTEST_XDIST_WORKER" not in os.environ and UNITS_FILE in os.environ:
+        shutil.rmtree(Path(os.environ.pop(UNITS_FILE)).parent, ignore_errors=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """pytest-xdist's scheduler of whole units of work (:func:`work_units`), in their order."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class UnitScheduling(LoadScopeScheduling):
+        units: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.units is None:  # the workers wrote it as they collected, before this
+                self.units = json.loads(Path(os.environ[UNITS_FILE]).read_text("utf-8"))
+            module = nodeid.split("::")[0]
+            return self.units.get(module, module)
+
+    config.option.loadscopereorder = False  # the units' order is work_units'
+    return UnitScheduling(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    units = work_units(items)
+    items[:] = [item for unit in units.values() for item in unit]
+    if "PYTEST_XDIST_WORKER" in os.environ and UNITS_FILE in os.environ:
+        of = {item.nodeid.split("::")[0]: name for name, unit in units.items() for item in unit}
+        path = Path(os.environ[UNITS_FILE])
+        written = path.with_name(f"{path.name}-{os.environ['PYTEST_XDIST_WORKER']}")
+        written.write_text(json.dumps(of), encoding="utf-8")
+        written.replace(path)  # each worker writes the same: the last one stays
     unmarked = [
         item.nodeid
         for item in items
@@ -174,14 +273,31 @@ class BuiltSite:
         return config.load(self.project).tutorials_dir(lang) / f"{name}.ipynb"
 
 
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder of the whole test run, that every pytest-xdist worker sees.
+
+    A worker's own base folder is ``<run>/popen-gw<N>``; without workers, the run's.
+    """
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def site_project(tmp_path_factory) -> Path:
-    """The copy of the working tree that the session's site builds run in.
+    """The copy of the working tree that the session's site build runs in.
 
     The checkout is never built into: its caches and executed notebooks are copied (a
-    warm start where it has them), and the first build executes what they lack, once.
+    warm start where it has them), and the build executes what they lack, once. The
+    workers share it (the first copies it); nothing writes to it after the build.
     """
-    return copy_project(tmp_path_factory.mktemp("project") / "nnguide")
+    shared = shared_folder(tmp_path_factory)
+    project = shared / "project" / "nnguide"
+    with FileLock(shared / "project.lock"):
+        if not project.exists():
+            copying = shared / "project" / "copying"  # a worker may have died copying
+            shutil.rmtree(copying, ignore_errors=True)
+            copy_project(copying).rename(project)
+    return project
 
 
 @pytest.fixture(scope="session")
@@ -195,11 +311,20 @@ def executed_project(site_project, built_site) -> Path:
 
 @pytest.fixture(scope="session")
 def built_site(site_project, tmp_path_factory) -> BuiltSite:
-    """The whole site, built once per test session from a copy of the working tree."""
-    site_dir = tmp_path_factory.mktemp("site")
-    result = run_mkdocs_build(site_project, site_dir)
-    assert result.returncode == 0, result.stderr[-5000:]
-    return BuiltSite(site_dir, result.stderr, site_project)
+    """The whole site, built once per test run from a copy of the working tree.
+
+    The first worker that needs it builds it; the others wait for that build and take
+    its result (the log, or the failure).
+    """
+    shared = shared_folder(tmp_path_factory)
+    site_dir, record = shared / "site", shared / "site.json"
+    with FileLock(shared / "site.lock"):
+        if not record.exists():
+            result = run_mkdocs_build(site_project, site_dir)
+            record.write_text(json.dumps([result.returncode, result.stderr]), encoding="utf-8")
+        returncode, log = json.loads(record.read_text(encoding="utf-8"))
+    assert returncode == 0, log[-5000:]
+    return BuiltSite(site_dir, log, site_project)
 
 
 # What the Pages workflow sets from the repository it runs in (.github/workflows/pages.yml).
@@ -216,23 +341,25 @@ class HostedSite(BuiltSite):
 
 
 @pytest.fixture(scope="session")
-def hosted_site(site_project, tmp_path_factory) -> Iterator[HostedSite]:
+def hosted_site(executed_project, tmp_path_factory) -> Iterator[HostedSite]:
     """The whole site as the Pages workflow builds it (site, repository and edit URLs).
 
     Its ``site_url`` is a free port of 127.0.0.1 where it is served over HTTP for the
-    session. It builds the same copy as ``built_site``: whichever comes second finds the
-    examples executed and the caches warm.
+    session. It builds a copy of ``executed_project``, so it executes nothing.
     """
+    project = copy_project(
+        tmp_path_factory.mktemp("hosted-project") / "nnguide", source=executed_project
+    )
     site_dir = tmp_path_factory.mktemp("hosted")
     handler = functools.partial(_QuietHandler, directory=str(site_dir))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    result = run_mkdocs_build(site_project, site_dir, {**HOSTED, "SITE_URL": url})
+    result = run_mkdocs_build(project, site_dir, {**HOSTED, "SITE_URL": url})
     assert result.returncode == 0, result.stderr[-5000:]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield HostedSite(site_dir, result.stderr, site_project, url)
+        yield HostedSite(site_dir, result.stderr, project, url)
     finally:
         server.shutdown()
         server.server_close()
