@@ -123,7 +123,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """pytest-xdist's scheduler of whole units of work (:func:`work_units`), in their order."""
+    """pytest-xdist's scheduler of whole units of work (:func:`work_units`), in their order.
+
+    Not ``--dist loadgroup`` with an ``xdist_group`` mark per unit: with pytest 9.2 that
+    mode groups nothing (pytest-xdist#1386: it renames the tests through a field pytest
+    no longer reads), and the tests are spread one by one.
+    """
     from xdist.scheduler import LoadScopeScheduling
 
     class UnitScheduling(LoadScopeScheduling):
