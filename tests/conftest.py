@@ -63,8 +63,13 @@ _running: pytest.Item | None = None
 # Session fixtures that each worker makes for itself and that cost seconds to minutes:
 # the modules that use one of them are one unit of work, so it is made once.
 WORKER_FIXTURES = frozenset({"visits", "hosted_site", "distributions"})
-# The fixtures of the site that the workers share (built once, by whichever needs it first).
-SITE_FIXTURES = frozenset({"site_project", "built_site", "executed_project", "hosted_site"})
+# The fixtures of the site (the workers share its build: whichever needs it first builds it).
+SITE_FIXTURES = SLOW_FIXTURES - {"distributions"}
+
+
+def module_of(nodeid: str) -> str:
+    """The path of the module of test ``nodeid``: the unit of work it belongs to starts there."""
+    return nodeid.split("::")[0]
 
 
 def work_units(items: list[pytest.Item]) -> dict[str, list[pytest.Item]]:
@@ -77,7 +82,7 @@ def work_units(items: list[pytest.Item]) -> dict[str, list[pytest.Item]]:
     """
     modules: dict[str, list[pytest.Item]] = {}
     for item in items:
-        modules.setdefault(item.nodeid.split("::")[0], []).append(item)
+        modules.setdefault(module_of(item.nodeid), []).append(item)
     unit_of = {module: module for module in modules}
 
     def find(module: str) -> str:
@@ -137,8 +142,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
         def _split_scope(self, nodeid: str) -> str:
             if self.units is None:  # the workers wrote it as they collected, before this
                 self.units = json.loads(Path(os.environ[UNITS_FILE]).read_text("utf-8"))
-            module = nodeid.split("::")[0]
-            return self.units.get(module, module)
+            return self.units.get(module_of(nodeid), module_of(nodeid))
 
     config.option.loadscopereorder = False  # the units' order is work_units'
     return UnitScheduling(config, log)
@@ -148,7 +152,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     units = work_units(items)
     items[:] = [item for unit in units.values() for item in unit]
     if "PYTEST_XDIST_WORKER" in os.environ and UNITS_FILE in os.environ:
-        of = {item.nodeid.split("::")[0]: name for name, unit in units.items() for item in unit}
+        of = {module_of(item.nodeid): name for name, unit in units.items() for item in unit}
         path = Path(os.environ[UNITS_FILE])
         written = path.with_name(f"{path.name}-{os.environ['PYTEST_XDIST_WORKER']}")
         written.write_text(json.dumps(of), encoding="utf-8")
