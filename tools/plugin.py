@@ -12,9 +12,10 @@ step modules, which are plain functions with unit tests:
 event                  step
 =====================  ==============================================================
 ``on_startup``         remembers the command and ``--dirty`` (``mkdocs serve``)
-``on_config``          :func:`tools.config.load` (languages, folders), the caches; a
-                       plain ``mkdocs build`` writes into a fresh folder
-                       (:class:`tools.publish.Staging`)
+``on_config``          :func:`tools.theme_files.install` (the theme's files listed without
+                       its hidden folders), :func:`tools.config.load` (languages,
+                       folders), the caches; a plain ``mkdocs build`` writes into a
+                       fresh folder (:class:`tools.publish.Staging`)
 ``on_pre_build``       :func:`tools.files.lock`, :func:`tools.usage.find`,
                        :mod:`tools.mkdocs_jupyter_eviction` (its entries checked:
                        :func:`tools.files.verify_folder`), :func:`tools.execute.build`
@@ -105,6 +106,7 @@ from tools import (
     search_sections,
     site_files,
     tooltips,
+    theme_files,
     tutorial_page,
     usage,
 )
@@ -185,6 +187,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
     def on_config(self, config: Any) -> Any:
         if self.command == "build" and not self.dirty and not self.building and not self.staging:
             self.staging = publish.Staging(config)
+        theme_files.install(config.theme)
         project = site_config.load(Path(config.config_file_path).parent)
         if self.project != project:
             self.project = project
