@@ -53,6 +53,7 @@ import atexit
 import contextlib
 import copy
 import datetime as dt
+import functools
 import hashlib
 import importlib.metadata
 import io
@@ -305,6 +306,11 @@ class Result:
 
 def code_without_comments(source: str) -> str:
     """Code of a cell with comments and blank lines removed; strings are kept."""
+    return _code_without_comments(source)
+
+
+@functools.lru_cache(maxsize=4096)  # `mkdocs serve` keys every script again at each edit
+def _code_without_comments(source: str) -> str:
     try:
         tokens = [
             tok

@@ -7,6 +7,7 @@ its TeX.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -144,6 +145,11 @@ def plain_math(html: str) -> str:
 
     def plain(match: re.Match[str]) -> str:
         formula = next(group for group in match.groups() if group is not None)
-        return tex_text(formula)
+        return _known_tex_text(formula)
 
     return _MATH.sub(plain, html)
+
+
+# Each search index is written from every section's text at each `mkdocs serve` rebuild;
+# its formulas are mostly the same ones.
+_known_tex_text = functools.lru_cache(maxsize=4096)(tex_text)

@@ -105,8 +105,8 @@ from tools import (
     search_entries_growth,
     search_sections,
     site_files,
-    tooltips,
     theme_files,
+    tooltips,
     tutorial_page,
     usage,
 )

@@ -13,6 +13,7 @@ tools.checks.parity`` runs it over every lesson (exit status 1 on a difference).
 from __future__ import annotations
 
 import ast
+import functools
 import sys
 from dataclasses import dataclass
 
@@ -54,12 +55,17 @@ def statements(source: str) -> list[Statement]:
     Raises:
         SyntaxError: If the cell is not valid Python.
     """
+    return list(_statements(source))
+
+
+@functools.lru_cache(maxsize=4096)  # `mkdocs serve` compares each cell again at each edit
+def _statements(source: str) -> tuple[Statement, ...]:
     module = ast.parse(source)
     blank = _BlankStrings()
-    return [
+    return tuple(
         Statement(node.lineno, ast.dump(blank.visit(node), include_attributes=False))
         for node in module.body
-    ]
+    )
 
 
 def compare(default: Lesson, other: Lesson) -> list[str]:
