@@ -18,14 +18,20 @@ the site come last.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import http.client
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -35,7 +41,7 @@ from typing import Any
 import pytest
 from filelock import FileLock
 
-from tools import config, lessons
+from tools import config, lessons, ports
 
 PROJECT = config.load()
 ROOT = PROJECT.root
@@ -244,6 +250,55 @@ def interruptible(module: str, *args: str) -> list[str]:
         f"runpy.run_module({module!r}, run_name='__main__', alter_sys=True)"
     )
     return [sys.executable, "-c", run, *args]
+
+
+@contextlib.contextmanager
+def mkdocs_serve(
+    project: Path, log: Path, *, sub_path: str = "", execute: bool = False
+) -> Iterator[str]:
+    """``mkdocs serve`` of ``project`` as ``make serve`` runs it; yields its URL once it answers.
+
+    It serves at ``/<sub_path>/`` (the dev server serves at its ``site_url``'s path). It
+    runs in a process group of its own, stopped (SIGINT: it removes its temporary site)
+    when the block ends, however it ends. Nothing is executed unless ``execute``
+    (``NNGUIDE_EXECUTE=0``: ``project`` has its notebooks). ``log``: its output.
+    """
+    require_marker("slow", "builds a site")
+    port = ports.free_port()
+    url = f"http://127.0.0.1:{port}/{sub_path}/" if sub_path else f"http://127.0.0.1:{port}/"
+    env = {**mkdocs_env(), "NNGUIDE_STRICT": "false", "SITE_URL": url}
+    if not execute:
+        env["NNGUIDE_EXECUTE"] = "0"
+    command = interruptible("mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}")
+    with log.open("w", encoding="utf-8") as output:
+        server = subprocess.Popen(
+            [*command, "--livereload", "--dirty"],
+            cwd=project,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + 300
+            while True:
+                assert server.poll() is None, f"mkdocs serve exited: {log.read_text()[-5000:]}"
+                assert time.monotonic() < deadline, f"no answer at {url}: {log.read_text()[-5000:]}"
+                try:
+                    with urllib.request.urlopen(url, timeout=5) as response:
+                        if response.status == 200:
+                            break
+                except (urllib.error.URLError, ConnectionError, http.client.HTTPException):
+                    time.sleep(0.5)
+            yield url
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGINT)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
 
 
 def mkdocs_env() -> dict[str, str]:

@@ -68,6 +68,7 @@ import tempfile
 import threading
 import time
 import tokenize
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -952,7 +953,8 @@ def _cells_seconds(notebook) -> float | None:
     return (max(ends) - min(starts)).total_seconds()
 
 
-def _write_if_changed(path: Path, notebook) -> bool:
+def write_notebook(path: Path, notebook) -> bool:
+    """Write an executed notebook as Jupyter does, unless ``path`` holds it already."""
     import nbformat
 
     text = nbformat.writes(notebook) + "\n"
@@ -969,8 +971,12 @@ def build(
     jobs: int | None = None,
     force: bool = False,
     log=print,
+    write: Callable[[Path, Any], bool] = write_notebook,
 ) -> list[Result]:
     """Bring every executed notebook up to date; run stale scripts in parallel.
+
+    ``write`` stores a notebook (:func:`write_notebook`; ``mkdocs serve`` pauses its
+    watch of ``docs/`` around it, :mod:`tools.serve_watch`).
 
     Raises:
         LessonError: If a script is not UTF-8 (naming its line).
@@ -989,12 +995,14 @@ def build(
         log(f"Another build is executing the examples ({lock.lock_file}); waiting for it")
         lock.acquire()
     try:
-        return _build_locked(project, examples, jobs=jobs, force=force, log=log, limit=limit)
+        return _build_locked(
+            project, examples, jobs=jobs, force=force, log=log, limit=limit, write=write
+        )
     finally:
         lock.release()
 
 
-def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]:
+def _build_locked(project, examples, *, jobs, force, log, limit, write) -> list[Result]:
     if examples is None:
         examples = discover(project)
         _remove_orphans(project, examples)
@@ -1037,7 +1045,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
             merged = _with_new_prose(fresh, cached)
             merged.metadata[METADATA_KEY]["script"] = example.label
             _seal(merged)
-            _write_if_changed(example.notebook, merged)
+            write(example.notebook, merged)
             results.append(Result(example, executed=False, seconds=0.0))
             known[example.label] = _example_stamps(example)
         else:
@@ -1057,6 +1065,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
                 results,
                 failures,
                 log,
+                write,
             )
     finally:
         _store_state(project, state)  # every finished result is kept, Ctrl-C or not
@@ -1066,7 +1075,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit) -> list[Result]
 
 
 def _run_stale(
-    project, stale, jobs, limit, package_digest, environment, known, results, failures, log
+    project, stale, jobs, limit, package_digest, environment, known, results, failures, log, write
 ) -> None:
     """Execute ``stale`` in parallel kernels; store each notebook as soon as it is done.
 
@@ -1120,7 +1129,7 @@ def _run_stale(
             key_base = _key_base(project, package_digest, example.lang)
             record["key"] = cache_key(notebook, key_base, record["distributions"])
             _seal(notebook)
-            _write_if_changed(example.notebook, notebook)
+            write(example.notebook, notebook)
             known[example.label] = _example_stamps(example)
             log(f"Executed {example.label} in {seconds:.1f} s")
             results.append(Result(example, executed=True, seconds=seconds))

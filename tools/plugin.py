@@ -61,7 +61,9 @@ event                  step
 ``on_build_error``     releases the site lock, :meth:`tools.publish.Staging.discard`
 ``on_shutdown``        :meth:`tools.publish.Staging.discard` (an interrupted build),
                        :func:`tools.execute.discard_spares`
-``on_serve``           watches ``examples/`` and ``nnguide/``; :meth:`NnguidePlugin.warm_up`
+``on_serve``           watches ``examples/`` and ``nnguide/``, keeps the server (the
+                       notebooks a rebuild writes into ``docs/`` start no rebuild:
+                       :func:`tools.serve_watch.paused`); :meth:`NnguidePlugin.warm_up`
                        (in the background: :func:`tools.usage.preload`,
                        :func:`tools.linkcode.preload`,
                        :func:`tools.execute.preload`, :meth:`tools.search.Segmenter.load`)
@@ -104,6 +106,7 @@ from tools import (
     search,
     search_entries_growth,
     search_sections,
+    serve_watch,
     site_files,
     theme_files,
     tooltips,
@@ -162,6 +165,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         # src_uri -> the Markdown a page had once this plugin added to it (on_nav)
         self.derived: dict[str, str] = {}
         self.warming: threading.Thread | None = None  # serve's warm-up (warm_up)
+        self.server: Any = None  # `mkdocs serve`'s server (on_serve)
 
     @property
     def site(self) -> site_config.Project:
@@ -226,6 +230,11 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         if language.default:  # the first build brings every language's examples up to date
             self._execute()
 
+    def _write_notebook(self, path: Path, notebook: Any) -> bool:
+        """An executed notebook into ``docs/``: on ``mkdocs serve``, without a rebuild."""
+        with serve_watch.paused(self.server, self.site.docs_dir):
+            return execute.write_notebook(path, notebook)
+
     def _find_usage(self) -> None:
         project = self.site
         api = project.docs_dir / project.default.code / self.config.api_folder
@@ -250,7 +259,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
                 raise PluginError("\n".join([*errors, "(run without NNGUIDE_EXECUTE=0)"]))
             return
         try:
-            results = execute.build(project=self.site, log=log.info)
+            results = execute.build(project=self.site, log=log.info, write=self._write_notebook)
         except lessons.LessonError as error:
             raise PluginError(str(error)) from None
         except KeyboardInterrupt:
@@ -592,6 +601,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         for folder in (self.site.examples_dir, self.site.package_dir):
             server.watch(str(folder))
+        self.server = server
         self.warm_up()
         return server
 

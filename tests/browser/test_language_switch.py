@@ -13,14 +13,7 @@ where the other page lacks the section (the place on the page is kept instead). 
 from __future__ import annotations
 
 import contextlib
-import http.client
-import os
-import signal
-import subprocess
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -33,12 +26,9 @@ from tests.conftest import (
     LANGUAGES,
     LESSONS,
     PROJECT,
-    interruptible,
-    mkdocs_env,
-    require_marker,
+    mkdocs_serve,
     small_project,
 )
-from tools import ports
 
 pytestmark = pytest.mark.slow
 
@@ -208,57 +198,13 @@ def test_the_switcher_keeps_the_section_under_a_sub_path(built_site, tab):
         assert urlparse(tab.url).fragment == anchor
 
 
-@contextlib.contextmanager
-def mkdocs_serve(project: Path, sub_path: str, log: Path) -> Iterator[Server]:
-    """``mkdocs serve`` of ``project`` as ``make serve`` runs it, at ``/<sub_path>/``.
-
-    The dev server serves at its ``site_url``'s path. It runs in a process group of its
-    own, stopped (SIGINT: it removes its temporary site) when the block ends, however
-    it ends. Nothing is executed (``NNGUIDE_EXECUTE=0``): ``project`` has its notebooks.
-    """
-    require_marker("slow", "builds a site")
-    port = ports.free_port()
-    url = f"http://127.0.0.1:{port}/{sub_path}/"
-    env = {**mkdocs_env(), "NNGUIDE_STRICT": "false", "NNGUIDE_EXECUTE": "0", "SITE_URL": url}
-    command = interruptible("mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}")
-    with log.open("w", encoding="utf-8") as output:
-        server = subprocess.Popen(
-            [*command, "--livereload", "--dirty"],
-            cwd=project,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            deadline = time.monotonic() + 300
-            while True:
-                assert server.poll() is None, f"mkdocs serve exited: {log.read_text()[-5000:]}"
-                assert time.monotonic() < deadline, f"no answer at {url}: {log.read_text()[-5000:]}"
-                try:
-                    with urllib.request.urlopen(url, timeout=5) as response:
-                        if response.status == 200:
-                            break
-                except (urllib.error.URLError, ConnectionError, http.client.HTTPException):
-                    time.sleep(0.5)
-            yield Server(project, url)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(server.pid, signal.SIGINT)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
-
-
 @pytest.fixture(scope="module")
 def dev_server(executed_project, tmp_path_factory) -> Iterator[Server]:
     """One lesson's site on ``mkdocs serve`` under ``/nnguide/``, for the module."""
     folder = tmp_path_factory.mktemp("serve")
     project = small_project(folder / "project", source=executed_project)
-    with mkdocs_serve(project, "nnguide", folder / "serve.log") as server:
-        yield server
+    with mkdocs_serve(project, folder / "serve.log", sub_path="nnguide") as url:
+        yield Server(project, url)
 
 
 # Where a heading is, relative to the window and to the bottom of the sticky header,

@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
+import urllib.request
 
 import pytest
 
-from tests.conftest import mkdocs_env
+from tests.conftest import mkdocs_env, mkdocs_serve
 from tests.tools import lesson_fixture
+from tools import serve_watch
 
 # Rebuilds the project in the working folder after each edit (argv: site, edits as
 # JSON: file or files, old text, new text, what the lesson's page then shows); prints
@@ -333,3 +336,78 @@ def test_no_plugin_holds_more_with_every_rebuild(tmp_path):
         name: (fourth[name], size) for name, size in twelfth.items() if size > fourth[name] * 1.02
     }
     assert grown == {}, f"bytes held after the 4th and the 12th rebuild: {grown}"
+
+
+def shown(url: str, text: str, limit: float = 60) -> bool:
+    """Whether ``url`` shows ``text`` within ``limit`` seconds (polled)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            if text in response.read().decode("utf-8"):
+                return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.slow
+def test_an_edit_rebuilds_once_though_the_rebuild_writes_into_the_watched_docs(tmp_path):
+    """A lesson's rebuild writes its notebook into ``docs/``, which serve watches: that
+    starts no second rebuild, and an edit of a page in ``docs/`` still starts one."""
+    project = lesson_fixture.make(tmp_path / "project")
+    without_spare_kernels(project)
+    log = tmp_path / "serve.log"
+    script = project / "examples" / "en" / "00_fixture.py"
+    home = project / "docs" / "en" / "index.md"
+
+    def rebuilds() -> int:
+        return log.read_text(encoding="utf-8").count("Detected file changes")
+
+    with mkdocs_serve(project, log, execute=True) as url:
+        notebook = project / "docs" / "en" / "tutorials" / "00_fixture.ipynb"
+        written = notebook.stat().st_mtime_ns
+        script.write_text(script.read_text().replace("is small.", "is rather small."))
+        assert shown(f"{url}tutorials/00_fixture/", "is rather small.")
+        assert notebook.stat().st_mtime_ns != written, "the rebuild wrote the notebook"
+        time.sleep(3)  # a rebuild the notebook started would have begun
+        assert rebuilds() == 1, log.read_text()[-3000:]
+        home.write_text(home.read_text().replace("# Home", "# Home page"))
+        assert shown(url, "Home page"), "docs/ is watched again"
+        time.sleep(1)
+        assert rebuilds() == 2, log.read_text()[-3000:]
+
+
+class Watcher:
+    """What ``paused`` calls of MkDocs' server: ``watch`` and ``unwatch``, counted by path."""
+
+    def __init__(self, *watched: str) -> None:
+        self.watched = dict.fromkeys(watched, 1)
+        self.calls: list[tuple[str, str]] = []
+
+    def watch(self, path: str) -> None:
+        self.calls.append(("watch", path))
+        self.watched[path] = self.watched.get(path, 0) + 1
+
+    def unwatch(self, path: str) -> None:
+        self.calls.append(("unwatch", path))
+        self.watched[path] -= 1  # KeyError when not watched, as MkDocs' does
+        if not self.watched[path]:
+            del self.watched[path]
+
+
+def test_paused_unwatches_the_folder_for_the_block_and_watches_it_again(tmp_path):
+    server = Watcher(str(tmp_path))
+    with serve_watch.paused(server, tmp_path):
+        assert server.watched == {}
+    assert server.watched == {str(tmp_path): 1}
+    with pytest.raises(OSError), serve_watch.paused(server, tmp_path):
+        raise OSError("a failed write")
+    assert server.watched == {str(tmp_path): 1}, "watched again after an error too"
+
+
+def test_paused_leaves_an_unwatched_folder_and_a_plain_build_alone(tmp_path):
+    server = Watcher()
+    with serve_watch.paused(server, tmp_path):
+        pass
+    assert server.watched == {} and server.calls == [("unwatch", str(tmp_path))]
+    with serve_watch.paused(None, tmp_path):  # `mkdocs build`: no server
+        pass
