@@ -280,7 +280,7 @@ def serve_latencies(project: Path, rounds: int = 3) -> dict[str, list[float | No
                     f"\nimport torch\n\nprint('serve latency probe three {n}')\n",
                 )
             record("code edit (one lesson)", wait_for(page, f"probe three {n}'", 300))
-            time.sleep(3)
+            time.sleep(10)  # the kernels for the next code edit start (spare_kernels)
     return results
 
 
