@@ -770,6 +770,10 @@ def _timeout(project: config.Project) -> int:
     return seconds
 
 
+class _DiedStarting(ExampleError):
+    """The kernel died before the script's first cell started (:func:`execute` retries)."""
+
+
 def execute(
     example: Example,
     limit: int,
@@ -778,6 +782,11 @@ def execute(
     environment: str | None = None,
 ):
     """Run one script as a notebook in a fresh kernel; return the executed notebook.
+
+    A kernel that dies before the script's first cell starts is the script's failure
+    only if a second kernel dies too: kernels that start side by side (other builds,
+    other test processes) can both be handed a port that only one of them then binds,
+    and the other exits with code 1 as it starts.
 
     ``threads`` caps the kernel's torch/OpenMP threads, so kernels running side by
     side share the cores instead of fighting over them (unless ``OMP_NUM_THREADS``
@@ -791,6 +800,24 @@ def execute(
     Raises:
         ExampleError: If the script fails; :func:`tools.failure.describe` says where.
     """
+    try:
+        return _execute_once(example, limit, threads, memory_limit, environment)
+    except _DiedStarting:
+        if _STOP.is_set():
+            raise
+    try:
+        return _execute_once(example, limit, threads, memory_limit, environment)
+    except _DiedStarting as error:
+        raise ExampleError(str(error)) from None
+
+
+def _execute_once(
+    example: Example,
+    limit: int,
+    threads: int | None,
+    memory_limit: int | None,
+    environment: str | None,
+):
     import nbclient
     import nbformat
     from nbclient.exceptions import CellExecutionError, DeadKernelError
@@ -871,6 +898,10 @@ def execute(
             ),
         )
 
+    def died(message: str) -> ExampleError:
+        script_started = any(1 <= index <= len(notebook.cells) for index in kernel.cells)
+        return ExampleError(message) if script_started else _DiedStarting(message)
+
     try:
         client.execute(env=env)
     except CellExecutionError as error:
@@ -881,13 +912,13 @@ def execute(
     except DeadKernelError:
         if _STOP.is_set():
             raise ExampleError(f"{example.label}: stopped (the build was interrupted)") from None
-        raise ExampleError(failure(death=kernel.death())) from None
+        raise died(failure(death=kernel.death())) from None
     except Exception as error:  # the kernel did not start, a timeout it did not answer ...
         if _STOP.is_set():
             raise ExampleError(f"{example.label}: stopped (the build was interrupted)") from None
         if kernel.process is not None and kernel.process.poll() is not None:
             # Died before it answered (nbclient: "Kernel died before replying ..."): how.
-            raise ExampleError(failure(death=kernel.death())) from None
+            raise died(failure(death=kernel.death())) from None
         if time.monotonic() >= deadline:
             raise ExampleError(
                 f"{example.label}: did not finish within {limit} s and did not stop when "

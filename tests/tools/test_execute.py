@@ -178,6 +178,31 @@ def test_a_kernel_that_dies_while_starting_is_named_once_without_a_traceback(pro
     assert not (project / "docs" / "en" / "tutorials" / "01_first.ipynb").exists()
 
 
+def test_a_kernel_that_dies_while_starting_once_is_started_again(project, tmp_path):
+    """Kernels started side by side can be handed the same port; the one that loses exits
+    with code 1 as it starts. Here the first kernel to start exits so (``sitecustomize``,
+    one marker file); its script runs in a second kernel, and both are stored."""
+    startup = tmp_path / "startup"
+    startup.mkdir()
+    marker = tmp_path / "died"
+    (startup / "sitecustomize.py").write_text(
+        "import os\n"
+        "if os.environ.get('NNGUIDE_RECORD'):\n"
+        "    try:\n"
+        f"        os.close(os.open({str(marker)!r}, os.O_CREAT | os.O_EXCL))\n"
+        "    except FileExistsError:\n"
+        "        pass\n"
+        "    else:\n"
+        "        os._exit(1)\n"
+    )
+    executed, _, result = run(project, PYTHONPATH=str(startup))
+    assert result.returncode == 0, result.stderr
+    assert marker.exists(), "a kernel died as it started"
+    assert executed == 2
+    assert code_outputs(notebook(project, "02_second")) == ["values [1, 2, 3]\n"]
+    assert notebook(project, "01_first")["cells"]
+
+
 def test_a_warning_on_stderr_fails_the_script_with_its_line(project):
     noisy = SECOND + '\n# %%\nimport warnings\n\nwarnings.warn("glyph missing")\n'
     (project / "examples" / "en" / "02_second.py").write_text(noisy)
