@@ -152,4 +152,6 @@ def plain_math(html: str) -> str:
 
 # Each search index is written from every section's text at each `mkdocs serve` rebuild;
 # its formulas are mostly the same ones.
-_known_tex_text = functools.lru_cache(maxsize=4096)(tex_text)
+@functools.lru_cache(maxsize=4096)
+def _known_tex_text(tex: str) -> str:
+    return tex_text(tex)
