@@ -984,14 +984,15 @@ def _cells_seconds(notebook) -> float | None:
     return (max(ends) - min(starts)).total_seconds()
 
 
-def write_notebook(path: Path, notebook) -> bool:
-    """Write an executed notebook as Jupyter does, unless ``path`` holds it already."""
+def _write_if_changed(
+    path: Path, notebook, store: Callable[[Path, bytes], None] = write_atomic
+) -> bool:
     import nbformat
 
     text = nbformat.writes(notebook) + "\n"
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
-    write_atomic(path, text.encode("utf-8"))
+    store(path, text.encode("utf-8"))
     return True
 
 
@@ -1002,12 +1003,12 @@ def build(
     jobs: int | None = None,
     force: bool = False,
     log=print,
-    write: Callable[[Path, Any], bool] = write_notebook,
+    store: Callable[[Path, bytes], None] = write_atomic,
 ) -> list[Result]:
     """Bring every executed notebook up to date; run stale scripts in parallel.
 
-    ``write`` stores a notebook (:func:`write_notebook`; ``mkdocs serve`` pauses its
-    watch of ``docs/`` around it, :mod:`tools.serve_watch`).
+    ``store`` writes a notebook that changed (:func:`tools.files.write_atomic`;
+    ``mkdocs serve`` pauses its watch of ``docs/`` around it, :mod:`tools.serve_watch`).
 
     Raises:
         LessonError: If a script is not UTF-8 (naming its line).
@@ -1027,13 +1028,13 @@ def build(
         lock.acquire()
     try:
         return _build_locked(
-            project, examples, jobs=jobs, force=force, log=log, limit=limit, write=write
+            project, examples, jobs=jobs, force=force, log=log, limit=limit, store=store
         )
     finally:
         lock.release()
 
 
-def _build_locked(project, examples, *, jobs, force, log, limit, write) -> list[Result]:
+def _build_locked(project, examples, *, jobs, force, log, limit, store) -> list[Result]:
     if examples is None:
         examples = discover(project)
         _remove_orphans(project, examples)
@@ -1076,7 +1077,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit, write) -> list[
             merged = _with_new_prose(fresh, cached)
             merged.metadata[METADATA_KEY]["script"] = example.label
             _seal(merged)
-            write(example.notebook, merged)
+            _write_if_changed(example.notebook, merged, store)
             results.append(Result(example, executed=False, seconds=0.0))
             known[example.label] = _example_stamps(example)
         else:
@@ -1096,7 +1097,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit, write) -> list[
                 results,
                 failures,
                 log,
-                write,
+                store,
             )
     finally:
         _store_state(project, state)  # every finished result is kept, Ctrl-C or not
@@ -1106,7 +1107,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit, write) -> list[
 
 
 def _run_stale(
-    project, stale, jobs, limit, package_digest, environment, known, results, failures, log, write
+    project, stale, jobs, limit, package_digest, environment, known, results, failures, log, store
 ) -> None:
     """Execute ``stale`` in parallel kernels; store each notebook as soon as it is done.
 
@@ -1160,7 +1161,7 @@ def _run_stale(
             key_base = _key_base(project, package_digest, example.lang)
             record["key"] = cache_key(notebook, key_base, record["distributions"])
             _seal(notebook)
-            write(example.notebook, notebook)
+            _write_if_changed(example.notebook, notebook, store)
             known[example.label] = _example_stamps(example)
             log(f"Executed {example.label} in {seconds:.1f} s")
             results.append(Result(example, executed=True, seconds=seconds))

@@ -230,10 +230,10 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         if language.default:  # the first build brings every language's examples up to date
             self._execute()
 
-    def _write_notebook(self, path: Path, notebook: Any) -> bool:
+    def _store_notebook(self, path: Path, data: bytes) -> None:
         """An executed notebook into ``docs/``: on ``mkdocs serve``, without a rebuild."""
         with serve_watch.paused(self.server, self.site.docs_dir):
-            return execute.write_notebook(path, notebook)
+            files.write_atomic(path, data)
 
     def _find_usage(self) -> None:
         project = self.site
@@ -259,7 +259,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
                 raise PluginError("\n".join([*errors, "(run without NNGUIDE_EXECUTE=0)"]))
             return
         try:
-            results = execute.build(project=self.site, log=log.info, write=self._write_notebook)
+            results = execute.build(project=self.site, log=log.info, store=self._store_notebook)
         except lessons.LessonError as error:
             raise PluginError(str(error)) from None
         except KeyboardInterrupt:
