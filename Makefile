@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1:8000
 CONSTRAINTS ?= constraints.txt
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup system-deps docs serve test test-fast lint format examples benchmark translation-status clean canary constraints
+.PHONY: help setup system-deps docs serve test test-fast lint format examples benchmark translation-status screenshots clean canary constraints
 
 help:
 	@echo "make serve    set up (first run) and serve the site at http://$(HOST) with live reload"
@@ -20,6 +20,7 @@ help:
 	@echo "make examples execute the example scripts that changed (SHARD=i/N: one shard of them)"
 	@echo "make benchmark  run benchmarks/summary.py and benchmarks/build.py"
 	@echo "make translation-status  Korean pages whose English counterpart changed after them"
+	@echo "make screenshots  build the site, then photograph each tutorial page whole in both palettes"
 	@echo "make canary   test in a fresh .venv-canary with the newest allowed versions; report what changed"
 	@echo "make constraints  record the venv's exact versions in constraints.txt"
 	@echo "make clean    remove build outputs and caches (keeps $(VENV))"
@@ -88,6 +89,10 @@ benchmark: setup
 
 translation-status: setup
 	$(BIN)/python -m tools.checks.translation_status
+
+# Full-page JPEGs of every tutorial page, light and dark, for a person to look at.
+screenshots: docs system-deps
+	$(BIN)/python -m tests.browser.screenshots site artifacts/screenshots
 
 # The newest versions pyproject.toml allows, in a venv of their own; reports the
 # versions that differ from constraints.txt and fails when the tests fail.

@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.browser.crawl import Visit, crawl, tutorial_of
+from tests.browser.crawl import Visit, crawl
 from tests.conftest import PROJECT, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -114,23 +114,8 @@ def screenshots(tmp_path_factory) -> Path:
     return folder
 
 
-def tutorial_screenshot(folder: Path, path: str, palette: str) -> Path | None:
-    """Where the crawl saves a tutorial page's full-page screenshot, for a person to look at."""
-    tutorial = tutorial_of(path)
-    if tutorial is None:
-        return None
-    lang, lesson = tutorial
-    return folder / f"{lang}-{lesson}-{palette}.jpg"
-
-
 @pytest.fixture(scope="session")
-def visits(site, browser, screenshots) -> dict[str, Visit]:
+def visits(site, browser) -> dict[str, Visit]:
     """Every page of the site, visited once (:func:`tests.browser.crawl.crawl`)."""
     assert AXE.exists(), f"{AXE} is missing: run `npm ci` (package.json's devDependencies)"
-    return crawl(
-        browser,
-        site.url,
-        site.pages(),
-        AXE.read_text(encoding="utf-8"),
-        functools.partial(tutorial_screenshot, screenshots),
-    )
+    return crawl(browser, site.url, site.pages(), AXE.read_text(encoding="utf-8"))

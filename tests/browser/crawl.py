@@ -7,13 +7,14 @@ what several tests look at (console messages, requests, rendered math, figures, 
 line breaks, the width of the page, axe-core's violations), so the site is crawled once
 per session instead of once per test. The tests then assert on the
 records (``tests/browser/test_pages.py``, ``tests/browser/test_accessibility.py``).
+Screenshots for a person to look at are a tool of their own
+(:mod:`tests.browser.screenshots`, ``make screenshots``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from playwright.sync_api import Browser, Page
 
@@ -215,7 +216,6 @@ class Visit:
     ids: list[str] = field(default_factory=list)  # every id on the page
     # Tutorials: section (heading id) -> other language -> its switcher link there.
     section_links: dict[str, dict[str, str | None]] = field(default_factory=dict)
-    screenshots: dict[str, Path] = field(default_factory=dict)
 
     @property
     def korean(self) -> bool:
@@ -263,13 +263,8 @@ def crawl(
     base_url: str,
     paths: list[str],
     axe_source: str,
-    screenshot: Callable[[str, str], Path | None] = lambda path, palette: None,
 ) -> dict[str, Visit]:
-    """Visit every page of ``paths`` under ``base_url`` in the two tabs.
-
-    ``screenshot(path, palette)`` names the file for a full-page screenshot of the page
-    at the desktop width in that palette, or is ``None`` for none.
-    """
+    """Visit every page of ``paths`` under ``base_url`` in the two tabs."""
     visits: dict[str, Visit] = {}
     holder: list[Visit] = [Visit("")]
     contexts = {
@@ -317,15 +312,6 @@ def crawl(
                 visit.scheme[palette] = tab.evaluate("document.body.dataset.mdColorScheme")
                 visit.axe[palette] = tab.evaluate(AXE_RESULT)
             visit.broken_images = light.evaluate(BROKEN_IMAGES)
-            for palette, tab in tabs.items():
-                target = screenshot(path, palette)
-                if target is not None:
-                    if palette != "light":
-                        tab.evaluate(BROKEN_IMAGES)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    # JPEG: a tall page encodes in half the time of a PNG.
-                    tab.screenshot(path=str(target), full_page=True, type="jpeg", quality=80)
-                    visit.screenshots[palette] = target
             visit.ids = light.evaluate(IDS)
             tutorial = tutorial_of(path)
             if tutorial is not None:  # last: it scrolls the page

@@ -1,11 +1,9 @@
 """Every page in Chromium: no console errors, no request to another host; fonts.
 
 Also: the language switcher lands on the counterpart page both ways, the
-download links return the script and a valid notebook, and each tutorial page
-is photographed in both languages and both colour schemes, for a person to look at,
-into the ``screenshots`` folder (``NNGUIDE_SCREENSHOTS``, or pytest's temporary
-folder: the path is printed). The pages are visited once, by the session's crawl
-(``tests/browser/crawl.py``).
+download links return the script and a valid notebook, and ``make screenshots``
+photographs each tutorial page whole in both colour schemes (tested on one lesson).
+The pages are visited once, by the session's crawl (``tests/browser/crawl.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +15,10 @@ from urllib.parse import urlparse
 
 import nbformat
 import pytest
+from PIL import Image, ImageStat
 
+from tests.browser import screenshots
+from tests.browser.crawl import DESKTOP, tutorial_of
 from tests.conftest import LANGUAGES, LESSONS, PROJECT, ROOT
 
 pytestmark = pytest.mark.slow
@@ -165,25 +166,49 @@ def test_download_links_return_the_script_and_a_valid_notebook(site, browser, la
     context.close()
 
 
-def test_every_tutorial_is_photographed_in_both_schemes_with_its_images_loaded(visits):
-    """The crawl saves each tutorial page, whole, in both palettes for a person to look at."""
-    photographed = {path: visit for path, visit in visits.items() if visit.screenshots}
-    expected = {
+def test_every_tutorial_page_shows_its_images(visits):
+    tutorials = {path: visit for path, visit in visits.items() if tutorial_of(path)}
+    assert set(tutorials) == {
         PROJECT.language(lang).root + f"tutorials/{name}/"
         for lang in LANGUAGES
         for name in lessons(lang)
     }
-    assert set(photographed) == expected
-    folders = {
-        target.parent for visit in photographed.values() for target in visit.screenshots.values()
+    assert {path: visit.broken_images for path, visit in tutorials.items()} == {
+        path: [] for path in tutorials
     }
-    print(f"\n{2 * len(photographed)} screenshots in {', '.join(map(str, folders))}")
-    for path, visit in photographed.items():
-        assert visit.broken_images == [], path
-        assert set(visit.screenshots) == set(SCHEMES)
-        for palette, target in visit.screenshots.items():
-            assert visit.scheme[palette] == SCHEMES[palette]
-            assert target.stat().st_size > 50_000, target
+    assert any(visit.figures for visit in tutorials.values())
+
+
+def test_the_screenshot_tool_photographs_each_tutorial_whole_in_both_schemes(
+    site, browser, tmp_path
+):
+    """``make screenshots`` (:mod:`tests.browser.screenshots`), on one lesson per language."""
+    pages = screenshots.tutorial_pages(site.pages())
+    assert pages == sorted(
+        PROJECT.language(lang).root + f"tutorials/{name}/"
+        for lang in LANGUAGES
+        for name in lessons(lang)
+    )
+    picked = [path for path in pages if path.endswith(f"/{LESSONS[-1]}/")]
+    taken = screenshots.photograph(browser, site.url, picked, tmp_path)
+    assert sorted(taken) == picked and len(picked) == len(LANGUAGES)
+    for path, shots in taken.items():
+        assert set(shots) == set(SCHEMES), path
+        brightness = {}
+        for palette, target in shots.items():
+            with Image.open(target) as image:
+                assert image.format == "JPEG"
+                assert image.width == DESKTOP["width"]
+                assert image.height > 3 * DESKTOP["height"], "the whole page, not the window"
+                brightness[palette] = ImageStat.Stat(image.convert("L")).mean[0]
+        assert brightness["dark"] < 100 < brightness["light"], (path, brightness)
+
+
+def test_the_screenshot_tool_names_a_missing_site(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        screenshots.main([str(tmp_path / "nothing"), str(tmp_path / "out")])
+    assert exit_info.value.code == 2
+    assert f"site: {tmp_path / 'nothing'} holds no built site" in capsys.readouterr().err
 
 
 def test_math_is_rendered_on_every_page_that_has_some_and_no_tex_is_left(visits):
