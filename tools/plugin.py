@@ -12,10 +12,12 @@ step modules, which are plain functions with unit tests:
 event                  step
 =====================  ==============================================================
 ``on_startup``         remembers the command and ``--dirty`` (``mkdocs serve``)
-``on_config``          :func:`tools.theme_files.install` (the theme's files listed without
-                       its hidden folders), :func:`tools.config.load` (languages,
-                       folders), the caches; a plain ``mkdocs build`` writes into a
-                       fresh folder (:class:`tools.publish.Staging`)
+``on_config``          :func:`tools.config.load` (languages, folders), the caches;
+                       :func:`tools.theme_files.install` (the theme's files listed without
+                       its hidden folders; every environment the theme makes keeps its
+                       compiled templates on disk: :class:`tools.files.BytecodeCache`);
+                       a plain ``mkdocs build`` writes into a fresh folder
+                       (:class:`tools.publish.Staging`)
 ``on_pre_build``       :func:`tools.files.lock`, :func:`tools.usage.find`,
                        :mod:`tools.mkdocs_jupyter_eviction` (its entries checked:
                        :func:`tools.files.verify_folder`), :func:`tools.execute.build`
@@ -25,10 +27,8 @@ event                  step
                        :func:`tools.site_files.add` (:mod:`tools.downloads`); a tutorial
                        page's source becomes :func:`tools.render.code_notebook` (what
                        mkdocs-jupyter converts: the code cells, comments masked)
-``on_env``             the theme's compiled templates cached on disk
-                       (:class:`tools.files.BytecodeCache`); the cross-reference targets
-                       of the pages a dirty rebuild skips given to autorefs again
-                       (:mod:`tools.anchors`)
+``on_env``             the cross-reference targets of the pages a dirty rebuild skips
+                       given to autorefs again (:mod:`tools.anchors`)
 ``on_nav``             a dirty rebuild: the pages below whose added Markdown changed
                        are rendered again
 ``on_page_markdown``   :func:`tools.tutorial_page.status_table`; on the Index page
@@ -191,7 +191,6 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
     def on_config(self, config: Any) -> Any:
         if self.command == "build" and not self.dirty and not self.building and not self.staging:
             self.staging = publish.Staging(config)
-        theme_files.install(config.theme)
         project = site_config.load(Path(config.config_file_path).parent)
         if self.project != project:
             self.project = project
@@ -205,6 +204,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             self.known_sections = search_sections.KnownSections(
                 project.cache_dir / "search" / "sections"
             )
+        compiled = self._template_cache("jinja") if self.config.theme_cache else None
+        theme_files.install(config.theme, compiled and BytecodeCache(str(compiled)))
         return config
 
     @event_priority(100)  # before mkdocs-jupyter reads its options
@@ -275,14 +276,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
 
     @event_priority(-40)  # after mkdocstrings (50), before autorefs resolves references (-50)
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
-        """Keep the theme's compiled templates on disk (Jinja's bytecode cache), and the
-        cross-reference targets of the pages a dirty rebuild skips (:mod:`tools.anchors`).
-
-        MkDocs makes a new template environment for every build, and every language's
-        build, which otherwise compiles Material's templates again each time.
-        """
-        if self.config.theme_cache:
-            env.bytecode_cache = BytecodeCache(str(self._template_cache("jinja")))
+        """Keep the cross-reference targets of the pages a dirty rebuild skips
+        (:mod:`tools.anchors`)."""
         autorefs = config.plugins.get("autorefs")
         if self.dirty and autorefs is not None:  # a later dirty rebuild needs them
             known = self.anchors.setdefault(self.language.code, {})

@@ -11,7 +11,7 @@ about 0.3 s per language in each ``mkdocs serve`` rebuild, the largest single pa
 not enter hidden folders, so the theme's files are the same and the walk is short.
 Loading a template (``get_source``, what ``{% include ".icons/..." %}`` calls) is
 unchanged. :func:`install` makes the theme's ``get_env`` (MkDocs' public method that
-builds the environment) use it.
+builds the environment) use it, and keep compiled templates in a bytecode cache.
 """
 
 from __future__ import annotations
@@ -37,8 +37,13 @@ class ThemeLoader(jinja2.FileSystemLoader):
         return sorted(found)
 
 
-def install(theme: Any) -> None:
+def install(theme: Any, bytecode_cache: jinja2.BytecodeCache | None = None) -> None:
     """Make ``theme.get_env()`` return environments that load through :class:`ThemeLoader`.
+
+    ``bytecode_cache``: where those environments keep their compiled templates. MkDocs'
+    build is not the only caller of ``get_env``: Material's search plugin makes one per
+    build and language for its translations (``partials/language.html``), which would
+    otherwise compile those templates again on every ``mkdocs serve`` rebuild.
 
     Called for each language's configuration (mkdocs-static-i18n copies the theme for
     each language, with its own locale), so the environment is always that theme's own.
@@ -52,6 +57,8 @@ def install(theme: Any) -> None:
             env.loader = ThemeLoader(
                 loader.searchpath, encoding=loader.encoding, followlinks=loader.followlinks
             )
+        if bytecode_cache is not None:
+            env.bytecode_cache = bytecode_cache
         return env
 
     theme.get_env = get_env

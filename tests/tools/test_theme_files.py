@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import jinja2
 import pytest
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
@@ -92,3 +93,34 @@ def test_each_language_s_theme_makes_its_own_environment(tmp_path):
     theme_files.install(other)
     assert other.get_env().loader.searchpath == other.dirs
     assert config.theme.get_env().loader.searchpath == config.theme.dirs != other.dirs
+
+
+def test_every_environment_the_theme_makes_takes_its_compiled_templates_from_the_cache(
+    tmp_path, monkeypatch
+):
+    """MkDocs' build and Material's search (its translations) each make an environment per
+    build; with a bytecode cache installed, only the first compiles a template."""
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    theme_files.install(config.theme, jinja2.FileSystemBytecodeCache(str(tmp_path)))
+    compiled: list[str | None] = []
+    compile_source = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return compile_source(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    first = config.theme.get_env()
+    translations = first.get_template("partials/language.html", globals={"config": config})
+    assert translations.module.t("search.config.lang") == "en"
+    assert "partials/language.html" in compiled and list(tmp_path.iterdir())
+    compiled.clear()
+    second = config.theme.get_env()
+    assert second is not first and second.bytecode_cache is first.bytecode_cache
+    second.get_template("partials/language.html", globals={"config": config})
+    second.get_template("main.html")
+    assert "partials/language.html" not in compiled
+    assert "main.html" in compiled  # not loaded before: compiled, then kept
+    compiled.clear()
+    config.theme.get_env().get_template("main.html")
+    assert compiled == []
