@@ -254,27 +254,33 @@ def interruptible(module: str, *args: str) -> list[str]:
 
 @contextlib.contextmanager
 def mkdocs_serve(
-    project: Path, log: Path, *, sub_path: str = "", execute: bool = False
+    project: Path,
+    log: Path,
+    *,
+    sub_path: str = "",
+    execute: bool = False,
+    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """``mkdocs serve`` of ``project`` as ``make serve`` runs it; yields its URL once it answers.
 
     It serves at ``/<sub_path>/`` (the dev server serves at its ``site_url``'s path). It
     runs in a process group of its own, stopped (SIGINT: it removes its temporary site)
     when the block ends, however it ends. Nothing is executed unless ``execute``
-    (``NNGUIDE_EXECUTE=0``: ``project`` has its notebooks). ``log``: its output.
+    (``NNGUIDE_EXECUTE=0``: ``project`` has its notebooks). ``log``: its output; ``env``:
+    variables to set besides.
     """
     require_marker("slow", "builds a site")
     port = ports.free_port()
     url = f"http://127.0.0.1:{port}/{sub_path}/" if sub_path else f"http://127.0.0.1:{port}/"
-    env = {**mkdocs_env(), "NNGUIDE_STRICT": "false", "SITE_URL": url}
+    variables = {**mkdocs_env(), "NNGUIDE_STRICT": "false", "SITE_URL": url, **(env or {})}
     if not execute:
-        env["NNGUIDE_EXECUTE"] = "0"
+        variables["NNGUIDE_EXECUTE"] = "0"
     command = interruptible("mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}")
     with log.open("w", encoding="utf-8") as output:
         server = subprocess.Popen(
             [*command, "--livereload", "--dirty"],
             cwd=project,
-            env=env,
+            env=variables,
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -11,7 +11,9 @@ step modules, which are plain functions with unit tests:
 =====================  ==============================================================
 event                  step
 =====================  ==============================================================
-``on_startup``         remembers the command and ``--dirty`` (``mkdocs serve``)
+``on_startup``         remembers the command and ``--dirty`` (``mkdocs serve``);
+                       :func:`tools.stop_signals.install` (SIGTERM and SIGHUP stop as
+                       Ctrl-C does, so ``on_shutdown`` runs)
 ``on_config``          :func:`tools.config.load` (languages, folders), the caches;
                        :func:`tools.theme_files.install` (the theme's files listed without
                        its hidden folders; every environment the theme makes keeps its
@@ -60,7 +62,8 @@ event                  step
                        :meth:`tools.publish.Staging.finish` (the swap)
 ``on_build_error``     releases the site lock, :meth:`tools.publish.Staging.discard`
 ``on_shutdown``        :meth:`tools.publish.Staging.discard` (an interrupted build),
-                       :func:`tools.execute.discard_spares`
+                       :func:`tools.execute.discard_spares`,
+                       :func:`tools.stop_signals.restore`
 ``on_serve``           watches ``examples/`` and ``nnguide/``, keeps the server (the
                        notebooks a rebuild writes into ``docs/`` start no rebuild:
                        :func:`tools.serve_watch.paused`); :meth:`NnguidePlugin.warm_up`
@@ -108,6 +111,7 @@ from tools import (
     search_sections,
     serve_watch,
     site_files,
+    stop_signals,
     theme_files,
     tooltips,
     tutorial_page,
@@ -166,6 +170,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         self.derived: dict[str, str] = {}
         self.warming: threading.Thread | None = None  # serve's warm-up (warm_up)
         self.server: Any = None  # `mkdocs serve`'s server (on_serve)
+        self.signal_handlers: stop_signals.Handlers = {}  # replaced in on_startup
 
     @property
     def site(self) -> site_config.Project:
@@ -186,6 +191,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
+        self.signal_handlers = stop_signals.install()
 
     @event_priority(100)  # before any plugin reads site_dir
     def on_config(self, config: Any) -> Any:
@@ -498,6 +504,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         if self.staging is not None:  # interrupted (Ctrl-C): the old site stays as it was
             self.staging.discard()
             self.staging = None
+        stop_signals.restore(self.signal_handlers)
+        self.signal_handlers = {}
 
     @event_priority(-50)  # after the search plugin (0) wrote this language's index
     def _take_sections(self, *, config: Any) -> None:

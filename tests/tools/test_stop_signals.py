@@ -1,0 +1,94 @@
+"""SIGTERM and SIGHUP stop ``mkdocs serve`` as Ctrl-C does (``tools.stop_signals``)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.conftest import mkdocs_serve
+from tests.tools import lesson_fixture
+
+# Run in a process of its own: pytest's own signal handlers stay as they are.
+PROBE = """
+import os, signal, threading
+from tools import stop_signals
+
+def kept(signum, frame):
+    pass
+
+signal.signal(signal.SIGHUP, kept)
+replaced = stop_signals.install()
+print(sorted(signal.Signals(s).name for s in replaced))
+print(signal.getsignal(signal.SIGHUP) is kept)
+try:
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(5)
+except KeyboardInterrupt as error:
+    print(error)
+stop_signals.restore(replaced)
+print(signal.getsignal(signal.SIGTERM) is signal.SIG_DFL)
+found = []
+thread = threading.Thread(target=lambda: found.append(stop_signals.install()))
+thread.start()
+thread.join()
+print(found)
+"""
+
+
+def test_sigterm_raises_keyboard_interrupt_until_restored_and_other_handlers_stay():
+    result = subprocess.run(
+        [sys.executable, "-c", "import time\n" + PROBE],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "['SIGTERM']",  # SIGHUP had a handler of its own
+        "True",
+        "stopped by SIGTERM",
+        "True",
+        "[{}]",  # another thread cannot set handlers: nothing is replaced
+    ]
+
+
+def left_in(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir())
+
+
+@pytest.mark.slow
+@pytest.mark.kernel
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_stops_serve_and_removes_its_spare_kernels_files(tmp_path, signum):
+    """``kill`` (SIGTERM) or a closed terminal (SIGHUP) stops ``mkdocs serve`` as Ctrl-C
+    does: the spare kernels it keeps after each build are stopped and their scratch
+    folders, record folders and connection files leave the temporary folder. Python's
+    default ends the process at once and left all of them."""
+    project = lesson_fixture.make(tmp_path / "project")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    log = tmp_path / "serve.log"
+    with mkdocs_serve(project, log, execute=True, env={"TMPDIR": str(temporary)}):
+        deadline = time.monotonic() + 120
+        while sum(name.startswith("nnguide-run-") for name in left_in(temporary)) < 2:
+            assert time.monotonic() < deadline, (left_in(temporary), log.read_text()[-3000:])
+            time.sleep(0.2)
+        (server,) = [
+            process
+            for process in psutil.process_iter(["cwd", "cmdline"])
+            if process.info["cwd"] == str(project) and "serve" in (process.info["cmdline"] or [])
+        ]
+        kernels = [child for child in server.children(recursive=True)]
+        assert kernels, "the spare kernels run"
+        os.kill(server.pid, signum)
+        server.wait(timeout=60)
+        _, alive = psutil.wait_procs(kernels, timeout=30)
+        assert alive == [], "a spare kernel outlived serve"
+        assert left_in(temporary) == [], log.read_text()[-3000:]
