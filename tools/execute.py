@@ -515,17 +515,27 @@ _KERNELS_LOCK = threading.Lock()
 
 
 class _Kernel:
-    """One kernel's process group, known to :func:`stop_kernels` while it runs."""
+    """One kernel's process group, known to :func:`stop_kernels` while it runs.
 
-    def __init__(self) -> None:
+    ``temporary``: its scratch and record folders; its connection file is added when it
+    starts. Whoever ends the kernel removes them: :func:`execute` when the script ends,
+    :func:`stop_kernels` on Ctrl-C, when the process leaves at once
+    (:func:`exit_interrupted`) and those threads never finish.
+    """
+
+    def __init__(self, *temporary: str) -> None:
         self.cells: list[int] = []  # indices of the cells started, in order
         self.process: Any = None  # the kernel's Popen
         self.pgid: int | None = None
+        self.temporary = list(temporary)
 
     def started(self, manager: Any) -> None:
         provisioner = getattr(manager, "provisioner", None)
         self.process = getattr(provisioner, "process", None)
         self.pgid = getattr(provisioner, "pgid", None)
+        connection = getattr(manager, "connection_file", None)
+        if connection:
+            self.temporary.append(connection)
         with _KERNELS_LOCK:
             _KERNELS.add(self)
         if _STOP.is_set():
@@ -550,6 +560,15 @@ class _Kernel:
             with contextlib.suppress(Exception):
                 self.process.wait(timeout=5)
 
+    def remove_temporary(self) -> None:
+        """Remove the kernel's temporary folders and connection file (it is dead)."""
+        for path in self.temporary:
+            if os.path.isdir(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+
     def death(self) -> failure_report.Death:
         """How the kernel, which died, ended (its signal or exit code)."""
         if self.process is None:
@@ -563,8 +582,9 @@ class _Kernel:
 def stop_kernels() -> int:
     """Start no kernel any more and kill every running one with its process group.
 
-    Returns the number of kernels killed. :func:`build` calls it on Ctrl-C; it also
-    runs when the interpreter exits.
+    Returns the number of kernels killed; their temporary folders and connection files
+    are removed. :func:`build` calls it on Ctrl-C; it also runs when the interpreter
+    exits.
     """
     _STOP.set()
     with _KERNELS_LOCK:
@@ -572,6 +592,7 @@ def stop_kernels() -> int:
         _SPARES.clear()
     for kernel in running:
         kernel.kill()
+        kernel.remove_temporary()
     return len(running)
 
 
@@ -665,8 +686,7 @@ class _Spare:
     def discard(self) -> None:
         self.kernel.end()
         _release(None, self.manager)
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        shutil.rmtree(self.records, ignore_errors=True)
+        self.kernel.remove_temporary()
 
 
 _SPARES: list[_Spare] = []
@@ -694,7 +714,8 @@ def start_spares(project: config.Project, count: int, jobs: int | None = None) -
     for _ in range(count - waiting):
         if _STOP.is_set():
             break
-        kernel, (scratch, records) = _Kernel(), _kernel_folders()
+        scratch, records = _kernel_folders()
+        kernel = _Kernel(scratch, records)
         manager = _kernel_manager(kernel.started)
         spare = _Spare(kernel, manager, scratch, records, env)
         try:
@@ -836,7 +857,8 @@ def _execute_once(
     deadline = started + limit
     spare = _take_spare(env)
     if spare is None:  # a fresh kernel, started by nbclient
-        kernel, scratch, records = _Kernel(), *_kernel_folders()
+        scratch, records = _kernel_folders()
+        kernel = _Kernel(scratch, records)
         env["NNGUIDE_RECORD"] = str(Path(records) / "record.jsonl")
         manager = _kernel_manager(kernel.started)
     else:  # a fresh kernel started before the edit, waiting for this script
@@ -932,8 +954,7 @@ def _execute_once(
         atexit.unregister(client._cleanup_kernel)
         kernel.end()
         _release(client, manager)
-        shutil.rmtree(scratch, ignore_errors=True)
-        shutil.rmtree(records, ignore_errors=True)
+        kernel.remove_temporary()
     total = time.monotonic() - started
     report = work.cells[-1]
     for cell in notebook.cells:

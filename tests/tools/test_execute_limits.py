@@ -146,7 +146,9 @@ def test_fifty_megabytes_of_print_make_a_small_page_with_a_note(failed_build):
 
 def test_ctrl_c_stops_at_once_kills_every_kernel_and_keeps_what_finished(tmp_path):
     require_marker("kernel", "runs tools.execute")
-    project = make_project(tmp_path)
+    project = make_project(tmp_path / "project")
+    temporary = tmp_path / "tmp"  # the kernels' scratch folders and connection files
+    temporary.mkdir()
     examples = project / "examples" / "en"
     for script in examples.glob("*.py"):
         script.unlink()
@@ -161,7 +163,12 @@ def test_ctrl_c_stops_at_once_kills_every_kernel_and_keeps_what_finished(tmp_pat
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": "1"},
+        env={
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "OMP_NUM_THREADS": "1",
+            "TMPDIR": str(temporary),
+        },
     )
     waited = time.monotonic()
     while len(sleepers("309")) < 2 and time.monotonic() - waited < 240:
@@ -177,6 +184,7 @@ def test_ctrl_c_stops_at_once_kills_every_kernel_and_keeps_what_finished(tmp_pat
     time.sleep(0.2)
     alive = [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert alive == [] and sleepers("309") == []
+    assert sorted(path.name for path in temporary.iterdir()) == [], "left by the kernels"
     for index in (2, 3):
         (examples / f"0{index}_s.py").write_text(fast.replace("fast", "no longer slow"))
     rerun = execute(project)
@@ -191,13 +199,20 @@ def test_ctrl_c_stops_mkdocs_build_while_it_executes(tmp_path):
     )
     project = tmp_path / "project"
     shutil.copytree(ROOT, project, ignore=left_out)
+    temporary = tmp_path / "tmp"  # the kernels' scratch folders and connection files
+    temporary.mkdir()
     build = subprocess.Popen(
         interruptible("mkdocs", "build", "--site-dir", str(tmp_path / "site")),
         cwd=project,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(project), "OMP_NUM_THREADS": "1"},
+        env={
+            **os.environ,
+            "PYTHONPATH": str(project),
+            "OMP_NUM_THREADS": "1",
+            "TMPDIR": str(temporary),
+        },
     )
     root = psutil.Process(build.pid)
 
@@ -222,3 +237,4 @@ def test_ctrl_c_stops_mkdocs_build_while_it_executes(tmp_path):
     assert "Interrupted: the scripts that finished are kept" in output
     time.sleep(0.2)
     assert [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
+    assert sorted(path.name for path in temporary.iterdir()) == [], "left by the kernels"
