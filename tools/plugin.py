@@ -210,8 +210,10 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             self.known_sections = search_sections.KnownSections(
                 project.cache_dir / "search" / "sections"
             )
-        compiled = self._template_cache("jinja") if self.config.theme_cache else None
-        theme_files.install(config.theme, compiled and BytecodeCache(str(compiled)))
+        compiled = None
+        if self.config.theme_cache:
+            compiled = BytecodeCache(str(self._template_cache("jinja")))
+        theme_files.install(config.theme, compiled)
         return config
 
     @event_priority(100)  # before mkdocs-jupyter reads its options

@@ -33,6 +33,15 @@ def lessons(lang: str) -> list[str]:
     return [name for name in LESSONS if (ROOT / "examples" / lang / f"{name}.py").exists()]
 
 
+def tutorial_paths() -> set[str]:
+    """The site path of every tutorial page, in every language."""
+    return {
+        PROJECT.language(lang).root + f"tutorials/{name}/"
+        for lang in LANGUAGES
+        for name in lessons(lang)
+    }
+
+
 def test_every_page_loads_without_console_errors(site, visits):
     assert len(visits) >= 2 * (len(LESSONS) + 5)
     problems = {
@@ -168,11 +177,7 @@ def test_download_links_return_the_script_and_a_valid_notebook(site, browser, la
 
 def test_every_tutorial_page_shows_its_images(visits):
     tutorials = {path: visit for path, visit in visits.items() if tutorial_of(path)}
-    assert set(tutorials) == {
-        PROJECT.language(lang).root + f"tutorials/{name}/"
-        for lang in LANGUAGES
-        for name in lessons(lang)
-    }
+    assert set(tutorials) == tutorial_paths()
     assert {path: visit.broken_images for path, visit in tutorials.items()} == {
         path: [] for path in tutorials
     }
@@ -184,11 +189,7 @@ def test_the_screenshot_tool_photographs_each_tutorial_whole_in_both_schemes(
 ):
     """``make screenshots`` (:mod:`tests.browser.screenshots`), on one lesson per language."""
     pages = screenshots.tutorial_pages(site.pages())
-    assert pages == sorted(
-        PROJECT.language(lang).root + f"tutorials/{name}/"
-        for lang in LANGUAGES
-        for name in lessons(lang)
-    )
+    assert pages == sorted(tutorial_paths())
     picked = [path for path in pages if path.endswith(f"/{LESSONS[-1]}/")]
     taken = screenshots.photograph(browser, site.url, picked, tmp_path)
     assert sorted(taken) == picked and len(picked) == len(LANGUAGES)

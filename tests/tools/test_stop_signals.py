@@ -17,7 +17,7 @@ from tests.tools import lesson_fixture
 
 # Run in a process of its own: pytest's own signal handlers stay as they are.
 PROBE = """
-import os, signal, threading
+import os, signal, threading, time
 from tools import stop_signals
 
 def kept(signum, frame):
@@ -44,7 +44,7 @@ print(found)
 
 def test_sigterm_raises_keyboard_interrupt_until_restored_and_other_handlers_stay():
     result = subprocess.run(
-        [sys.executable, "-c", "import time\n" + PROBE],
+        [sys.executable, "-c", PROBE],
         capture_output=True,
         text=True,
         timeout=60,
