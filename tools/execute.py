@@ -73,7 +73,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from tools import config, files, lessons, outputs
+from tools import config, files, lessons, outputs, stop_signals
 from tools import failure as failure_report
 from tools.checks import parity
 from tools.files import write_atomic
@@ -1436,6 +1436,7 @@ def main(argv: list[str] | None = None) -> int:
         if examples is None:
             return 0
         print(f"Shard {args.shard}: " + ", ".join(example.label for example in examples))
+    stop_signals.install()  # `kill` stops as Ctrl-C does: kernels and their files go
     try:
         results = build(examples, project=project, jobs=args.jobs, force=args.force)
     except LessonError as error:

@@ -5,9 +5,12 @@ SIGHUP (the terminal closed) ends the process at once: no ``finally`` block runs
 MkDocs never calls ``on_shutdown`` and what the plugin holds is left behind: each spare
 kernel's scratch folder, record folder and connection file in the temporary folder
 (``mkdocs serve`` keeps two after every build), a build's staging folder beside
-``site/``. :func:`install` makes those signals raise ``KeyboardInterrupt`` in the main
-thread instead, the path Ctrl-C takes: MkDocs stops serving and calls ``on_shutdown``, and
-a build that is executing kills its kernels (:func:`tools.execute.exit_interrupted`).
+``site/``; and a script's kernel dies, but what the script started outlives it.
+:func:`install` makes those signals raise ``KeyboardInterrupt`` in the main thread
+instead, the path Ctrl-C takes: MkDocs stops serving and calls ``on_shutdown``, and a
+build that is executing kills its kernels' process groups
+(:func:`tools.execute.exit_interrupted`). The plugin installs it in ``on_startup``;
+``python -m tools.execute`` (``make examples``) in its ``main``.
 """
 
 from __future__ import annotations

@@ -144,7 +144,12 @@ def test_fifty_megabytes_of_print_make_a_small_page_with_a_note(failed_build):
     assert text.rstrip().endswith("end")
 
 
-def test_ctrl_c_stops_at_once_kills_every_kernel_and_keeps_what_finished(tmp_path):
+# Ctrl-C, and what `kill` (a process manager, a CI runner) sends: the same stop.
+STOPS = [signal.SIGINT, signal.SIGTERM]
+
+
+@pytest.mark.parametrize("stop", STOPS, ids=lambda stop: stop.name)
+def test_ctrl_c_stops_at_once_kills_every_kernel_and_keeps_what_finished(tmp_path, stop):
     require_marker("kernel", "runs tools.execute")
     project = make_project(tmp_path / "project")
     temporary = tmp_path / "tmp"  # the kernels' scratch folders and connection files
@@ -176,7 +181,7 @@ def test_ctrl_c_stops_at_once_kills_every_kernel_and_keeps_what_finished(tmp_pat
     started = psutil.Process(build.pid).children(recursive=True)
     assert len(sleepers("309")) == 2, "both slow scripts are running"
     interrupted = time.monotonic()
-    build.send_signal(signal.SIGINT)
+    build.send_signal(stop)
     _, stderr = build.communicate(timeout=60)
     assert time.monotonic() - interrupted < 2.0
     assert build.returncode == 130
@@ -191,8 +196,10 @@ def test_ctrl_c_stops_at_once_kills_every_kernel_and_keeps_what_finished(tmp_pat
     assert "2 executed, 2 cached" in rerun.stdout, rerun.stderr
 
 
-def test_ctrl_c_stops_mkdocs_build_while_it_executes(tmp_path):
-    """The plugin runs the execute step first: Ctrl-C there ends the build at once."""
+@pytest.mark.parametrize("stop", STOPS, ids=lambda stop: stop.name)
+def test_ctrl_c_stops_mkdocs_build_while_it_executes(tmp_path, stop):
+    """The plugin runs the execute step first: Ctrl-C (or SIGTERM) there ends the build
+    at once."""
     require_marker("kernel", "starts kernels")
     left_out = shutil.ignore_patterns(
         ".git", ".venv*", "site", ".cache", "node_modules", "__pycache__", "*.ipynb"
@@ -230,7 +237,7 @@ def test_ctrl_c_stops_mkdocs_build_while_it_executes(tmp_path):
     started = kernels()
     assert started, "a kernel started"
     interrupted = time.monotonic()
-    build.send_signal(signal.SIGINT)
+    build.send_signal(stop)
     output, _ = build.communicate(timeout=60)
     assert time.monotonic() - interrupted < 2.0, output[-2000:]
     assert build.returncode == 130
