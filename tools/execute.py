@@ -517,10 +517,12 @@ _KERNELS_LOCK = threading.Lock()
 class _Kernel:
     """One kernel's process group, known to :func:`stop_kernels` while it runs.
 
-    ``temporary``: its scratch and record folders; its connection file is added when it
-    starts. Whoever ends the kernel removes them: :func:`execute` when the script ends,
+    ``temporary``: its scratch and record folders; with its manager's connection file,
+    they are removed by whoever ends the kernel: :func:`execute` when the script ends,
     :func:`stop_kernels` on Ctrl-C, when the process leaves at once
-    (:func:`exit_interrupted`) and those threads never finish.
+    (:func:`exit_interrupted`) and those threads never finish. It is known to
+    :func:`stop_kernels` from the moment it is made, so a kernel still starting when
+    Ctrl-C comes leaves no files either.
     """
 
     def __init__(self, *temporary: str) -> None:
@@ -528,14 +530,14 @@ class _Kernel:
         self.process: Any = None  # the kernel's Popen
         self.pgid: int | None = None
         self.temporary = list(temporary)
+        self.manager: Any = None  # set by _kernel_manager
+        with _KERNELS_LOCK:
+            _KERNELS.add(self)
 
     def started(self, manager: Any) -> None:
         provisioner = getattr(manager, "provisioner", None)
         self.process = getattr(provisioner, "process", None)
         self.pgid = getattr(provisioner, "pgid", None)
-        connection = getattr(manager, "connection_file", None)
-        if connection:
-            self.temporary.append(connection)
         with _KERNELS_LOCK:
             _KERNELS.add(self)
         if _STOP.is_set():
@@ -562,7 +564,8 @@ class _Kernel:
 
     def remove_temporary(self) -> None:
         """Remove the kernel's temporary folders and connection file (it is dead)."""
-        for path in self.temporary:
+        connection = getattr(self.manager, "connection_file", None)
+        for path in [*self.temporary, *([connection] if connection else [])]:
             if os.path.isdir(path):
                 shutil.rmtree(path, ignore_errors=True)
             else:
@@ -716,7 +719,7 @@ def start_spares(project: config.Project, count: int, jobs: int | None = None) -
             break
         scratch, records = _kernel_folders()
         kernel = _Kernel(scratch, records)
-        manager = _kernel_manager(kernel.started)
+        manager = kernel.manager = _kernel_manager(kernel.started)
         spare = _Spare(kernel, manager, scratch, records, env)
         try:
             run_sync(manager.start_kernel)(
@@ -860,7 +863,7 @@ def _execute_once(
         scratch, records = _kernel_folders()
         kernel = _Kernel(scratch, records)
         env["NNGUIDE_RECORD"] = str(Path(records) / "record.jsonl")
-        manager = _kernel_manager(kernel.started)
+        manager = kernel.manager = _kernel_manager(kernel.started)
     else:  # a fresh kernel started before the edit, waiting for this script
         kernel, manager, scratch, records = (
             spare.kernel,
