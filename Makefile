@@ -32,8 +32,11 @@ $(BIN)/python:
 # a local distribution of its own that is never published).
 $(VENV)/.installed: $(BIN)/python pyproject.toml tools/pyproject.toml $(CONSTRAINTS)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(TORCH_SPEC)
-	$(BIN)/python -m pip install --quiet $(if $(CONSTRAINTS),-c $(CONSTRAINTS)) -e ".[dev]" -e ./tools
+	@# PyTorch through pip, which reads pip's own configuration (a machine's local wheels);
+	@# the rest through uv, which installs the same versions in less than half the time.
+	$(BIN)/python -m pip install --quiet $(if $(CONSTRAINTS),-c $(CONSTRAINTS)) $(TORCH_SPEC) uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --link-mode copy \
+		$(if $(CONSTRAINTS),-c $(CONSTRAINTS)) -e ".[dev]" -e ./tools
 	@# Left by earlier set-ups, which put the repository on sys.path with a .pth file.
 	rm -f $(VENV)/lib/python*/site-packages/nnguide-repository.pth
 	touch $@
