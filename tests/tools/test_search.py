@@ -56,6 +56,25 @@ def test_segment_text_keeps_tags_and_visible_text():
     assert search.segment_text("No Korean here <b>at all</b>") == "No Korean here <b>at all</b>"
 
 
+# Phrases Kiwi's multi-word dictionary holds as one token across the space, with a
+# particle after each.
+AFTER_PHRASES = [
+    (phrase, particle)
+    for phrase, object_particle in [("자연어 처리", "를"), ("합성곱 신경망", "을")]
+    for particle in ["에서는", object_particle, "의"]
+]
+
+
+@pytest.mark.parametrize(("phrase", "particle"), AFTER_PHRASES)
+def test_a_particle_after_a_phrase_of_two_words_is_split_off(phrase, particle):
+    """Each word is split by Kiwi's tokens inside it: none may span the space."""
+    second = phrase.split()[1]
+    segmented = search.segment_text(f"{phrase}{particle} 다룹니다.", glossary=GLOSSARY)
+    assert f"{second}{ZWSP}{particle}" in segmented, segmented.replace(ZWSP, "|")
+    for token in search._kiwi(GLOSSARY).tokenize(phrase):
+        assert " " not in token.form, token
+
+
 def test_korean_index_splits_on_the_zero_width_space():
     base = {"separator": r"[\s\-]+", "pipeline": ["stopWordFilter"], "fields": {}}
     ko = search.search_config(base, "ko", segmented=True)
