@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.conftest import LESSONS, PROJECT
-from tools import math_text, search
+from tools import glossary_file, math_text, search
 
 ZWSP = search.ZERO_WIDTH_SPACE
 GLOSSARY = PROJECT.docs_dir / "ko" / "glossary.md"
@@ -73,6 +73,28 @@ def test_a_particle_after_a_phrase_of_two_words_is_split_off(phrase, particle):
     assert f"{second}{ZWSP}{particle}" in segmented, segmented.replace(ZWSP, "|")
     for token in search._kiwi(GLOSSARY).tokenize(phrase):
         assert " " not in token.form, token
+
+
+def object_particle(word: str) -> str:
+    """을 after a final consonant, 를 after a vowel."""
+    syllable = ord(word[-1]) - ord("가")
+    return "을" if 0 <= syllable < 11172 and syllable % 28 else "를"
+
+
+def test_a_particle_after_every_glossary_term_is_split_off():
+    """A learner's query or a lesson's sentence puts a particle after any term of the
+    glossary, of one word or several ("경사 하강법을"): the term's last word is cut there."""
+    checked, kept = 0, []
+    for term in glossary_file.read(GLOSSARY).terms:
+        last = term.korean.split()[-1]
+        if not search.HANGUL.search(last[-1]):
+            continue
+        for particle in (object_particle(last), "의", "에서는"):
+            segmented = search.segment_text(f"{term.korean}{particle} 봅니다.", glossary=GLOSSARY)
+            checked += 1
+            if f"{last}{ZWSP}{particle}" not in segmented:
+                kept.append(segmented.replace(ZWSP, "|"))
+    assert checked > 200 and kept == []
 
 
 def test_korean_index_splits_on_the_zero_width_space():
