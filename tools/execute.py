@@ -517,7 +517,8 @@ _KERNELS_LOCK = threading.Lock()
 class _Kernel:
     """One kernel's process group, known to :func:`stop_kernels` while it runs.
 
-    ``temporary``: its scratch and record folders; with its manager's connection file,
+    ``temporary``: its scratch and record folders; with its manager's connection file
+    (``manager``: made here, :func:`_kernel_manager`, it launches the kernel),
     they are removed by whoever ends the kernel: :func:`execute` when the script ends,
     :func:`stop_kernels` on Ctrl-C, when the process leaves at once
     (:func:`exit_interrupted`) and those threads never finish. It is known to
@@ -530,7 +531,7 @@ class _Kernel:
         self.process: Any = None  # the kernel's Popen
         self.pgid: int | None = None
         self.temporary = list(temporary)
-        self.manager: Any = None  # set by _kernel_manager
+        self.manager = _kernel_manager(self.started)
         with _KERNELS_LOCK:
             _KERNELS.add(self)
 
@@ -681,14 +682,13 @@ class _Spare:
     """A kernel started before its script is known, with what :func:`execute` needs."""
 
     kernel: _Kernel
-    manager: Any
     scratch: str
     records: str
     env: dict[str, str]  # its environment, less NNGUIDE_RECORD
 
     def discard(self) -> None:
         self.kernel.end()
-        _release(None, self.manager)
+        _release(None, self.kernel.manager)
         self.kernel.remove_temporary()
 
 
@@ -719,10 +719,9 @@ def start_spares(project: config.Project, count: int, jobs: int | None = None) -
             break
         scratch, records = _kernel_folders()
         kernel = _Kernel(scratch, records)
-        manager = kernel.manager = _kernel_manager(kernel.started)
-        spare = _Spare(kernel, manager, scratch, records, env)
+        spare = _Spare(kernel, scratch, records, env)
         try:
-            run_sync(manager.start_kernel)(
+            run_sync(kernel.manager.start_kernel)(
                 env={**env, "NNGUIDE_RECORD": str(Path(records) / "record.jsonl")},
                 cwd=scratch,
                 extra_arguments=KERNEL_ARGUMENTS,
@@ -744,7 +743,7 @@ def _take_spare(env: dict[str, str]) -> _Spare | None:
         _SPARES[:] = [spare for spare in _SPARES if spare is not found and spare.env == env]
     for spare in stale:
         spare.discard()
-    if found is not None and not found.manager.has_kernel:
+    if found is not None and not found.kernel.manager.has_kernel:
         found.discard()
         return None
     return found
@@ -863,14 +862,9 @@ def _execute_once(
         scratch, records = _kernel_folders()
         kernel = _Kernel(scratch, records)
         env["NNGUIDE_RECORD"] = str(Path(records) / "record.jsonl")
-        manager = kernel.manager = _kernel_manager(kernel.started)
     else:  # a fresh kernel started before the edit, waiting for this script
-        kernel, manager, scratch, records = (
-            spare.kernel,
-            spare.manager,
-            spare.scratch,
-            spare.records,
-        )
+        kernel, scratch, records = spare.kernel, spare.scratch, spare.records
+    manager = kernel.manager
     record_path = Path(records) / "record.jsonl"
     # The script's cells, between a setup cell and a report cell (both removed after).
     work = copy.copy(notebook)
