@@ -56,45 +56,49 @@ def test_segment_text_keeps_tags_and_visible_text():
     assert search.segment_text("No Korean here <b>at all</b>") == "No Korean here <b>at all</b>"
 
 
-# Phrases Kiwi's multi-word dictionary holds as one token across the space, with a
-# particle after each.
-AFTER_PHRASES = [
-    (phrase, particle)
-    for phrase, object_particle in [("자연어 처리", "를"), ("합성곱 신경망", "을")]
-    for particle in ["에서는", object_particle, "의"]
-]
-
-
-@pytest.mark.parametrize(("phrase", "particle"), AFTER_PHRASES)
-def test_a_particle_after_a_phrase_of_two_words_is_split_off(phrase, particle):
-    """Each word is split by Kiwi's tokens inside it: none may span the space."""
-    second = phrase.split()[1]
-    segmented = search.segment_text(f"{phrase}{particle} 다룹니다.", glossary=GLOSSARY)
-    assert f"{second}{ZWSP}{particle}" in segmented, segmented.replace(ZWSP, "|")
-    for token in search._kiwi(GLOSSARY).tokenize(phrase):
-        assert " " not in token.form, token
-
-
 def object_particle(word: str) -> str:
     """을 after a final consonant, 를 after a vowel."""
     syllable = ord(word[-1]) - ord("가")
     return "을" if 0 <= syllable < 11172 and syllable % 28 else "를"
 
 
+def particles(word: str) -> tuple[str, str, str]:
+    """Particles a sentence puts after ``word``: its object particle, 의 and 에서는."""
+    return object_particle(word), "의", "에서는"
+
+
+def split_before(phrase: str, particle: str) -> str | None:
+    """None if ``phrase`` + ``particle`` is cut at the particle; else the segmentation."""
+    segmented = search.segment_text(f"{phrase}{particle} 봅니다.", glossary=GLOSSARY)
+    last = phrase.split()[-1]
+    return None if f"{last}{ZWSP}{particle}" in segmented else segmented.replace(ZWSP, "|")
+
+
+# Phrases Kiwi's multi-word dictionary holds as one token across the space.
+MULTI_WORD = ["자연어 처리", "합성곱 신경망"]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "particle"), [(p, particle) for p in MULTI_WORD for particle in particles(p)]
+)
+def test_a_particle_after_a_phrase_of_two_words_is_split_off(phrase, particle):
+    """Each word is split by Kiwi's tokens inside it: none may span the space."""
+    assert split_before(phrase, particle) is None
+    for token in search._kiwi(GLOSSARY).tokenize(phrase):
+        assert " " not in token.form, token
+
+
 def test_a_particle_after_every_glossary_term_is_split_off():
     """A learner's query or a lesson's sentence puts a particle after any term of the
     glossary, of one word or several ("경사 하강법을"): the term's last word is cut there."""
-    checked, kept = 0, []
-    for term in glossary_file.read(GLOSSARY).terms:
-        last = term.korean.split()[-1]
-        if not search.HANGUL.search(last[-1]):
-            continue
-        for particle in (object_particle(last), "의", "에서는"):
-            segmented = search.segment_text(f"{term.korean}{particle} 봅니다.", glossary=GLOSSARY)
-            checked += 1
-            if f"{last}{ZWSP}{particle}" not in segmented:
-                kept.append(segmented.replace(ZWSP, "|"))
-    assert checked > 200 and kept == []
+    sentences = [
+        (term.korean, particle)
+        for term in glossary_file.read(GLOSSARY).terms
+        if search.HANGUL.search(term.korean[-1])
+        for particle in particles(term.korean)
+    ]
+    kept = [split_before(*sentence) for sentence in sentences]
+    assert len(sentences) > 200 and [k for k in kept if k is not None] == []
 
 
 def test_korean_index_splits_on_the_zero_width_space():
