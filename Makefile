@@ -15,7 +15,7 @@ export NO_MKDOCS_2_WARNING := 1
 help:
 	@echo "make serve    set up (first run) and serve the site at http://$(HOST) with live reload"
 	@echo "make test     set up (first run) and run ruff, the unit tests, doctests, examples, site and browser tests"
-	@echo "make test-fast  the unit tests and doctests only: no site build, kernel or browser (about a minute)"
+	@echo "make test-fast  the unit tests and doctests only: no site build, kernel or browser (under a minute)"
 	@echo "make docs     build the site into site/ (strict; site/ is replaced only by a complete build)"
 	@echo "make examples execute the example scripts that changed (SHARD=i/N: one shard of them)"
 	@echo "make benchmark  run benchmarks/summary.py and benchmarks/build.py"
@@ -85,7 +85,7 @@ test:
 
 # The tier without site builds, browsers, kernels or lesson runs (tests/conftest.py: markers).
 test-fast: setup
-	$(BIN)/pytest -m "not slow and not kernel"
+	$(BIN)/pytest -m "not slow and not kernel" --numprocesses auto
 
 benchmark: setup
 	$(BIN)/python benchmarks/summary.py
