@@ -48,20 +48,27 @@ def test_axe_finds_no_moderate_serious_or_critical_violation(visits):
     assert found == {}
 
 
-def test_the_crawls_axe_run_finds_low_contrast_code_tokens_of_every_kind(browser):
-    """The colour-contrast rule checks one highlighted token per kind (crawl.AXE_START):
-    a faint token is found wherever it stands among many tokens of other kinds."""
+def test_the_crawls_axe_run_finds_low_contrast_tokens_and_formula_parts_of_every_kind(browser):
+    """The colour-contrast rule checks one highlighted token or KaTeX span per kind
+    (crawl.AXE_START): a faint one is found wherever it stands among many of other kinds."""
     tokens = (
         "".join(f'<span class="n" style="color:#000">x{i}</span> ' for i in range(200))
         + '<span class="c1" style="color:#ddd">faint</span> '
         + '<span class="n" style="color:#000">y</span>'
+    )
+    formula = (
+        '<span class="katex"><span class="katex-html">'
+        + "".join(f'<span class="mord" style="color:#000">a{i}</span> ' for i in range(100))
+        + '<span class="mord" style="color:#e0e0e0">faint part</span>'
+        + '<span class="mord" style="color:#000; font-size:2em">c</span>'
+        + "</span></span>"
     )
     page = browser.new_page()
     page.set_content(
         '<html lang="en"><head><title>t</title></head><body><main><h1>t</h1>'
         f'<div class="highlight"><pre><code>{tokens}</code></pre></div>'
         '<div class="highlight"><pre><code><span class="c1" style="color:#ccc">faint too</span>'
-        "</code></pre></div></main></body></html>"
+        f"</code></pre></div><p>{formula}</p></main></body></html>"
     )
     page.add_script_tag(path=str(AXE))
     page.evaluate(AXE_START)
@@ -71,9 +78,12 @@ def test_the_crawls_axe_run_finds_low_contrast_code_tokens_of_every_kind(browser
     dark = {v["rule"]: v["nodes"] for v in page.evaluate(AXE_RESULT)}
     colour = page.evaluate("axe.getRules(['cat.color']).map((rule) => rule.ruleId)")
     page.close()
-    assert skipped == 200  # the 201 black tokens are one kind
-    assert found["color-contrast"]["nodes"] == 2  # both faint kinds, each once
-    assert dark == {"color-contrast": 2}
+    # The 201 black tokens are one kind; the formula's inner wrapper and its 100 black
+    # parts are another (black on white at the text's size), checked at the wrapper.
+    assert skipped == 200 + 100
+    # Both faint token kinds and the faint formula part, each once.
+    assert found["color-contrast"]["nodes"] == 3
+    assert dark == {"color-contrast": 3}
     # The dark palette is checked with every colour rule a default run checks.
     assert sorted(PALETTE_RULES) == sorted(set(colour) - {"color-contrast-enhanced"})
 
