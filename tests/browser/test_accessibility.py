@@ -88,6 +88,27 @@ def test_the_crawls_axe_run_finds_low_contrast_tokens_and_formula_parts_of_every
     assert sorted(PALETTE_RULES) == sorted(set(colour) - {"color-contrast-enhanced"})
 
 
+def test_the_crawls_axe_run_never_lets_a_hidden_element_stand_for_its_kind(browser):
+    """A faint token first met in a closed ``details`` or a content tab not chosen (which
+    axe does not check) is still found where the page shows one of its kind."""
+    page = browser.new_page()
+    page.set_content(
+        '<html lang="en"><head><title>t</title><style>.tab { display: none }</style></head>'
+        "<body><main><h1>t</h1><details><summary>Answer</summary>"
+        '<div class="highlight"><pre><code><span class="s" style="color:#ddd">in details</span>'
+        '</code></pre></div></details><div class="tab"><p><span class="katex">'
+        '<span class="mord" style="color:#ccc">in a tab</span></span></p></div>'
+        '<div class="highlight"><pre><code><span class="s" style="color:#ddd">shown</span>'
+        '</code></pre></div><p><span class="katex"><span class="mord" style="color:#ccc">'
+        "shown too</span></span></p></main></body></html>"
+    )
+    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE_START)
+    found = {v["rule"]: v for v in page.evaluate(AXE_RESULT)}
+    page.close()
+    assert found["color-contrast"]["nodes"] == 2, found
+
+
 def test_the_crawls_axe_run_waits_for_colour_transitions_to_end(browser):
     """A colour in a transition (a tab just widened, a drawer just closed) is checked
     once the transition has ended, not halfway from a faint colour."""
