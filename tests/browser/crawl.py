@@ -66,9 +66,10 @@ AXE_START = """(rules = null) => {
       const kind = [style.color, background(small), style.fontSize, style.fontWeight,
                     style.opacity, style.textShadow].join("|")
       if (seen.has(kind)) same.push(small)
-      // A hidden element (in a closed details, a content tab not chosen) is not
-      // checked by axe, so it never stands for its kind.
-      else if (small.checkVisibility({visibilityProperty: true})) seen.add(kind)
+      // A hidden element (in a closed details, a content tab not chosen, a transparent
+      // tooltip) is not checked by axe, so it never stands for its kind.
+      else if (small.checkVisibility({visibilityProperty: true, opacityProperty: true}))
+        seen.add(kind)
     }
     for (const small of same) small.dataset.axeSame = ""
     axe.configure({rules: [{id: "color-contrast", selector: "*:not([data-axe-same])"}]})

@@ -88,19 +88,29 @@ def test_the_crawls_axe_run_finds_low_contrast_tokens_and_formula_parts_of_every
     assert sorted(PALETTE_RULES) == sorted(set(colour) - {"color-contrast-enhanced"})
 
 
-def test_the_crawls_axe_run_never_lets_a_hidden_element_stand_for_its_kind(browser):
-    """A faint token first met in a closed ``details`` or a content tab not chosen (which
-    axe does not check) is still found where the page shows one of its kind."""
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "<details><summary>Answer</summary>{}</details>",  # closed
+        '<div style="display: none">{}</div>',  # a content tab not chosen
+        '<div style="visibility: hidden">{}</div>',
+        '<div style="opacity: 0">{}</div>',  # a tooltip not shown
+    ],
+)
+def test_the_crawls_axe_run_never_lets_a_hidden_element_stand_for_its_kind(browser, hidden):
+    """A faint token or formula part first met where axe does not look (a closed
+    ``details``, a content tab not chosen...) is still found where the page shows one of
+    its kind."""
+    token = '<div class="highlight"><pre><code><span class="s" style="color:#ddd">{}</span>'
+    token += "</code></pre></div>"
+    part = '<p><span class="katex"><span class="mord" style="color:#ccc">{}</span></span></p>'
     page = browser.new_page()
     page.set_content(
-        '<html lang="en"><head><title>t</title><style>.tab { display: none }</style></head>'
-        "<body><main><h1>t</h1><details><summary>Answer</summary>"
-        '<div class="highlight"><pre><code><span class="s" style="color:#ddd">in details</span>'
-        '</code></pre></div></details><div class="tab"><p><span class="katex">'
-        '<span class="mord" style="color:#ccc">in a tab</span></span></p></div>'
-        '<div class="highlight"><pre><code><span class="s" style="color:#ddd">shown</span>'
-        '</code></pre></div><p><span class="katex"><span class="mord" style="color:#ccc">'
-        "shown too</span></span></p></main></body></html>"
+        '<html lang="en"><head><title>t</title></head><body><main><h1>t</h1>'
+        + hidden.format(token.format("a hidden token") + part.format("a hidden part"))
+        + token.format("a shown token")
+        + part.format("a shown part")
+        + "</main></body></html>"
     )
     page.add_script_tag(path=str(AXE))
     page.evaluate(AXE_START)
