@@ -36,11 +36,12 @@ PALETTE_RULES = ("color-contrast", "link-in-text-block")
 # Code blocks and formulas hold thousands of small elements (highlighted tokens, KaTeX's
 # spans: 3151 and 1421 of the 4973 elements with text of one lesson), and axe's
 # colour-contrast rule takes most of its time on them. Such an element's contrast is fixed
-# by its colour, the background behind it, its size, weight and opacity, so the rule
-# checks one of each such kind per page: the others are marked ``data-axe-same`` and left
-# out of that rule's selector (``axe.configure``). Every other rule checks every element.
-# The styles are all read before any element is marked: a mark written between two reads
-# would make the browser compute the page's styles again for the next read.
+# by its colour, the backgrounds behind it, its size, weight and opacity (its own times
+# its ancestors'), so the rule checks one of each such kind per page: the others are
+# marked ``data-axe-same`` and left out of that rule's selector (``axe.configure``).
+# Every other rule checks every element. The styles are all read before any element is
+# marked: a mark written between two reads would make the browser compute the page's
+# styles again for the next read.
 #
 # ``rules``: the rules to run, or ``null`` for every rule a default run checks.
 AXE_START = """(rules = null) => {
@@ -50,21 +51,31 @@ AXE_START = """(rules = null) => {
     await Promise.all(document.getAnimations()
       .filter((animation) => animation instanceof CSSTransition)
       .map((animation) => animation.finished.catch(() => null)))
-    const backgrounds = new Map()  // the first opaque background from an element up
+    // The backgrounds behind an element, from it up to the first opaque one: a colour
+    // with alpha (a highlighted line's) shows what is behind it.
+    const backgrounds = new Map()
     const background = (e) => {
       if (!e) return ""
       if (!backgrounds.has(e)) {
         const color = getComputedStyle(e).backgroundColor
-        backgrounds.set(e, color !== "rgba(0, 0, 0, 0)" ? color : background(e.parentElement))
+        const behind = color.startsWith("rgb(") ? "" : background(e.parentElement)
+        backgrounds.set(e, color === "rgba(0, 0, 0, 0)" ? behind : `${color} ${behind}`)
       }
       return backgrounds.get(e)
+    }
+    const opacities = new Map()  // an element's opacity times its ancestors'
+    const opacity = (e) => {
+      if (!e) return 1
+      if (!opacities.has(e))
+        opacities.set(e, Number(getComputedStyle(e).opacity) * opacity(e.parentElement))
+      return opacities.get(e)
     }
     const seen = new Set()
     const same = []
     for (const small of document.querySelectorAll(".highlight code span, .katex span")) {
       const style = getComputedStyle(small)
       const kind = [style.color, background(small), style.fontSize, style.fontWeight,
-                    style.opacity, style.textShadow].join("|")
+                    opacity(small), style.textShadow].join("|")
       if (seen.has(kind)) same.push(small)
       // A hidden element (in a closed details, a content tab not chosen, a transparent
       // tooltip) is not checked by axe, so it never stands for its kind.

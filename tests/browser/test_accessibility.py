@@ -96,6 +96,7 @@ def test_the_crawls_axe_run_finds_low_contrast_tokens_and_formula_parts_of_every
         '<div style="visibility: hidden">{}</div>',
         '<div style="opacity: 0">{}</div>',  # a tooltip not shown
     ],
+    ids=["closed-details", "display-none", "visibility-hidden", "opacity-0"],
 )
 def test_the_crawls_axe_run_never_lets_a_hidden_element_stand_for_its_kind(browser, hidden):
     """A faint token or formula part first met where axe does not look (a closed
@@ -117,6 +118,42 @@ def test_the_crawls_axe_run_never_lets_a_hidden_element_stand_for_its_kind(brows
     found = {v["rule"]: v for v in page.evaluate(AXE_RESULT)}
     page.close()
     assert found["color-contrast"]["nodes"] == 2, found
+
+
+@pytest.mark.parametrize(
+    ("readable", "faint"),
+    [
+        # One translucent highlight, over white and over dark grey.
+        (
+            '<div style="background:#fff"><pre style="background:rgba(255,255,255,.1)">',
+            '<div style="background:#444"><pre style="background:rgba(255,255,255,.1)">',
+        ),
+        # A block at full opacity and one at 40 %.
+        ('<div style="opacity:1"><pre>', '<div style="opacity:.4"><pre>'),
+    ],
+    ids=["translucent-background", "ancestor-opacity"],
+)
+def test_the_crawls_axe_run_tells_apart_tokens_that_differ_only_around_them(
+    browser, readable, faint
+):
+    """Two tokens of one colour, size and weight are two kinds when what is around them
+    changes their contrast: the faint one is found though the readable one comes first."""
+    token = '<div class="highlight">{}<code><span style="color:#222">{}</span></code>'
+    token += "</pre></div></div>"
+    page = browser.new_page()
+    page.set_content(
+        '<html lang="en"><head><title>t</title></head><body><main><h1>t</h1>'
+        + token.format(readable, "readable")
+        + token.format(faint, "faint")
+        + "</main></body></html>"
+    )
+    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE_START)
+    found = {v["rule"]: v for v in page.evaluate(AXE_RESULT)}
+    page.close()
+    assert found["color-contrast"]["nodes"] == 1
+    [target] = found["color-contrast"]["targets"]
+    assert target.startswith(".highlight:nth-child(3) "), target  # the faint one
 
 
 def test_the_crawls_axe_run_waits_for_colour_transitions_to_end(browser):
