@@ -31,6 +31,23 @@ PALETTES = {"light": "default", "dark": "slate"}
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
+def axe_page(browser, body: str, style: str = ""):
+    """A new page of ``body`` (in ``main``, after a heading), with axe-core loaded."""
+    page = browser.new_page()
+    page.set_content(
+        f'<html lang="en"><head><title>t</title><style>{style}</style></head>'
+        f"<body><main><h1>t</h1>{body}</main></body></html>"
+    )
+    page.add_script_tag(path=str(AXE))
+    return page
+
+
+def violations(page, rules=None) -> dict[str, dict]:
+    """The crawl's axe run on ``page`` (crawl.AXE_START): each violated rule's record."""
+    page.evaluate(AXE_START, list(rules) if rules else None)
+    return {violation["rule"]: violation for violation in page.evaluate(AXE_RESULT)}
+
+
 def test_axe_finds_no_moderate_serious_or_critical_violation(visits):
     """Every page in both palettes (axe-core runs in the crawl, :mod:`tests.browser.crawl`)."""
     totals: dict[str, Counter[str]] = {palette: Counter() for palette in PALETTES}
@@ -63,19 +80,16 @@ def test_the_crawls_axe_run_finds_low_contrast_tokens_and_formula_parts_of_every
         + '<span class="mord" style="color:#000; font-size:2em">c</span>'
         + "</span></span>"
     )
-    page = browser.new_page()
-    page.set_content(
-        '<html lang="en"><head><title>t</title></head><body><main><h1>t</h1>'
+    page = axe_page(
+        browser,
         f'<div class="highlight"><pre><code>{tokens}</code></pre></div>'
         '<div class="highlight"><pre><code><span class="c1" style="color:#ccc">faint too</span>'
-        f"</code></pre></div><p>{formula}</p></main></body></html>"
+        f"</code></pre></div><p>{formula}</p>",
     )
-    page.add_script_tag(path=str(AXE))
-    page.evaluate(AXE_START)
-    found = {v["rule"]: v for v in page.evaluate(AXE_RESULT)}
+    found = violations(page)
     skipped = page.evaluate("document.querySelectorAll('[data-axe-same]').length")
-    page.evaluate(AXE_START, list(PALETTE_RULES))  # as the crawl checks the dark palette
-    dark = {v["rule"]: v["nodes"] for v in page.evaluate(AXE_RESULT)}
+    # As the crawl checks the dark palette.
+    dark = {rule: v["nodes"] for rule, v in violations(page, PALETTE_RULES).items()}
     colour = page.evaluate("axe.getRules(['cat.color']).map((rule) => rule.ruleId)")
     page.close()
     # The 201 black tokens are one kind; the formula's inner wrapper and its 100 black
@@ -105,17 +119,13 @@ def test_the_crawls_axe_run_never_lets_a_hidden_element_stand_for_its_kind(brows
     token = '<div class="highlight"><pre><code><span class="s" style="color:#ddd">{}</span>'
     token += "</code></pre></div>"
     part = '<p><span class="katex"><span class="mord" style="color:#ccc">{}</span></span></p>'
-    page = browser.new_page()
-    page.set_content(
-        '<html lang="en"><head><title>t</title></head><body><main><h1>t</h1>'
-        + hidden.format(token.format("a hidden token") + part.format("a hidden part"))
+    page = axe_page(
+        browser,
+        hidden.format(token.format("a hidden token") + part.format("a hidden part"))
         + token.format("a shown token")
-        + part.format("a shown part")
-        + "</main></body></html>"
+        + part.format("a shown part"),
     )
-    page.add_script_tag(path=str(AXE))
-    page.evaluate(AXE_START)
-    found = {v["rule"]: v for v in page.evaluate(AXE_RESULT)}
+    found = violations(page)
     page.close()
     assert found["color-contrast"]["nodes"] == 2, found
 
@@ -140,16 +150,8 @@ def test_the_crawls_axe_run_tells_apart_tokens_that_differ_only_around_them(
     changes their contrast: the faint one is found though the readable one comes first."""
     token = '<div class="highlight">{}<code><span style="color:#222">{}</span></code>'
     token += "</pre></div></div>"
-    page = browser.new_page()
-    page.set_content(
-        '<html lang="en"><head><title>t</title></head><body><main><h1>t</h1>'
-        + token.format(readable, "readable")
-        + token.format(faint, "faint")
-        + "</main></body></html>"
-    )
-    page.add_script_tag(path=str(AXE))
-    page.evaluate(AXE_START)
-    found = {v["rule"]: v for v in page.evaluate(AXE_RESULT)}
+    page = axe_page(browser, token.format(readable, "readable") + token.format(faint, "faint"))
+    found = violations(page)
     page.close()
     assert found["color-contrast"]["nodes"] == 1
     [target] = found["color-contrast"]["targets"]
@@ -159,19 +161,15 @@ def test_the_crawls_axe_run_tells_apart_tokens_that_differ_only_around_them(
 def test_the_crawls_axe_run_waits_for_colour_transitions_to_end(browser):
     """A colour in a transition (a tab just widened, a drawer just closed) is checked
     once the transition has ended, not halfway from a faint colour."""
-    page = browser.new_page()
-    page.set_content(
-        '<html lang="en"><head><title>t</title><style>'
-        "a { color: #eee; transition: color 1.5s linear } .ready a { color: #000 }"
-        '</style></head><body><main><h1>t</h1><p><a href="#x">a link</a></p></main>'
-        "</body></html>"
+    page = axe_page(
+        browser,
+        '<p><a href="#x">a link</a></p>',
+        style="a { color: #eee; transition: color 1.5s linear } .ready a { color: #000 }",
     )
-    page.add_script_tag(path=str(AXE))
     page.evaluate("document.body.classList.add('ready')")
-    page.evaluate(AXE_START, list(PALETTE_RULES))
-    found = page.evaluate(AXE_RESULT)
+    found = violations(page, PALETTE_RULES)
     page.close()
-    assert found == []
+    assert found == {}
 
 
 def test_the_palette_toggle_is_focused_named_for_its_action_and_works(site, browser):
