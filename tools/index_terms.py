@@ -225,7 +225,7 @@ def collect(
         if rows is None:
             rows = [
                 [entry.term, entry.anchor, entry.page_title, entry.heading]
-                for entry in _lesson_entries(lessons.read(example), src)
+                for entry in _lesson_entries(lessons.read(example, copy=False), src)
             ]
         kept[key] = rows
         found += [

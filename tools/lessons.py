@@ -63,7 +63,7 @@ class Lesson:
 
     example: Example
     text: str
-    notebook: Any  # nbformat.NotebookNode; a copy of its own, free to change
+    notebook: Any  # nbformat.NotebookNode; a copy of its own, free to change (read's copy)
     starts: tuple[int | None, ...]  # 1-based script line of each cell's first body line
 
     @property
@@ -239,17 +239,20 @@ def from_text(example: Example, text: str) -> Lesson:
     return Lesson(example, text, notebook, tuple(cell_lines(text, notebook)))
 
 
-def read(example: Example) -> Lesson:
+def read(example: Example, *, copy: bool = True) -> Lesson:
     """Read and parse ``example``'s script; the notebook is a copy of the caller's own.
 
     A version of a file (path, modification time, size) is parsed once: ``mkdocs serve``
-    reads every script on each rebuild.
+    reads every script on each rebuild. With ``copy=False`` the lesson is the one every
+    such caller shares, for a caller that only reads it (no copy made).
 
     Raises:
         LessonError: If the script is not UTF-8 or starts with a byte order mark.
     """
     stat = example.script.stat()
     parsed = _read(example, stat.st_mtime_ns, stat.st_size)
+    if not copy:
+        return parsed
     return Lesson(example, parsed.text, _copy(parsed.notebook), parsed.starts)
 
 

@@ -164,6 +164,8 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         # language -> lesson -> code names linked: (to the API pages, to PyTorch)
         self.code_links: dict[str, dict[str, tuple[int, int]]] = {}
         self.index_memo: search.IndexMemo = {}  # the search indexes last written
+        # language -> its index entries, read once per build (the Index page, the search)
+        self.index_entries: dict[str, list[index_terms.Entry]] = {}
         # language -> the cross-reference targets found (given to autorefs when skipped)
         self.anchors: dict[str, anchors.Known] = {}
         # src_uri -> the Markdown a page had once this plugin added to it (on_nav)
@@ -223,6 +225,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         if not self.building:
             target = self.staging.target if self.staging else config.site_dir
             self.site_lock = files.lock_site(project.cache_dir, target, log.info)
+            self.index_entries = {}
             self._find_usage()
         self.building.append(language)
         self.rendered[language.code] = []
@@ -377,11 +380,16 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         return markdown.rstrip() + "\n\n" + table + "\n"
 
     def _index_entries(self, code: str) -> list[index_terms.Entry]:
-        try:
-            cache = self.site.cache_dir / "index" / f"{code}.json"
-            return index_terms.collect(self.site, code, [self.config.index_page], cache)
-        except (index_terms.IndexTermError, lessons.LessonError) as error:
-            raise PluginError(str(error)) from None
+        """A language's index entries, collected once per build (its scripts and pages
+        do not change while it runs: an edit starts the next one)."""
+        if code not in self.index_entries:
+            try:
+                cache = self.site.cache_dir / "index" / f"{code}.json"
+                found = index_terms.collect(self.site, code, [self.config.index_page], cache)
+            except (index_terms.IndexTermError, lessons.LessonError) as error:
+                raise PluginError(str(error)) from None
+            self.index_entries[code] = found
+        return self.index_entries[code]
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
         """A tutorial page: its Markdown cells rendered as a page's, its code cells in place.

@@ -165,8 +165,9 @@ def add(files: Files, config: Any, project: config.Project, made: downloads.Down
         FileNotFoundError: If an installed front-end folder is missing.
         downloads.DownloadError: If a notebook cannot be made portable.
     """
+    present = {file.src_uri for file in files}  # (static-i18n's lookup reads every file)
     for file in vendor_files(project, config):
-        if files.get_file_from_path(file.src_uri) is None:
+        if file.src_uri not in present:
             files.append(file)
     tutorials = []
     for file in list(files):

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import posixpath
 import re
@@ -188,6 +189,22 @@ def status_language(project: config.Project, src_uri: str, page: str) -> str | N
     return None
 
 
+@functools.lru_cache(maxsize=256)
+def _notebook_facts(path: Path, version: tuple[int, ...]) -> tuple[dict[str, Any], str | None]:
+    """An executed notebook's nnguide metadata and title, read once per version of the file.
+
+    ``mkdocs serve`` makes each language's status table on every rebuild; the notebooks,
+    figures and all, are read again only when they change.
+
+    Raises:
+        OSError: If the file cannot be read.
+        ValueError: If it is not JSON.
+    """
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    metadata = notebook.get("metadata", {}).get(METADATA_KEY, {})
+    return metadata, lessons.notebook_title(notebook)
+
+
 def status_table(project: config.Project, code: str, executed: set[str]) -> str:
     """The build-status table of a language: every lesson, its run and where it ran.
 
@@ -204,11 +221,12 @@ def status_table(project: config.Project, code: str, executed: set[str]) -> str:
     total = 0.0
     for example in lessons.discover(project, languages=(code,)):
         try:
-            notebook = json.loads(example.notebook.read_text(encoding="utf-8"))
+            stat = example.notebook.stat()
+            version = (stat.st_mtime_ns, stat.st_size, stat.st_ino)  # a rewrite is a new file
+            metadata, title = _notebook_facts(example.notebook, version)
         except (OSError, ValueError):
             continue
-        metadata = notebook.get("metadata", {}).get(METADATA_KEY, {})
-        title = lessons.notebook_title(notebook) or example.name
+        title = title or example.name
         seconds = float(metadata.get("run_seconds") or 0.0)
         total += seconds
         facts = provenance(metadata) or {}

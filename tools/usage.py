@@ -92,7 +92,7 @@ def _find(
     kept: set[Path] = set()  # each lesson's answer on disk, when none came from the memo
     remembered = False
     for example in lessons.discover(project):
-        lesson = lessons.read(example)
+        lesson = lessons.read(example, copy=False)  # only read
         sources = lesson.code()
         found = usage.setdefault(example.lang, {})
         key = (resolver.fingerprint(), sources)

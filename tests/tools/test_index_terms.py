@@ -227,7 +227,9 @@ def test_a_lessons_entries_are_read_from_the_cache_until_its_script_changes(tmp_
     read = []
     real_read = lessons.read
     monkeypatch.setattr(
-        lessons, "read", lambda example: read.append(example.label) or real_read(example)
+        lessons,
+        "read",
+        lambda example, **options: read.append(example.label) or real_read(example, **options),
     )
     cache = tmp_path / "cache" / "en.json"
 

@@ -137,6 +137,10 @@ def test_each_read_gives_a_notebook_of_its_own(tmp_path):
     assert again.notebook.metadata.jupytext["main_language"] == "python"
     assert again.notebook == lessons.parse(SCRIPT), "the copy is the whole parse"
     assert again.notebook.cells[1].metadata is not lessons.read(example).notebook.cells[1].metadata
+    # A caller that only reads shares one lesson, which a copy's change does not reach.
+    shared = lessons.read(example, copy=False)
+    assert shared is lessons.read(example, copy=False)
+    assert shared.notebook == lessons.parse(SCRIPT) and shared.code() == again.code()
 
 
 def test_an_edited_script_is_read_again(tmp_path):

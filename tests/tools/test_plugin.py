@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -222,6 +223,19 @@ def test_the_status_table_lists_every_lesson_with_its_run(tmp_path):
     )
     assert table[4] == "| **Σ** | **12.35 s** | | | | |"
     assert len(table) == 5, "a lesson not executed yet has no row"
+    # A notebook written again (as the execute step writes: a new file) is read again,
+    # though its size and modification time are the same.
+    (notebooks / "01_b.ipynb").write_text(json.dumps({"cells": [], "metadata": {}}).ljust(99))
+    assert "| 0.00 s |" in tutorial_page.status_table(project, "en", set()).splitlines()[3]
+    stat = (notebooks / "01_b.ipynb").stat()
+    again = json.dumps({"cells": [], "metadata": {"nnguide": {"run_seconds": 7}}})
+    assert len(again) <= stat.st_size
+    (notebooks / "01_b.tmp").write_text(again.ljust(stat.st_size))
+    os.utime(notebooks / "01_b.tmp", ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    os.replace(notebooks / "01_b.tmp", notebooks / "01_b.ipynb")
+    table = tutorial_page.status_table(project, "en", set()).splitlines()
+    assert table[3].startswith(f"| [01_b]({PROJECT.tutorials}/01_b.ipynb) | 7.00 s |")
+    assert table[4] == f"| **Σ** | **{RECORD['run_seconds'] + 7:.2f} s** | | | | |"
 
 
 def test_the_status_page_is_found_per_language():

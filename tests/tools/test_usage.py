@@ -66,7 +66,7 @@ def test_a_second_find_reads_no_lesson_until_a_script_changes(tmp_path, resolver
     first = usage.find(project, resolver, {}, cache)
     assert len(list(cache.glob("usage-*.json"))) == 1
 
-    def unread(example):
+    def unread(example, **options):
         raise AssertionError(f"{example.label} was read again")
 
     with monkeypatch.context() as patched:
