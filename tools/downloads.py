@@ -46,7 +46,7 @@ from tools import config, outputs
 from tools.files import read_cached, write_cached
 from tools.lessons import METADATA_KEY
 
-VERSION = "2"  # part of every cache key: bump it when the output changes
+VERSION = "3"  # part of every cache key: bump it when the output changes
 ARCHIVE = "nnguide-tutorials.zip"  # in each language's tutorials folder
 EXTRAS = "plot,data"
 INSTALL_CELL_ID = "install-nnguide"
@@ -124,8 +124,36 @@ def _outside_fences(text: str, change: Any) -> str:
     return "".join(part if _FENCE.match(part) else change(part) for part in parts)
 
 
+def source_url(folder_url: str, target: str) -> str | None:
+    """The site URL of a link to a page's source (``.md``, ``.ipynb``), else None.
+
+    ``folder_url``: the URL of the folder the linking page's source is in. MkDocs
+    resolves such a link against the source folder and writes the page's URL
+    (``use_directory_urls``); a portable notebook gets that URL.
+
+    >>> folder = "https://example.org/ko/tutorials/"
+    >>> source_url(folder, "00_tensors.ipynb#setup"), source_url(folder, "../glossary.md")
+    ('https://example.org/ko/tutorials/00_tensors/#setup', 'https://example.org/ko/glossary/')
+    >>> source_url(folder, "../index.md"), source_url(folder, "figure.png") is None
+    ('https://example.org/ko/', True)
+    """
+    parts = urlsplit(target)
+    stem, dot, suffix = parts.path.rpartition(".")
+    if not dot or suffix not in ("md", "ipynb"):
+        return None
+    name = stem.rpartition("/")[2]
+    page = stem[: -len(name)] if name in ("index", "README") else stem + "/"
+    return urljoin(folder_url, page) + (f"#{parts.fragment}" if parts.fragment else "")
+
+
 def clean_markdown(text: str, page_url: str | None) -> str:
-    """Headings without attribute lists; relative links resolved against ``page_url``."""
+    """Headings without attribute lists; relative links resolved against ``page_url``.
+
+    ``page_url``: the lesson page's URL (its source, ``<name>.ipynb``, is in the
+    folder above it). A link to a page's source (``00_tensors.ipynb``, as MkDocs
+    checks it) becomes that page's URL; any other relative link is a URL relative to
+    the page.
+    """
 
     def change(part: str) -> str:
         part = _HEADING_ATTRIBUTES.sub(r"\1", part)
@@ -136,7 +164,8 @@ def clean_markdown(text: str, page_url: str | None) -> str:
             target = match.group(2)
             if urlsplit(target).scheme or target.startswith("#"):
                 return match.group(0)
-            return match.group(1) + urljoin(page_url, target) + match.group(3)
+            page = source_url(urljoin(page_url, "../"), target)
+            return match.group(1) + (page or urljoin(page_url, target)) + match.group(3)
 
         return _LINK.sub(absolute, part)
 

@@ -21,7 +21,7 @@
 #
 # **Prerequisites**: basic Python and a first look at PyTorch tensors (creating one
 # and reading its `.shape`); if tensors are new to you, start with
-# [lesson 0](../00_tensors/). No calculus is needed yet.
+# [lesson 0](00_tensors.ipynb). No calculus is needed yet.
 
 # %% [markdown]
 # ## Setup

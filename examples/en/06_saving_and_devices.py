@@ -504,9 +504,9 @@ assert not Path(folder.name).exists()
 #   https://pytorch.org/docs/stable/notes/randomness.html
 # - PyTorch documentation, "Autograd mechanics", section on inference mode:
 #   https://pytorch.org/docs/stable/notes/autograd.html
-# - Next lesson: [lesson 7, overfitting and regularization](../07_overfitting_and_regularization/),
+# - Next lesson: [lesson 7, overfitting and regularization](07_overfitting_and_regularization.ipynb),
 #   where the validation set decides which epoch's `state_dict` to keep.
-#   [Lesson 8](../08_first_cnn/) then builds a first convolutional network that reads
+#   [Lesson 8](08_first_cnn.ipynb) then builds a first convolutional network that reads
 #   the digits as images rather than as rows of 64 numbers.
 
 # %% [markdown]

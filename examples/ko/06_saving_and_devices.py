@@ -496,9 +496,9 @@ assert not Path(folder.name).exists()
 #   https://pytorch.org/docs/stable/notes/randomness.html
 # - PyTorch 문서, "Autograd mechanics"의 추론 모드 절:
 #   https://pytorch.org/docs/stable/notes/autograd.html
-# - 다음 강의인 [7강](../07_overfitting_and_regularization/)에서는 과적합(overfitting)과
+# - 다음 강의인 [7강](07_overfitting_and_regularization.ipynb)에서는 과적합(overfitting)과
 #   규제(regularization)를 다루며, 검증 세트로 어느 에포크의 `state_dict`를 남길지
-#   정합니다. 이어지는 [8강](../08_first_cnn/)에서는 숫자를 픽셀 64개의 한 줄이 아니라
+#   정합니다. 이어지는 [8강](08_first_cnn.ipynb)에서는 숫자를 픽셀 64개의 한 줄이 아니라
 #   이미지로 읽는 첫 합성곱 신경망(convolutional neural network)을 만듭니다.
 
 # %% [markdown]

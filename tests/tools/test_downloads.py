@@ -63,6 +63,12 @@ def test_relative_links_point_at_the_site():
         '[b](#setup) [c](https://example.org/guide/ko/glossary/ "t")'
     )
     assert downloads.clean_markdown(text, None) == text
+    # A link to a page's source (as the lessons write it: MkDocs checks it) is its URL.
+    sources = "[0강](00_tensors.ipynb#setup) [용어](../glossary.md) [홈](../index.md)"
+    assert downloads.clean_markdown(sources, PAGE) == (
+        "[0강](https://example.org/guide/ko/tutorials/00_tensors/#setup) "
+        "[용어](https://example.org/guide/ko/glossary/) [홈](https://example.org/guide/ko/)"
+    )
 
 
 def test_portable_notebook():

@@ -166,6 +166,31 @@ def test_a_broken_link_in_a_lesson_fails_the_strict_build_like_in_a_page(tmp_pat
     ), result.stderr[-3000:]
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("link", "message"),
+    [
+        ("[lesson 9](../09_missing/)", "contains an unrecognized relative link '../09_missing/'"),
+        ("[lesson 9](09_missing.ipynb)", "contains a link '09_missing.ipynb', but the target"),
+        ("[setup](#no-such-heading)", "contains a link '#no-such-heading', but there is no"),
+        ("[glossary](../glossary.md#nowhere)", "contains a link '../glossary.md#nowhere', but"),
+    ],
+)
+def test_a_lesson_link_to_no_page_or_heading_fails_the_strict_build(tmp_path, link, message):
+    """A link written as a site URL, which MkDocs once left unchecked, as a source file,
+    or to a heading: each must reach what it names."""
+    cells = [*lesson_fixture.MARKDOWN_CELLS[:3], f"See {link}."]
+    project = lesson_fixture.make(tmp_path / "project", cells)
+    for code in ("en", "ko"):
+        (project / "docs" / code / "tutorials" / "page.md").unlink()
+    result = run_mkdocs_build(project, tmp_path / "site", {"NNGUIDE_EXECUTE": "0"})
+    assert result.returncode != 0
+    assert re.search(
+        rf"WARNING +- +Doc file 'en/tutorials/00_fixture.ipynb' {re.escape(message)}",
+        result.stderr,
+    ), result.stderr[-3000:]
+
+
 def test_mkdocs_jupyter_converts_the_code_cells_only_so_a_markdown_edit_keeps_its_file(
     tmp_path,
 ):
