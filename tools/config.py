@@ -18,6 +18,7 @@ Adding a language is one entry in ``mkdocs.yml`` plus its ``docs/<code>/`` and
 from __future__ import annotations
 
 import functools
+import io
 import re
 from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
@@ -330,16 +331,16 @@ def _branch(value: Any) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _load(root: Path, stamp: tuple[int, int]) -> Project:
+def _load(root: Path, text: bytes) -> Project:
     from mkdocs.utils.yaml import yaml_load
 
-    with (root / CONFIG_FILE).open("rb") as handle:
-        data = yaml_load(handle)
-    return from_mapping(data, root)
+    handle = io.BytesIO(text)
+    handle.name = str(root / CONFIG_FILE)  # (where MkDocs' loader resolves INHERIT from)
+    return from_mapping(yaml_load(handle), root)
 
 
 def load(root: Path | str = ROOT) -> Project:
-    """The settings of the project at ``root`` (re-read when ``mkdocs.yml`` changes)."""
+    """The settings of the project at ``root``, parsed again when ``mkdocs.yml``'s text
+    changes (not its modification time: an edit in place can keep it and the size)."""
     root = Path(root).resolve()
-    stat = (root / CONFIG_FILE).stat()
-    return _load(root, (stat.st_mtime_ns, stat.st_size))
+    return _load(root, (root / CONFIG_FILE).read_bytes())

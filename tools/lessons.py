@@ -242,15 +242,16 @@ def from_text(example: Example, text: str) -> Lesson:
 def read(example: Example, *, copy: bool = True) -> Lesson:
     """Read and parse ``example``'s script; the notebook is a copy of the caller's own.
 
-    A version of a file (path, modification time, size) is parsed once: ``mkdocs serve``
-    reads every script on each rebuild. With ``copy=False`` the lesson is the one every
-    such caller shares, for a caller that only reads it (no copy made).
+    A text is parsed once (``mkdocs serve`` reads every script on each rebuild): the file
+    is read each time, which is cheap, and its parse kept by its text, not by its
+    modification time and size, which an edit in place that keeps the size can leave as
+    they were (file times tick in milliseconds). With ``copy=False`` the lesson is the
+    one every such caller shares, for a caller that only reads it (no copy made).
 
     Raises:
         LessonError: If the script is not UTF-8 or starts with a byte order mark.
     """
-    stat = example.script.stat()
-    parsed = _read(example, stat.st_mtime_ns, stat.st_size)
+    parsed = _parsed(example, read_source(example.script, example.label))
     if not copy:
         return parsed
     return Lesson(example, parsed.text, _copy(parsed.notebook), parsed.starts)
@@ -267,5 +268,5 @@ def _copy(notebook: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=256)
-def _read(example: Example, mtime_ns: int, size: int) -> Lesson:
-    return from_text(example, read_source(example.script, example.label))
+def _parsed(example: Example, text: str) -> Lesson:
+    return from_text(example, text)

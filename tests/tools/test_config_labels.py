@@ -4,6 +4,7 @@ and the notebooks branch."""
 from __future__ import annotations
 
 import copy
+import os
 
 import pytest
 
@@ -101,3 +102,16 @@ def test_the_notebooks_branch_has_a_default_and_must_be_a_branch_name():
     data["extra"]["nnguide"]["notebooks_branch"] = "no branch"
     with pytest.raises(config.ConfigError, match="notebooks_branch"):
         config.from_mapping(data, ROOT)
+
+
+def test_an_edited_configuration_is_read_again_though_its_time_and_size_are_the_same(tmp_path):
+    settings = (ROOT / config.CONFIG_FILE).read_text(encoding="utf-8")
+    path = tmp_path / config.CONFIG_FILE
+    path.write_text(settings, encoding="utf-8")
+    assert config.load(tmp_path).timeout == 300
+    stat = path.stat()
+    edited = settings.replace("    timeout: 300 ", "    timeout: 900 ", 1)  # same size
+    assert edited != settings and len(edited) == len(settings)
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # within one tick of the clock
+    assert config.load(tmp_path).timeout == 900
