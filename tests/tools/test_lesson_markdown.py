@@ -153,23 +153,10 @@ def test_a_lesson_renders_its_markdown_as_a_page_does(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_broken_link_in_a_lesson_fails_the_strict_build_like_in_a_page(tmp_path):
-    cells = [*lesson_fixture.MARKDOWN_CELLS[:3], "See [nothing](missing.md)."]
-    project = lesson_fixture.make(tmp_path / "project", cells)
-    for code in ("en", "ko"):
-        (project / "docs" / code / "tutorials" / "page.md").unlink()
-    result = run_mkdocs_build(project, tmp_path / "site", {"NNGUIDE_EXECUTE": "0"})
-    assert result.returncode != 0
-    assert re.search(
-        r"WARNING +- +Doc file 'en/tutorials/00_fixture.ipynb' contains a link 'missing.md'",
-        result.stderr,
-    ), result.stderr[-3000:]
-
-
-@pytest.mark.slow
 @pytest.mark.parametrize(
     ("link", "message"),
     [
+        ("[nothing](missing.md)", "contains a link 'missing.md'"),
         ("[lesson 9](../09_missing/)", "contains an unrecognized relative link '../09_missing/'"),
         ("[lesson 9](09_missing.ipynb)", "contains a link '09_missing.ipynb', but the target"),
         ("[setup](#no-such-heading)", "contains a link '#no-such-heading', but there is no"),
@@ -177,8 +164,8 @@ def test_a_broken_link_in_a_lesson_fails_the_strict_build_like_in_a_page(tmp_pat
     ],
 )
 def test_a_lesson_link_to_no_page_or_heading_fails_the_strict_build(tmp_path, link, message):
-    """A link written as a site URL, which MkDocs once left unchecked, as a source file,
-    or to a heading: each must reach what it names."""
+    """A link written as a source file (as in a page), as a site URL, which MkDocs once
+    left unchecked, or to a heading: each must reach what it names."""
     cells = [*lesson_fixture.MARKDOWN_CELLS[:3], f"See {link}."]
     project = lesson_fixture.make(tmp_path / "project", cells)
     for code in ("en", "ko"):
