@@ -42,7 +42,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from tools import config, outputs
+from tools import config, index_terms, outputs
 from tools.files import read_cached, write_cached
 from tools.lessons import METADATA_KEY
 
@@ -138,11 +138,9 @@ def source_url(folder_url: str, target: str) -> str | None:
     ('https://example.org/ko/', True)
     """
     parts = urlsplit(target)
-    stem, dot, suffix = parts.path.rpartition(".")
-    if not dot or suffix not in ("md", "ipynb"):
+    if not parts.path.endswith((".md", ".ipynb")):
         return None
-    name = stem.rpartition("/")[2]
-    page = stem[: -len(name)] if name in ("index", "README") else stem + "/"
+    page = index_terms.page_url(parts.path)
     return urljoin(folder_url, page) + (f"#{parts.fragment}" if parts.fragment else "")
 
 

@@ -164,13 +164,18 @@ def marks(markdown: str, label: str, first_line: int = 1) -> list[Mark]:
 def page_url(src: str) -> str:
     """The URL of a page (relative to its language root) from its source path.
 
+    A folder's ``index`` or ``README`` is the folder, as MkDocs makes it
+    (``use_directory_urls``); ``src`` may climb (``../glossary.md``: a link's target).
+
     >>> page_url("index.md"), page_url("api/models.md"), page_url("tutorials/03_x.ipynb")
     ('', 'api/models/', 'tutorials/03_x/')
+    >>> page_url("../README.md"), page_url("../glossary.md")
+    ('../', '../glossary/')
     """
     path = PurePosixPath(src)
     folder = path.parent.as_posix()
     parts = [] if folder == "." else [folder]
-    if path.stem != "index":
+    if path.stem not in ("index", "README"):
         parts.append(path.stem)
     return "".join(f"{part}/" for part in parts)
 
