@@ -10,12 +10,16 @@ every seed and no conclusion rests on one lucky draw.
 Only the default language's scripts are rerun: the translations have the same code (the
 parity check, ``tools.checks.parity``, compares the syntax trees of every code cell), so
 their asserts are the same asserts, and rerunning them would only double the time. The
-reruns are not part of the site build; they run two at a time (the lessons are small, and
-two processes fit the two cores of a modest machine).
+reruns are not part of the site build. A lesson's seeds run one after the other in one
+Python process, each as ``__main__`` in a fresh namespace and a folder of its own: the
+imports, the compiler stack that torch loads with the first optimizer and the data are
+loaded once per lesson, not once per seed (about 5 s of a 5-15 s run). Two lessons run at
+a time (two processes fit the two cores of a modest machine).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -73,29 +77,67 @@ class Rerun:
     stderr: str
 
 
-def rerun(lesson: str, seed: int, workdir: Path) -> Rerun:
-    """Run a lesson with ``SEED = <seed>`` from ``workdir``, as a reader would run it."""
-    script = workdir / f"{lesson}_seed{seed}.py"
+# Runs each (script, folder) pair of its arguments as a reader's `python script` would run
+# it from that folder; prints one JSON line per script: its exit status and traceback.
+DRIVER = """
+import json, os, runpy, sys, traceback
+import matplotlib.pyplot as plt
+for script, folder in zip(sys.argv[1::2], sys.argv[2::2]):
+    os.chdir(folder)
+    sys.argv = [script]
+    status, error = 0, ""
+    try:
+        runpy.run_path(script, run_name="__main__")
+    except SystemExit as stop:
+        status = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        error = "" if status == 0 else f"SystemExit: {stop.code}"
+    except BaseException:
+        status, error = 1, traceback.format_exc()
+    plt.close("all")
+    print(json.dumps({"script": script, "status": status, "error": error}), flush=True)
+"""
+
+
+def rerun(lesson: str, seeds: list[int], workdir: Path) -> list[Rerun]:
+    """Run a lesson with ``SEED = <seed>`` for each of ``seeds``, in one process.
+
+    Each seed's script runs from a folder of its own under ``workdir``, as ``__main__``
+    in a fresh namespace, as a reader would run it; the process's imports are shared.
+    """
     source = (SCRIPTS / f"{lesson}.py").read_text(encoding="utf-8")
-    script.write_text(with_seed(source, seed), encoding="utf-8")
+    arguments = []
+    for seed in seeds:
+        script = workdir / f"{lesson}_seed{seed}.py"
+        script.write_text(with_seed(source, seed), encoding="utf-8")
+        run_dir = workdir / f"{lesson}_seed{seed}"
+        run_dir.mkdir()
+        arguments += [str(script), str(run_dir)]
     env = dict(os.environ, MPLBACKEND="Agg")
     env.setdefault("OMP_NUM_THREADS", "1")
     # This checkout's nnguide, whatever the venv has installed.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    run_dir = workdir / f"{lesson}_seed{seed}"
-    run_dir.mkdir()
     try:
         result = subprocess.run(
-            [sys.executable, str(script)],
-            cwd=run_dir,
+            [sys.executable, "-c", DRIVER, *arguments],
+            cwd=workdir,
             env=env,
             capture_output=True,
             text=True,
-            timeout=PROJECT.timeout,
+            timeout=PROJECT.timeout * len(seeds),
         )
     except subprocess.TimeoutExpired as error:
-        return Rerun(lesson, seed, -1, f"timed out after {error.timeout} s")
-    return Rerun(lesson, seed, result.returncode, result.stderr)
+        return [Rerun(lesson, seed, -1, f"timed out after {error.timeout} s") for seed in seeds]
+    reports = [
+        json.loads(line) for line in result.stdout.splitlines() if line.startswith('{"script"')
+    ]
+    runs = []
+    for seed, script in zip(seeds, arguments[::2], strict=True):
+        report = next((report for report in reports if report["script"] == script), None)
+        if report is None:  # the process died before this seed's run ended
+            runs.append(Rerun(lesson, seed, result.returncode or 1, result.stderr))
+        else:
+            runs.append(Rerun(lesson, seed, report["status"], report["error"] or result.stderr))
+    return runs
 
 
 RERUNS = [(lesson, seed) for lesson in seeded_lessons() for seed in OTHER_SEEDS]
@@ -103,17 +145,18 @@ RERUNS = [(lesson, seed) for lesson in seeded_lessons() for seed in OTHER_SEEDS]
 
 @pytest.fixture(scope="module")
 def reruns(request, tmp_path_factory) -> dict[tuple[str, int], Rerun]:
-    """The selected reruns (all, unless ``-k`` picks some), run ``WORKERS`` at a time."""
-    selected = [
-        (item.callspec.params["lesson"], item.callspec.params["seed"])
-        for item in request.session.items
-        if getattr(item, "originalname", "") == "test_lesson_conclusions_hold_on_another_seed"
-    ]
+    """The selected reruns (all, unless ``-k`` picks some), ``WORKERS`` lessons at a time."""
+    selected: dict[str, list[int]] = {}
+    for item in request.session.items:
+        if getattr(item, "originalname", "") == "test_lesson_conclusions_hold_on_another_seed":
+            selected.setdefault(item.callspec.params["lesson"], []).append(
+                item.callspec.params["seed"]
+            )
     require_marker("kernel", "runs the lessons")
     workdir = tmp_path_factory.mktemp("seeds")
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        done = pool.map(lambda pair: rerun(*pair, workdir), selected)
-        return {(run.lesson, run.seed): run for run in done}
+        done = pool.map(lambda lesson: rerun(lesson, selected[lesson], workdir), selected)
+        return {(run.lesson, run.seed): run for runs in done for run in runs}
 
 
 @pytest.mark.slow
@@ -158,13 +201,29 @@ def test_a_failing_assert_fails_the_rerun_with_its_message(tmp_path, monkeypatch
     scripts = tmp_path / "scripts"
     scripts.mkdir()
     (scripts / "09_x.py").write_text(
-        "SEED = 0\nassert SEED != 2, f'conclusion flips on seed {SEED}'\nprint(SEED)\n",
+        "from pathlib import Path\nSEED = 0\nassert SEED != 2, f'conclusion flips on seed {SEED}'\n"
+        "Path('seed.txt').write_text(str(SEED))\n",
         encoding="utf-8",
     )
     monkeypatch.setattr(sys.modules[__name__], "SCRIPTS", scripts)
     work = tmp_path / "work"
     work.mkdir()
-    assert rerun("09_x", 1, work).returncode == 0
-    failed = rerun("09_x", 2, work)
-    assert failed.returncode == 1
+    passed, failed, after = rerun("09_x", [1, 2, 3], work)
+    assert (passed.seed, passed.returncode) == (1, 0)
+    assert (failed.seed, failed.returncode) == (2, 1)
     assert "AssertionError: conclusion flips on seed 2" in failed.stderr
+    assert (after.seed, after.returncode) == (3, 0), "a failed seed stops no other seed"
+    assert (work / "09_x_seed3" / "seed.txt").read_text() == "3", "run from its own folder"
+
+
+def test_a_rerun_that_ends_the_process_fails_its_seed_and_the_seeds_after_it(tmp_path, monkeypatch):
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "09_x.py").write_text(
+        "import os\nSEED = 0\nif SEED == 2:\n    os._exit(7)\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(sys.modules[__name__], "SCRIPTS", scripts)
+    work = tmp_path / "work"
+    work.mkdir()
+    runs = rerun("09_x", [1, 2, 3], work)
+    assert [(run.seed, run.returncode) for run in runs] == [(1, 0), (2, 7), (3, 7)]
