@@ -97,17 +97,28 @@ _COMMENT_CLASSES = frozenset({"c", "c1", "ch", "cm", "cs"})
 MASKED_COMMENT = "#"
 
 
+@functools.lru_cache(maxsize=4096)
+def _comment_tokens(source: str) -> tuple[tokenize.TokenInfo, ...] | None:
+    """The comment tokens of Python ``source``; None if it does not tokenize.
+
+    Kept per source text: a rebuild masks a cell's comments and puts them back, and a
+    ``serve`` rebuild after an edit meets the cells that did not change again.
+    """
+    try:
+        tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+        return tuple(token for token in tokens if token.type == tokenize.COMMENT)
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+
+
 def comments(source: str) -> list[str] | None:
     """The comments of Python ``source``, in order; None if it does not tokenize.
 
     >>> comments("x = 1  # one\\ns = '# not a comment'\\n# two\\n")
     ['# one', '# two']
     """
-    try:
-        tokens = tokenize.generate_tokens(io.StringIO(source).readline)
-        return [token.string for token in tokens if token.type == tokenize.COMMENT]
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        return None
+    tokens = _comment_tokens(source)
+    return None if tokens is None else [token.string for token in tokens]
 
 
 def mask_comments(source: str) -> str:
@@ -120,12 +131,11 @@ def mask_comments(source: str) -> str:
     >>> mask_comments("x = 1  # the input\\ns = '# kept'  # a string\\n")
     "x = 1  #\\ns = '# kept'  #\\n"
     """
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    except (tokenize.TokenError, SyntaxError, IndentationError):
+    tokens = _comment_tokens(source)
+    if not tokens:
         return source
     lines = source.splitlines(keepends=True)
-    for token in reversed([t for t in tokens if t.type == tokenize.COMMENT]):
+    for token in reversed(tokens):
         (row, start), (_, end) = token.start, token.end
         line = lines[row - 1]
         lines[row - 1] = line[:start] + MASKED_COMMENT + line[end:]
