@@ -53,6 +53,7 @@ the browser looks for ``terms.json``.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -582,6 +583,12 @@ RECAP_MIN_PAGES = 3
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
+@functools.lru_cache(maxsize=8192)
+def _identifiers(html: str) -> frozenset[str]:
+    """The code-like names of ``html``'s text (kept per text: a rebuild meets it again)."""
+    return frozenset(_IDENTIFIER.findall(_TAG.sub(" ", html)))
+
+
 def compounds(entries: Iterable[dict[str, Any]], separator: str) -> dict[str, list[str]]:
     """The code names that ``separator`` splits into several index words.
 
@@ -600,8 +607,7 @@ def compounds(entries: Iterable[dict[str, Any]], separator: str) -> dict[str, li
     seen: set[str] = set()  # a name recurs in many entries: it is split once
     for entry in entries:
         for field in ("title", "text"):
-            plain = _TAG.sub(" ", str(entry.get(field, "")))
-            for name in set(_IDENTIFIER.findall(plain)) - seen:
+            for name in _identifiers(str(entry.get(field, ""))) - seen:
                 seen.add(name)
                 parts = [part.lower() for part in split.split(name) if part]
                 if len(parts) > 1:
