@@ -12,9 +12,10 @@ parity check, ``tools.checks.parity``, compares the syntax trees of every code c
 their asserts are the same asserts, and rerunning them would only double the time. The
 reruns are not part of the site build. A lesson's seeds run one after the other in one
 Python process, each as ``__main__`` in a fresh namespace and a folder of its own: the
-imports, the compiler stack that torch loads with the first optimizer and the data are
-loaded once per lesson, not once per seed (about 5 s of a 5-15 s run). Two lessons run at
-a time (two processes fit the two cores of a modest machine).
+imports (torch, nnguide, matplotlib: 2-3 s), the compiler stack that torch loads with the
+first optimizer (about 2 s) and the digits data (1-2 s) are loaded once per lesson, not
+once per seed. Two lessons run at a time (two processes fit the two cores of a modest
+machine).
 """
 
 from __future__ import annotations
