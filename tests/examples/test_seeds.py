@@ -131,9 +131,10 @@ def rerun(lesson: str, seeds: list[int], workdir: Path) -> list[Rerun]:
     reports = [
         json.loads(line) for line in result.stdout.splitlines() if line.startswith('{"script"')
     ]
+    by_script = {report["script"]: report for report in reports}
     runs = []
     for seed, script in zip(seeds, arguments[::2], strict=True):
-        report = next((report for report in reports if report["script"] == script), None)
+        report = by_script.get(script)
         if report is None:  # the process died before this seed's run ended
             runs.append(Rerun(lesson, seed, result.returncode or 1, result.stderr))
         else:
@@ -198,17 +199,24 @@ def test_with_seed_replaces_only_the_exact_line():
         with_seed("SEED = 0\nSEED = 0\n", 1)
 
 
-def test_a_failing_assert_fails_the_rerun_with_its_message(tmp_path, monkeypatch):
+def lesson_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str) -> Path:
+    """Make ``source`` the lesson ``09_x`` that :func:`rerun` reads; the folder to run in."""
     scripts = tmp_path / "scripts"
     scripts.mkdir()
-    (scripts / "09_x.py").write_text(
-        "from pathlib import Path\nSEED = 0\nassert SEED != 2, f'conclusion flips on seed {SEED}'\n"
-        "Path('seed.txt').write_text(str(SEED))\n",
-        encoding="utf-8",
-    )
+    (scripts / "09_x.py").write_text(source, encoding="utf-8")
     monkeypatch.setattr(sys.modules[__name__], "SCRIPTS", scripts)
     work = tmp_path / "work"
     work.mkdir()
+    return work
+
+
+def test_a_failing_assert_fails_the_rerun_with_its_message(tmp_path, monkeypatch):
+    work = lesson_at(
+        tmp_path,
+        monkeypatch,
+        "from pathlib import Path\nSEED = 0\nassert SEED != 2, f'conclusion flips on seed {SEED}'\n"
+        "Path('seed.txt').write_text(str(SEED))\n",
+    )
     passed, failed, after = rerun("09_x", [1, 2, 3], work)
     assert (passed.seed, passed.returncode) == (1, 0)
     assert (failed.seed, failed.returncode) == (2, 1)
@@ -218,13 +226,6 @@ def test_a_failing_assert_fails_the_rerun_with_its_message(tmp_path, monkeypatch
 
 
 def test_a_rerun_that_ends_the_process_fails_its_seed_and_the_seeds_after_it(tmp_path, monkeypatch):
-    scripts = tmp_path / "scripts"
-    scripts.mkdir()
-    (scripts / "09_x.py").write_text(
-        "import os\nSEED = 0\nif SEED == 2:\n    os._exit(7)\n", encoding="utf-8"
-    )
-    monkeypatch.setattr(sys.modules[__name__], "SCRIPTS", scripts)
-    work = tmp_path / "work"
-    work.mkdir()
+    work = lesson_at(tmp_path, monkeypatch, "import os\nSEED = 0\nif SEED == 2:\n    os._exit(7)\n")
     runs = rerun("09_x", [1, 2, 3], work)
     assert [(run.seed, run.returncode) for run in runs] == [(1, 0), (2, 7), (3, 7)]
