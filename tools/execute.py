@@ -69,7 +69,7 @@ import threading
 import time
 import tokenize
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -679,12 +679,22 @@ def _kernel_folders() -> tuple[str, str]:
 
 @dataclass
 class _Spare:
-    """A kernel started before its script is known, with what :func:`execute` needs."""
+    """A kernel started before its script is known, with what :func:`execute` needs.
+
+    ``imports``: the modules it imported ahead (:func:`start_spares`), once ``ready``
+    is set; ``import_seconds`` what that took; ``environment``: the build's
+    :func:`environment_key` when it started them.
+    """
 
     kernel: _Kernel
     scratch: str
     records: str
     env: dict[str, str]  # its environment, less NNGUIDE_RECORD
+    environment: str = ""
+    imports: tuple[str, ...] = ()
+    import_seconds: float = 0.0
+    ready: threading.Event = field(default_factory=threading.Event)
+    failed: bool = False  # its imports failed or wrote: it is discarded
 
     def discard(self) -> None:
         self.kernel.end()
@@ -693,16 +703,46 @@ class _Spare:
 
 
 _SPARES: list[_Spare] = []
+# How long a script waits for a spare kernel still importing (then it starts its own).
+_IMPORT_WAIT = 120
 
 
-def start_spares(project: config.Project, count: int, jobs: int | None = None) -> int:
+def spare_imports(project: config.Project) -> tuple[str, ...]:
+    """The modules every script imports first (:meth:`tools.lessons.Lesson.leading_imports`),
+    parents first: what a spare kernel imports before the edit."""
+    found = [lessons.read(example).leading_imports() for example in discover(project)]
+    common = frozenset.intersection(*found) if found else frozenset()
+    return tuple(sorted(common, key=lambda name: (name.count("."), name)))
+
+
+def start_spares(
+    project: config.Project,
+    count: int,
+    jobs: int | None = None,
+    imports: tuple[str, ...] | None = None,
+) -> int:
     """Start kernels for the next ``count`` scripts :func:`build` executes in parallel.
 
     ``mkdocs serve`` starts one per language after each build: a code edit of a lesson
     then runs its scripts in kernels that are already up (a kernel takes about a
-    second to start). Each is as fresh as one :func:`execute` starts: nothing runs in
-    it before its script's setup cell. A spare whose environment no longer matches
-    the build's (its variables, its thread count) is discarded when looked for.
+    second to start) and have already imported the modules every script starts by
+    importing (``imports``, by default :func:`spare_imports`: ``torch`` and
+    ``nnguide``, two of the three seconds a lesson takes). A spare is used only by a
+    script whose first statements import all of them
+    (:meth:`tools.lessons.Lesson.leading_imports`), so the script's run loads the same
+    modules, with the same code, as in a fresh kernel:
+
+    * the imports run in a background thread, in a cell outside the kernel's history
+      (the script's cells keep their numbers), binding no name; a spare whose imports
+      wrote anything, failed or did not finish is discarded, as its script would
+      have shown that output;
+    * a spare is used only while the build's :func:`environment_key` (the
+      interpreter, ``nnguide``'s sources, the installed packages) is the one it
+      imported under; otherwise it is discarded;
+    * the run time recorded (``run_seconds``) counts the imports' time.
+
+    A spare whose kernel environment no longer matches the build's (its variables,
+    its thread count) is discarded when looked for.
 
     Returns:
         The number of kernels started (those already waiting count against ``count``).
@@ -713,13 +753,14 @@ def start_spares(project: config.Project, count: int, jobs: int | None = None) -
     env = _kernel_env(threads, project.kernel_memory_limit)
     with _KERNELS_LOCK:
         waiting = sum(1 for spare in _SPARES if spare.env == env)
-    started = 0
+    environment = environment_key(project)
+    started: list[_Spare] = []
     for _ in range(count - waiting):
         if _STOP.is_set():
             break
         scratch, records = _kernel_folders()
         kernel = _Kernel(scratch, records)
-        spare = _Spare(kernel, scratch, records, env)
+        spare = _Spare(kernel, scratch, records, env, environment)
         try:
             run_sync(kernel.manager.start_kernel)(
                 env={**env, "NNGUIDE_RECORD": str(Path(records) / "record.jsonl")},
@@ -731,19 +772,121 @@ def start_spares(project: config.Project, count: int, jobs: int | None = None) -
             break
         with _KERNELS_LOCK:
             _SPARES.append(spare)
-        started += 1
-    return started
+        started.append(spare)
+    if started:
+        threading.Thread(
+            target=_import_ahead,
+            args=(project, started, imports),
+            name="nnguide-spare-imports",
+            daemon=True,
+        ).start()
+    return len(started)
 
 
-def _take_spare(env: dict[str, str]) -> _Spare | None:
-    """A waiting kernel started with ``env`` (others are discarded), or None."""
+def _import_ahead(
+    project: config.Project, spares: list[_Spare], imports: tuple[str, ...] | None
+) -> None:
+    """Import ``imports`` (default :func:`spare_imports`) in the spares, side by side."""
+    try:
+        if imports is None:
+            imports = spare_imports(project)
+    except Exception:  # a script that does not read: plain spares; the build names it
+        imports = ()
+    others = [
+        threading.Thread(target=_import_into, args=(spare, imports), daemon=True)
+        for spare in spares[1:]
+    ]
+    for thread in others:
+        thread.start()
+    _import_into(spares[0], imports)
+
+
+def _import_into(spare: _Spare, imports: tuple[str, ...]) -> None:
+    """Import ``imports`` in ``spare``'s kernel; a spare whose imports fail is discarded."""
+    try:
+        if imports and not _STOP.is_set():
+            spare.import_seconds = _run_quietly(spare.kernel.manager, imports)
+            spare.imports = imports
+    except Exception:
+        spare.failed = True
+        with _KERNELS_LOCK:
+            if spare in _SPARES:
+                _SPARES.remove(spare)
+        spare.discard()
+    finally:
+        spare.ready.set()
+
+
+def _run_quietly(manager: Any, imports: tuple[str, ...]) -> float:
+    """Import ``imports`` in ``manager``'s kernel; the seconds it took.
+
+    Raises:
+        RuntimeError: If the import failed, or wrote or displayed anything.
+    """
+    from jupyter_client.blocking import BlockingKernelClient
+
+    code = (
+        "def _nnguide_import(names):\n"
+        "    import importlib\n"
+        "    for name in names:\n"
+        "        importlib.import_module(name)\n"
+        f"_nnguide_import({list(imports)!r})\n"
+        "del _nnguide_import\n"
+    )
+    client = BlockingKernelClient()
+    client.load_connection_info(manager.get_connection_info())
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        started = time.perf_counter()
+        request = client.execute(code, store_history=False, allow_stdin=False)
+        while True:
+            reply = client.get_shell_msg(timeout=_IMPORT_WAIT)
+            if reply["parent_header"].get("msg_id") == request:
+                break
+        seconds = time.perf_counter() - started
+        if reply["content"].get("status") != "ok":
+            raise RuntimeError(f"importing {imports} failed")
+        while True:
+            message = client.get_iopub_msg(timeout=10)
+            if message["parent_header"].get("msg_id") != request:
+                continue
+            kind = message["msg_type"]
+            if kind == "status" and message["content"].get("execution_state") == "idle":
+                return seconds
+            if kind not in ("status", "execute_input"):
+                raise RuntimeError(f"importing {imports} wrote {kind}")
+    finally:
+        client.stop_channels()
+
+
+def _take_spare(
+    env: dict[str, str], environment: str | None = None, wanted: frozenset[str] = frozenset()
+) -> _Spare | None:
+    """A waiting kernel for a script, or None (then the script starts its own).
+
+    It was started with ``env`` (others are discarded), and imported only modules in
+    ``wanted`` (the script's :meth:`~tools.lessons.Lesson.leading_imports`) under the
+    build's ``environment`` (one that imported under another is discarded). A spare
+    still importing is waited for: the script's cells would wait in its queue anyway.
+    """
     with _KERNELS_LOCK:
-        found = next((spare for spare in _SPARES if spare.env == env), None)
         stale = [spare for spare in _SPARES if spare.env != env]
-        _SPARES[:] = [spare for spare in _SPARES if spare is not found and spare.env == env]
+        _SPARES[:] = [spare for spare in _SPARES if spare.env == env]
+        found = _SPARES.pop(0) if _SPARES else None
     for spare in stale:
         spare.discard()
-    if found is not None and not found.kernel.manager.has_kernel:
+    if found is None:
+        return None
+    found.ready.wait(_IMPORT_WAIT)
+    usable = found.ready.is_set() and not found.failed and found.kernel.manager.has_kernel
+    if usable and found.imports and found.environment != environment:
+        usable = False  # it imported code that has changed since
+    if usable and not set(found.imports) <= wanted:
+        with _KERNELS_LOCK:
+            _SPARES.append(found)  # for a script that imports them all
+        return None
+    if not usable:
         found.discard()
         return None
     return found
@@ -857,7 +1000,8 @@ def _execute_once(
     env = _kernel_env(threads, memory_limit)
     started = time.monotonic()
     deadline = started + limit
-    spare = _take_spare(env)
+    spare = _take_spare(env, environment, lesson.leading_imports())
+    imported_ahead = spare.import_seconds if spare is not None else 0.0
     if spare is None:  # a fresh kernel, started by nbclient
         scratch, records = _kernel_folders()
         kernel = _Kernel(scratch, records)
@@ -962,7 +1106,7 @@ def _execute_once(
     notebook.metadata[METADATA_KEY] = {
         "key": None,  # set by build(), which knows the package digest
         "distributions": imported_distributions(reported.get("modules", []), environment),
-        "run_seconds": round(_cells_seconds(notebook) or total, 2),
+        "run_seconds": round((_cells_seconds(notebook) or total) + imported_ahead, 2),
         "executed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "script": example.label,
         **{name: reported.get(name) for name in PROVENANCE},

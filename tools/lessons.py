@@ -17,6 +17,7 @@ naming the file and the line.
 
 from __future__ import annotations
 
+import ast
 import copy
 import functools
 import json
@@ -37,6 +38,12 @@ SCRIPT_NAME = re.compile(r"[0-9]{2}_[a-z0-9]+(?:_[a-z0-9]+)*\.py")
 SCRIPT_RULE = (
     "a lesson script is named NN_topic.py: two digits, '_', then lowercase letters, "
     "digits and single underscores (e.g. 03_loss_and_autograd.py)"
+)
+
+# Builtins through which code can change what a later import does, or reach a module
+# without naming it (Lesson.leading_imports).
+IMPORT_CHANGERS = frozenset(
+    {"__import__", "exec", "eval", "compile", "globals", "locals", "vars", "setattr", "delattr"}
 )
 
 EXPLICIT_ANCHOR = re.compile(r"\s*\{\s*#([\w-]+)\s*\}\s*$")
@@ -91,6 +98,48 @@ class Lesson:
     def code(self) -> tuple[str, ...]:
         """The sources of the code cells, in order."""
         return tuple(cell.source for cell in self.notebook.cells if cell.cell_type == "code")
+
+    def leading_imports(self) -> frozenset[str]:
+        """The modules the script imports before it could change what an import does.
+
+        Its module-level ``import`` statements, in the code cells in order, up to the
+        first statement that could: one that uses a name an import bound (``os.environ``,
+        ``warnings.filterwarnings``, ``torch.manual_seed``, also inside a function it
+        defines), calls one of :data:`IMPORT_CHANGERS` or holds an import of its own (in
+        an ``if`` or a ``try``). Statements that use neither (a ``print``, a constant, a
+        function of plain values) are passed over. ``import a.b`` and
+        ``from a.b import c`` give ``a`` and ``a.b`` (importing ``a.b`` imports ``a``
+        first); relative imports end the scan. A cell that does not parse ends it too.
+        """
+        found: set[str] = set()
+        bound: set[str] = set(IMPORT_CHANGERS)
+        for source in self.code():
+            try:
+                statements = ast.parse(source).body
+            except SyntaxError:
+                return frozenset(found)
+            for statement in statements:
+                if isinstance(statement, ast.Import):
+                    names = [alias.name for alias in statement.names]
+                    bound.update(
+                        alias.asname or alias.name.partition(".")[0] for alias in statement.names
+                    )
+                elif isinstance(statement, ast.ImportFrom) and statement.level == 0:
+                    names = [statement.module or ""]
+                    bound.update(alias.asname or alias.name for alias in statement.names)
+                elif any(
+                    isinstance(node, (ast.Import, ast.ImportFrom))
+                    or (isinstance(node, ast.Name) and node.id in bound)
+                    or "*" in bound
+                    for node in ast.walk(statement)
+                ):
+                    return frozenset(found)
+                else:
+                    continue
+                for name in names:
+                    parts = name.split(".")
+                    found.update(".".join(parts[: n + 1]) for n in range(len(parts)))
+        return frozenset(found)
 
     def line(self, number: int | None) -> str:
         """The stripped text of script line ``number`` (1-based), or ``""``."""

@@ -58,7 +58,7 @@ event                  step
                        (each section's index terms: :func:`tools.index_terms.collect`;
                        the indexes last written kept for serve's rebuilds); serve:
                        :func:`tools.execute.start_spares` (a kernel per language waits
-                       for the next code edit),
+                       for the next code edit, with torch and ``nnguide`` imported),
                        :meth:`tools.publish.Staging.finish` (the swap)
 ``on_build_error``     releases the site lock, :meth:`tools.publish.Staging.discard`
 ``on_shutdown``        :meth:`tools.publish.Staging.discard` (an interrupted build),

@@ -246,3 +246,46 @@ def test_parity_check_reports_a_missing_translation_and_a_bad_encoding(tmp_path)
         "examples/ko/01_x.py is missing (examples/en/01_x.py exists)",
         "examples/ko/02_y.py:2: not UTF-8 (byte 0xff at column 6); save it as UTF-8",
     ]
+
+
+def code_lesson(*cells: str) -> lessons.Lesson:
+    """A lesson of ``cells`` (code, with a Markdown cell before each)."""
+    text = "".join(f"# %% [markdown]\n# Prose.\n\n# %%\n{cell}\n\n" for cell in cells)
+    example = lessons.Example("en", "01_x", Path("01_x.py"), Path("01_x.ipynb"), "01_x.py")
+    return lessons.from_text(example, text)
+
+
+@pytest.mark.parametrize(
+    ("cells", "imported"),
+    [
+        # every module and its parent packages, over the cells
+        (["import a.b.c as abc\nfrom d.e import f", "import g"], "a a.b a.b.c d d.e g"),
+        (['"""A docstring."""\nimport a, b'], "a b"),
+        # statements that use no imported name are passed over
+        (["import a\nprint('probe')\nx = [1, 2]\nimport b"], "a b"),
+        (["import a\ndef f(n):\n    return n + 1\n\nimport b"], "a b"),
+        # a statement that could change a later import ends the scan
+        (["import os\nos.environ['X'] = '1'\nimport torch"], "os"),
+        (
+            ["import warnings\nfrom warnings import filterwarnings\nfilterwarnings('x')\nimport b"],
+            "warnings",
+        ),
+        (["import os\ndef f():\n    os.chdir('/')\n\nf()\nimport b"], "os"),
+        (["import a as other\nother.setup()", "import b"], "a"),
+        (["exec('import os')\nimport b"], ""),
+        (["setattr(print, 'x', 1)\nimport b"], ""),
+        (["try:\n    import a\nexcept ImportError:\n    pass\nimport b"], ""),
+        (["if True:\n    x = 1\nimport b"], "b"),
+        (["from a import *\nvalue = 1\nimport b"], "a"),
+        (["from . import a\nimport b"], ""),
+        (["import a", "print(", "import b"], "a"),
+    ],
+)
+def test_leading_imports_are_those_before_code_that_could_change_an_import(cells, imported):
+    assert code_lesson(*cells).leading_imports() == frozenset(imported.split())
+
+
+def test_every_lesson_imports_torch_and_nnguide_first():
+    """What a spare kernel of ``mkdocs serve`` imports ahead (tools.execute.spare_imports)."""
+    for example in lessons.discover(PROJECT):
+        assert {"torch", "nnguide"} <= lessons.read(example).leading_imports(), example.label

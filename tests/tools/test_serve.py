@@ -45,8 +45,8 @@ def counted(name, function):
         return function(*args, **kwargs)
     return wrapper
 
-def take_spare(env, take=execute._take_spare):
-    spare = take(env)
+def take_spare(*args, take=execute._take_spare):
+    spare = take(*args)
     calls["from_spare"] += spare is not None
     return spare
 
