@@ -987,6 +987,7 @@ def _execute_once(
     import nbclient
     import nbformat
     from nbclient.exceptions import CellExecutionError, DeadKernelError
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
     if _STOP.is_set():
         raise ExampleError(f"{example.label}: not executed (the build was interrupted)")
@@ -1102,6 +1103,10 @@ def _execute_once(
         if cell.cell_type == "code" and cell.get("execution_count"):
             cell.execution_count -= 1  # the setup cell was the first
     _reject_stderr(lesson, notebook)
+    # What a cell printed, as one output per stream, whenever the kernel flushed it: a
+    # print after a pause (the kernel sends stdout every 0.2 s) is no block of its own,
+    # and a line that "\r" rewrote shows as it ends, as in a terminal.
+    CoalesceStreamsPreprocessor().preprocess(notebook, {})
     reported = json.loads("".join(o.get("text", "") for o in report.outputs) or "{}")
     notebook.metadata[METADATA_KEY] = {
         "key": None,  # set by build(), which knows the package digest

@@ -203,6 +203,20 @@ def test_a_kernel_that_dies_while_starting_once_is_started_again(project, tmp_pa
     assert notebook(project, "01_first")["cells"]
 
 
+def test_what_a_cell_prints_is_one_output_whenever_the_kernel_flushed_it(project):
+    """A print after a pause is a message of its own from the kernel (it sends stdout
+    every 0.2 s); the page shows one block per cell, as the script's terminal shows it."""
+    script = (
+        SECOND
+        + "\n# %%\nimport time\n\nprint('before')\ntime.sleep(0.6)\nprint('after')\n"
+        + "print('10%', end='\\r')\nprint('100%')\n"
+    )
+    (project / "examples" / "en" / "02_second.py").write_text(script)
+    assert run(project)[:2] == (2, 0)
+    cells = [c for c in notebook(project, "02_second")["cells"] if c["cell_type"] == "code"]
+    assert ["".join(output["text"]) for output in cells[-1]["outputs"]] == ["before\nafter\n100%\n"]
+
+
 def test_a_warning_on_stderr_fails_the_script_with_its_line(project):
     noisy = SECOND + '\n# %%\nimport warnings\n\nwarnings.warn("glyph missing")\n'
     (project / "examples" / "en" / "02_second.py").write_text(noisy)
