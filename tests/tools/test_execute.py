@@ -24,8 +24,6 @@ FIRST = """# %% [markdown]
 # Prose.
 
 # %%
-import nnguide
-
 total = sum(range(5))
 print("total", total)  # the sum
 """
