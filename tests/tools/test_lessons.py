@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT
-from tools import lessons
+from tools import execute, lessons
 from tools.checks import parity
 
 SCRIPT = """# ---
@@ -285,7 +285,14 @@ def test_leading_imports_are_those_before_code_that_could_change_an_import(cells
     assert code_lesson(*cells).leading_imports() == frozenset(imported.split())
 
 
-def test_every_lesson_imports_torch_and_nnguide_first():
-    """What a spare kernel of ``mkdocs serve`` imports ahead (tools.execute.spare_imports)."""
-    for example in lessons.discover(PROJECT):
-        assert {"torch", "nnguide"} <= lessons.read(example).leading_imports(), example.label
+def test_a_spare_kernel_imports_what_every_script_imports_first_parents_first(tmp_path):
+    """tools.execute.spare_imports: what ``mkdocs serve``'s spare kernels import ahead."""
+    project = project_at(tmp_path)
+    write(project, "en", "01_a", "# %%\nimport re\nfrom torch import nn\nimport nnguide.device\n")
+    write(project, "ko", "01_a", "# %%\nimport torch.nn\nimport nnguide\n")
+    assert execute.spare_imports(project) == ("nnguide", "torch")
+    write(project, "ko", "02_b", "# %%\nimport os\n\nos.chdir('..')\nimport torch.nn\n")
+    assert execute.spare_imports(project) == ()
+    write(project, "ko", "02_b", "# %%\nimport torch.nn\nimport nnguide.device\n")
+    write(project, "en", "02_b", "# %%\nimport torch.nn\nimport nnguide.device\n")
+    assert execute.spare_imports(project) == ("nnguide", "torch")
