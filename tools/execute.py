@@ -286,8 +286,12 @@ _nnguide_report()
 """
 
 
-# What the kernel runs around a script changes its outputs too: it is part of the key.
-_HARNESS = hashlib.sha256((_SETUP + _REPORT).encode()).hexdigest()
+# What is done to a script's outputs once it ran (_execute_once): merging what each cell
+# printed into one output per stream, with nbconvert's CoalesceStreamsPreprocessor.
+_OUTPUT_STEPS = "nbconvert.preprocessors.CoalesceStreamsPreprocessor"
+# What the kernel runs around a script, and what is done to its outputs after, change its
+# outputs too: they are part of the key.
+_HARNESS = hashlib.sha256((_SETUP + _REPORT + _OUTPUT_STEPS).encode()).hexdigest()
 # Where a script ran, recorded with its notebook (shown on its page and the status page).
 PROVENANCE = ("python", "torch", "device", "peak_memory", "device_peak_memory")
 
