@@ -70,12 +70,22 @@ def test_a_signal_stops_serve_and_removes_its_spare_kernels_files(tmp_path, sign
     """``kill`` (SIGTERM) or a closed terminal (SIGHUP) stops ``mkdocs serve`` as Ctrl-C
     does: the spare kernels it keeps after each build are stopped and their scratch
     folders, record folders and connection files leave the temporary folder. Python's
-    default ends the process at once and left all of them."""
+    default ends the process at once and left all of them.
+
+    The lesson first imports a package that takes two seconds to import, which the
+    spares import as soon as they start: the signal comes while they are importing."""
     project = lesson_fixture.make(tmp_path / "project")
+    packages = tmp_path / "packages"
+    (packages / "slowdep").mkdir(parents=True)
+    (packages / "slowdep" / "__init__.py").write_text("import time\n\ntime.sleep(2)\n")
+    for lang in ("en", "ko"):
+        script = project / "examples" / lang / "00_fixture.py"
+        script.write_text(script.read_text().replace("x = 1\n", "import slowdep\n\nx = 1\n", 1))
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     log = tmp_path / "serve.log"
-    with mkdocs_serve(project, log, execute=True, env={"TMPDIR": str(temporary)}):
+    env = {"TMPDIR": str(temporary), "PYTHONPATH": str(packages)}
+    with mkdocs_serve(project, log, execute=True, env=env):
         deadline = time.monotonic() + 120
         while sum(name.startswith("nnguide-run-") for name in left_in(temporary)) < 2:
             assert time.monotonic() < deadline, (left_in(temporary), log.read_text()[-3000:])
