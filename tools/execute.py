@@ -292,6 +292,9 @@ _OUTPUT_STEPS = "nbconvert.preprocessors.CoalesceStreamsPreprocessor"
 # What the kernel runs around a script, and what is done to its outputs after, change its
 # outputs too: they are part of the key.
 _HARNESS = hashlib.sha256((_SETUP + _REPORT + _OUTPUT_STEPS).encode()).hexdigest()
+# In an execution record: the modules a spare kernel of ``mkdocs serve`` imported before
+# the script ran (start_spares). Only serve's rebuilds take such a notebook as up to date.
+IMPORTED_AHEAD = "imported_ahead"
 # Where a script ran, recorded with its notebook (shown on its page and the status page).
 PROVENANCE = ("python", "torch", "device", "peak_memory", "device_peak_memory")
 
@@ -743,7 +746,9 @@ def start_spares(
     * a spare is used only while the build's :func:`environment_key` (the
       interpreter, ``nnguide``'s sources, the installed packages) is the one it
       imported under; otherwise it is discarded;
-    * the run time recorded (``run_seconds``) counts the imports' time.
+    * the run time recorded (``run_seconds``) counts the imports' time;
+    * the notebook records the modules imported ahead (:data:`IMPORTED_AHEAD`): only
+      serve's rebuilds take it as up to date (:func:`build`'s ``previews``).
 
     A spare whose kernel environment no longer matches the build's (its variables,
     its thread count) is discarded when looked for.
@@ -1119,6 +1124,7 @@ def _execute_once(
         "executed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "script": example.label,
         **{name: reported.get(name) for name in PROVENANCE},
+        **({IMPORTED_AHEAD: list(spare.imports)} if spare is not None and spare.imports else {}),
     }
     return notebook
 
@@ -1175,8 +1181,13 @@ def build(
     force: bool = False,
     log=print,
     store: Callable[[Path, bytes], None] = write_atomic,
+    previews: bool = False,
 ) -> list[Result]:
     """Bring every executed notebook up to date; run stale scripts in parallel.
+
+    ``previews`` (``mkdocs serve``): a notebook run in a spare kernel that imported
+    modules ahead (:func:`start_spares`) is up to date. Otherwise it is executed again
+    in a fresh kernel, so a built site never shows one.
 
     ``store`` writes a notebook that changed (:func:`tools.files.write_atomic`;
     ``mkdocs serve`` pauses its watch of ``docs/`` around it, :mod:`tools.serve_watch`).
@@ -1199,13 +1210,20 @@ def build(
         lock.acquire()
     try:
         return _build_locked(
-            project, examples, jobs=jobs, force=force, log=log, limit=limit, store=store
+            project,
+            examples,
+            jobs=jobs,
+            force=force,
+            log=log,
+            limit=limit,
+            store=store,
+            previews=previews,
         )
     finally:
         lock.release()
 
 
-def _build_locked(project, examples, *, jobs, force, log, limit, store) -> list[Result]:
+def _build_locked(project, examples, *, jobs, force, log, limit, store, previews) -> list[Result]:
     if examples is None:
         examples = discover(project)
         _remove_orphans(project, examples)
@@ -1243,6 +1261,9 @@ def _build_locked(project, examples, *, jobs, force, log, limit, store) -> list[
         elif cached is not None and not is_intact(cached):
             log(f"{shown}: its content differs from what execution wrote; executing it again")
             cached = None
+        elif cached is not None and not previews and _previewed(cached):
+            log(f"{shown}: run by mkdocs serve in a kernel that imported ahead; executing it")
+            cached = None
         key_base = _key_base(project, package_digest, example.lang)
         if cached is not None and _is_fresh(fresh, cached, key_base, environment_digest):
             merged = _with_new_prose(fresh, cached)
@@ -1250,7 +1271,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit, store) -> list[
             _seal(merged)
             _write_if_changed(example.notebook, merged, store)
             results.append(Result(example, executed=False, seconds=0.0))
-            known[example.label] = _example_stamps(example)
+            _remember(known, example, merged)
         else:
             stale.append(example)
 
@@ -1333,7 +1354,7 @@ def _run_stale(
             record["key"] = cache_key(notebook, key_base, record["distributions"])
             _seal(notebook)
             _write_if_changed(example.notebook, notebook, store)
-            known[example.label] = _example_stamps(example)
+            _remember(known, example, notebook)
             log(f"Executed {example.label} in {seconds:.1f} s")
             results.append(Result(example, executed=True, seconds=seconds))
     except BaseException:
@@ -1375,6 +1396,20 @@ def _stamps(paths) -> list:
             continue
         stamps.append([str(path), stat.st_mtime_ns, stat.st_size])
     return stamps
+
+
+def _previewed(notebook) -> bool:
+    """Whether ``notebook`` ran in a spare kernel that imported ahead (:data:`IMPORTED_AHEAD`)."""
+    return bool(notebook.metadata.get(METADATA_KEY, {}).get(IMPORTED_AHEAD))
+
+
+def _remember(known: dict, example: Example, notebook) -> None:
+    """Keep ``example``'s stamps as checked, unless its notebook is a preview, which the
+    next build that is not ``mkdocs serve``'s must check (and execute) again."""
+    if _previewed(notebook):
+        known.pop(example.label, None)
+    else:
+        known[example.label] = _example_stamps(example)
 
 
 def _example_stamps(example: Example) -> list:

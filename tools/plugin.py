@@ -271,7 +271,12 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
                 raise PluginError("\n".join([*errors, "(run without NNGUIDE_EXECUTE=0)"]))
             return
         try:
-            results = execute.build(project=self.site, log=log.info, store=self._store_notebook)
+            results = execute.build(
+                project=self.site,
+                log=log.info,
+                store=self._store_notebook,
+                previews=self.command == "serve",
+            )
         except lessons.LessonError as error:
             raise PluginError(str(error)) from None
         except KeyboardInterrupt:

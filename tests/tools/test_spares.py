@@ -7,6 +7,7 @@ installed in a folder of their own (``PYTHONPATH``).
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -127,3 +128,22 @@ def test_a_spare_that_imported_under_another_environment_is_discarded(project):
     package.write_text(package.read_text().replace("VALUE = 42", "VALUE = 43"))
     assert shown(run(project, "01_warm", environment="changed")) == ["43\n['warmdep']\n"]
     assert execute._SPARES == [] and warm.kernel.process.poll() is not None
+
+
+def test_only_serve_takes_a_notebook_run_in_a_spare_as_up_to_date(project):
+    """A build that is not ``mkdocs serve``'s executes it again in a fresh kernel, so a
+    built site never shows a page of a spare's run."""
+    (example,) = [example for example in lessons.discover(project) if example.name == "01_warm"]
+
+    def build(previews: bool) -> tuple[list[bool], list[str] | None]:
+        results = execute.build(
+            [example], project=project, jobs=1, log=lambda line: None, previews=previews
+        )
+        record = json.loads(example.notebook.read_text())["metadata"]["nnguide"]
+        return [result.executed for result in results], record.get("imported_ahead")
+
+    spare(project, ("warmdep",))
+    assert build(previews=True) == ([True], ["warmdep"])  # run in the spare
+    assert build(previews=True) == ([False], ["warmdep"])  # serve's next rebuild
+    assert build(previews=False) == ([True], None)  # make docs: in a fresh kernel
+    assert build(previews=False) == ([False], None)
