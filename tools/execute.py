@@ -484,6 +484,11 @@ def check_notebooks(project: config.Project) -> tuple[list[str], list[str]]:
             errors.append(f"{shown}: executed by an older build (no digest of its content)")
         elif not is_intact(notebook):
             errors.append(f"{shown}: its content differs from what execution wrote (edited?)")
+        elif _previewed(notebook):
+            warnings.append(
+                f"{example.label}: its notebook {shown} was run by mkdocs serve in a kernel "
+                "that imported modules ahead; published as it is (NNGUIDE_EXECUTE=0)"
+            )
         elif not _is_fresh(
             lessons.read(example).notebook,
             notebook,
@@ -1236,7 +1241,9 @@ def _build_locked(project, examples, *, jobs, force, log, limit, store, previews
     results: list[Result] = []
     to_check = []
     for example in examples:
-        if known.get(example.label) == _example_stamps(example):
+        stamps = _example_stamps(example)
+        checked = known.get(example.label)
+        if checked == stamps or (previews and checked == [*stamps, IMPORTED_AHEAD]):
             results.append(Result(example, executed=False, seconds=0.0))
         else:
             to_check.append(example)
@@ -1404,12 +1411,10 @@ def _previewed(notebook) -> bool:
 
 
 def _remember(known: dict, example: Example, notebook) -> None:
-    """Keep ``example``'s stamps as checked, unless its notebook is a preview, which the
-    next build that is not ``mkdocs serve``'s must check (and execute) again."""
-    if _previewed(notebook):
-        known.pop(example.label, None)
-    else:
-        known[example.label] = _example_stamps(example)
+    """Keep ``example``'s stamps as checked; a preview's are marked, so that only
+    ``mkdocs serve``'s builds take them (another build checks it and executes it again)."""
+    stamps = _example_stamps(example)
+    known[example.label] = [*stamps, IMPORTED_AHEAD] if _previewed(notebook) else stamps
 
 
 def _example_stamps(example: Example) -> list:

@@ -145,5 +145,11 @@ def test_only_serve_takes_a_notebook_run_in_a_spare_as_up_to_date(project):
     spare(project, ("warmdep",))
     assert build(previews=True) == ([True], ["warmdep"])  # run in the spare
     assert build(previews=True) == ([False], ["warmdep"])  # serve's next rebuild
+    _, warnings = execute.check_notebooks(project)  # NNGUIDE_EXECUTE=0 publishes it: said
+    assert [line for line in warnings if "run by mkdocs serve" in line] == [
+        "examples/en/01_warm.py: its notebook docs/en/tutorials/01_warm.ipynb was run by "
+        "mkdocs serve in a kernel that imported modules ahead; published as it is "
+        "(NNGUIDE_EXECUTE=0)"
+    ]
     assert build(previews=False) == ([True], None)  # make docs: in a fresh kernel
     assert build(previews=False) == ([False], None)
