@@ -39,6 +39,7 @@ import gzip
 import http.client
 import importlib.util
 import os
+import random
 import re
 import shutil
 import statistics
@@ -242,12 +243,23 @@ def serving(project: Path):
         process.wait(30)
 
 
+# MkDocs' watcher looks at the files every 0.5 s (its PollingObserver). After the fixed
+# pauses below, every edit of a run would come at the same point of that cycle, and the
+# run would measure one point of it: each measured edit waits a part of the cycle first
+# (seeded, so two runs wait alike), as an author's edits come at any point of it.
+WATCH_CYCLE = 0.5
+
+
 def serve_latencies(project: Path, rounds: int = 3) -> dict[str, list[float | None]]:
     """Edit, then poll the served page until the edit shows; each edit ``rounds`` times."""
     results: dict[str, list[float | None]] = {}
+    phases = random.Random(0)
 
     def record(label: str, value: float | None) -> None:
         results.setdefault(label, []).append(value)
+
+    def any_phase() -> None:
+        time.sleep(phases.uniform(0, WATCH_CYCLE))
 
     with serving(project) as url:
         page = f"{url}tutorials/{LESSON}/"
@@ -255,24 +267,29 @@ def serve_latencies(project: Path, rounds: int = 3) -> dict[str, list[float | No
         script = project / "examples" / "en" / f"{LESSON}.py"
         for n in range(1, rounds + 1):
             text = home.read_text(encoding="utf-8")
+            any_phase()
             home.write_text(text + f"\nServe latency probe one {n}.\n", encoding="utf-8")
             record("Markdown page", wait_for(url, f"Serve latency probe one {n}.", 60))
             time.sleep(1)
 
             line = script.read_text(encoding="utf-8").splitlines()[3]
+            any_phase()
             edit(script, line, f"{line} Serve latency probe two {n}.")
             record("Markdown cell of a script", wait_for(page, f"probe two {n}.", 60))
             time.sleep(1)
 
             comment = f"serve latency probe: comment {n}"
+            any_phase()
             edit(script, "\nimport torch\n", f"\nimport torch  # {comment}\n")
             record("new comment (converts the code)", wait_for(page, comment, 60))
             time.sleep(1)
+            any_phase()
             edit(script, comment, f"{comment} edited")
             record("comment edit", wait_for(page, f"{comment} edited", 60))
             edit(script, f"  # {comment} edited\n", "\n")
             time.sleep(3)  # the rebuild of the removed comment settles
 
+            any_phase()
             for lang in ("en", "ko"):  # code is the same in every language (the build checks)
                 edit(
                     project / "examples" / lang / f"{LESSON}.py",
