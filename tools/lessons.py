@@ -127,10 +127,9 @@ class Lesson:
                 elif isinstance(statement, ast.ImportFrom) and statement.level == 0:
                     names = [statement.module or ""]
                     bound.update(alias.asname or alias.name for alias in statement.names)
-                elif any(
+                elif "*" in bound or any(
                     isinstance(node, (ast.Import, ast.ImportFrom))
                     or (isinstance(node, ast.Name) and node.id in bound)
-                    or "*" in bound
                     for node in ast.walk(statement)
                 ):
                     return frozenset(found)
