@@ -188,6 +188,27 @@ def require_marker(name: str, what: str) -> None:
         pytest.fail(f"{_running.nodeid} {what}: mark it @pytest.mark.{name}", pytrace=False)
 
 
+def fake_distribution(
+    folder: Path, name: str, version: str, *, module: str | None = None, source: str | None = None
+) -> None:
+    """Distribution ``name`` at ``version``, installed in ``folder`` (a ``sys.path`` entry).
+
+    Its ``.dist-info`` (another version's is removed) names the top-level ``module``
+    (default: ``name``); with ``source``, the module is a package of that ``__init__.py``.
+    """
+    module = module or name
+    for old in folder.glob(f"{name}-*.dist-info"):
+        shutil.rmtree(old)
+    if source is not None:
+        (folder / module).mkdir(parents=True, exist_ok=True)
+        (folder / module / "__init__.py").write_text(source)
+    info = folder / f"{name}-{version}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    (info / "top_level.txt").write_text(f"{module}\n")
+    (info / "RECORD").write_text(f"{module}/__init__.py,,\n")
+
+
 def copy_project(target: Path, *, caches: bool = True, source: Path = ROOT) -> Path:
     """A copy of the working tree (or of ``source``) at ``target``: sources, caches...
 

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from jinja2 import DictLoader, Environment
 
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, fake_distribution
 from tests.tools.test_execute import make_project
 from tools import config, execute, files, plugin, render, search
 from tools.lessons import METADATA_KEY
@@ -323,18 +323,12 @@ def test_mkdocs_and_python_m_mkdocs_share_the_execution_state(monkeypatch):
 def test_a_kernel_s_modules_become_distributions_found_once_per_environment(tmp_path, monkeypatch):
     """The kernel reports its top-level modules; the build maps them to distributions."""
 
-    def distribution(name: str, version: str, module: str) -> None:
-        info = tmp_path / f"{name}-{version}.dist-info"
-        info.mkdir()
-        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
-        (info / "top_level.txt").write_text(f"{module}\n")
-
-    distribution("fakedep", "1.0", "fake_module")
+    fake_distribution(tmp_path, "fakedep", "1.0", module="fake_module")
     monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
     monkeypatch.setattr(execute, "_PROVIDERS", {})
     imported = ["fake_module", "json", "not_installed"]
     assert execute.imported_distributions(imported, "env-a") == {"fakedep": "1.0"}
-    distribution("otherdep", "2.0", "other_module")
+    fake_distribution(tmp_path, "otherdep", "2.0", module="other_module")
     assert execute.imported_distributions(["other_module"], "env-a") == {}, "not read again"
     assert execute.imported_distributions(["other_module"], "env-b") == {"otherdep": "2.0"}
     assert execute.imported_distributions(["other_module"]) == {"otherdep": "2.0"}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, require_marker
+from tests.conftest import ROOT, fake_distribution, require_marker
 
 # Every test here runs tools.execute, which starts Jupyter kernels.
 pytestmark = pytest.mark.kernel
@@ -293,25 +293,17 @@ def test_a_relative_data_path_fails_with_the_reason(project):
     assert "read data through a package" in result.stderr
 
 
-def fake_distribution(folder: Path, version: str) -> None:
+def fakedep(folder: Path, version: str) -> None:
     """``fakedep`` at ``version``, imported only through the module ``via``."""
-    for old in folder.glob("fakedep-*.dist-info"):
-        shutil.rmtree(old)
-    (folder / "fakedep").mkdir(exist_ok=True)
-    (folder / "fakedep" / "__init__.py").write_text("VALUE = 1\n")
+    fake_distribution(folder, "fakedep", version, source="VALUE = 1\n")
     (folder / "via.py").write_text("import fakedep\n")
-    info = folder / f"fakedep-{version}.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: fakedep\nVersion: {version}\n")
-    (info / "top_level.txt").write_text("fakedep\n")
-    (info / "RECORD").write_text("fakedep/__init__.py,,\n")
 
 
 def test_a_package_reached_only_indirectly_reruns_exactly_the_scripts_that_imported_it(
     project, tmp_path_factory
 ):
     site = tmp_path_factory.mktemp("site-packages")
-    fake_distribution(site, "1.0")
+    fakedep(site, "1.0")
     script = project / "examples" / "en" / "01_first.py"
     script.write_text(FIRST + "\n# %%\nimport via\n\nprint(via.fakedep.VALUE)\n")
     assert run(project, PYTHONPATH=str(site))[:2] == (2, 0)
@@ -319,7 +311,7 @@ def test_a_package_reached_only_indirectly_reruns_exactly_the_scripts_that_impor
     assert recorded["fakedep"] == "1.0"
     assert "fakedep" not in notebook(project, "02_second")["metadata"]["nnguide"]["distributions"]
     assert run(project, PYTHONPATH=str(site))[:2] == (0, 2)
-    fake_distribution(site, "2.0")
+    fakedep(site, "2.0")
     executed, cached, result = run(project, PYTHONPATH=str(site))
     assert (executed, cached) == (1, 1), result.stderr
     assert "Executed examples/en/01_first.py" in result.stdout

@@ -39,6 +39,7 @@ print(x.shape)
 
 
 def project_at(root: Path, languages: tuple[str, ...] = ("en", "ko")):
+    """The project's settings for a project at ``root`` of ``languages`` (folders made)."""
     for code in languages:
         (root / "examples" / code).mkdir(parents=True, exist_ok=True)
     return replace(
@@ -47,6 +48,7 @@ def project_at(root: Path, languages: tuple[str, ...] = ("en", "ko")):
         docs_dir=root / "docs",
         examples_dir=root / "examples",
         cache_dir=root / ".cache",
+        languages=tuple(language for language in PROJECT.languages if language.code in languages),
     )
 
 

@@ -8,12 +8,12 @@ installed in a folder of their own (``PYTHONPATH``).
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT
+from tests.conftest import fake_distribution
+from tests.tools.test_lessons import project_at
 from tools import execute, lessons
 
 pytestmark = pytest.mark.kernel
@@ -36,26 +36,13 @@ SCRIPTS = {
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     site = tmp_path / "site-packages"
     for name, body in PACKAGES.items():
-        (site / name).mkdir(parents=True)
-        (site / name / "__init__.py").write_text(body)
-        info = site / f"{name}-1.0.dist-info"
-        info.mkdir()
-        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
-        (info / "top_level.txt").write_text(f"{name}\n")
-        (info / "RECORD").write_text(f"{name}/__init__.py,,\n")
+        fake_distribution(site, name, "1.0", source=body)
     monkeypatch.setenv("PYTHONPATH", str(site))  # the kernels' environment
     monkeypatch.syspath_prepend(str(site))  # the build's, which finds their distributions
-    (tmp_path / "examples" / "en").mkdir(parents=True)
+    project = project_at(tmp_path, ("en",))
     for name, text in SCRIPTS.items():
-        (tmp_path / "examples" / "en" / f"{name}.py").write_text(text)
-    yield replace(
-        PROJECT,
-        root=tmp_path,
-        docs_dir=tmp_path / "docs",
-        examples_dir=tmp_path / "examples",
-        cache_dir=tmp_path / ".cache",
-        languages=PROJECT.languages[:1],
-    )
+        (project.examples_dir / "en" / f"{name}.py").write_text(text)
+    yield project
     execute.discard_spares()
 
 
