@@ -1,12 +1,13 @@
 """One visit of every page of the built site, recording what the page tests check.
 
-Each page is loaded twice, side by side in two tabs: at a desktop width in the light
-palette, and in the dark palette first at a phone's 375 px, then widened to the desktop
-(a palette changes the colours, not the layout). While the page is open the tabs record
-what several tests look at (console messages, requests, rendered math, figures, Korean
-line breaks, the width of the page, axe-core's violations), so the site is crawled once
-per session instead of once per test. The tests then assert on the
-records (``tests/browser/test_pages.py``, ``tests/browser/test_accessibility.py``).
+Each page is loaded once, in one of two tabs that take two pages side by side: at a
+desktop width in the light palette; then the palette toggle switches it to the dark
+palette, and the window narrows to a phone's 375 px (a palette changes the colours, not
+the layout, so the page is not loaded again for either). While the page is open the tab
+records what several tests look at (console messages, requests, rendered math, figures,
+Korean line breaks, the width of the page, axe-core's violations in both palettes), so
+the site is crawled once per session instead of once per test. The tests then assert on
+the records (``tests/browser/test_pages.py``, ``tests/browser/test_accessibility.py``).
 Screenshots for a person to look at are a tool of their own
 (:mod:`tests.browser.screenshots`, ``make screenshots``).
 """
@@ -273,66 +274,91 @@ def _recorder(page: Page, current: Callable[[], Visit]) -> None:
     )
 
 
+# The palette a reader chose is kept in the browser's storage (Material's ``__palette``),
+# and a page opens in it: every visit forgets it, so the page opens in the light palette.
+FORGET_PALETTE = "try { localStorage.clear() } catch (error) {}"
+# The palette toggle's action (to the palette it names), as a click on it does.
+TOGGLE_PALETTE = """() => document.querySelector(
+  "form[data-md-component=palette] input:checked + label").click()"""
+TABS = 2
+
+
 def crawl(
     browser: Browser,
     base_url: str,
     paths: list[str],
     axe_source: str,
 ) -> dict[str, Visit]:
-    """Visit every page of ``paths`` under ``base_url`` in the two tabs."""
+    """Visit every page of ``paths`` under ``base_url``, two pages at a time in two tabs.
+
+    A tab loads its page once: at a desktop width in the light palette for the page's
+    checks and axe-core's run with every rule; then the palette toggle switches it to
+    the dark palette, where axe-core runs the colour rules (a palette changes the
+    colours, not the page); then the window narrows to a phone's width for the layout
+    checks. The two tabs take each step side by side: axe-core runs in the page's own
+    task (``AXE_START``) while the other tab goes on.
+    """
     visits: dict[str, Visit] = {}
-    holder: list[Visit] = [Visit("")]
-    contexts = {
-        palette: browser.new_context(color_scheme=palette, viewport=DESKTOP) for palette in PALETTES
-    }
-    # axe-core is in every page the tabs open, from its start: the browser adds it
-    # itself, where ``add_script_tag`` sent its 500 kB to the page on every visit.
-    for context in contexts.values():
+    current: list[Visit] = [Visit("")] * TABS
+    contexts = [browser.new_context(color_scheme="light", viewport=DESKTOP) for _ in range(TABS)]
+    tabs: list[Page] = []
+    for index, context in enumerate(contexts):
+        # axe-core is in every page the tabs open, from its start: the browser adds it
+        # itself, where ``add_script_tag`` sent its 500 kB to the page on every visit.
         context.add_init_script(axe_source)
-    tabs = {palette: context.new_page() for palette, context in contexts.items()}
-    light, dark = tabs["light"], tabs["dark"]
-    _recorder(light, lambda: holder[0])
+        context.add_init_script(FORGET_PALETTE)
+        tab = context.new_page()
+        _recorder(tab, lambda index=index: current[index])
+        tabs.append(tab)
     try:
-        for path in paths:
-            visit = holder[0] = visits[path] = Visit(path)
-            url = base_url + path
-            response = light.goto(url)
-            visit.status = response.status if response else 0
-            visit.math = light.evaluate(MATH)
-            visit.figures = light.evaluate(FIGURES)
-            visit.switcher = light.evaluate(SWITCHER)
-            if not visit.korean:
-                visit.unmarked_korean = light.evaluate(UNMARKED_KOREAN)
-            else:
-                visit.nav_breaks[DESKTOP["width"]] = light.evaluate(LINE_BREAKS, NAVIGATION)[
-                    "inside"
-                ]
-            light.evaluate(AXE_START)
-            # The dark tab opens the page at the phone's width (a blank page takes the
-            # new size, not the last one), then widens to the desktop for axe-core and
-            # the screenshot: a palette changes colours, not the layout.
-            dark.goto("about:blank")
-            dark.set_viewport_size(PHONE)
-            dark.goto(url)
-            visit.overflow = dark.evaluate(OVERFLOW)
-            if visit.korean:
-                visit.article_breaks = dark.evaluate(LINE_BREAKS, ARTICLE)
-                # The drawer holds the navigation on a phone.
-                dark.evaluate("document.getElementById('__drawer').checked = true")
-                visit.nav_breaks[PHONE["width"]] = dark.evaluate(LINE_BREAKS, NAVIGATION)["inside"]
-                dark.evaluate("document.getElementById('__drawer').checked = false")
-            dark.set_viewport_size(DESKTOP)
-            dark.evaluate(AXE_START, list(PALETTE_RULES))
-            for palette, tab in tabs.items():
-                visit.scheme[palette] = tab.evaluate("document.body.dataset.mdColorScheme")
-                visit.axe[palette] = tab.evaluate(AXE_RESULT)
-            visit.broken_images = light.evaluate(BROKEN_IMAGES)
-            visit.ids = light.evaluate(IDS)
-            tutorial = tutorial_of(path)
-            if tutorial is not None:  # last: it scrolls the page
-                others = [lang for lang in visit.switcher if lang != tutorial[0]]
-                visit.section_links = light.evaluate(SECTION_LINKS, others)
+        for first in range(0, len(paths), TABS):
+            # The last batch may hold one page.
+            batch = list(zip(tabs, paths[first : first + TABS], strict=False))
+            for index, (tab, path) in enumerate(batch):
+                visit = current[index] = visits[path] = Visit(path)
+                tab.set_viewport_size(DESKTOP)
+                response = tab.goto(base_url + path)
+                visit.status = response.status if response else 0
+                visit.math = tab.evaluate(MATH)
+                visit.figures = tab.evaluate(FIGURES)
+                visit.switcher = tab.evaluate(SWITCHER)
+                if not visit.korean:
+                    visit.unmarked_korean = tab.evaluate(UNMARKED_KOREAN)
+                else:
+                    nav = tab.evaluate(LINE_BREAKS, NAVIGATION)
+                    visit.nav_breaks[DESKTOP["width"]] = nav["inside"]
+                visit.broken_images = tab.evaluate(BROKEN_IMAGES)
+                visit.ids = tab.evaluate(IDS)
+                tab.evaluate(AXE_START)
+            for palette in PALETTES:
+                if palette == "dark":  # axe-core's run in the light palette has ended
+                    for tab, _ in batch:
+                        tab.evaluate(TOGGLE_PALETTE)
+                        tab.wait_for_function(
+                            f"document.body.dataset.mdColorScheme === '{PALETTES[palette]}'"
+                        )
+                        tab.evaluate(AXE_START, list(PALETTE_RULES))
+                for index, (tab, _) in enumerate(batch):
+                    current[index].axe[palette] = tab.evaluate(AXE_RESULT)
+                    scheme = tab.evaluate("document.body.dataset.mdColorScheme")
+                    current[index].scheme[palette] = scheme
+            for index, (tab, path) in enumerate(batch):
+                visit = current[index]
+                tab.set_viewport_size(PHONE)
+                visit.overflow = tab.evaluate(OVERFLOW)
+                if visit.korean:
+                    visit.article_breaks = tab.evaluate(LINE_BREAKS, ARTICLE)
+                    # The drawer holds the navigation on a phone.
+                    tab.evaluate("document.getElementById('__drawer').checked = true")
+                    nav = tab.evaluate(LINE_BREAKS, NAVIGATION)
+                    visit.nav_breaks[PHONE["width"]] = nav["inside"]
+                    tab.evaluate("document.getElementById('__drawer').checked = false")
+                tutorial = tutorial_of(path)
+                if tutorial is not None:  # last: it scrolls the page
+                    tab.set_viewport_size(DESKTOP)
+                    others = [lang for lang in visit.switcher if lang != tutorial[0]]
+                    visit.section_links = tab.evaluate(SECTION_LINKS, others)
     finally:
-        for context in contexts.values():
+        for context in contexts:
             context.close()
     return visits
