@@ -210,7 +210,7 @@ NAVIGATION = ".md-nav__link"
 
 @dataclass
 class Visit:
-    """What one page showed in the two tabs."""
+    """What one page showed in its tab, in both palettes and at both widths."""
 
     path: str
     status: int = 0
