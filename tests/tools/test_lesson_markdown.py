@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 
 import markdown
 import pytest
@@ -152,30 +153,53 @@ def test_a_lesson_renders_its_markdown_as_a_page_does(tmp_path):
         assert tooltip in text and tooltip not in page.read_text(encoding="utf-8")
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    ("link", "message"),
-    [
-        ("[nothing](missing.md)", "contains a link 'missing.md'"),
-        ("[lesson 9](../09_missing/)", "contains an unrecognized relative link '../09_missing/'"),
-        ("[lesson 9](09_missing.ipynb)", "contains a link '09_missing.ipynb', but the target"),
-        ("[setup](#no-such-heading)", "contains a link '#no-such-heading', but there is no"),
-        ("[glossary](../glossary.md#nowhere)", "contains a link '../glossary.md#nowhere', but"),
-    ],
-)
-def test_a_lesson_link_to_no_page_or_heading_fails_the_strict_build(tmp_path, link, message):
-    """A link written as a source file (as in a page), as a site URL, which MkDocs once
-    left unchecked, or to a heading: each must reach what it names."""
-    cells = [*lesson_fixture.MARKDOWN_CELLS[:3], f"See {link}."]
-    project = lesson_fixture.make(tmp_path / "project", cells)
+BROKEN_LINKS = [
+    ("[nothing](missing.md)", "contains a link 'missing.md'"),
+    ("[lesson 9](../09_missing/)", "contains an unrecognized relative link '../09_missing/'"),
+    ("[lesson 9](09_missing.ipynb)", "contains a link '09_missing.ipynb', but the target"),
+    ("[setup](#no-such-heading)", "contains a link '#no-such-heading', but there is no"),
+    ("[glossary](../glossary.md#nowhere)", "contains a link '../glossary.md#nowhere', but"),
+]
+
+
+@pytest.fixture(scope="module")
+def broken_links_build(tmp_path_factory) -> subprocess.CompletedProcess:
+    """The strict build of a lesson whose last cell holds every link of BROKEN_LINKS.
+
+    MkDocs checks each link on its own and reports every one before a strict build
+    fails, so one build shows what each link does.
+    """
+    folder = tmp_path_factory.mktemp("broken-links")
+    links = "\n\n".join(f"See {link}." for link, _ in BROKEN_LINKS)
+    cells = [*lesson_fixture.MARKDOWN_CELLS[:3], links]
+    project = lesson_fixture.make(folder / "project", cells)
     for code in ("en", "ko"):
         (project / "docs" / code / "tutorials" / "page.md").unlink()
-    result = run_mkdocs_build(project, tmp_path / "site", {"NNGUIDE_EXECUTE": "0"})
+    return run_mkdocs_build(project, folder / "site", {"NNGUIDE_EXECUTE": "0"})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("link", "message"), BROKEN_LINKS)
+def test_a_lesson_link_to_no_page_or_heading_fails_the_strict_build(
+    broken_links_build, link, message
+):
+    """A link written as a source file (as in a page), as a site URL, which MkDocs once
+    left unchecked, or to a heading: each must reach what it names."""
+    result = broken_links_build
     assert result.returncode != 0
     assert re.search(
         rf"WARNING +- +Doc file 'en/tutorials/00_fixture.ipynb' {re.escape(message)}",
         result.stderr,
     ), result.stderr[-3000:]
+
+
+@pytest.mark.slow
+def test_every_broken_link_of_the_build_is_one_of_them(broken_links_build):
+    """The build's warnings about the lesson's links are those of BROKEN_LINKS, no more."""
+    found = re.findall(
+        r"WARNING +- +Doc file 'en/tutorials/00_fixture.ipynb' contains", broken_links_build.stderr
+    )
+    assert len(found) == len(BROKEN_LINKS), broken_links_build.stderr[-3000:]
 
 
 def test_mkdocs_jupyter_converts_the_code_cells_only_so_a_markdown_edit_keeps_its_file(
