@@ -34,6 +34,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from urllib.request import urlopen
 
+import nbformat
 import pytest
 from lxml import html as lxml_html
 from packaging.requirements import Requirement
@@ -106,6 +107,11 @@ def test_every_tutorial_page_offers_its_script_and_portable_notebook(downloaded)
         if download.filename.endswith(".py"):
             script = PROJECT.examples_dir / download.lang / download.filename
             assert download.data == script.read_bytes()
+        else:  # a valid notebook that shows the lesson's outputs
+            notebook = nbformat.reads(download.data.decode("utf-8"), as_version=4)
+            nbformat.validate(notebook)
+            code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+            assert any(cell.get("outputs") for cell in code), download.url
 
 
 def test_each_home_page_links_a_zip_of_its_language(downloaded):
