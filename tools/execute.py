@@ -1243,7 +1243,7 @@ def _build_locked(project, examples, *, jobs, force, log, limit, store, previews
     for example in examples:
         stamps = _example_stamps(example)
         checked = known.get(example.label)
-        if checked == stamps or (previews and checked == [*stamps, IMPORTED_AHEAD]):
+        if checked == stamps or (previews and checked == _preview_stamps(stamps)):
             results.append(Result(example, executed=False, seconds=0.0))
         else:
             to_check.append(example)
@@ -1414,7 +1414,12 @@ def _remember(known: dict, example: Example, notebook) -> None:
     """Keep ``example``'s stamps as checked; a preview's are marked, so that only
     ``mkdocs serve``'s builds take them (another build checks it and executes it again)."""
     stamps = _example_stamps(example)
-    known[example.label] = [*stamps, IMPORTED_AHEAD] if _previewed(notebook) else stamps
+    known[example.label] = _preview_stamps(stamps) if _previewed(notebook) else stamps
+
+
+def _preview_stamps(stamps: list) -> list:
+    """A preview's stamps as the execution state keeps them: marked (:func:`_remember`)."""
+    return [*stamps, IMPORTED_AHEAD]
 
 
 def _example_stamps(example: Example) -> list:
