@@ -35,8 +35,9 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml tools/pyproject.toml $(CONSTRAI
 	@# PyTorch through pip, which reads pip's own configuration (a machine's local wheels);
 	@# the rest through uv, which installs the same versions in about half the time. Compiled
 	@# as pip does: where PYTHONDONTWRITEBYTECODE is set, nothing would ever compile them.
+	@# Hard links to uv's cache, not copies (a copy where the cache is on another disk).
 	$(BIN)/python -m pip install --quiet $(if $(CONSTRAINTS),-c $(CONSTRAINTS)) $(TORCH_SPEC) uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --link-mode copy --compile-bytecode \
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --link-mode hardlink --compile-bytecode \
 		$(if $(CONSTRAINTS),-c $(CONSTRAINTS)) -e ".[dev]" -e ./tools
 	@# Left by earlier set-ups, which put the repository on sys.path with a .pth file.
 	rm -f $(VENV)/lib/python*/site-packages/nnguide-repository.pth
