@@ -34,18 +34,23 @@ PALETTE_RULES = ("color-contrast", "link-in-text-block")
 # (``setTimeout``), so the tabs run it side by side while the crawl goes on; the result
 # keeps the violations only (axe's documented ``resultTypes``).
 #
-# Code blocks and formulas hold thousands of small elements (highlighted tokens, KaTeX's
-# spans: 3151 and 1421 of the 4973 elements with text of one lesson), and axe's
-# colour-contrast rule takes most of its time on them. Such an element's contrast is fixed
-# by its colour, the backgrounds behind it, its size, weight and opacity (its own times
-# its ancestors'), so the rule checks one of each such kind per page: the others are
-# marked ``data-axe-same`` and left out of that rule's selector (``axe.configure``).
-# Every other rule checks every element. The styles are all read before any element is
+# A page repeats a few kinds of text thousands of times (highlighted tokens, KaTeX's
+# spans, glossary terms, inline code, navigation entries: 3151 and 1421 of one lesson's
+# 4973 elements with text are tokens and formula parts), and axe's colour-contrast rule
+# takes most of its time on them. An element's contrast is fixed by its colour, the
+# backgrounds behind it, its size, weight, text shadow and opacity (its own times its
+# ancestors'), so the rule checks one element of each such kind per page: the others
+# are marked ``data-axe-same`` and left out of that rule's selector (``axe.configure``).
+# The rule reads an element's own text only and does not judge text without a letter or
+# digit (symbols, punctuation), so the element that stands for its kind is one whose own
+# text has one, and that is shown. The marks are made again for each run: a palette
+# changes which elements are alike. Every
+# other rule checks every element. The styles are all read before any element is
 # marked: a mark written between two reads would make the browser compute the page's
 # styles again for the next read.
 #
 # ``rules``: the rules to run, or ``null`` for every rule a default run checks.
-AXE_START = """(rules = null) => {
+AXE_START = r"""(rules = null) => {
   const start = async () => {
     // Colours in a CSS transition (a tab just widened, a drawer just closed) are not
     // the page's colours yet: axe starts once the transitions have ended.
@@ -71,19 +76,31 @@ AXE_START = """(rules = null) => {
         opacities.set(e, Number(getComputedStyle(e).opacity) * opacity(e.parentElement))
       return opacities.get(e)
     }
-    const seen = new Set()
-    const same = []
-    for (const small of document.querySelectorAll(".highlight code span, .katex span")) {
-      const style = getComputedStyle(small)
-      const kind = [style.color, background(small), style.fontSize, style.fontWeight,
-                    opacity(small), style.textShadow].join("|")
-      if (seen.has(kind)) same.push(small)
-      // A hidden element (in a closed details, a content tab not chosen, a transparent
-      // tooltip) is not checked by axe, so it never stands for its kind.
-      else if (small.checkVisibility({visibilityProperty: true, opacityProperty: true}))
-        seen.add(kind)
+    for (const marked of document.querySelectorAll("[data-axe-same]"))
+      delete marked.dataset.axeSame
+    // Each element's own text (axe's rule reads no other), in the page's order.
+    const texts = new Map()
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+    for (let node = walker.nextNode(); node; node = walker.nextNode())
+      if (node.data.trim())
+        texts.set(node.parentElement, (texts.get(node.parentElement) ?? "") + node.data)
+    const kinds = []
+    for (const [element, text] of texts) {
+      const style = getComputedStyle(element)
+      kinds.push([element, /[\p{L}\p{N}]/u.test(text), [style.color, background(element),
+        style.fontSize, style.fontWeight, opacity(element), style.textShadow].join("|")])
     }
-    for (const small of same) small.dataset.axeSame = ""
+    // The first shown element of each kind with a letter or digit in its own text: a
+    // hidden element (in a closed details, a content tab not chosen, a transparent
+    // tooltip) is not checked by axe, nor is text of symbols only.
+    const stands = new Map()
+    for (const [element, letters, kind] of kinds)
+      if (letters && !stands.has(kind)
+          && element.checkVisibility({visibilityProperty: true, opacityProperty: true}))
+        stands.set(kind, element)
+    const same = kinds.filter(([element, , kind]) => stands.has(kind)
+                                                     && stands.get(kind) !== element)
+    for (const [element] of same) element.dataset.axeSame = ""
     axe.configure({rules: [{id: "color-contrast", selector: "*:not([data-axe-same])"}]})
     const only = rules ? {runOnly: {type: "rule", values: rules}} : {}
     return axe.run(document, {resultTypes: ["violations"], ...only})

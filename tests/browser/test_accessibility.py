@@ -92,14 +92,75 @@ def test_the_crawls_axe_run_finds_low_contrast_tokens_and_formula_parts_of_every
     dark = {rule: v["nodes"] for rule, v in violations(page, PALETTE_RULES).items()}
     colour = page.evaluate("axe.getRules(['cat.color']).map((rule) => rule.ruleId)")
     page.close()
-    # The 201 black tokens are one kind; the formula's inner wrapper and its 100 black
-    # parts are another (black on white at the text's size), checked at the wrapper.
-    assert skipped == 200 + 100
+    # The 201 black tokens are one kind; the formula's 100 black parts are another (black
+    # on white at the text's size), checked at the first: its wrappers have no text.
+    assert skipped == 200 + 99
     # Both faint token kinds and the faint formula part, each once.
     assert found["color-contrast"]["nodes"] == 3
     assert dark == {"color-contrast": 3}
     # The dark palette is checked with every colour rule a default run checks.
     assert sorted(PALETTE_RULES) == sorted(set(colour) - {"color-contrast-enhanced"})
+
+
+def test_the_crawls_axe_run_checks_prose_terms_code_and_navigation_one_per_kind(browser):
+    """Glossary terms, inline code, links and paragraphs repeat a few kinds too: each kind
+    is checked once, and a faint one is found among many of other kinds."""
+    items = "".join(f'<li><a href="#{i}">entry {i}</a></li>' for i in range(40))
+    prose = "".join(
+        f'<p>Text {i} with a <abbr title="term">term</abbr> and <code>code_{i}</code>.</p>'
+        for i in range(40)
+    )
+    faint = '<p>More text with a <abbr title="term" style="color:#ddd">faint term</abbr>.</p>'
+    page = axe_page(browser, f"<nav><ul>{items}</ul></nav>{prose}{faint}{prose}")
+    found = violations(page)
+    skipped = page.evaluate("document.querySelectorAll('[data-axe-same]').length")
+    page.close()
+    assert found["color-contrast"]["nodes"] == 1, found
+    # Three kinds: 40 links; 81 paragraphs and 80 terms (black on white at one size);
+    # 80 code spans. The faint term is a fourth, alone.
+    assert skipped == 39 + 160 + 79
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A faint formula part first met as a symbol (axe does not judge a symbol's
+        # contrast), then as a letter.
+        '<p><span class="katex"><span style="color:#ddd">\u2212</span>'
+        '<span style="color:#ddd">xy</span></span></p>',
+        # A faint wrapper whose text is all in its children.
+        '<p><span class="katex-html" style="color:#ccc"><span>yz</span></span></p>',
+        # Punctuation first, a word after.
+        '<div class="highlight"><pre><code><span style="color:#ddd">(</span>'
+        '<span style="color:#ddd">name</span></code></pre></div>',
+    ],
+    ids=["symbol-first", "wrapper-without-text", "punctuation-first"],
+)
+def test_the_crawls_axe_run_lets_only_an_element_with_letters_stand_for_its_kind(browser, body):
+    """axe reads an element's own text and does not judge symbols or punctuation, so such
+    an element never stands for a kind that also has words."""
+    page = axe_page(browser, body)
+    found = violations(page)
+    page.close()
+    assert found["color-contrast"]["nodes"] == 1, found
+
+
+def test_the_crawls_axe_run_sorts_the_elements_again_in_each_palette(browser):
+    """Two tokens alike in one palette and not in the other: the second run (as the crawl
+    runs the dark palette) checks the one that became faint."""
+    page = axe_page(
+        browser,
+        '<div class="highlight"><pre><code><span class="k">def</span> '
+        '<span class="n">name</span></code></pre></div>',
+        style=".k, .n { color: #000 } .dark .n { color: #ddd }",
+    )
+    assert violations(page) == {}
+    page.evaluate("document.body.classList.add('dark')")
+    found = violations(page, PALETTE_RULES)
+    page.close()
+    assert found["color-contrast"]["nodes"] == 1, found
+    [target] = found["color-contrast"]["targets"]
+    assert target.endswith(".n"), target
 
 
 @pytest.mark.parametrize(
