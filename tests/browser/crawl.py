@@ -44,10 +44,9 @@ PALETTE_RULES = ("color-contrast", "link-in-text-block")
 # The rule reads an element's own text only and does not judge text without a letter or
 # digit (symbols, punctuation), so the element that stands for its kind is one whose own
 # text has one, and that is shown. The marks are made again for each run: a palette
-# changes which elements are alike. Every
-# other rule checks every element. The styles are all read before any element is
-# marked: a mark written between two reads would make the browser compute the page's
-# styles again for the next read.
+# changes which elements are alike. Every other rule checks every element. The styles
+# are all read before any element is marked: a mark written between two reads would make
+# the browser compute the page's styles again for the next read.
 #
 # ``rules``: the rules to run, or ``null`` for every rule a default run checks.
 AXE_START = r"""(rules = null) => {
@@ -98,9 +97,8 @@ AXE_START = r"""(rules = null) => {
       if (letters && !stands.has(kind)
           && element.checkVisibility({visibilityProperty: true, opacityProperty: true}))
         stands.set(kind, element)
-    const same = kinds.filter(([element, , kind]) => stands.has(kind)
-                                                     && stands.get(kind) !== element)
-    for (const [element] of same) element.dataset.axeSame = ""
+    for (const [element, , kind] of kinds)
+      if (stands.has(kind) && stands.get(kind) !== element) element.dataset.axeSame = ""
     axe.configure({rules: [{id: "color-contrast", selector: "*:not([data-axe-same])"}]})
     const only = rules ? {runOnly: {type: "rule", values: rules}} : {}
     return axe.run(document, {resultTypes: ["violations"], ...only})
