@@ -259,14 +259,18 @@ def small_project(target: Path, keep: tuple[str, ...] = (LESSONS[0],), **copy: A
 
 
 def interruptible(module: str, *args: str) -> list[str]:
-    """The command ``python -m <module> <args>``, stopped by SIGINT (Ctrl-C) wherever it starts.
+    """The command ``python -m <module> <args>``, with the signals of a terminal's command.
 
-    A process that starts with SIGINT ignored (a background job of a shell without job
-    control, which a test run may be) keeps it ignored, and Python then installs no
-    KeyboardInterrupt handler; this command installs it before it runs ``module``.
+    A process inherits the signals its parent ignores. A test run may be a background
+    job of a shell without job control (SIGINT ignored) or run under ``nohup`` (SIGHUP
+    ignored): Python then installs no KeyboardInterrupt handler, and the plugin rightly
+    leaves an ignored SIGTERM or SIGHUP ignored. This command starts ``module`` as a
+    terminal does, with Python's handler for SIGINT and the default for SIGTERM and SIGHUP.
     """
     run = (
         "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "signal.signal(signal.SIGTERM, signal.SIG_DFL); "
+        "signal.signal(signal.SIGHUP, signal.SIG_DFL); "
         f"sys.argv[0] = {module!r}; "
         f"runpy.run_module({module!r}, run_name='__main__', alter_sys=True)"
     )

@@ -20,6 +20,8 @@ PROBE = """
 import os, signal, threading, time
 from tools import stop_signals
 
+signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as a terminal starts it, whoever runs the test
+
 def kept(signum, frame):
     pass
 
