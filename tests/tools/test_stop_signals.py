@@ -12,7 +12,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.conftest import mkdocs_serve
+from tests.conftest import ROOT, interruptible, mkdocs_serve
 from tests.tools import lesson_fixture
 
 # Run in a process of its own: pytest's own signal handlers stay as they are.
@@ -59,6 +59,52 @@ def test_sigterm_raises_keyboard_interrupt_until_restored_and_other_handlers_sta
         "True",
         "[{}]",  # another thread cannot set handlers: nothing is replaced
     ]
+
+
+# Run by interruptible(): the signals the plugin takes, and Python's SIGINT handler.
+INSTALLED = """
+import signal
+from tools import stop_signals
+
+print(sorted(signal.Signals(s).name for s in stop_signals.install()))
+print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+"""
+
+
+@pytest.mark.parametrize(
+    "ignored",
+    [
+        (signal.SIGHUP,),
+        (signal.SIGINT,),
+        (signal.SIGTERM,),
+        (signal.SIGINT, signal.SIGTERM, signal.SIGHUP),
+    ],
+    ids=["nohup", "background job", "SIGTERM ignored", "all three"],
+)
+def test_the_tests_start_mkdocs_as_a_terminal_does_whatever_signals_the_runner_ignores(
+    tmp_path, ignored
+):
+    """A child inherits the signals its parent ignores: under ``nohup`` (SIGHUP) or as a
+    background job (SIGINT), the serve and build tests' processes would keep them ignored,
+    the plugin would rightly leave them so, and those tests would wait for an exit that
+    never comes. ``interruptible`` starts them as a terminal does."""
+    (tmp_path / "installed_signals.py").write_text(INSTALLED, encoding="utf-8")
+
+    def ignore() -> None:
+        for signum in ignored:
+            signal.signal(signum, signal.SIG_IGN)
+
+    result = subprocess.run(
+        interruptible("installed_signals"),
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"},
+        preexec_fn=ignore,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["['SIGHUP', 'SIGTERM']", "True"]
 
 
 def left_in(folder: Path) -> list[str]:
