@@ -132,6 +132,77 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(Path(os.environ.pop(UNITS_FILE)).parent, ignore_errors=True)
 
 
+# What a checkout holds besides what the tests may touch: the set-up's environments and
+# the test tools' own caches (pytest's, Hypothesis's example database, byte code).
+OUTSIDE_THE_CHECKOUT = frozenset(
+    {".git", ".venv", "node_modules", ".pytest_cache", ".hypothesis", "__pycache__"}
+)
+
+
+def checkout_files(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file of the checkout at ``root``: relative path -> (size, modification time).
+
+    Leaves out the folders of OUTSIDE_THE_CHECKOUT and virtualenvs (``.venv*``).
+    """
+    found: dict[str, tuple[int, int]] = {}
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [
+            name
+            for name in subfolders
+            if name not in OUTSIDE_THE_CHECKOUT and not name.startswith(".venv")
+        ]
+        for name in names:
+            path = os.path.join(folder, name)
+            with contextlib.suppress(FileNotFoundError):
+                status = os.lstat(path)
+                found[os.path.relpath(path, root)] = (status.st_size, status.st_mtime_ns)
+    return found
+
+
+def checkout_changes(
+    before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]
+) -> list[str]:
+    """The files written, removed or changed between two :func:`checkout_files`."""
+    return sorted(
+        [f"written: {path}" for path in after.keys() - before.keys()]
+        + [f"removed: {path}" for path in before.keys() - after.keys()]
+        + [
+            f"changed: {path}"
+            for path in before.keys() & after.keys()
+            if before[path] != after[path]
+        ]
+    )
+
+
+_checkout_before: dict[str, tuple[int, int]] | None = None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    global _checkout_before
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # once per run, where the workers start
+        _checkout_before = checkout_files(session.config.rootpath)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run where it changed the checkout (pytest's root folder): the tests work
+    in temporary folders and copies."""
+    if "PYTEST_XDIST_WORKER" in os.environ or _checkout_before is None:
+        return
+    root = session.config.rootpath
+    changes = checkout_changes(_checkout_before, checkout_files(root))
+    if changes:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_sep(
+                "=", f"the test run changed {len(changes)} files of the checkout", red=True
+            )
+            reporter.write_line(f"{root} (a test, or another process while the tests ran):")
+            for change in changes[:20]:
+                reporter.write_line(f"  {change}")
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """pytest-xdist's scheduler of whole units of work (:func:`work_units`), in their order.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import nbformat
 import pytest
@@ -47,3 +48,14 @@ def project_here(monkeypatch):
         monkeypatch.chdir(root)
 
     return use
+
+
+@pytest.fixture
+def caches_elsewhere(monkeypatch, tmp_path):
+    """The project's settings (``config.load``) keep its caches in ``tmp_path / "cache"``:
+    a test that runs the plugin on the checkout's ``mkdocs.yml`` writes nothing into it."""
+    load = config.load
+    monkeypatch.setattr(
+        config, "load", lambda *root: replace(load(*root), cache_dir=tmp_path / "cache")
+    )
+    return tmp_path / "cache"

@@ -400,21 +400,23 @@ def test_the_search_worker_is_found_among_the_installed_theme_s_files():
         site_files.search_worker(Files([]))
 
 
-def test_mkdocstrings_templates_are_compiled_once_across_builds(tmp_path, monkeypatch):
+def test_mkdocstrings_templates_are_compiled_once_across_builds(
+    tmp_path, monkeypatch, caches_elsewhere
+):
     """Each build's mkdocstrings handler reads the templates the first one compiled."""
 
     def handler_of_a_build():
         settings = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
         settings = settings.plugins.on_config(settings)
-        nnguide = settings.plugins["nnguide"]
-        nnguide.project = replace(nnguide.project, cache_dir=tmp_path / "cache")
-        nnguide._cache_docstring_templates(settings)
+        settings.plugins["nnguide"]._cache_docstring_templates(settings)
         return settings.plugins["mkdocstrings"].get_handler("python")
 
     first = handler_of_a_build().env.get_template("module.html.jinja")
-    folder = tmp_path / "cache" / "jinja" / "mkdocstrings" / "python"
-    assert len(list(folder.glob("*.sealed"))) == 1, "the compiled template is kept"
-    assert not list((tmp_path / "cache" / "jinja").glob("*.sealed")), "apart from the theme's"
+    folder = caches_elsewhere / "jinja" / "mkdocstrings" / "python"
+    key = files.BytecodeCache(str(folder)).get_cache_key("module.html.jinja", first.filename)
+    kept = f"__jinja2_{key}.sealed"
+    assert [path.name for path in folder.glob("*.sealed")] == [kept], "the compiled template"
+    assert not (caches_elsewhere / "jinja" / kept).exists(), "apart from the theme's"
 
     def compile_again(*args, **kwargs):
         raise AssertionError("a kept template was compiled again")
@@ -451,7 +453,9 @@ def test_a_rebuild_writes_an_unchanged_index_again_without_making_it(tmp_path, m
         search.write_index(tmp_path, "ko/", config, entries, segmenter, {"x/#a": ["외움"]}, memo)
 
 
-def test_serve_loads_in_the_background_what_the_first_rebuilds_would(tmp_path, monkeypatch, caplog):
+def test_serve_loads_in_the_background_what_the_first_rebuilds_would(
+    tmp_path, monkeypatch, caplog, caches_elsewhere
+):
     """After its first build, ``mkdocs serve`` imports torch and loads Kiwi before any edit."""
     caplog.set_level(logging.INFO, logger="mkdocs.plugins.nnguide")
     loaded = []
