@@ -179,20 +179,21 @@ _checkout_before: dict[str, tuple[int, int]] | None = None
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     global _checkout_before
-    if "PYTEST_XDIST_WORKER" not in os.environ:  # once per run, where the workers start
+    if not hasattr(session.config, "workerinput"):  # once per run, not in each xdist worker
         _checkout_before = checkout_files(session.config.rootpath)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run where it changed the checkout (pytest's root folder): the tests work
     in temporary folders and copies."""
-    if "PYTEST_XDIST_WORKER" in os.environ or _checkout_before is None:
+    if hasattr(session.config, "workerinput") or _checkout_before is None:
         return
     root = session.config.rootpath
     changes = checkout_changes(_checkout_before, checkout_files(root))
     if changes:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
+            reporter.ensure_newline()
             reporter.write_sep(
                 "=", f"the test run changed {len(changes)} files of the checkout", red=True
             )
