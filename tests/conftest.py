@@ -193,7 +193,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if changes:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
-            reporter.ensure_newline()
+            reporter.write("\n")  # after the progress line
             reporter.write_sep(
                 "=", f"the test run changed {len(changes)} files of the checkout", red=True
             )

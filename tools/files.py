@@ -90,8 +90,7 @@ def drop(path: Path, reason: str, say: Callable[[str], Any] | None = None) -> No
 def write_cached(path: Path, data: bytes) -> None:
     """Write a cache entry atomically, sealed with the SHA-256 of ``data``.
 
-    >>> import tempfile
-    >>> entry = Path(tempfile.mkdtemp()) / "entry"
+    >>> entry = getfixture("tmp_path") / "entry"  # pytest's temporary folder
     >>> write_cached(entry, b"data")
     >>> read_cached(entry)
     b'data'
@@ -107,8 +106,7 @@ def read_cached(path: Path, say: Callable[[str], Any] | None = None) -> bytes | 
     one line naming the file (through ``say``; the plugin's log by default), so the
     caller rebuilds it.
 
-    >>> import tempfile
-    >>> entry = Path(tempfile.mkdtemp()) / "entry"
+    >>> entry = getfixture("tmp_path") / "entry"  # pytest's temporary folder
     >>> write_cached(entry, b"data")
     >>> _ = entry.write_bytes(entry.read_bytes()[:-1])  # truncated
     >>> read_cached(entry, say=lambda line: print(line.replace(str(entry), "ENTRY")))
@@ -140,8 +138,7 @@ def read_cached_dict(path: Path, say: Callable[[str], Any] | None = None) -> dic
     A missing or corrupt entry, or one that is not a JSON object, is ``{}``: the caller
     starts from nothing and writes the entry again.
 
-    >>> import tempfile
-    >>> entry = Path(tempfile.mkdtemp()) / "entry"
+    >>> entry = getfixture("tmp_path") / "entry"  # pytest's temporary folder
     >>> write_cached(entry, b'{"a": 1}')
     >>> read_cached_dict(entry)
     {'a': 1}
