@@ -23,6 +23,7 @@ import functools
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -121,10 +122,35 @@ def work_units(items: list[pytest.Item]) -> dict[str, list[pytest.Item]]:
 UNITS_FILE = "NNGUIDE_TEST_UNITS"
 
 
+def build_variables(mkdocs_yml: str) -> list[str]:
+    """The environment variables a build reads: ``mkdocs_yml``'s ``!ENV`` tags, and the
+    plugin's and the executor's (``NNGUIDE_*``, but the tests' own controls)."""
+    tagged = re.findall(r"!ENV\s*\[\s*(\w+)", mkdocs_yml)
+    tests = {"NNGUIDE_SCREENSHOTS", "NNGUIDE_REGEN_GOLDEN", UNITS_FILE}
+    ours = [name for name in os.environ if name.startswith("NNGUIDE_") and name not in tests]
+    return sorted({*tagged, *ours})
+
+
+MKDOCS_YML = ROOT / config.CONFIG_FILE
+# What the runner's shell set for builds (an author's NNGUIDE_EXECUTE=0, a REPO_URL),
+# taken out of the tests' environment: each test sets the variables it builds with.
+_ignored: dict[str, str] = {}
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    for name in build_variables(MKDOCS_YML.read_text(encoding="utf-8")):
+        if name in os.environ:
+            _ignored[name] = os.environ.pop(name)
     if getattr(config.option, "numprocesses", None) and "PYTEST_XDIST_WORKER" not in os.environ:
         # Set before the workers start: they inherit it.
         os.environ[UNITS_FILE] = str(Path(tempfile.mkdtemp(prefix="nnguide-units-")) / "units")
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if not _ignored:
+        return None
+    named = ", ".join(f"{name}={value}" for name, value in sorted(_ignored.items()))
+    return f"ignored (each test sets what it builds with): {named}"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -1,8 +1,10 @@
-"""A test run leaves the checkout as it found it (tests/conftest.py: pytest_sessionfinish).
+"""A test run neither takes from nor leaves to its surroundings (tests/conftest.py).
 
 The tests build, execute and cache in temporary folders and copies. A test that runs a
 step on the checkout itself (its ``mkdocs.yml``, its caches) writes there unnoticed: the
-run fails instead, naming what it wrote, removed or changed.
+run fails instead, naming what it wrote, removed or changed (``pytest_sessionfinish``).
+And the build settings of the shell that runs the tests reach no test
+(``pytest_configure``): each test sets the ones it builds with.
 """
 
 from __future__ import annotations
@@ -79,3 +81,42 @@ def test_a_run_that_writes_into_temporary_folders_only_passes(pytester, monkeypa
     result = run_in_a_checkout(pytester, monkeypatch, "-k", "temporary")
     assert result.ret == 0
     assert "files of the checkout" not in result.stdout.str()
+
+
+ENVIRONMENT_CONFTEST = """
+from tests.conftest import pytest_configure, pytest_report_header, pytest_unconfigure
+"""
+ENVIRONMENT_TESTS = """
+import os
+
+
+def test_the_build_settings_of_the_shell_are_gone():
+    assert {name: os.environ.get(name) for name in BUILD} == dict.fromkeys(BUILD)
+    assert os.environ["NNGUIDE_SCREENSHOTS"] == "shots"  # the tests' own control stays
+"""
+
+
+def test_build_settings_the_runner_exported_reach_no_test_and_are_named(pytester, monkeypatch):
+    """A build setting in the shell that runs the tests (an author's ``NNGUIDE_EXECUTE=0``
+    or ``NNGUIDE_STRICT=false``, a ``REPO_URL``) would change every build the tests make:
+    the site would not execute, a warning would not fail a strict build, every page would
+    link to Colab. The tests set what they build with; the run names what it ignored."""
+    exported = {
+        "SITE_URL": "https://example.org/",
+        "REPO_URL": "https://github.com/someone/fork",
+        "EDIT_URI": "edit/main/docs/",
+        "NNGUIDE_STRICT": "false",
+        "NNGUIDE_EXECUTE": "0",
+        "NNGUIDE_TIMEOUT": "5",
+    }
+    for name, value in {**exported, "NNGUIDE_SCREENSHOTS": "shots"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    pytester.makeconftest(ENVIRONMENT_CONFTEST)
+    pytester.makepyfile(
+        test_environment=f"BUILD = {sorted(exported)!r}\n" + ENVIRONMENT_TESTS,
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    named = ", ".join(f"{name}={exported[name]}" for name in sorted(exported))
+    result.stdout.fnmatch_lines([f"ignored (each test sets what it builds with): {named}"])
