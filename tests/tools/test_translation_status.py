@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import LESSONS, ROOT
 from tools.checks import translation_status
 
 GIT_ENV = {
@@ -134,19 +135,49 @@ def test_command_line_lists_pages_and_check_sets_the_exit_status(repo, capsys):
     assert "Lesson 1: new title" in out
 
 
-def test_the_script_runs_on_this_repository():
-    result = subprocess.run(
-        [sys.executable, "-m", "tools.checks.translation_status"],
+def run_script(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tools.checks.translation_status", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
+        timeout=120,
     )
+
+
+def test_the_script_reads_this_repository_s_pages(tmp_path):
+    """On a git history of this checkout's pages (the checkout may have none of its own:
+    a downloaded archive)."""
+    for folder in ("docs", "examples"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit(tmp_path, "The pages", "docs", "examples")
+    result = run_script("--root", str(tmp_path), "--check")
     assert result.returncode == 0, result.stderr
-    assert "Korean pages" in result.stdout
+    korean = len(translation_status.pairs(tmp_path))
+    assert result.stdout == f"All {korean} Korean pages are up to date with their English pages\n"
+    (tmp_path / "examples" / "en" / f"{LESSONS[0]}.py").write_text("# %%\nx = 2\n")
+    result = run_script("--root", str(tmp_path), "--check")
+    assert result.returncode == 1
+    assert f"examples/ko/{LESSONS[0]}.py  (English: examples/en/{LESSONS[0]}.py)" in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["not a directory", "no git history"])
+def test_a_root_the_script_cannot_read_is_one_line_naming_it(tmp_path, kind):
+    root = tmp_path / "missing" if kind == "not a directory" else tmp_path
+    result = run_script("--root", str(root))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    expected = (
+        f"root must be a directory, got {str(root)!r}"
+        if kind == "not a directory"
+        else f"root {str(root)!r} is not in a git work tree: the status comes from git's history"
+    )
+    assert result.stderr == f"translation-status: {expected}\n"
 
 
 def test_bad_roots_are_refused(tmp_path):
     with pytest.raises(ValueError, match=r"root must be a directory, got '.*missing'"):
         translation_status.status(tmp_path / "missing")
-    with pytest.raises(RuntimeError, match="git rev-parse --is-inside-work-tree failed"):
+    with pytest.raises(RuntimeError, match=r"root '.*' is not in a git work tree"):
         translation_status.status(tmp_path)

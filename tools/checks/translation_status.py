@@ -43,7 +43,12 @@ class Status:
 
 
 def _git(root: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    try:
+        result = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, check=False
+        )
+    except FileNotFoundError:
+        raise RuntimeError("git is not installed: the status comes from git's history") from None
     if result.returncode != 0:
         raise RuntimeError(f"git {' '.join(args)} failed in {root}: {result.stderr.strip()}")
     return result.stdout
@@ -74,12 +79,20 @@ def status(root: Path = ROOT) -> list[Status]:
 
     Raises:
         ValueError: If ``root`` is not a directory.
-        RuntimeError: If ``root`` is not inside a git work tree.
+        RuntimeError: If ``root`` is not inside a git work tree (the files without
+            their history, as a downloaded archive has them), or git is not installed.
     """
     root = Path(root)
     if not root.is_dir():
         raise ValueError(f"root must be a directory, got {str(root)!r}")
-    _git(root, "rev-parse", "--is-inside-work-tree")
+    try:
+        _git(root, "rev-parse", "--is-inside-work-tree")
+    except RuntimeError as error:
+        if "not a git repository" not in str(error):
+            raise
+        raise RuntimeError(
+            f"root {str(root)!r} is not in a git work tree: the status comes from git's history"
+        ) from None
     has_head = (
         subprocess.run(
             ["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=root, capture_output=True
@@ -133,7 +146,11 @@ def main(argv: list[str] | None = None) -> int:
         "--check", action="store_true", help="exit with status 1 if a page is out of date"
     )
     args = parser.parse_args(argv)
-    states = status(args.root)
+    try:
+        states = status(args.root)
+    except (ValueError, RuntimeError) as error:
+        print(f"translation-status: {error}", file=sys.stderr)
+        return 2
     print(report(states))
     return 1 if args.check and any(s.outdated for s in states) else 0
 
