@@ -109,6 +109,31 @@ def test_a_korean_change_alone_does_not_mark_the_page(repo):
     assert outdated(repo) == {}
 
 
+def test_english_commits_the_translated_page_already_had_do_not_mark_it(repo):
+    """Two merges of the same two branches: the Korean page is translated after the
+    second, whose English page is the first's. The first merge is not an ancestor of the
+    translation and changed the English page against both its parents, but the English
+    page the translator read is today's: nothing to translate."""
+    english = "docs/en/api/index.md"
+    write(repo, english, "# API Home\n\na\n\nb\n\nc\n")
+    commit(repo, "API: three paragraphs", english)
+    git(repo, "checkout", "-q", "-b", "side")
+    write(repo, english, "# API Home\n\nA\n\nb\n\nc\n")
+    commit(repo, "API: first paragraph", english)
+    git(repo, "checkout", "-q", "main")
+    write(repo, english, "# API Home\n\na\n\nb\n\nC\n")
+    commit(repo, "API: last paragraph", english)
+    git(repo, "checkout", "-q", "-b", "translation", "side")
+    git(repo, "merge", "-q", "--no-edit", "main~0")  # the same merge as main's below
+    write(repo, "docs/ko/api/index.md", "# API 홈\n\nA\n\nb\n\nC\n")
+    commit(repo, "API 번역", "docs/ko/api/index.md")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "merge", "-q", "--no-edit", "side")
+    assert list(outdated(repo)) == ["docs/ko/api/index.md"]  # main has the old translation
+    git(repo, "merge", "-q", "--no-edit", "translation")
+    assert outdated(repo) == {}
+
+
 def test_uncommitted_english_edits_are_reported(repo):
     write(repo, "docs/en/api/index.md", "# API Home\n\nEdited.\n")
     states = {s.korean: s for s in translation_status.status(repo)}

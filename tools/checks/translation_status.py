@@ -1,10 +1,10 @@
 """List the Korean pages whose English counterpart changed after them.
 
 A Korean page (``docs/ko/**/*.md`` or ``examples/ko/*.py``) is out of date when
-its English counterpart (``docs/en/…``, ``examples/en/…``) has commits that are
-not ancestors of the Korean page's last commit, i.e. the English page changed
-in git after the Korean one was last changed. Uncommitted edits count too: an
-English page edited in the working tree while its Korean page is not.
+its English counterpart (``docs/en/…``, ``examples/en/…``) differs from the one at
+the Korean page's last commit: the English commits since (those that are not
+ancestors of it) are listed. Uncommitted edits count too: an English page edited in
+the working tree while its Korean page is not.
 
 Usage::
 
@@ -110,7 +110,9 @@ def status(root: Path = ROOT) -> list[Status]:
         state = Status(korean, english)
         last = _git(root, "log", "-1", "--format=%H", "--", korean).strip() if has_head else ""
         state.korean_committed = bool(last)
-        if last:
+        # The English commits since, where the English page differs from the one the
+        # translator had: a merge of commits the translation already had changes nothing.
+        if last and _git(root, "diff", "--name-only", last, "HEAD", "--", english).strip():
             state.english_commits = _git(
                 root, "log", "--format=%h %ad %s", "--date=short", f"{last}..HEAD", "--", english
             ).splitlines()
