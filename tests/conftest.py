@@ -220,12 +220,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write("\n")  # after the progress line
-            reporter.write_sep(
-                "=", f"the test run changed {len(changes)} files of the checkout", red=True
-            )
+            files = f"{len(changes)} file{'' if len(changes) == 1 else 's'}"
+            reporter.write_sep("=", f"the test run changed {files} of the checkout", red=True)
             reporter.write_line(f"{root} (a test, or another process while the tests ran):")
             for change in changes[:20]:
                 reporter.write_line(f"  {change}")
+            if len(changes) > 20:
+                reporter.write_line(f"  and {len(changes) - 20} more")
         if session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 

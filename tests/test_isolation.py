@@ -71,7 +71,7 @@ def test_a_run_that_writes_into_the_checkout_fails_naming_the_file(pytester, mon
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(
         [
-            "*= the test run changed 1 files of the checkout =*",
+            "*= the test run changed 1 file of the checkout =*",
             f"  written: {os.path.join('.cache', 'usage.json')}",
         ]
     )
@@ -80,7 +80,7 @@ def test_a_run_that_writes_into_the_checkout_fails_naming_the_file(pytester, mon
 def test_a_run_that_writes_into_temporary_folders_only_passes(pytester, monkeypatch):
     result = run_in_a_checkout(pytester, monkeypatch, "-k", "temporary")
     assert result.ret == 0
-    assert "files of the checkout" not in result.stdout.str()
+    assert "of the checkout" not in result.stdout.str()
 
 
 ENVIRONMENT_CONFTEST = """
