@@ -11,7 +11,8 @@ it uploads only its own:
 * ``python -m tools.shards merge FOLDER DOCS`` takes every shard's folder in ``FOLDER``
   (one per downloaded artifact) and copies their files into ``DOCS``. A path that two
   shards hold, or that ``DOCS`` holds already, is an error naming it and the shards:
-  nothing is written twice, and nothing is written at all if one is.
+  nothing is written twice, and nothing is written at all if one is. A ``FOLDER`` that
+  is missing or holds no shard's file is an error too (the artifacts went elsewhere).
 """
 
 from __future__ import annotations
@@ -53,15 +54,19 @@ def plan(folder: Path, docs: Path) -> dict[str, Path]:
     """Each path under ``docs`` to write, with the shard file it comes from.
 
     Raises:
-        ShardError: If two shards hold the same path, or ``docs`` holds it already;
-            every such path is named with its shards.
+        ShardError: If ``folder`` is missing or no shard in it holds a file (the
+            artifacts were not downloaded there: the site would have no notebook),
+            or if two shards hold the same path, or ``docs`` holds it already; every
+            such path is named with its shards.
     """
     sources: dict[str, list[Path]] = {}
     if not Path(folder).is_dir():
-        return {}
+        raise ShardError(f"folder {str(folder)!r}: not a folder (one subfolder per shard)")
     for shard in sorted(path for path in Path(folder).iterdir() if path.is_dir()):
         for file in sorted(path for path in shard.rglob("*") if path.is_file()):
             sources.setdefault(file.relative_to(shard).as_posix(), []).append(file)
+    if not sources:
+        raise ShardError(f"folder {str(folder)!r}: no shard's notebook in its subfolders")
     problems = []
     for path, files in sorted(sources.items()):
         shards = ", ".join(file.parents[len(Path(path).parts) - 1].name for file in files)

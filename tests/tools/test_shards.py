@@ -263,6 +263,26 @@ def test_the_merge_fails_when_a_path_would_be_written_twice(tmp_path, capsys):
     assert (tmp_path / "docs" / "en" / "tutorials" / "02_b.ipynb").read_text() == "old"
 
 
+@pytest.mark.parametrize("made", ["nothing", "an empty folder", "empty shard folders"])
+def test_the_merge_refuses_a_folder_without_notebooks_naming_it(tmp_path, capsys, made):
+    """The artifacts downloaded elsewhere, or none: a merge of nothing would leave the
+    site's build without a notebook, and say that it merged 0."""
+    folder = tmp_path / "in"
+    if made != "nothing":
+        folder.mkdir()
+    if made == "empty shard folders":
+        (folder / "notebooks-1-of-2").mkdir()
+        (folder / "notebooks-gpu" / "en").mkdir(parents=True)
+    assert shards.main(["merge", str(folder), str(tmp_path / "docs")]) == 1
+    reason = (
+        "not a folder (one subfolder per shard)"
+        if made == "nothing"
+        else "no shard's notebook in its subfolders"
+    )
+    assert capsys.readouterr().err == f"folder {str(folder)!r}: {reason}\n"
+    assert not (tmp_path / "docs").exists()
+
+
 def test_a_shard_packs_only_its_own_scripts_notebooks(tmp_path, project_here, fake_kernel):
     project = make_project(tmp_path / "checkout")
     project_here(project)
