@@ -67,7 +67,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("constraints", type=Path, help="the tested versions (constraints.txt)")
     parser.add_argument("--status", type=int, default=0, help="the test suite's exit status")
     args = parser.parse_args(argv)
-    lines = differences(read_constraints(args.constraints), installed())
+    try:
+        tested = read_constraints(args.constraints)
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8"
+        print(f"constraints: cannot read {str(args.constraints)!r}: {reason}", file=sys.stderr)
+        return 2
+    lines = differences(tested, installed())
     verdict = "passed" if args.status == 0 else f"FAILED (exit status {args.status})"
     print(f"Tests with the newest allowed versions: {verdict}")
     if lines:
