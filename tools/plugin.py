@@ -125,6 +125,21 @@ log = logging.getLogger("mkdocs.plugins.nnguide")
 JUPYTER_ENTRY = files.json_entry("content", "toc_tokens")
 
 
+def executes() -> bool:
+    """Whether the build executes the lessons: ``NNGUIDE_EXECUTE`` unset or ``1``.
+
+    ``0`` renders the notebooks already executed. Any other value is refused, where
+    ``false`` or ``no`` would have executed them.
+    """
+    value = os.environ.get("NNGUIDE_EXECUTE", "1")
+    if value not in ("0", "1"):
+        raise PluginError(
+            "NNGUIDE_EXECUTE must be 0 (render the notebooks already executed) or 1 "
+            f"(execute the lessons), got {value!r}"
+        )
+    return value == "1"
+
+
 class NnguideConfig(Config):
     """The plugin's options in ``mkdocs.yml`` (the project's settings are ``extra.nnguide``)."""
 
@@ -260,7 +275,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
             raise PluginError(str(error)) from None
 
     def _execute(self) -> None:
-        if os.environ.get("NNGUIDE_EXECUTE", "1") == "0":
+        if not executes():
             try:
                 errors, warnings = execute.check_notebooks(self.site)
             except lessons.LessonError as error:
@@ -580,7 +595,7 @@ class NnguidePlugin(BasePlugin[NnguideConfig]):
         """
         if not self.config.spare_kernels or self.command != "serve":
             return
-        if os.environ.get("NNGUIDE_EXECUTE", "1") != "0":
+        if executes():
             execute.start_spares(self.site, len(self.site.languages))
 
     def _write_indexes(self, config: Any) -> None:

@@ -19,6 +19,7 @@ import yaml
 from material.plugins.search import plugin as search_plugin
 from mkdocs.config import load_config
 from mkdocs.config.base import ValidationError
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugins
 from mkdocs.structure.files import Files, get_files
 
@@ -486,3 +487,21 @@ def test_serve_loads_in_the_background_what_the_first_rebuilds_would(
     )
     assert server.watched == [str(PROJECT.examples_dir), str(PROJECT.package_dir)]
     assert nnguide.warm_up() is nnguide.warming and len(loaded) == 4  # once per serve
+
+
+@pytest.mark.parametrize("value", ["0", "1", None, "false", "no", "", "yes"])
+def test_nnguide_execute_is_0_or_1_and_anything_else_is_refused_by_name(monkeypatch, value):
+    """``false`` or ``no`` executed every lesson, as ``1`` does."""
+    if value is None:
+        monkeypatch.delenv("NNGUIDE_EXECUTE", raising=False)
+    else:
+        monkeypatch.setenv("NNGUIDE_EXECUTE", value)
+    if value in ("0", "1", None):
+        assert plugin.executes() is (value != "0")
+        return
+    with pytest.raises(PluginError) as error:
+        plugin.executes()
+    assert str(error.value) == (
+        "NNGUIDE_EXECUTE must be 0 (render the notebooks already executed) or 1 "
+        f"(execute the lessons), got {value!r}"
+    )
