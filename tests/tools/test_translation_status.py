@@ -160,10 +160,12 @@ def test_command_line_lists_pages_and_check_sets_the_exit_status(repo, capsys):
     assert "Lesson 1: new title" in out
 
 
-def run_script(*args: str) -> subprocess.CompletedProcess:
+def run_script(*args: str, path: str | None = None) -> subprocess.CompletedProcess:
+    """The script on ``args``; ``path``: the ``PATH`` it finds git on."""
     return subprocess.run(
         [sys.executable, "-m", "tools.checks.translation_status", *args],
         cwd=ROOT,
+        env={**os.environ, "PATH": path if path is not None else os.environ["PATH"]},
         capture_output=True,
         text=True,
         timeout=120,
@@ -187,16 +189,37 @@ def test_the_script_reads_this_repository_s_pages(tmp_path):
     assert f"examples/ko/{LESSONS[0]}.py  (English: examples/en/{LESSONS[0]}.py)" in result.stdout
 
 
-@pytest.mark.parametrize("kind", ["not a directory", "no git history"])
+# A git whose messages are in another language: it fails as git does outside a work tree.
+GERMAN_GIT = """#!/bin/sh
+echo "fatal: Kein Git-Repository (oder irgendeines der Elternverzeichnisse): .git" >&2
+exit 128
+"""
+
+
+@pytest.mark.parametrize(
+    "kind", ["not a directory", "no git history", "git in another language", "no git"]
+)
 def test_a_root_the_script_cannot_read_is_one_line_naming_it(tmp_path, kind):
-    root = tmp_path / "missing" if kind == "not a directory" else tmp_path
-    result = run_script("--root", str(root))
+    root = tmp_path / "missing" if kind == "not a directory" else tmp_path / "root"
+    if kind != "not a directory":
+        root.mkdir()
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    path = None
+    if kind == "git in another language":
+        (bin_folder / "git").write_text(GERMAN_GIT)
+        (bin_folder / "git").chmod(0o755)
+        path = str(bin_folder)
+    elif kind == "no git":
+        path = str(bin_folder)
+    result = run_script("--root", str(root), path=path)
     assert result.returncode == 2
     assert result.stdout == ""
-    expected = (
-        f"root must be a directory, got {str(root)!r}"
-        if kind == "not a directory"
-        else f"root {str(root)!r} is not in a git work tree: the status comes from git's history"
+    expected = {
+        "not a directory": f"root must be a directory, got {str(root)!r}",
+        "no git": "git is not installed: the status comes from git's history",
+    }.get(
+        kind, f"root {str(root)!r} is not in a git work tree: the status comes from git's history"
     )
     assert result.stderr == f"translation-status: {expected}\n"
 

@@ -42,6 +42,10 @@ class Status:
         return bool(self.english_commits) or self.english_uncommitted
 
 
+class _GitFailed(RuntimeError):
+    """A git command exited with an error (git itself is installed)."""
+
+
 def _git(root: Path, *args: str) -> str:
     try:
         result = subprocess.run(
@@ -50,7 +54,7 @@ def _git(root: Path, *args: str) -> str:
     except FileNotFoundError:
         raise RuntimeError("git is not installed: the status comes from git's history") from None
     if result.returncode != 0:
-        raise RuntimeError(f"git {' '.join(args)} failed in {root}: {result.stderr.strip()}")
+        raise _GitFailed(f"git {' '.join(args)} failed in {root}: {result.stderr.strip()}")
     return result.stdout
 
 
@@ -87,9 +91,7 @@ def status(root: Path = ROOT) -> list[Status]:
         raise ValueError(f"root must be a directory, got {str(root)!r}")
     try:
         _git(root, "rev-parse", "--is-inside-work-tree")
-    except RuntimeError as error:
-        if "not a git repository" not in str(error):
-            raise
+    except _GitFailed:  # by its exit status: git's message is in the user's language
         raise RuntimeError(
             f"root {str(root)!r} is not in a git work tree: the status comes from git's history"
         ) from None
