@@ -161,7 +161,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 # What a checkout holds besides what the tests may touch: the set-up's environments and
 # the test tools' own caches (pytest's, Hypothesis's example database, byte code).
 OUTSIDE_THE_CHECKOUT = frozenset(
-    {".git", ".venv", "node_modules", ".pytest_cache", ".hypothesis", "__pycache__"}
+    {".git", "node_modules", ".pytest_cache", ".hypothesis", "__pycache__"}
 )
 
 
